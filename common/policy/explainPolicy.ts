@@ -1,0 +1,54 @@
+// The effective policy in plain words, one line per control, for IT to check what a
+// signed policy will actually do (`cordon-policy explain`).
+import type { AppPolicy, Policy } from './policySchema';
+
+const CLIPBOARD_WORDS: Record<Policy['clipboard']['mode'], string> = {
+  blocked: 'blocked: no copy out of hosted apps and no paste into them',
+  workspace: 'workspace: copy and paste work between hosted apps but never reach the computer clipboard',
+  'inbound-only': 'inbound only: paste from the computer is allowed, nothing is copied out',
+};
+
+const CAPTURE_WORDS: Record<Policy['screenCapture']['protection'], string> = {
+  required: 'required: hosted apps are hidden where the OS cannot block screenshots and screen sharing',
+  preferred: 'preferred: blocked where the OS allows it; elsewhere apps still show and the posture panel says "not enforced"',
+  off: 'off: screenshots and screen sharing are not blocked',
+};
+
+function list(items: readonly string[], empty: string): string {
+  return items.length === 0 ? empty : items.join(', ');
+}
+
+function appLines(app: AppPolicy): string[] {
+  const prefix = `app ${app.id} ("${app.name}")`;
+  return [
+    `${prefix}: opens ${app.startUrl}`,
+    `${prefix}: may navigate only to ${list(app.navigationOrigins, 'nowhere')}`,
+    `${prefix}: may send requests only to ${list([...new Set([...app.navigationOrigins, ...app.requestOrigins])], 'nowhere')}`,
+    `${prefix}: permissions granted: ${list(app.permissions, 'none (every permission request is denied)')}`,
+    `${prefix}: downloads ${app.downloads === 'allow' ? 'allowed' : 'blocked'}, printing ${app.printing === 'allow' ? 'allowed' : 'blocked'}, uploads ${app.uploads === 'allow' ? 'allowed' : 'blocked'}`,
+    `${prefix}: session ${app.session === 'isolated' ? 'isolated (own cookies, no single sign-on with other apps)' : 'shared with the other apps (single sign-on), in memory only'}`,
+  ];
+}
+
+export function explainPolicy(policy: Policy): string[] {
+  const mfa = [
+    ...policy.identity.mfa.acrValues.map((v) => `acr ${v}`),
+    ...policy.identity.mfa.amrMethods.map((m) => `amr ${m}`),
+  ];
+  return [
+    `policy: ${policy.policyId} serial ${policy.serial} (${policy.environment}), valid ${policy.issuedAt} to ${policy.expiresAt}`,
+    `practice: ${policy.practice.name}`,
+    ...policy.apps.flatMap(appLines),
+    `sign-in: ${policy.identity.issuer} as client ${policy.identity.clientId}, scopes ${policy.identity.scopes.join(' ')}, in ${policy.identity.signInMode === 'workspace' ? 'a Cordon window (single sign-on into hosted apps)' : 'the system browser (loopback redirect)'}`,
+    `multi-factor authentication: required; accepted proof: ${mfa.join(' or ')}`,
+    `roles: read from the ID token claim "${policy.identity.rolesClaim}"${policy.identity.maxAuthAgeSeconds === undefined ? '' : `; sign-in older than ${policy.identity.maxAuthAgeSeconds} s is refused`}`,
+    `idle lock: after ${policy.session.idleLockMinutes} min without input${policy.session.countSystemActivity ? ' anywhere on the computer' : ' in Cordon'}${policy.session.activeCallCountsAsActivity ? ' (an active call counts as input)' : ''}`,
+    `automatic logoff: after ${policy.session.logoffMinutes} min idle`,
+    `clipboard: ${CLIPBOARD_WORDS[policy.clipboard.mode]}${policy.clipboard.mode === 'workspace' ? `; items expire after ${policy.clipboard.workspaceTtlSeconds} s` : ''}`,
+    `screen capture protection: ${CAPTURE_WORDS[policy.screenCapture.protection]}`,
+    `capture tools that lock the workspace: ${list(policy.screenCapture.blockedProcesses, 'none listed')}`,
+    `watermark: "${policy.watermark.template}" at opacity ${policy.watermark.opacity}`,
+    `audit: sent to ${policy.audit.collectorUrl}; kept locally ${policy.audit.retentionDays} days after delivery; VA warned at ${policy.audit.queueSoftLimit} unsent events, new sessions locked at ${policy.audit.queueHardLimit}`,
+    `updates: ${policy.updates.channel === 'none' ? 'automatic updates off' : `${policy.updates.channel} channel`}`,
+  ];
+}

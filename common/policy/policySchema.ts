@@ -1,0 +1,194 @@
+// The managed policy: every control IT sets and the VA cannot change. Versioned by
+// `schemaVersion`; a version this build does not know is refused, never guessed at.
+import { z } from 'zod';
+import { isBareOrigin, isHttps, isLoopbackHttp, originOf } from '../net/origin';
+
+export const POLICY_SCHEMA_VERSIONS = [1] as const;
+
+/** Chromium permissions a policy may grant to an app; everything else is always denied. */
+export const GRANTABLE_PERMISSIONS = [
+  'microphone',
+  'camera',
+  'notifications',
+  'geolocation',
+  'fullscreen',
+  'clipboard-sanitized-write',
+] as const;
+export type GrantablePermission = (typeof GRANTABLE_PERMISSIONS)[number];
+
+export const CLIPBOARD_MODES = ['blocked', 'workspace', 'inbound-only'] as const;
+export const CAPTURE_PROTECTION = ['required', 'preferred', 'off'] as const;
+export const SIGN_IN_MODES = ['workspace', 'system-browser'] as const;
+export const UPDATE_CHANNELS = ['stable', 'beta', 'none'] as const;
+export const POLICY_ENVIRONMENTS = ['production', 'demo'] as const;
+
+/** Placeholders the watermark template may use. */
+export const WATERMARK_FIELDS = ['user', 'email', 'practice', 'device', 'session', 'time'] as const;
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a timezone, e.g. 2027-01-31T00:00:00Z' });
+
+/** An origin as the policy states it, checked against the policy's environment later. */
+const origin = z
+  .string()
+  .refine(isBareOrigin, 'must be a bare origin such as https://ehr.example.com (scheme and host, no path, no trailing slash)');
+
+const webUrl = z.string().refine((v) => originOf(v) !== null, 'must be an absolute http(s) URL');
+
+const appId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be 1–32 characters: lowercase letters, digits and hyphens, starting with a letter');
+
+const allowDeny = z.enum(['allow', 'deny']);
+
+export const appPolicySchema = z
+  .object({
+    id: appId,
+    name: nonEmpty.max(64),
+    startUrl: webUrl,
+    /** Origins the app's frames may navigate to. */
+    navigationOrigins: z.array(origin).min(1),
+    /** Further origins the app may send requests to (APIs, CDNs); navigation origins are implied. */
+    requestOrigins: z.array(origin).default([]),
+    permissions: z.array(z.enum(GRANTABLE_PERMISSIONS)).default([]),
+    downloads: allowDeny.default('deny'),
+    printing: allowDeny.default('deny'),
+    uploads: allowDeny.default('deny'),
+    /** `isolated` gives the app its own in-memory session (no shared cookies or SSO). */
+    session: z.enum(['shared', 'isolated']).default('shared'),
+  })
+  .strict()
+  .superRefine((app, ctx) => {
+    const start = originOf(app.startUrl);
+    if (start !== null && !app.navigationOrigins.includes(start)) {
+      ctx.addIssue({ code: 'custom', path: ['startUrl'], message: `its origin ${start} is not among navigationOrigins` });
+    }
+  });
+
+export const identityPolicySchema = z
+  .object({
+    issuer: webUrl,
+    clientId: nonEmpty,
+    scopes: z.array(nonEmpty).min(1).refine((s) => s.includes('openid'), "must include 'openid'"),
+    /** MFA proof Cordon demands of the ID token: any listed acr value, or any listed amr method. */
+    mfa: z
+      .object({ acrValues: z.array(nonEmpty).default([]), amrMethods: z.array(nonEmpty).default([]) })
+      .strict()
+      .refine((m) => m.acrValues.length + m.amrMethods.length > 0, 'must list at least one acr value or amr method: MFA is not optional'),
+    signInMode: z.enum(SIGN_IN_MODES).default('workspace'),
+    /** The ID-token claim that carries Cordon roles (va, supervisor, admin). */
+    rolesClaim: nonEmpty.default('roles'),
+    /** Longest accepted age of the authentication itself, in seconds (`max_age`). */
+    maxAuthAgeSeconds: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const sessionPolicySchema = z
+  .object({
+    idleLockMinutes: z.number().int().min(1).max(120),
+    logoffMinutes: z.number().int().min(1).max(24 * 60),
+    /** Count OS-wide input (not only input in Cordon) as activity. */
+    countSystemActivity: z.boolean().default(false),
+    /** An app holding a granted microphone in an active call counts as activity. */
+    activeCallCountsAsActivity: z.boolean().default(false),
+  })
+  .strict()
+  .refine((s) => s.logoffMinutes > s.idleLockMinutes, { path: ['logoffMinutes'], message: 'must be greater than idleLockMinutes' });
+
+export const clipboardPolicySchema = z
+  .object({
+    mode: z.enum(CLIPBOARD_MODES).default('workspace'),
+    /** How long the in-memory workspace clipboard keeps a copied item. */
+    workspaceTtlSeconds: z.number().int().min(5).max(3600).default(300),
+  })
+  .strict();
+
+export const screenCapturePolicySchema = z
+  .object({
+    protection: z.enum(CAPTURE_PROTECTION).default('required'),
+    /** Process names (capture or remote-control tools) whose presence locks the workspace. */
+    blockedProcesses: z.array(nonEmpty).default([]),
+  })
+  .strict();
+
+export const watermarkPolicySchema = z
+  .object({
+    template: nonEmpty.max(200).superRefine((template, ctx) => {
+      for (const [, field] of template.matchAll(/\{([^}]*)\}/g)) {
+        if (!(WATERMARK_FIELDS as readonly string[]).includes(field ?? '')) {
+          ctx.addIssue({ code: 'custom', message: `unknown placeholder {${field}}; known: ${WATERMARK_FIELDS.map((f) => `{${f}}`).join(' ')}` });
+        }
+      }
+      if (!template.includes('{session}')) ctx.addIssue({ code: 'custom', message: 'must include {session} so a photo of the screen can be traced' });
+    }),
+    opacity: z.number().min(0.04).max(0.5).default(0.12),
+  })
+  .strict();
+
+export const auditPolicySchema = z
+  .object({
+    collectorUrl: webUrl,
+    retentionDays: z.number().int().min(1).max(3650),
+    queueSoftLimit: z.number().int().positive(),
+    queueHardLimit: z.number().int().positive(),
+  })
+  .strict()
+  .refine((a) => a.queueHardLimit > a.queueSoftLimit, { path: ['queueHardLimit'], message: 'must be greater than queueSoftLimit' });
+
+export const policyV1Schema = z
+  .object({
+    schemaVersion: z.literal(1),
+    /** Stable name of this policy line, e.g. "sunrise-family-medicine". */
+    policyId: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/, 'must be lowercase letters, digits, dots and hyphens'),
+    /** Increases with every issued policy, so an older one can be recognised. */
+    serial: z.number().int().positive(),
+    issuedAt: isoDateTime,
+    expiresAt: isoDateTime,
+    /** `demo` policies may use http://127.0.0.1 and are refused by production builds. */
+    environment: z.enum(POLICY_ENVIRONMENTS).default('production'),
+    practice: z.object({ name: nonEmpty.max(120) }).strict(),
+    apps: z.array(appPolicySchema).min(1),
+    identity: identityPolicySchema,
+    session: sessionPolicySchema,
+    clipboard: clipboardPolicySchema,
+    screenCapture: screenCapturePolicySchema,
+    watermark: watermarkPolicySchema,
+    audit: auditPolicySchema,
+    updates: z.object({ channel: z.enum(UPDATE_CHANNELS).default('stable') }).strict(),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    if (Date.parse(policy.expiresAt) <= Date.parse(policy.issuedAt)) {
+      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'must be later than issuedAt' });
+    }
+    const seen = new Set<string>();
+    policy.apps.forEach((app, i) => {
+      if (seen.has(app.id)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'id'], message: `duplicate app id '${app.id}'` });
+      seen.add(app.id);
+    });
+    // Transport security: https everywhere; plain http only to this machine, only in demo policies.
+    const urls: { path: (string | number)[]; value: string }[] = [
+      { path: ['identity', 'issuer'], value: policy.identity.issuer },
+      { path: ['audit', 'collectorUrl'], value: policy.audit.collectorUrl },
+    ];
+    policy.apps.forEach((app, i) => {
+      urls.push({ path: ['apps', i, 'startUrl'], value: app.startUrl });
+      app.navigationOrigins.forEach((o, j) => urls.push({ path: ['apps', i, 'navigationOrigins', j], value: o }));
+      app.requestOrigins.forEach((o, j) => urls.push({ path: ['apps', i, 'requestOrigins', j], value: o }));
+    });
+    for (const { path, value } of urls) {
+      if (isHttps(value)) continue;
+      const loopbackAllowed = policy.environment === 'demo' && isLoopbackHttp(value);
+      if (!loopbackAllowed) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: isLoopbackHttp(value) ? 'plain http is allowed only in a demo policy' : 'must use https',
+        });
+      }
+    }
+  });
+
+export type Policy = z.infer<typeof policyV1Schema>;
+export type AppPolicy = Policy['apps'][number];
+export type PolicyInput = z.input<typeof policyV1Schema>;

@@ -1,0 +1,118 @@
+// The signed policy file and the decision whether to trust it. Pure: the caller supplies
+// the file text, the clock and an Ed25519 verifier holding the build's trusted keys.
+import { z } from 'zod';
+import { canonicalJson } from './canonicalJson';
+import type { PolicyProblem } from './policyProblem';
+import { POLICY_SCHEMA_VERSIONS, policyV1Schema, type Policy } from './policySchema';
+
+/** Envelope format version, independent of the policy's own schemaVersion. */
+export const POLICY_FILE_FORMAT = 'cordon-policy/1';
+
+export const policySignatureSchema = z
+  .object({
+    alg: z.literal('Ed25519'),
+    keyId: z.string().regex(/^[0-9a-f]{16}$/),
+    value: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be a base64 Ed25519 signature (64 bytes)'),
+  })
+  .strict();
+export type PolicySignature = z.infer<typeof policySignatureSchema>;
+
+export interface SignedPolicyFile {
+  format: typeof POLICY_FILE_FORMAT;
+  policy: unknown;
+  signature: PolicySignature;
+}
+
+export type BuildKind = 'production' | 'development';
+
+/** Verifies Ed25519 signatures with the public keys this build trusts. */
+export interface PolicyVerifier {
+  trusts(keyId: string): boolean;
+  /** True when `signatureBase64` is keyId's signature over the UTF-8 bytes of `message`. */
+  verify(keyId: string, message: string, signatureBase64: string): boolean;
+}
+
+export type PolicyResult = { ok: true; policy: Policy; file: string; keyId: string } | { ok: false; problem: PolicyProblem };
+
+/** Tolerated clock skew between the signer's and the device's clocks. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** The exact bytes a policy signature covers. */
+export function signedPayload(policy: unknown): string {
+  return canonicalJson(policy);
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(policy)' : path.map(String).join('.');
+}
+
+export interface EvaluateOptions {
+  file: string;
+  verifier: PolicyVerifier;
+  now: Date;
+  build: BuildKind;
+}
+
+/**
+ * Decides whether the policy file text may govern this device. Authenticity is checked
+ * before content: nothing inside an unsigned or untrusted file is interpreted.
+ */
+export function evaluatePolicyFile(text: string, { file, verifier, now, build }: EvaluateOptions): PolicyResult {
+  const refuse = (problem: Omit<PolicyProblem, 'file'>): PolicyResult => ({ ok: false, problem: { file, ...problem } });
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return refuse({ code: 'not-json', reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return refuse({ code: 'not-json', reason: 'the file must hold a JSON object' });
+  }
+  const envelope = parsed as Record<string, unknown>;
+  if (envelope.signature === undefined) {
+    return refuse({ code: 'unsigned', field: 'signature', reason: 'the policy is not signed; sign it with `cordon-policy sign`' });
+  }
+  if (envelope.format !== POLICY_FILE_FORMAT) {
+    return refuse({ code: 'unknown-format', field: 'format', reason: `expected "${POLICY_FILE_FORMAT}", found ${JSON.stringify(envelope.format)}` });
+  }
+  const signature = policySignatureSchema.safeParse(envelope.signature);
+  if (!signature.success) {
+    const issue = signature.error.issues[0];
+    return refuse({ code: 'unsigned', field: `signature.${fieldPath(issue?.path ?? [])}`, reason: `malformed signature: ${issue?.message ?? 'invalid'}` });
+  }
+  const { keyId, value } = signature.data;
+  if (!verifier.trusts(keyId)) {
+    return refuse({ code: 'untrusted-key', field: 'signature.keyId', reason: `signed with key ${keyId}, which this ${build} build does not trust` });
+  }
+  if (!verifier.verify(keyId, signedPayload(envelope.policy), value)) {
+    return refuse({ code: 'bad-signature', field: 'signature.value', reason: `the signature does not match the policy content (the file was altered after signing, key ${keyId})` });
+  }
+
+  const policyObject = envelope.policy as Record<string, unknown> | null;
+  const version = typeof policyObject === 'object' && policyObject !== null ? policyObject.schemaVersion : undefined;
+  if (!(POLICY_SCHEMA_VERSIONS as readonly unknown[]).includes(version)) {
+    return refuse({
+      code: 'unknown-version',
+      field: 'policy.schemaVersion',
+      reason: `schema version ${JSON.stringify(version)} is not supported by this build (supported: ${POLICY_SCHEMA_VERSIONS.join(', ')}); update Cordon or reissue the policy`,
+    });
+  }
+  const validated = policyV1Schema.safeParse(envelope.policy);
+  if (!validated.success) {
+    const [first, ...rest] = validated.error.issues.map((issue) => ({ field: `policy.${fieldPath(issue.path)}`, reason: issue.message }));
+    return refuse({ code: 'invalid', field: first?.field ?? 'policy', reason: first?.reason ?? 'invalid', ...(rest.length > 0 ? { more: rest } : {}) });
+  }
+  const policy = validated.data;
+
+  if (Date.parse(policy.issuedAt) - CLOCK_SKEW_MS > now.getTime()) {
+    return refuse({ code: 'not-yet-valid', field: 'policy.issuedAt', reason: `issued for ${policy.issuedAt}, which is in the future on this device's clock` });
+  }
+  if (Date.parse(policy.expiresAt) <= now.getTime()) {
+    return refuse({ code: 'expired', field: 'policy.expiresAt', reason: `expired at ${policy.expiresAt}; IT must issue a new policy` });
+  }
+  if (build === 'production' && policy.environment === 'demo') {
+    return refuse({ code: 'demo-policy-in-production', field: 'policy.environment', reason: 'a demo policy cannot govern a production build' });
+  }
+  return { ok: true, policy, file, keyId };
+}
