@@ -42,8 +42,9 @@ export function signedPayload(policy: unknown): string {
   return canonicalJson(policy);
 }
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(policy)' : path.map(String).join('.');
+/** Dotted field name under `prefix`, e.g. policy.apps.0.id. */
+export function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
+  return [prefix, ...path.map(String)].join('.');
 }
 
 export interface EvaluateOptions {
@@ -79,7 +80,7 @@ export function evaluatePolicyFile(text: string, { file, verifier, now, build }:
   const signature = policySignatureSchema.safeParse(envelope.signature);
   if (!signature.success) {
     const issue = signature.error.issues[0];
-    return refuse({ code: 'unsigned', field: `signature.${fieldPath(issue?.path ?? [])}`, reason: `malformed signature: ${issue?.message ?? 'invalid'}` });
+    return refuse({ code: 'unsigned', field: fieldPath('signature', issue?.path ?? []), reason: `malformed signature: ${issue?.message ?? 'invalid'}` });
   }
   const { keyId, value } = signature.data;
   if (!verifier.trusts(keyId)) {
@@ -100,7 +101,7 @@ export function evaluatePolicyFile(text: string, { file, verifier, now, build }:
   }
   const validated = policyV1Schema.safeParse(envelope.policy);
   if (!validated.success) {
-    const [first, ...rest] = validated.error.issues.map((issue) => ({ field: `policy.${fieldPath(issue.path)}`, reason: issue.message }));
+    const [first, ...rest] = validated.error.issues.map((issue) => ({ field: fieldPath('policy', issue.path), reason: issue.message }));
     return refuse({ code: 'invalid', field: first?.field ?? 'policy', reason: first?.reason ?? 'invalid', ...(rest.length > 0 ? { more: rest } : {}) });
   }
   const policy = validated.data;

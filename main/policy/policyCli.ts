@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { explainPolicy } from '../../common/policy/explainPolicy';
 import { formatPolicyProblem } from '../../common/policy/policyProblem';
 import { policyV1Schema } from '../../common/policy/policySchema';
-import { evaluatePolicyFile, POLICY_FILE_FORMAT, signedPayload, type BuildKind, type SignedPolicyFile } from '../../common/policy/signedPolicy';
+import { evaluatePolicyFile, fieldPath, POLICY_FILE_FORMAT, signedPayload, type BuildKind, type SignedPolicyFile } from '../../common/policy/signedPolicy';
 import { createPolicyVerifier, generatePolicyKeyPair, parsePrivateKey, parsePublicKey, policyKeyId, signMessage } from './policyKeys';
 
 export interface CliIo {
@@ -65,7 +65,7 @@ function policyObjectOf(document: unknown): unknown {
 function validationLines(policy: unknown, file: string): string[] {
   const result = policyV1Schema.safeParse(policy);
   if (result.success) return [];
-  return result.error.issues.map((issue) => `${file}: field policy.${issue.path.map(String).join('.') || '(policy)'}: ${issue.message}`);
+  return result.error.issues.map((issue) => `${file}: field ${fieldPath('policy', issue.path)}: ${issue.message}`);
 }
 
 async function trustedVerifier(trustFiles: readonly string[]) {

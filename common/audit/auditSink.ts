@@ -1,0 +1,50 @@
+// The audit interface every part of Cordon records security events through. Events
+// describe actions, never content: an origin at most, never a full URL (whose path or
+// query may hold PHI), never page text.
+
+export const AUDIT_EVENT_TYPES = [
+  'app.started',
+  'policy.loaded',
+  'policy.refused',
+  'ipc.refused',
+  'navigation.blocked',
+  'window-open.blocked',
+  'webview.blocked',
+  'devtools.blocked',
+  'permission.denied',
+  'download.blocked',
+  'request.blocked',
+  'sign-in.unavailable',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+export interface AuditEventInput {
+  type: AuditEventType;
+  outcome: 'success' | 'failure' | 'blocked';
+  /** The hosted app concerned, if any. */
+  appId?: string;
+  /** The origin (or bare scheme, for non-web URLs) concerned; never a full URL. */
+  origin?: string;
+  /** A short machine-readable reason (a code, a permission name, a channel). */
+  reason?: string;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  recordedAt: string;
+}
+
+export interface AuditSink {
+  record(event: AuditEventInput): void;
+}
+
+/** What of a URL may enter the audit trail: its origin, or its scheme when it has none. */
+export function auditableOrigin(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.origin;
+    // Custom schemes such as cordon://app: keep scheme and host, drop the rest.
+    return parsed.host === '' ? parsed.protocol : `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return 'invalid-url';
+  }
+}

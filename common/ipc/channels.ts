@@ -1,0 +1,9 @@
+// IPC channel names, shared by main and the preload. Kept free of zod so the
+// sandboxed preload bundle stays tiny; the schemas live in ./contract.
+export const IPC_CHANNELS = {
+  getShellState: 'cordon:shell:get-state',
+  signIn: 'cordon:auth:sign-in',
+  selectApp: 'cordon:workspace:select-app',
+} as const;
+
+export type IpcMethod = keyof typeof IPC_CHANNELS;

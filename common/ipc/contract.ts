@@ -1,0 +1,66 @@
+// The one typed IPC contract between the shell renderer and main. Main validates every
+// argument and every result against these schemas; the preload exposes exactly these
+// methods and nothing else; the renderer gets the `CordonApi` type.
+import { z } from 'zod';
+import { POLICY_PROBLEM_CODES } from '../policy/policyProblem';
+import { PROTECTION_IDS, PROTECTION_STATES } from '../posture/posture';
+import { IPC_CHANNELS, type IpcMethod } from './channels';
+
+export const appIdSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
+
+const protectionStatusSchema = z.object({
+  id: z.enum(PROTECTION_IDS),
+  label: z.string(),
+  state: z.enum(PROTECTION_STATES),
+  detail: z.string(),
+});
+
+const policyProblemSchema = z.object({
+  code: z.enum(POLICY_PROBLEM_CODES),
+  file: z.string(),
+  field: z.string().optional(),
+  reason: z.string(),
+  more: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+});
+
+const identitySummarySchema = z.object({
+  name: z.string(),
+  email: z.string(),
+  mfaMethods: z.array(z.string()),
+});
+
+export const shellStateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('policy-error'), problem: policyProblemSchema, posture: z.array(protectionStatusSchema) }),
+  z.object({ kind: z.literal('signed-out'), practiceName: z.string(), posture: z.array(protectionStatusSchema) }),
+  z.object({
+    kind: z.literal('workspace'),
+    practiceName: z.string(),
+    identity: identitySummarySchema,
+    apps: z.array(z.object({ id: appIdSchema, name: z.string() })),
+    activeAppId: appIdSchema,
+    posture: z.array(protectionStatusSchema),
+  }),
+]);
+export type ShellState = z.infer<typeof shellStateSchema>;
+
+export const actionResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+]);
+export type ActionResult = z.infer<typeof actionResultSchema>;
+
+export const ipcContract = {
+  getShellState: { channel: IPC_CHANNELS.getShellState, args: z.tuple([]), result: shellStateSchema },
+  signIn: { channel: IPC_CHANNELS.signIn, args: z.tuple([]), result: actionResultSchema },
+  selectApp: { channel: IPC_CHANNELS.selectApp, args: z.tuple([appIdSchema]), result: actionResultSchema },
+} as const satisfies Record<IpcMethod, { channel: string; args: z.ZodTuple; result: z.ZodType }>;
+
+export type IpcContract = typeof ipcContract;
+export type IpcArgs<M extends IpcMethod> = z.output<IpcContract[M]['args']>;
+export type IpcResult<M extends IpcMethod> = z.output<IpcContract[M]['result']>;
+
+/** What the preload exposes to the shell renderer as `window.cordon`. */
+export type CordonApi = { [M in IpcMethod]: (...args: IpcArgs<M>) => Promise<IpcResult<M>> };
+
+/** Implementations main supplies for each method, after validation. */
+export type IpcHandlers = { [M in IpcMethod]: (...args: IpcArgs<M>) => Promise<IpcResult<M>> | IpcResult<M> };

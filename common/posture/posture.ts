@@ -1,0 +1,97 @@
+// The security posture panel's truth: each protection's state on this OS, under this
+// policy, in this build. Main passes the set of protections it actually installed, so
+// the panel can never claim more than the running code does.
+import type { Policy } from '../policy/policySchema';
+import type { BuildKind } from '../policy/signedPolicy';
+
+export const PROTECTION_IDS = [
+  'process-sandbox',
+  'context-isolation',
+  'signed-policy',
+  'devtools-blocked',
+  'navigation-allowlist',
+  'request-allowlist',
+  'https-only',
+  'permissions-denied',
+  'downloads-blocked',
+  'printing-blocked',
+  'clipboard-contained',
+  'screen-capture-blocked',
+  'watermark',
+  'idle-lock',
+  'audit-encrypted',
+] as const;
+export type ProtectionId = (typeof PROTECTION_IDS)[number];
+
+export const PROTECTION_STATES = ['enforced', 'not-enforced', 'not-available', 'disabled-by-policy', 'not-in-this-build'] as const;
+export type ProtectionState = (typeof PROTECTION_STATES)[number];
+
+export interface ProtectionStatus {
+  id: ProtectionId;
+  label: string;
+  state: ProtectionState;
+  detail: string;
+}
+
+export interface PostureInput {
+  platform: string;
+  build: BuildKind;
+  policy: Policy | null;
+  /** Protections whose enforcing code is installed in this running build. */
+  installed: ReadonlySet<ProtectionId>;
+}
+
+const LABELS: Record<ProtectionId, string> = {
+  'process-sandbox': 'Pages run in the Chromium sandbox',
+  'context-isolation': 'Pages cannot reach Cordon or Node.js',
+  'signed-policy': 'Settings come from a signed IT policy',
+  'devtools-blocked': 'Developer tools are unavailable',
+  'navigation-allowlist': 'Apps stay on approved sites',
+  'request-allowlist': 'Data goes only to approved sites',
+  'https-only': 'Connections are encrypted (https)',
+  'permissions-denied': 'Camera, microphone and other permissions denied unless IT allows them',
+  'downloads-blocked': 'Downloads blocked',
+  'printing-blocked': 'Printing blocked',
+  'clipboard-contained': 'Copied text stays inside Cordon',
+  'screen-capture-blocked': 'Screenshots and screen sharing blocked',
+  watermark: 'Watermark names who is looking',
+  'idle-lock': 'Locks when you step away',
+  'audit-encrypted': 'Activity log encrypted and sent to the practice',
+};
+
+const CAPTURE_PROTECTION_PLATFORMS = new Set(['win32', 'darwin']);
+
+function appsAllowing(policy: Policy, rule: 'downloads' | 'printing'): string[] {
+  return policy.apps.filter((app) => app[rule] === 'allow').map((app) => app.name);
+}
+
+function stateOf(id: ProtectionId, { platform, build, policy, installed }: PostureInput): { state: ProtectionState; detail: string } {
+  const notBuilt = { state: 'not-in-this-build', detail: 'This build does not include this protection yet.' } as const;
+  const enforced = (detail: string) => ({ state: 'enforced', detail }) as const;
+
+  // Platform and policy facts hold whether or not the code is installed: report them first.
+  if (id === 'screen-capture-blocked') {
+    if (policy?.screenCapture.protection === 'off') return { state: 'disabled-by-policy', detail: 'IT has turned capture protection off.' };
+    if (!CAPTURE_PROTECTION_PLATFORMS.has(platform)) {
+      return { state: 'not-available', detail: 'This operating system gives apps no way to block screenshots or screen sharing.' };
+    }
+  }
+  if (id === 'downloads-blocked' || id === 'printing-blocked') {
+    const allowing = policy === null ? [] : appsAllowing(policy, id === 'downloads-blocked' ? 'downloads' : 'printing');
+    if (allowing.length > 0) return { state: 'disabled-by-policy', detail: `IT allows it for: ${allowing.join(', ')}.` };
+  }
+  if (id === 'devtools-blocked' && build === 'development') {
+    return { state: 'not-enforced', detail: 'Development build: developer tools stay available.' };
+  }
+  if (id === 'https-only' && policy?.environment === 'demo') {
+    return { state: 'not-enforced', detail: 'Demo policy: plain http to this computer (127.0.0.1) is allowed.' };
+  }
+  if (!installed.has(id)) return notBuilt;
+  if (id === 'signed-policy' && policy !== null) return enforced(`Policy ${policy.policyId}, serial ${policy.serial}, valid until ${policy.expiresAt}.`);
+  if (id === 'clipboard-contained' && policy !== null) return enforced(`Clipboard mode: ${policy.clipboard.mode}.`);
+  return enforced('Enforced.');
+}
+
+export function assessPosture(input: PostureInput): ProtectionStatus[] {
+  return PROTECTION_IDS.map((id) => ({ id, label: LABELS[id], ...stateOf(id, input) }));
+}

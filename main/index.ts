@@ -1,0 +1,81 @@
+// Cordon's main process: thin wiring of the hardened shell. Every decision lives in a
+// module that takes its Electron objects as parameters and is unit-tested under Node.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import { assessPosture, type ProtectionId } from '../common/posture/posture';
+import type { ShellState } from '../common/ipc/contract';
+import { MemoryAuditSink } from './audit/memoryAuditSink';
+import { registerIpcHandlers } from './ipc/ipcServer';
+import { policySources } from './policy/policyLocations';
+import { loadPolicy } from './policy/policyLoader';
+import { createPolicyVerifier } from './policy/policyKeys';
+import { minimalMenuTemplate } from './shell/appMenu';
+import { hardenShellSession } from './shell/sessionHardening';
+import { createShellHandlers } from './shell/shellHandlers';
+import { registerShellScheme, serveShell } from './shell/shellProtocol';
+import { initialShellState } from './shell/shellState';
+import { createShellWindow } from './shell/shellWindow';
+import { hardenWebContents } from './shell/webContentsHardening';
+
+const build = __CORDON_BUILD_KIND__;
+const allowDevTools = build === 'development';
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Protections this build installs; the posture panel reports nothing beyond these. */
+const INSTALLED: ReadonlySet<ProtectionId> = new Set(['process-sandbox', 'context-isolation', 'signed-policy', 'devtools-blocked']);
+
+// Must precede 'ready': sandbox every renderer, and give cordon:// a secure origin.
+app.enableSandbox();
+registerShellScheme(protocol);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  const audit = new MemoryAuditSink((line) => console.info(line));
+  let shellWindow: BrowserWindow | null = null;
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { allowDevTools, audit }));
+  app.on('second-instance', () => {
+    if (shellWindow === null) return;
+    if (shellWindow.isMinimized()) shellWindow.restore();
+    shellWindow.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+
+  const policyResult = loadPolicy({
+    sources: policySources(build, process.platform, process.env, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }),
+    verifier: createPolicyVerifier(__CORDON_POLICY_KEYS__),
+    build,
+  });
+
+  void app.whenReady().then(async () => {
+    const template = minimalMenuTemplate(process.platform, app.name);
+    Menu.setApplicationMenu(template === null ? null : Menu.buildFromTemplate(template));
+    hardenShellSession(session.defaultSession, { allowDevTools, audit });
+    serveShell(protocol, path.join(here, '../renderer'));
+
+    const policy = await policyResult;
+    if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
+    else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
+
+    const posture = assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed: INSTALLED });
+    const state: ShellState = initialShellState(policy, posture);
+    registerIpcHandlers(ipcMain, createShellHandlers(() => state, audit), {
+      shellWebContentsId: () => shellWindow?.webContents.id,
+      onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),
+    });
+
+    shellWindow = createShellWindow(BrowserWindow, {
+      preloadPath: path.join(here, '../preload/index.cjs'),
+      allowDevTools,
+      // Fail closed: without a trusted policy, protect the window anyway.
+      contentProtection: !policy.ok || policy.policy.screenCapture.protection !== 'off',
+      title: policy.ok ? `Cordon — ${policy.policy.practice.name}` : 'Cordon',
+    });
+    shellWindow.on('closed', () => {
+      shellWindow = null;
+    });
+    audit.record({ type: 'app.started', outcome: 'success', reason: build });
+  });
+}

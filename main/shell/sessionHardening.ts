@@ -1,0 +1,36 @@
+// Hardens the shell's session: the shell UI needs no permission, no download, no
+// screen capture and no network, so everything is refused. Only cordon:// (and
+// devtools:// in development builds) may be requested at all.
+import type { Session } from 'electron';
+import { auditableOrigin, type AuditSink } from '../../common/audit/auditSink';
+
+export type HardenableSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'on'> & {
+  webRequest: Pick<Session['webRequest'], 'onBeforeRequest'>;
+};
+
+export function shellRequestAllowed(url: string, allowDevTools: boolean): boolean {
+  const scheme = url.slice(0, url.indexOf(':') + 1);
+  return scheme === 'cordon:' || (allowDevTools && scheme === 'devtools:');
+}
+
+export function hardenShellSession(session: HardenableSession, { allowDevTools, audit }: { allowDevTools: boolean; audit: AuditSink }): void {
+  session.setPermissionRequestHandler((_contents, permission, callback) => {
+    audit.record({ type: 'permission.denied', outcome: 'blocked', reason: permission });
+    callback(false);
+  });
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+  session.setDisplayMediaRequestHandler((_request, callback) => {
+    audit.record({ type: 'permission.denied', outcome: 'blocked', reason: 'display-capture' });
+    callback(null);
+  });
+  session.on('will-download', (event) => {
+    event.preventDefault();
+    audit.record({ type: 'download.blocked', outcome: 'blocked' });
+  });
+  session.webRequest.onBeforeRequest((details, callback) => {
+    const allowed = shellRequestAllowed(details.url, allowDevTools);
+    if (!allowed) audit.record({ type: 'request.blocked', outcome: 'blocked', origin: auditableOrigin(details.url) });
+    callback({ cancel: !allowed });
+  });
+}

@@ -1,0 +1,54 @@
+// The shell window: the only BrowserWindow with Cordon's preload and IPC access.
+import type { BrowserWindow, BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import { SHELL_ENTRY_URL } from './shellProtocol';
+
+export function shellWebPreferences({ preloadPath, allowDevTools }: { preloadPath: string; allowDevTools: boolean }): WebPreferences {
+  return {
+    preload: preloadPath,
+    sandbox: true,
+    contextIsolation: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    safeDialogs: true,
+    devTools: allowDevTools,
+  };
+}
+
+export interface ShellWindowOptions {
+  preloadPath: string;
+  allowDevTools: boolean;
+  /** Ask the OS to keep this window out of screenshots and screen sharing. */
+  contentProtection: boolean;
+  title: string;
+}
+
+export function shellWindowOptions(options: ShellWindowOptions): BrowserWindowConstructorOptions {
+  return {
+    width: 1280,
+    height: 820,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: options.title,
+    backgroundColor: '#0f1720',
+    autoHideMenuBar: true,
+    webPreferences: shellWebPreferences(options),
+  };
+}
+
+export type BrowserWindowConstructor = new (options: BrowserWindowConstructorOptions) => BrowserWindow;
+
+export function createShellWindow(BrowserWindowClass: BrowserWindowConstructor, options: ShellWindowOptions): BrowserWindow {
+  const window = new BrowserWindowClass(shellWindowOptions(options));
+  if (options.contentProtection) window.setContentProtection(true);
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(SHELL_ENTRY_URL);
+  return window;
+}

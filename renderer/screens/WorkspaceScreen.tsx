@@ -1,0 +1,73 @@
+import { useRef, useState, type KeyboardEvent } from 'react';
+import type { ShellState } from '../../common/ipc/contract';
+import { cordonApi } from '../cordonApi';
+
+type Workspace = Extract<ShellState, { kind: 'workspace' }>;
+
+/** The workspace frame: one tab per approved app; the host area is where main attaches the app. */
+export function WorkspaceScreen({ state, onShowPosture }: { state: Workspace; onShowPosture: () => void }) {
+  const [active, setActive] = useState(state.activeAppId);
+  const [notice, setNotice] = useState('');
+  const tabs = useRef(new Map<string, HTMLButtonElement>());
+
+  const select = async (appId: string) => {
+    setActive(appId);
+    const result = await cordonApi().selectApp(appId);
+    setNotice(result.ok ? '' : result.message);
+  };
+
+  // WAI-ARIA tabs pattern: arrows move between tabs, Home/End jump to the ends.
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const count = state.apps.length;
+    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: count - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const target = state.apps[(next + count) % count];
+    if (target === undefined) return;
+    tabs.current.get(target.id)?.focus();
+    void select(target.id);
+  };
+
+  const activeApp = state.apps.find((app) => app.id === active);
+  return (
+    <div className="workspace">
+      <header className="topbar">
+        <span className="practice">{state.practiceName}</span>
+        <div role="tablist" aria-label="Practice apps" className="tabs">
+          {state.apps.map((app, index) => (
+            <button
+              key={app.id}
+              ref={(el) => {
+                if (el === null) tabs.current.delete(app.id);
+                else tabs.current.set(app.id, el);
+              }}
+              type="button"
+              role="tab"
+              id={`tab-${app.id}`}
+              aria-selected={app.id === active}
+              aria-controls="app-host"
+              tabIndex={app.id === active ? 0 : -1}
+              onClick={() => void select(app.id)}
+              onKeyDown={(event) => onKeyDown(event, index)}
+            >
+              {app.name}
+            </button>
+          ))}
+        </div>
+        <span className="identity" aria-label="Signed in as">
+          {state.identity.name}
+          {state.identity.mfaMethods.length > 0 && <span className="mfa"> · MFA: {state.identity.mfaMethods.join(', ')}</span>}
+        </span>
+        <button type="button" className="secondary" onClick={onShowPosture}>
+          Security posture
+        </button>
+      </header>
+      <main id="app-host" role="tabpanel" aria-labelledby={`tab-${active}`} className="host" data-app-id={active}>
+        <p className="host-placeholder">{activeApp === undefined ? '' : `${activeApp.name} opens here.`}</p>
+        <p className="status" role="status" aria-live="polite">
+          {notice}
+        </p>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPolicyVerifier } from '../../../main/policy/policyKeys';
+import { loadPolicy } from '../../../main/policy/policyLoader';
+import { bundledPolicyPath, managedPolicyPath, policySources } from '../../../main/policy/policyLocations';
+import { generatePolicyKeyPair, NOW, signedText, validPolicy } from '../../support/policyFixtures';
+
+const keys = generatePolicyKeyPair();
+const verifier = createPolicyVerifier([keys.publicKeyPem]);
+let dir: string;
+let managedPath: string;
+let bundledPath: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'cordon-policy-'));
+  managedPath = path.join(dir, 'managed', 'policy.json');
+  bundledPath = path.join(dir, 'bundled', 'policy.json');
+  await mkdir(path.dirname(managedPath));
+  await mkdir(path.dirname(bundledPath));
+});
+
+const load = () => loadPolicy({ sources: { managedPath, bundledPath }, verifier, build: 'production', now: NOW });
+
+describe('policy load order', () => {
+  it('prefers the OS-managed policy over the bundled one', async () => {
+    await writeFile(managedPath, signedText(validPolicy({ policyId: 'managed', serial: 9 }), keys));
+    await writeFile(bundledPath, signedText(validPolicy({ policyId: 'bundled' }), keys));
+    const result = await load();
+    expect(result.ok && result.policy.policyId).toBe('managed');
+    expect(result.ok && result.file).toBe(managedPath);
+  });
+
+  it('uses the bundled policy when no managed policy exists', async () => {
+    await writeFile(bundledPath, signedText(validPolicy({ policyId: 'bundled' }), keys));
+    const result = await load();
+    expect(result.ok && result.policy.policyId).toBe('bundled');
+  });
+
+  it('does not fall back to the bundled policy when the managed one is tampered', async () => {
+    const tampered = JSON.parse(signedText(validPolicy({ policyId: 'managed' }), keys));
+    tampered.policy.session.idleLockMinutes = 120;
+    tampered.policy.session.logoffMinutes = 240;
+    await writeFile(managedPath, JSON.stringify(tampered));
+    await writeFile(bundledPath, signedText(validPolicy({ policyId: 'bundled' }), keys));
+    const result = await load();
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problem).toMatchObject({ code: 'bad-signature', file: managedPath });
+  });
+
+  it('refuses, naming both places, when there is no policy at all', async () => {
+    const result = await load();
+    expect(!result.ok && result.problem.code).toBe('missing');
+    expect(!result.ok && result.problem.reason).toContain(bundledPath);
+  });
+
+  it('reports an unreadable managed policy instead of skipping it', async () => {
+    await mkdir(managedPath); // a directory where the file should be: EISDIR
+    await writeFile(bundledPath, signedText(validPolicy(), keys));
+    const result = await load();
+    expect(!result.ok && result.problem).toMatchObject({ code: 'unreadable', file: managedPath });
+  });
+
+  it('reports an unreadable bundled policy', async () => {
+    await writeFile(bundledPath, signedText(validPolicy(), keys));
+    const result = await loadPolicy({
+      sources: { managedPath, bundledPath },
+      verifier,
+      build: 'production',
+      now: NOW,
+      readText: async () => {
+        throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      },
+    });
+    expect(!result.ok && result.problem).toMatchObject({ code: 'unreadable' });
+  });
+});
+
+describe('policy locations', () => {
+  it('uses the OS-managed path of each platform', () => {
+    expect(managedPolicyPath('win32', { ProgramData: 'D:\\ProgramData' })).toBe('D:\\ProgramData\\Cordon\\policy.json');
+    expect(managedPolicyPath('win32', {})).toBe('C:\\ProgramData\\Cordon\\policy.json');
+    expect(managedPolicyPath('darwin', {})).toBe('/Library/Application Support/Cordon/policy.json');
+    expect(managedPolicyPath('linux', {})).toBe('/etc/cordon/policy.json');
+  });
+
+  it('finds the bundled policy in the installer resources when packaged', () => {
+    expect(bundledPolicyPath({ isPackaged: true, resourcesPath: '/opt/Cordon/resources', appPath: '/x' })).toBe('/opt/Cordon/resources/policy/policy.json');
+    expect(bundledPolicyPath({ isPackaged: false, resourcesPath: '/r', appPath: '/src/cordon' })).toBe('/src/cordon/out/policy/policy.json');
+  });
+
+  it('lets only development builds redirect the policy through environment variables', () => {
+    const env = { CORDON_MANAGED_POLICY: '/tmp/evil.json', CORDON_BUNDLED_POLICY: '/tmp/evil2.json' };
+    const bundled = { isPackaged: true, resourcesPath: '/opt/Cordon/resources', appPath: '/x' };
+    expect(policySources('production', 'linux', env, bundled)).toEqual({ managedPath: '/etc/cordon/policy.json', bundledPath: '/opt/Cordon/resources/policy/policy.json' });
+    expect(policySources('development', 'linux', env, bundled)).toEqual({ managedPath: '/tmp/evil.json', bundledPath: '/tmp/evil2.json' });
+  });
+});
