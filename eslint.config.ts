@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { createLayeringRule } from './build/lint/layeringRule.ts';
+import { createLayeringRule } from './build/lint/layeringRule';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 

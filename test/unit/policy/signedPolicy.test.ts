@@ -98,7 +98,7 @@ describe('signed policy evaluation', () => {
 
 describe('policy content validation (each kind of invalid names its field)', () => {
   const base = validPolicy();
-  const app = base.apps[0]!;
+  const [app] = base.apps;
   const cases: { name: string; policy: unknown; field: string; reason: RegExp }[] = [
     { name: 'missing practice', policy: { ...base, practice: undefined }, field: 'policy.practice', reason: /expected object/i },
     { name: 'no apps', policy: { ...base, apps: [] }, field: 'policy.apps', reason: /too small|at least/i },

@@ -1,0 +1,91 @@
+// Test doubles for Electron objects (the Electron binary cannot run on this machine).
+// They record what main installs so tests can drive the installed handlers directly.
+import { EventEmitter } from 'node:events';
+import type { AuditEventInput, AuditSink } from '../../common/audit/auditSink';
+
+export class RecordingAuditSink implements AuditSink {
+  readonly events: AuditEventInput[] = [];
+  record(event: AuditEventInput): void {
+    this.events.push(event);
+  }
+}
+
+/** Fake of ipcMain: keeps the handler registered per channel. */
+export class FakeIpcMain {
+  readonly handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+  handle(channel: string, listener: (event: never, ...args: unknown[]) => unknown): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, listener as (event: unknown, ...args: unknown[]) => unknown);
+  }
+  async invoke(channel: string, event: unknown, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (handler === undefined) throw new Error(`no handler for ${channel}`);
+    return handler(event, ...args);
+  }
+}
+
+export interface FakeFrame {
+  url: string;
+  parent: FakeFrame | null;
+  isDestroyed(): boolean;
+}
+
+export function fakeFrame(url: string, parent: FakeFrame | null = null, destroyed = false): FakeFrame {
+  return { url, parent, isDestroyed: () => destroyed };
+}
+
+export function fakeInvokeEvent(senderId: number, frame: FakeFrame | null) {
+  return { sender: { id: senderId }, senderFrame: frame } as never;
+}
+
+/** A cancelable Electron-style event. */
+export function fakeEvent<T extends object>(fields: T): T & { defaultPrevented: boolean; preventDefault(): void } {
+  const event = {
+    ...fields,
+    defaultPrevented: false,
+    preventDefault() {
+      event.defaultPrevented = true;
+    },
+  };
+  return event;
+}
+
+/** Fake of WebContents: an EventEmitter that also records the window-open handler. */
+export class FakeWebContents extends EventEmitter {
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  devToolsClosed = 0;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = handler;
+  }
+  closeDevTools(): void {
+    this.devToolsClosed += 1;
+  }
+}
+
+type Handler = (...args: never[]) => unknown;
+
+/** Fake of Session: records every handler main installs. */
+export class FakeSession extends EventEmitter {
+  permissionRequestHandler: Handler | null = null;
+  permissionCheckHandler: Handler | null = null;
+  devicePermissionHandler: Handler | null = null;
+  displayMediaRequestHandler: Handler | null = null;
+  beforeRequest: Handler | null = null;
+  readonly webRequest = {
+    onBeforeRequest: (listener: Handler) => {
+      this.beforeRequest = listener;
+    },
+  };
+  setPermissionRequestHandler(handler: Handler) {
+    this.permissionRequestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: Handler) {
+    this.permissionCheckHandler = handler;
+  }
+  setDevicePermissionHandler(handler: Handler) {
+    this.devicePermissionHandler = handler;
+  }
+  setDisplayMediaRequestHandler(handler: Handler) {
+    this.displayMediaRequestHandler = handler;
+  }
+}

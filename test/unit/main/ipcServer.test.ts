@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { IPC_CHANNELS } from '../../../common/ipc/channels';
+import type { IpcHandlers, ShellState } from '../../../common/ipc/contract';
+import { registerIpcHandlers, senderRefusal, type IpcRefusal } from '../../../main/ipc/ipcServer';
+import { createShellHandlers } from '../../../main/shell/shellHandlers';
+import { FakeIpcMain, fakeFrame, fakeInvokeEvent, RecordingAuditSink } from '../../support/electronFakes';
+
+const SHELL_ID = 7;
+const shellFrame = fakeFrame('cordon://app/index.html');
+
+const workspace: ShellState = {
+  kind: 'workspace',
+  practiceName: 'Test',
+  identity: { name: 'Val Assistant', email: 'va@example.com', mfaMethods: ['otp'] },
+  apps: [{ id: 'ehr', name: 'EHR' }],
+  activeAppId: 'ehr',
+  posture: [],
+};
+
+function setup(state: ShellState = workspace, handlers?: Partial<IpcHandlers>) {
+  const ipc = new FakeIpcMain();
+  const refusals: IpcRefusal[] = [];
+  const audit = new RecordingAuditSink();
+  registerIpcHandlers(ipc, { ...createShellHandlers(() => state, audit), ...handlers }, { shellWebContentsId: () => SHELL_ID, onRefused: (r) => refusals.push(r) });
+  return { ipc, refusals, audit };
+}
+
+describe('IPC server', () => {
+  it('registers a handler for every channel of the contract', () => {
+    const { ipc } = setup();
+    expect([...ipc.handlers.keys()].sort()).toEqual(Object.values(IPC_CHANNELS).sort());
+  });
+
+  it('answers the shell window with validated results', async () => {
+    const { ipc, refusals } = setup();
+    expect(await ipc.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(SHELL_ID, shellFrame))).toEqual(workspace);
+    expect(await ipc.invoke(IPC_CHANNELS.selectApp, fakeInvokeEvent(SHELL_ID, shellFrame), 'ehr')).toEqual({ ok: true });
+    expect(await ipc.invoke(IPC_CHANNELS.selectApp, fakeInvokeEvent(SHELL_ID, shellFrame), 'billing')).toEqual({ ok: false, message: 'That app is not approved by the policy.' });
+    expect(refusals).toEqual([]);
+  });
+
+  const badArguments: [string, unknown[]][] = [
+    ['a number instead of an app id', [42]],
+    ['an object', [{ toString: 'ehr' }]],
+    ['a path-like string', ['../../etc/passwd']],
+    ['an overlong id', ['a'.repeat(300)]],
+    ['no argument', []],
+    ['an extra argument', ['ehr', 'more']],
+  ];
+  for (const [name, args] of badArguments) {
+    it(`refuses ${name} and reports it`, async () => {
+      const { ipc, refusals } = setup();
+      await expect(ipc.invoke(IPC_CHANNELS.selectApp, fakeInvokeEvent(SHELL_ID, shellFrame), ...args)).rejects.toThrow('Request refused');
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]?.reason).toMatch(/^invalid arguments/);
+    });
+  }
+
+  it('refuses arguments on a channel that takes none', async () => {
+    const { ipc, refusals } = setup();
+    await expect(ipc.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(SHELL_ID, shellFrame), 'x')).rejects.toThrow('Request refused');
+    expect(refusals).toHaveLength(1);
+  });
+
+  const foreignSenders: [string, ReturnType<typeof fakeInvokeEvent>][] = [
+    ['another webContents (a hosted app)', fakeInvokeEvent(99, shellFrame)],
+    ['a subframe of the shell', fakeInvokeEvent(SHELL_ID, fakeFrame('cordon://app/index.html', shellFrame))],
+    ['a frame on another origin', fakeInvokeEvent(SHELL_ID, fakeFrame('https://evil.example/'))],
+    ['a frame on another cordon host', fakeInvokeEvent(SHELL_ID, fakeFrame('cordon://evil/index.html'))],
+    ['a destroyed frame', fakeInvokeEvent(SHELL_ID, fakeFrame('cordon://app/index.html', null, true))],
+    ['a missing frame', fakeInvokeEvent(SHELL_ID, null)],
+    ['a file:// frame', fakeInvokeEvent(SHELL_ID, fakeFrame('file:///tmp/index.html'))],
+  ];
+  for (const [name, event] of foreignSenders) {
+    it(`refuses ${name} before validating or handling anything`, async () => {
+      let handled = false;
+      const { ipc, refusals } = setup(workspace, {
+        getShellState: () => {
+          handled = true;
+          return workspace;
+        },
+      });
+      await expect(ipc.invoke(IPC_CHANNELS.getShellState, event)).rejects.toThrow('Request refused');
+      expect(handled).toBe(false);
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]?.channel).toBe(IPC_CHANNELS.getShellState);
+    });
+  }
+
+  it('refuses everything while no shell window exists', () => {
+    expect(senderRefusal(fakeInvokeEvent(SHELL_ID, shellFrame), undefined)).toMatch(/not the Cordon shell/);
+  });
+
+  it('never sends a result that breaks the contract', async () => {
+    const { ipc } = setup(workspace, { getShellState: () => ({ kind: 'workspace', token: 'secret' }) as unknown as ShellState });
+    await expect(ipc.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(SHELL_ID, shellFrame))).rejects.toThrow();
+  });
+});
+
+describe('shell handlers', () => {
+  it('refuses sign-in while the policy is refused and audits nothing as a sign-in', async () => {
+    const audit = new RecordingAuditSink();
+    const handlers = createShellHandlers(() => ({ kind: 'policy-error', problem: { code: 'expired', file: 'f', reason: 'r' }, posture: [] }), audit);
+    expect(await handlers.signIn()).toEqual({ ok: false, message: 'Cordon is locked until IT fixes the policy.' });
+    expect(await handlers.selectApp('ehr')).toEqual({ ok: false, message: 'Sign in first.' });
+    expect(audit.events).toEqual([]);
+  });
+
+  it('says plainly that sign-in is not in this build yet, and audits the attempt', async () => {
+    const audit = new RecordingAuditSink();
+    const handlers = createShellHandlers(() => ({ kind: 'signed-out', practiceName: 'P', posture: [] }), audit);
+    expect(await handlers.signIn()).toMatchObject({ ok: false });
+    expect(audit.events).toEqual([{ type: 'sign-in.unavailable', outcome: 'failure', reason: 'not-in-this-build' }]);
+  });
+});

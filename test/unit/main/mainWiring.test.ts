@@ -1,0 +1,153 @@
+// Drives main/index.ts against a stand-in for the `electron` module (the Electron binary
+// cannot run here) and checks that the real wiring installs every hardening step.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IPC_CHANNELS } from '../../../common/ipc/channels';
+import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
+import { FakeIpcMain, FakeSession, FakeWebContents, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
+
+interface Calls {
+  order: string[];
+  windows: FakeWindow[];
+  handled: string[];
+  menu: unknown;
+}
+
+class FakeWindow {
+  static calls: Calls;
+  readonly webContents = { id: 41 };
+  contentProtection = false;
+  loaded: string | null = null;
+  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+    FakeWindow.calls.windows.push(this);
+  }
+  setContentProtection(value: boolean) {
+    this.contentProtection = value;
+  }
+  once() {}
+  on() {}
+  loadURL(url: string) {
+    this.loaded = url;
+    return Promise.resolve();
+  }
+}
+
+function fakeElectron(calls: Calls, { gotLock = true } = {}) {
+  let ready!: () => void;
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  const appEvents = new Map<string, (...args: unknown[]) => void>();
+  const ipcMain = new FakeIpcMain();
+  const defaultSession = new FakeSession();
+  FakeWindow.calls = calls;
+  const electron = {
+    app: {
+      name: 'Cordon',
+      isPackaged: false,
+      enableSandbox: () => calls.order.push('enableSandbox'),
+      requestSingleInstanceLock: () => (calls.order.push('requestSingleInstanceLock'), gotLock),
+      quit: () => calls.order.push('quit'),
+      on: (event: string, listener: (...args: unknown[]) => void) => appEvents.set(event, listener),
+      whenReady: () => readyPromise,
+      getAppPath: () => '/nonexistent-app',
+    },
+    protocol: {
+      registerSchemesAsPrivileged: () => calls.order.push('registerSchemesAsPrivileged'),
+      handle: (scheme: string) => calls.handled.push(scheme),
+    },
+    session: { defaultSession },
+    ipcMain,
+    Menu: { setApplicationMenu: (menu: unknown) => (calls.menu = menu), buildFromTemplate: (t: unknown) => t },
+    BrowserWindow: FakeWindow,
+  };
+  return { electron, ready: () => ready(), appEvents, ipcMain, defaultSession };
+}
+
+let policyDir: string;
+beforeEach(async () => {
+  vi.resetModules();
+  policyDir = await mkdtemp(path.join(tmpdir(), 'cordon-main-'));
+  Object.assign(globalThis, { __CORDON_BUILD_KIND__: 'development', __CORDON_POLICY_KEYS__: [demoKeys().publicKeyPem] });
+  vi.stubEnv('CORDON_MANAGED_POLICY', path.join(policyDir, 'managed.json'));
+  vi.stubEnv('CORDON_BUNDLED_POLICY', path.join(policyDir, 'bundled.json'));
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.doUnmock('electron');
+});
+
+async function startMain(options: { gotLock?: boolean } = {}) {
+  const calls: Calls = { order: [], windows: [], handled: [], menu: 'unset' };
+  const fake = fakeElectron(calls, options);
+  vi.doMock('electron', () => fake.electron);
+  await import('../../../main/index');
+  return { calls, ...fake };
+}
+
+async function settle() {
+  for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('main process wiring', () => {
+  it('enables the sandbox and registers the scheme before anything else, then takes the single-instance lock', async () => {
+    const { calls } = await startMain();
+    expect(calls.order.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
+  });
+
+  it('quits a second instance without creating anything', async () => {
+    const { calls, appEvents, ready } = await startMain({ gotLock: false });
+    ready();
+    await settle();
+    expect(calls.order).toContain('quit');
+    expect(appEvents.has('web-contents-created')).toBe(false);
+    expect(calls.windows).toHaveLength(0);
+  });
+
+  it('hardens every webContents the app creates', async () => {
+    const { appEvents } = await startMain();
+    const created = appEvents.get('web-contents-created');
+    expect(created).toBeDefined();
+    for (let i = 0; i < 3; i += 1) {
+      const contents = new FakeWebContents();
+      created?.({}, contents);
+      expect(contents.windowOpenHandler?.({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
+      expect(contents.listenerCount('will-frame-navigate')).toBe(1);
+      expect(contents.listenerCount('will-redirect')).toBe(1);
+      expect(contents.listenerCount('will-attach-webview')).toBe(1);
+    }
+  });
+
+  it('once ready: hardens the session, serves cordon://, registers IPC and opens a locked-down window', async () => {
+    await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
+    const { calls, ready, ipcMain, defaultSession } = await startMain();
+    ready();
+    await settle();
+    expect(defaultSession.permissionRequestHandler).not.toBeNull();
+    expect(defaultSession.permissionCheckHandler).not.toBeNull();
+    expect(defaultSession.beforeRequest).not.toBeNull();
+    expect(defaultSession.listenerCount('will-download')).toBe(1);
+    expect(calls.handled).toEqual(['cordon']);
+    expect(calls.menu).toBeNull();
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(IPC_CHANNELS).sort());
+    expect(calls.windows).toHaveLength(1);
+    const [window] = calls.windows;
+    expect(window?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(window?.loaded).toBe('cordon://app/index.html');
+    expect(window?.contentProtection).toBe(true);
+    const state = await ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));
+    expect(state).toMatchObject({ kind: 'signed-out', practiceName: 'Test Family Practice' });
+  });
+
+  it('shows the policy-error state and hosts nothing when the policy is tampered', async () => {
+    const text = JSON.parse(signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
+    text.policy.practice.name = 'Tampered';
+    await writeFile(path.join(policyDir, 'bundled.json'), JSON.stringify(text));
+    const { ready, ipcMain, calls } = await startMain();
+    ready();
+    await settle();
+    const state = await ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));
+    expect(state).toMatchObject({ kind: 'policy-error', problem: { code: 'bad-signature', file: path.join(policyDir, 'bundled.json') } });
+    expect(calls.windows[0]?.contentProtection).toBe(true);
+  });
+});
