@@ -5,6 +5,8 @@ import { defineConfig } from 'electron-vite';
 import { trustedPolicyKeyPems, type BuildMode } from './build/policyKeys';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+// Tests build into a scratch folder so they never race the app's own out/.
+const outRoot = path.resolve(root, process.env.CORDON_BUILD_OUT ?? 'out');
 
 // `--mode production` (the default of `electron-vite build`) makes a production build:
 // no devtools, and only the practice's policy keys. `--mode development` (used by
@@ -18,13 +20,13 @@ export default defineConfig(({ mode }) => {
         __CORDON_POLICY_KEYS__: JSON.stringify(trustedPolicyKeyPems(root, buildMode)),
       },
       build: {
-        outDir: 'out/main',
+        outDir: path.join(outRoot, 'main'),
         rollupOptions: { input: { index: path.join(root, 'main/index.ts') } },
       },
     },
     preload: {
       build: {
-        outDir: 'out/preload',
+        outDir: path.join(outRoot, 'preload'),
         // A sandboxed preload cannot load other files or packages: one CommonJS file.
         externalizeDeps: false,
         rollupOptions: {
@@ -37,7 +39,7 @@ export default defineConfig(({ mode }) => {
       root: path.join(root, 'renderer'),
       plugins: [react()],
       build: {
-        outDir: path.join(root, 'out/renderer'),
+        outDir: path.join(outRoot, 'renderer'),
         // Keep the bundle CSP-clean: no inline module preload polyfill.
         modulePreload: { polyfill: false },
         rollupOptions: { input: { index: path.join(root, 'renderer/index.html') } },

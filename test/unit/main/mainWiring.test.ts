@@ -6,63 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../common/ipc/channels';
 import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
-import { FakeIpcMain, FakeSession, FakeWebContents, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
-
-interface Calls {
-  order: string[];
-  windows: FakeWindow[];
-  handled: string[];
-  menu: unknown;
-}
-
-class FakeWindow {
-  static calls: Calls;
-  readonly webContents = { id: 41 };
-  contentProtection = false;
-  loaded: string | null = null;
-  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
-    FakeWindow.calls.windows.push(this);
-  }
-  setContentProtection(value: boolean) {
-    this.contentProtection = value;
-  }
-  once() {}
-  on() {}
-  loadURL(url: string) {
-    this.loaded = url;
-    return Promise.resolve();
-  }
-}
-
-function fakeElectron(calls: Calls, { gotLock = true } = {}) {
-  let ready!: () => void;
-  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
-  const appEvents = new Map<string, (...args: unknown[]) => void>();
-  const ipcMain = new FakeIpcMain();
-  const defaultSession = new FakeSession();
-  FakeWindow.calls = calls;
-  const electron = {
-    app: {
-      name: 'Cordon',
-      isPackaged: false,
-      enableSandbox: () => calls.order.push('enableSandbox'),
-      requestSingleInstanceLock: () => (calls.order.push('requestSingleInstanceLock'), gotLock),
-      quit: () => calls.order.push('quit'),
-      on: (event: string, listener: (...args: unknown[]) => void) => appEvents.set(event, listener),
-      whenReady: () => readyPromise,
-      getAppPath: () => '/nonexistent-app',
-    },
-    protocol: {
-      registerSchemesAsPrivileged: () => calls.order.push('registerSchemesAsPrivileged'),
-      handle: (scheme: string) => calls.handled.push(scheme),
-    },
-    session: { defaultSession },
-    ipcMain,
-    Menu: { setApplicationMenu: (menu: unknown) => (calls.menu = menu), buildFromTemplate: (t: unknown) => t },
-    BrowserWindow: FakeWindow,
-  };
-  return { electron, ready: () => ready(), appEvents, ipcMain, defaultSession };
-}
+import { FakeWebContents, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
+import { fakeElectron, type Calls } from '../../support/fakeElectronModule';
 
 let policyDir: string;
 beforeEach(async () => {
@@ -122,7 +67,7 @@ describe('main process wiring', () => {
     await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
     const { calls, ready, ipcMain, defaultSession } = await startMain();
     ready();
-    await settle();
+    await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
     expect(defaultSession.permissionRequestHandler).not.toBeNull();
     expect(defaultSession.permissionCheckHandler).not.toBeNull();
     expect(defaultSession.beforeRequest).not.toBeNull();
@@ -145,7 +90,7 @@ describe('main process wiring', () => {
     await writeFile(path.join(policyDir, 'bundled.json'), JSON.stringify(text));
     const { ready, ipcMain, calls } = await startMain();
     ready();
-    await settle();
+    await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
     const state = await ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));
     expect(state).toMatchObject({ kind: 'policy-error', problem: { code: 'bad-signature', file: path.join(policyDir, 'bundled.json') } });
     expect(calls.windows[0]?.contentProtection).toBe(true);

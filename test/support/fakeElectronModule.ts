@@ -1,0 +1,61 @@
+// A stand-in for the `electron` module (the Electron binary cannot run here): enough of
+// app, protocol, session, ipcMain, Menu and BrowserWindow for main/index.ts to run, with
+// every call recorded so tests can check what the real wiring installed.
+import { FakeIpcMain, FakeSession } from './electronFakes';
+
+export interface Calls {
+  order: string[];
+  windows: FakeWindow[];
+  handled: string[];
+  menu: unknown;
+}
+
+export class FakeWindow {
+  static calls: Calls;
+  readonly webContents = { id: 41 };
+  contentProtection = false;
+  loaded: string | null = null;
+  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+    FakeWindow.calls.windows.push(this);
+  }
+  setContentProtection(value: boolean) {
+    this.contentProtection = value;
+  }
+  once() {}
+  on() {}
+  loadURL(url: string) {
+    this.loaded = url;
+    return Promise.resolve();
+  }
+}
+
+export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexistent-app' } = {}) {
+  let ready!: () => void;
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  const appEvents = new Map<string, (...args: unknown[]) => void>();
+  const ipcMain = new FakeIpcMain();
+  const defaultSession = new FakeSession();
+  FakeWindow.calls = calls;
+  const electron = {
+    app: {
+      name: 'Cordon',
+      isPackaged: false,
+      enableSandbox: () => calls.order.push('enableSandbox'),
+      requestSingleInstanceLock: () => (calls.order.push('requestSingleInstanceLock'), gotLock),
+      quit: () => calls.order.push('quit'),
+      on: (event: string, listener: (...args: unknown[]) => void) => appEvents.set(event, listener),
+      whenReady: () => readyPromise,
+      getAppPath: () => appPath,
+    },
+    protocol: {
+      registerSchemesAsPrivileged: () => calls.order.push('registerSchemesAsPrivileged'),
+      handle: (scheme: string) => calls.handled.push(scheme),
+    },
+    session: { defaultSession },
+    ipcMain,
+    Menu: { setApplicationMenu: (menu: unknown) => (calls.menu = menu), buildFromTemplate: (t: unknown) => t },
+    BrowserWindow: FakeWindow,
+  };
+  return { electron, ready: () => ready(), appEvents, ipcMain, defaultSession };
+}
+
