@@ -1,0 +1,172 @@
+// The shell renderer in real Chromium (Debian), served with its shipped CSP, talking to
+// a test double of the preload bridge. Each screen, keyboard use, and axe-core.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import type { ShellState } from '../../common/ipc/contract';
+import { policyV1Schema } from '../../common/policy/policySchema';
+import { assessPosture, PROTECTION_IDS } from '../../common/posture/posture';
+import { validPolicy } from '../support/policyFixtures';
+import { cordonCalls, installFakeCordonApi, type FakeApiScript } from './fakeCordonApi';
+import { startShellPageServer } from './shellPageServer';
+
+const policy = policyV1Schema.parse(validPolicy());
+const posture = assessPosture({ platform: 'linux', build: 'production', policy, installed: new Set(['process-sandbox', 'context-isolation', 'signed-policy', 'devtools-blocked']) });
+
+const signedOut: ShellState = { kind: 'signed-out', practiceName: 'Sunrise Family Medicine', posture };
+const policyError: ShellState = {
+  kind: 'policy-error',
+  problem: { code: 'bad-signature', file: '/etc/cordon/policy.json', field: 'signature.value', reason: 'the signature does not match the policy content (the file was altered after signing, key d088a6618d6af98a)' },
+  posture,
+};
+const workspace: ShellState = {
+  kind: 'workspace',
+  practiceName: 'Sunrise Family Medicine',
+  identity: { name: 'Valerie Assistant', email: 'va@example.com', mfaMethods: ['otp'] },
+  apps: [
+    { id: 'ehr', name: 'Sunrise EHR' },
+    { id: 'messages', name: 'Front Desk Messages' },
+    { id: 'fax', name: 'eFax' },
+  ],
+  activeAppId: 'ehr',
+  posture,
+};
+
+let server: Awaited<ReturnType<typeof startShellPageServer>>;
+test.beforeAll(async () => {
+  server = await startShellPageServer();
+});
+test.afterAll(async () => {
+  await server.close();
+});
+
+const cspViolations: string[] = [];
+async function open(page: Page, script: FakeApiScript) {
+  cspViolations.length = 0;
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/.test(message.text())) cspViolations.push(message.text());
+  });
+  page.on('pageerror', (error) => cspViolations.push(`pageerror: ${error.message}`));
+  await installFakeCordonApi(page, script);
+  await page.goto(`${server.origin}/index.html`);
+}
+
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+test('signed-out screen: practice name, sign in, and the reason sign-in cannot proceed', async ({ page }) => {
+  await open(page, { state: signedOut });
+  await expect(page.getByRole('heading', { level: 1, name: 'Sunrise Family Medicine' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('status')).toHaveText('Sign-in is not available in this build of Cordon yet.');
+  expect(await cordonCalls(page)).toEqual([['getShellState'], ['signIn']]);
+  await expectAccessible(page);
+  expect(cspViolations).toEqual([]);
+});
+
+test('policy-error lock screen names the code, file, field and reason, and offers no apps', async ({ page }) => {
+  await open(page, { state: policyError });
+  await expect(page.getByRole('heading', { name: 'Cordon is locked' })).toBeVisible();
+  await expect(page.getByTestId('problem-code')).toHaveText('bad-signature');
+  await expect(page.getByTestId('problem-file')).toHaveText('/etc/cordon/policy.json');
+  await expect(page.getByTestId('problem-field')).toHaveText('signature.value');
+  await expect(page.getByTestId('problem-reason')).toContainText('altered after signing');
+  await expect(page.getByRole('tab')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Sign in' })).toHaveCount(0);
+  await expectAccessible(page);
+  expect(cspViolations).toEqual([]);
+});
+
+test('workspace frame: one tab per approved app, keyboard navigation between tabs', async ({ page }) => {
+  await open(page, { state: workspace });
+  const tabs = page.getByRole('tab');
+  await expect(tabs).toHaveText(['Sunrise EHR', 'Front Desk Messages', 'eFax']);
+  await expect(page.getByRole('tab', { name: 'Sunrise EHR' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('Valerie Assistant')).toBeVisible();
+  await expect(page.getByText('MFA: otp')).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Sunrise EHR' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Front Desk Messages' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'Front Desk Messages' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-messages');
+  await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: 'eFax' })).toBeFocused();
+  await page.keyboard.press('ArrowRight'); // wraps around
+  await expect(page.getByRole('tab', { name: 'Sunrise EHR' })).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByRole('tab', { name: 'eFax' })).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(page.getByRole('tab', { name: 'Sunrise EHR' })).toHaveAttribute('aria-selected', 'true');
+  // Only the selected tab is in the Tab order (roving tabindex).
+  await expect(page.locator('[role=tab][tabindex="0"]')).toHaveCount(1);
+  expect((await cordonCalls(page)).filter(([name]) => name === 'selectApp')).toEqual([
+    ['selectApp', 'messages'],
+    ['selectApp', 'fax'],
+    ['selectApp', 'ehr'],
+    ['selectApp', 'fax'],
+    ['selectApp', 'ehr'],
+  ]);
+  await expectAccessible(page);
+  expect(cspViolations).toEqual([]);
+});
+
+test('workspace shows main\'s refusal when an app cannot be selected', async ({ page }) => {
+  await open(page, { state: workspace, selectApp: { ok: false, message: 'That app is not approved by the policy.' } });
+  await page.getByRole('tab', { name: 'eFax' }).click();
+  await expect(page.getByRole('status')).toHaveText('That app is not approved by the policy.');
+});
+
+for (const [name, state] of [
+  ['signed-out', signedOut],
+  ['policy-error', policyError],
+  ['workspace', workspace],
+] as const) {
+  test(`security posture panel from the ${name} screen: every protection, keyboard open and close`, async ({ page }) => {
+    await open(page, { state });
+    const opener = page.getByRole('button', { name: 'Security posture' });
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Security posture' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.locator('tbody tr')).toHaveCount(PROTECTION_IDS.length);
+    await expect(dialog.locator('[data-protection="screen-capture-blocked"]')).toContainText('Not available on this platform');
+    await expect(dialog.locator('[data-protection="process-sandbox"]')).toContainText('Enforced');
+    await expect(dialog.locator('[data-protection="watermark"]')).toContainText('Not in this build');
+    await expectAccessible(page);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(opener).toBeFocused();
+    await opener.click();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toBeHidden();
+    expect(cspViolations).toEqual([]);
+  });
+}
+
+test('fails closed when main does not answer: no practice content, a clear message', async ({ page }) => {
+  await open(page, { state: 'reject' });
+  await expect(page.getByRole('heading', { name: 'Cordon cannot start' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('call IT');
+  await expect(page.getByRole('tab')).toHaveCount(0);
+});
+
+test('the shipped CSP blocks an injected inline script and any network request', async ({ page }) => {
+  await open(page, { state: signedOut });
+  const outcome = await page.evaluate(async () => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__inlineRan = true';
+    document.body.append(script);
+    let fetched = 'allowed';
+    try {
+      await fetch('http://127.0.0.1:9/exfiltrate');
+    } catch {
+      fetched = 'blocked';
+    }
+    return { inlineRan: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true, fetched };
+  });
+  expect(outcome).toEqual({ inlineRan: false, fetched: 'blocked' });
+  expect(cspViolations.some((v) => v.includes('Refused'))).toBe(true);
+});
