@@ -7,7 +7,7 @@ import { createLayeringRule } from './build/lint/layeringRule';
 const root = path.dirname(fileURLToPath(import.meta.url));
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.ci/tmp/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.ci/tmp/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,0 +1,31 @@
+// Runs Electronegativity over Cordon's sources and fails on any finding that the
+// checked-in allowlist does not name with a reason.
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseFindings, staleAllowances, unexpectedFindings, type AllowedFinding } from './electronegativityFindings';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const report = path.join(root, '.cache', 'electronegativity', 'findings.csv');
+const electronVersion = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.electron;
+if (electronVersion === undefined) throw new Error('electron is not a devDependency');
+
+await rm(report, { force: true });
+await mkdir(path.dirname(report), { recursive: true });
+// Without -e it assumes Electron 0.1; -r makes paths relative to the input folder.
+await promisify(execFile)('npx', ['electronegativity', '-i', root, '-e', electronVersion, '-r', '-o', report], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+
+const findings = parseFindings(await readFile(report, 'utf8'));
+const allowlist = JSON.parse(await readFile(path.join(import.meta.dirname, 'electronegativity-allowlist.json'), 'utf8')) as AllowedFinding[];
+const missingReason = allowlist.filter((a) => a.reason.trim().length < 20);
+const unexpected = unexpectedFindings(findings, allowlist);
+
+for (const finding of findings) {
+  const allowed = !unexpected.includes(finding);
+  console.log(`ELECTRONEGATIVITY ${allowed ? 'ALLOWED' : 'FINDING'} ${finding.issue} ${finding.severity} ${finding.file}:${finding.location} ${finding.description}`);
+}
+for (const stale of staleAllowances(findings, allowlist)) console.log(`ELECTRONEGATIVITY STALE-ALLOWANCE ${stale.issue} ${stale.file} (no longer found; remove it)`);
+for (const entry of missingReason) console.log(`ELECTRONEGATIVITY ALLOWANCE-WITHOUT-REASON ${entry.issue} ${entry.file}`);
+console.log(`ELECTRONEGATIVITY ${findings.length} findings, ${unexpected.length} not allowlisted`);
+process.exitCode = unexpected.length > 0 || missingReason.length > 0 ? 1 : 0;
