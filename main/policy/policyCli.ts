@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { explainPolicy } from '../../common/policy/explainPolicy';
 import { formatPolicyProblem } from '../../common/policy/policyProblem';
 import { policyV1Schema } from '../../common/policy/policySchema';
-import { evaluatePolicyFile, fieldPath, POLICY_FILE_FORMAT, signedPayload, type BuildKind, type SignedPolicyFile } from '../../common/policy/signedPolicy';
-import { createPolicyVerifier, generatePolicyKeyPair, parsePrivateKey, parsePublicKey, policyKeyId, signMessage } from './policyKeys';
+import { evaluatePolicyFile, fieldPath, type BuildKind, type SignedPolicyFile } from '../../common/policy/signedPolicy';
+import { createPolicyVerifier, generatePolicyKeyPair, signPolicyDocument } from './policyKeys';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -140,25 +140,19 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const policy = policyObjectOf(parseJson(await readInput(input), input));
       const problems = validationLines(policy, input);
       if (problems.length > 0) throw new CliError(['refusing to sign an invalid policy:', ...problems].join('\n'), EXIT.refused);
-      let privateKey;
+      let signed: SignedPolicyFile;
+      const privateKeyPem = await readInput(values.key);
       try {
-        privateKey = parsePrivateKey(await readInput(values.key));
+        signed = signPolicyDocument(policy, privateKeyPem);
       } catch (error) {
-        if (error instanceof CliError) throw error;
         throw new CliError(`bad private key ${values.key}: ${error instanceof Error ? error.message : String(error)}`, EXIT.usage);
       }
-      const keyId = policyKeyId(parsePublicKey(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()));
-      const signed: SignedPolicyFile = {
-        format: POLICY_FILE_FORMAT,
-        policy,
-        signature: { alg: 'Ed25519', keyId, value: signMessage(privateKey, signedPayload(policy)) },
-      };
       try {
         await writeFile(values.out, `${JSON.stringify(signed, null, 2)}\n`);
       } catch (error) {
         throw new CliError(`cannot write ${values.out}: ${error instanceof Error ? error.message : String(error)}`, EXIT.io);
       }
-      io.out(`signed ${input} with key ${keyId} -> ${values.out}`);
+      io.out(`signed ${input} with key ${signed.signature.keyId} -> ${values.out}`);
       return EXIT.ok;
     }
     case 'verify': {

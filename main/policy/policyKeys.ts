@@ -1,6 +1,6 @@
 // Ed25519 keys for signing and verifying policies (node:crypto; no extra dependency).
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import type { PolicyVerifier } from '../../common/policy/signedPolicy';
+import { POLICY_FILE_FORMAT, signedPayload, type PolicyVerifier, type SignedPolicyFile } from '../../common/policy/signedPolicy';
 
 export interface PolicyKeyPair {
   privateKeyPem: string;
@@ -58,4 +58,11 @@ export function createPolicyVerifier(publicKeyPems: readonly string[]): PolicyVe
       return signature.length === 64 && verify(null, Buffer.from(message, 'utf8'), key, signature);
     },
   };
+}
+
+/** Wraps `policy` in the signed file format, signed with the given Ed25519 private key. */
+export function signPolicyDocument(policy: unknown, privateKeyPem: string): SignedPolicyFile {
+  const privateKey = parsePrivateKey(privateKeyPem);
+  const keyId = policyKeyId(createPublicKey(privateKey));
+  return { format: POLICY_FILE_FORMAT, policy, signature: { alg: 'Ed25519', keyId, value: signMessage(privateKey, signedPayload(policy)) } };
 }

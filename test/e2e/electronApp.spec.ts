@@ -8,7 +8,7 @@ import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 import { IPC_CHANNELS } from '../../common/ipc/channels';
 import { demoKeys, REPO_ROOT, signedText, validPolicy } from '../support/policyFixtures';
-import { electronBinary } from './electronBinary';
+import { electronBinary } from '../../build/electronBinary';
 
 const binary = electronBinary();
 const skipReason = 'missing' in binary ? binary.missing : null;

@@ -1,9 +1,9 @@
 // Real keys and real signatures for policy tests: nothing here is mocked.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { POLICY_FILE_FORMAT, signedPayload, type SignedPolicyFile } from '../../common/policy/signedPolicy';
+import type { SignedPolicyFile } from '../../common/policy/signedPolicy';
 import type { PolicyInput } from '../../common/policy/policySchema';
-import { generatePolicyKeyPair, parsePrivateKey, parsePublicKey, policyKeyId, signMessage, type PolicyKeyPair } from '../../main/policy/policyKeys';
+import { generatePolicyKeyPair, parsePublicKey, policyKeyId, signPolicyDocument, type PolicyKeyPair } from '../../main/policy/policyKeys';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const NOW = new Date('2027-03-01T12:00:00Z');
@@ -42,11 +42,7 @@ export function validPolicy(overrides: Partial<PolicyInput> = {}): PolicyInput {
 }
 
 export function signPolicy(policy: unknown, keys: PolicyKeyPair): SignedPolicyFile {
-  return {
-    format: POLICY_FILE_FORMAT,
-    policy,
-    signature: { alg: 'Ed25519', keyId: keys.keyId, value: signMessage(parsePrivateKey(keys.privateKeyPem), signedPayload(policy)) },
-  };
+  return signPolicyDocument(policy, keys.privateKeyPem);
 }
 
 export function signedText(policy: unknown, keys: PolicyKeyPair): string {

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const electronPackage = path.resolve(import.meta.dirname, '../../node_modules/electron');
+const electronPackage = path.resolve(import.meta.dirname, '../node_modules/electron');
 
 export function electronBinary(): { path: string } | { missing: string } {
   const override = process.env.CORDON_ELECTRON_BINARY;

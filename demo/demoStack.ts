@@ -1,0 +1,44 @@
+// The demo stack Cordon runs against by default: demo apps on 127.0.0.1 and the demo
+// policy, freshly signed with the demo key (only development builds trust that key).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { PolicyInput } from '../common/policy/policySchema';
+import { signPolicyDocument } from '../main/policy/policyKeys';
+import { serveDemoPages } from './apps/demoPages';
+
+export const DEMO_DIR = import.meta.dirname;
+/** Fixed ports, because the demo policy names these origins. */
+export const DEMO_PORTS = { ehr: 4410, messages: 4420 } as const;
+
+export interface DemoService {
+  name: string;
+  url: string;
+}
+
+/** Signs demo/policy/demo-policy.json, valid from a minute ago for 30 days, into `outFile`. */
+export async function signDemoPolicy(outFile: string, now = new Date()): Promise<void> {
+  const policy = JSON.parse(await readFile(path.join(DEMO_DIR, 'policy', 'demo-policy.json'), 'utf8')) as PolicyInput;
+  policy.issuedAt = new Date(now.getTime() - 60_000).toISOString();
+  policy.expiresAt = new Date(now.getTime() + 30 * 24 * 3600_000).toISOString();
+  const signed = signPolicyDocument(policy, await readFile(path.join(DEMO_DIR, 'policy', 'demo-policy-key.private.pem'), 'utf8'));
+  await mkdir(path.dirname(outFile), { recursive: true });
+  await writeFile(outFile, `${JSON.stringify(signed, null, 2)}\n`);
+}
+
+export async function startDemoStack(): Promise<{ services: DemoService[]; close: () => Promise<void> }> {
+  const started: { name: string; url: string; server: Server }[] = [];
+  try {
+    started.push({ name: 'Demo EHR', ...(await serveDemoPages('ehr', DEMO_PORTS.ehr)) });
+    started.push({ name: 'Demo messaging', ...(await serveDemoPages('messages', DEMO_PORTS.messages)) });
+  } catch (error) {
+    await Promise.all(started.map(({ server }) => new Promise((resolve) => server.close(resolve))));
+    throw new Error(`cannot start the demo stack: ${error instanceof Error ? error.message : String(error)} (is another demo already running?)`, { cause: error });
+  }
+  return {
+    services: started.map(({ name, url }) => ({ name, url })),
+    close: async () => {
+      await Promise.all(started.map(({ server }) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// `npm start`: the Cordon workspace on the demo stack. Starts the demo servers, signs
+// the demo policy, builds a development Cordon and opens it. Where the Electron binary
+// is missing and cannot be fetched, it says so plainly and keeps the servers running.
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { electronBinary } from '../build/electronBinary';
+import { signDemoPolicy, startDemoStack } from './demoStack';
+
+const root = path.resolve(import.meta.dirname, '..');
+const log = (line: string) => console.log(`[cordon-demo] ${line}`);
+
+const stack = await startDemoStack();
+let stopping = false;
+const stop = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  await stack.close();
+  log('demo stack stopped');
+  process.exit(code);
+};
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+// Only development builds trust the demo key; the policy is re-signed so it never expires mid-demo.
+await signDemoPolicy(path.join(root, 'out', 'policy', 'policy.json'));
+for (const service of stack.services) log(`${service.name}: ${service.url}`);
+log('demo policy signed with the demo key: out/policy/policy.json');
+
+const built = spawnSync('npx', ['electron-vite', 'build', '--mode', 'development'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+if (built.status !== 0) {
+  log('building Cordon failed (see the errors above)');
+  await stop(1);
+}
+
+let binary = electronBinary();
+const mayFetch = 'missing' in binary && process.env.CORDON_ELECTRON_BINARY === undefined;
+if (mayFetch) {
+  log('fetching the Electron binary (first run)…');
+  spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, stdio: 'ignore', timeout: 10 * 60_000 });
+  binary = electronBinary();
+}
+
+if ('missing' in binary) {
+  log(`Cordon's window cannot open on this machine: ${binary.missing}.`);
+  if (mayFetch) log('Downloading it just now failed: the internet (GitHub releases) is not reachable from here.');
+  log('Demo stack ready: the servers above keep running. Press Ctrl+C to stop.');
+} else {
+  log('Demo stack ready: opening Cordon…');
+  const app = spawn(binary.path, [root], { cwd: root, stdio: 'inherit' });
+  app.on('exit', (code) => void stop(code ?? 0));
+}
