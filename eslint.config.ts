@@ -22,6 +22,12 @@ export default tseslint.config(
       'no-eval': 'error',
       'no-implied-eval': 'error',
       'no-new-func': 'error',
+      // Page input must never reach the OS: nothing in Cordon opens external URLs or files.
+      'no-restricted-properties': [
+        'error',
+        { object: 'shell', property: 'openExternal', message: 'Cordon never hands URLs to the OS (external protocols must not leave the workspace).' },
+        { object: 'shell', property: 'openPath', message: 'Cordon never opens files with the OS.' },
+      ],
     },
   },
   {

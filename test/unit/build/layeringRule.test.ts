@@ -73,3 +73,11 @@ describe('layering rule (through the project ESLint config)', () => {
     expect(layeringViolation(file('renderer/x.ts'), 'node:child_process', REPO_ROOT)).toBe("renderer/ may not import the Node built-in 'node:child_process'");
   });
 });
+
+describe('project lint bans', () => {
+  it('rejects shell.openExternal anywhere in app code', async () => {
+    const eslint = new ESLint({ cwd: REPO_ROOT });
+    const [result] = await eslint.lintText("import { shell } from 'electron';\nexport const go = (url: string) => shell.openExternal(url);\n", { filePath: file('main/deliberateViolation.ts') });
+    expect(result?.messages.map((m) => m.ruleId)).toContain('no-restricted-properties');
+  });
+});
