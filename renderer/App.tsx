@@ -13,8 +13,9 @@ export function App() {
   const [postureOpen, setPostureOpen] = useState(false);
 
   useEffect(() => {
-    cordonApi()
-      .getShellState()
+    // Through a promise so a missing bridge (failed preload) also lands in the catch.
+    Promise.resolve()
+      .then(() => cordonApi().getShellState())
       .then((state) => setLoad({ status: 'ready', state }))
       // Fail closed: if main cannot be reached, show nothing but the error.
       .catch(() => setLoad({ status: 'failed' }));

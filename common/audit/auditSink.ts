@@ -15,6 +15,8 @@ export const AUDIT_EVENT_TYPES = [
   'download.blocked',
   'request.blocked',
   'sign-in.unavailable',
+  'renderer.gone',
+  'preload.failed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -4,7 +4,10 @@
 import type { Session } from 'electron';
 import { auditableOrigin, type AuditSink } from '../../common/audit/auditSink';
 
-export type HardenableSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'on'> & {
+export type HardenableSession = Pick<
+  Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'setSpellCheckerEnabled' | 'on'
+> & {
   webRequest: Pick<Session['webRequest'], 'onBeforeRequest'>;
 };
 
@@ -14,6 +17,8 @@ export function shellRequestAllowed(url: string, allowDevTools: boolean): boolea
 }
 
 export function hardenShellSession(session: HardenableSession, { allowDevTools, audit }: { allowDevTools: boolean; audit: AuditSink }): void {
+  // Per-window `spellcheck: false` does not stop the session fetching dictionaries.
+  session.setSpellCheckerEnabled(false);
   session.setPermissionRequestHandler((_contents, permission, callback) => {
     audit.record({ type: 'permission.denied', outcome: 'blocked', reason: permission });
     callback(false);

@@ -49,6 +49,11 @@ export function createShellWindow(BrowserWindowClass: BrowserWindowConstructor, 
   const window = new BrowserWindowClass(shellWindowOptions(options));
   if (options.contentProtection) window.setContentProtection(true);
   window.once('ready-to-show', () => window.show());
+  // All shell state lives in main, so a crashed shell page is simply reloaded (the
+  // crash itself is audited by the webContents hardening).
+  window.webContents.on('render-process-gone', (_event, details) => {
+    if (details.reason !== 'clean-exit' && !window.isDestroyed()) window.webContents.reload();
+  });
   void window.loadURL(SHELL_ENTRY_URL);
   return window;
 }

@@ -30,6 +30,13 @@ export function hardenWebContents(contents: HardenableWebContents, { allowDevToo
     event.preventDefault();
     audit.record({ type: 'webview.blocked', outcome: 'blocked' });
   });
+  // A crashed page or a failed guard preload is a security event, never a silent blank.
+  contents.on('render-process-gone', (_event, details) => {
+    audit.record({ type: 'renderer.gone', outcome: 'failure', reason: details.reason });
+  });
+  contents.on('preload-error', () => {
+    audit.record({ type: 'preload.failed', outcome: 'failure' });
+  });
   if (!allowDevTools) {
     contents.on('devtools-opened', () => {
       contents.closeDevTools();

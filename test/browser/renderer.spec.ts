@@ -170,3 +170,8 @@ test('the shipped CSP blocks an injected inline script and any network request',
   expect(outcome).toEqual({ inlineRan: false, fetched: 'blocked' });
   expect(cspViolations.some((v) => v.includes('Refused'))).toBe(true);
 });
+
+test('fails closed when the preload bridge is missing (a failed preload)', async ({ page }) => {
+  await page.goto(`${server.origin}/index.html`);
+  await expect(page.getByRole('heading', { name: 'Cordon cannot start' })).toBeVisible();
+});

@@ -71,11 +71,15 @@ export class FakeSession extends EventEmitter {
   devicePermissionHandler: Handler | null = null;
   displayMediaRequestHandler: Handler | null = null;
   beforeRequest: Handler | null = null;
+  spellCheckerEnabled = true;
   readonly webRequest = {
     onBeforeRequest: (listener: Handler) => {
       this.beforeRequest = listener;
     },
   };
+  setSpellCheckerEnabled(enabled: boolean) {
+    this.spellCheckerEnabled = enabled;
+  }
   setPermissionRequestHandler(handler: Handler) {
     this.permissionRequestHandler = handler;
   }

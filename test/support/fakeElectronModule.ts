@@ -1,7 +1,16 @@
 // A stand-in for the `electron` module (the Electron binary cannot run here): enough of
 // app, protocol, session, ipcMain, Menu and BrowserWindow for main/index.ts to run, with
 // every call recorded so tests can check what the real wiring installed.
+import { EventEmitter } from 'node:events';
 import { FakeIpcMain, FakeSession } from './electronFakes';
+
+class FakeWindowContents extends EventEmitter {
+  readonly id = 41;
+  reloads = 0;
+  reload() {
+    this.reloads += 1;
+  }
+}
 
 export interface Calls {
   order: string[];
@@ -12,7 +21,7 @@ export interface Calls {
 
 export class FakeWindow {
   static calls: Calls;
-  readonly webContents = { id: 41 };
+  readonly webContents = new FakeWindowContents();
   contentProtection = false;
   loaded: string | null = null;
   constructor(readonly options: { webPreferences: Record<string, unknown> }) {
@@ -20,6 +29,9 @@ export class FakeWindow {
   }
   setContentProtection(value: boolean) {
     this.contentProtection = value;
+  }
+  isDestroyed() {
+    return false;
   }
   once() {}
   on() {}

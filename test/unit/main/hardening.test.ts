@@ -58,6 +58,18 @@ describe('webContents hardening', () => {
   });
 });
 
+describe('webContents failure events', () => {
+  it('audits a crashed renderer and a failed preload', () => {
+    const { contents, audit } = hardened();
+    contents.emit('render-process-gone', fakeEvent({}), { reason: 'crashed', exitCode: 139 });
+    contents.emit('preload-error', fakeEvent({}), '/app/out/preload/index.cjs', new Error('boom'));
+    expect(audit.events).toEqual([
+      { type: 'renderer.gone', outcome: 'failure', reason: 'crashed' },
+      { type: 'preload.failed', outcome: 'failure' },
+    ]);
+  });
+});
+
 describe('shell session hardening', () => {
   function session(allowDevTools = false) {
     const fake = new FakeSession();
@@ -76,6 +88,10 @@ describe('shell session hardening', () => {
     }
     expect((fake.devicePermissionHandler as (...a: unknown[]) => boolean)({ deviceType: 'usb' })).toBe(false);
     expect(audit.events.filter((e) => e.type === 'permission.denied')).toHaveLength(5);
+  });
+
+  it('turns the session spellchecker off (it would fetch dictionaries)', () => {
+    expect(session().fake.spellCheckerEnabled).toBe(false);
   });
 
   it('denies screen capture requests', () => {

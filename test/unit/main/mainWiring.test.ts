@@ -82,6 +82,10 @@ describe('main process wiring', () => {
     expect(window?.contentProtection).toBe(true);
     const state = await ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));
     expect(state).toMatchObject({ kind: 'signed-out', practiceName: 'Test Family Practice' });
+    // A crashed shell page is reloaded (its state lives in main); a clean exit is not.
+    window?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    window?.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(window?.webContents.reloads).toBe(1);
   });
 
   it('shows the policy-error state and hosts nothing when the policy is tampered', async () => {
