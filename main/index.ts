@@ -2,19 +2,21 @@
 // module that takes its Electron objects as parameters and is unit-tested under Node.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
 import { assessPosture, type ProtectionId } from '../common/posture/posture';
-import type { ShellState } from '../common/ipc/contract';
 import { MemoryAuditSink } from './audit/memoryAuditSink';
+import { createSignIn } from './auth/createSignIn';
+import { PRACTICE_PARTITION } from './auth/workspaceSignIn';
 import { registerIpcHandlers } from './ipc/ipcServer';
 import { policySources } from './policy/policyLocations';
 import { loadPolicy } from './policy/policyLoader';
 import { createPolicyVerifier } from './policy/policyKeys';
 import { minimalMenuTemplate } from './shell/appMenu';
-import { hardenShellSession } from './shell/sessionHardening';
+import { NavigationRules } from './shell/navigationRules';
+import { denySessionCapabilities, hardenShellSession } from './shell/sessionHardening';
 import { createShellHandlers } from './shell/shellHandlers';
 import { registerShellScheme, serveShell } from './shell/shellProtocol';
-import { initialShellState } from './shell/shellState';
+import { shellStateFor } from './shell/shellState';
 import { createShellWindow } from './shell/shellWindow';
 import { hardenWebContents } from './shell/webContentsHardening';
 
@@ -23,7 +25,7 @@ const allowDevTools = build === 'development';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Protections this build installs; the posture panel reports nothing beyond these. */
-const INSTALLED: ReadonlySet<ProtectionId> = new Set(['process-sandbox', 'context-isolation', 'signed-policy', 'devtools-blocked']);
+const INSTALLED: ReadonlySet<ProtectionId> = new Set(['process-sandbox', 'context-isolation', 'signed-policy', 'mfa-sign-in', 'devtools-blocked']);
 
 // Must precede 'ready': sandbox every renderer, and give cordon:// a secure origin.
 app.enableSandbox();
@@ -33,9 +35,10 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   const audit = new MemoryAuditSink((line) => console.info(line));
+  const navigation = new NavigationRules();
   let shellWindow: BrowserWindow | null = null;
 
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { allowDevTools, audit }));
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { allowDevTools, audit, navigation }));
   app.on('second-instance', () => {
     if (shellWindow === null) return;
     if (shellWindow.isMinimized()) shellWindow.restore();
@@ -53,6 +56,8 @@ if (!app.requestSingleInstanceLock()) {
     const template = minimalMenuTemplate(process.platform, app.name);
     Menu.setApplicationMenu(template === null ? null : Menu.buildFromTemplate(template));
     hardenShellSession(session.defaultSession, { allowDevTools, audit });
+    const practiceSession = session.fromPartition(PRACTICE_PARTITION);
+    denySessionCapabilities(practiceSession, audit);
     serveShell(protocol, path.join(here, '../renderer'));
 
     const policy = await policyResult;
@@ -60,8 +65,15 @@ if (!app.requestSingleInstanceLock()) {
     else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
 
     const posture = assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed: INSTALLED });
-    const state: ShellState = initialShellState(policy, posture);
-    registerIpcHandlers(ipcMain, createShellHandlers(() => state, audit), {
+    const auth = policy.ok
+      ? createSignIn(
+          policy.policy,
+          { BrowserWindow, shell, safeStorage, practiceSession, userDataDir: app.getPath('userData'), platform: process.platform },
+          { navigation, audit, parent: () => shellWindow, allowDevTools },
+        )
+      : null;
+    const state = () => shellStateFor(policy, posture, auth?.identity ?? null);
+    registerIpcHandlers(ipcMain, createShellHandlers(state, auth), {
       shellWebContentsId: () => shellWindow?.webContents.id,
       onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),
     });

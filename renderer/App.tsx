@@ -12,7 +12,7 @@ export function App() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [postureOpen, setPostureOpen] = useState(false);
 
-  useEffect(() => {
+  const refresh = useCallback(() => {
     // Through a promise so a missing bridge (failed preload) also lands in the catch.
     Promise.resolve()
       .then(() => cordonApi().getShellState())
@@ -20,6 +20,8 @@ export function App() {
       // Fail closed: if main cannot be reached, show nothing but the error.
       .catch(() => setLoad({ status: 'failed' }));
   }, []);
+
+  useEffect(refresh, [refresh]);
 
   const closePosture = useCallback(() => setPostureOpen(false), []);
 
@@ -44,8 +46,8 @@ export function App() {
   return (
     <>
       {state.kind === 'policy-error' && <PolicyErrorScreen problem={state.problem} onShowPosture={openPosture} />}
-      {state.kind === 'signed-out' && <SignedOutScreen practiceName={state.practiceName} onShowPosture={openPosture} />}
-      {state.kind === 'workspace' && <WorkspaceScreen state={state} onShowPosture={openPosture} />}
+      {state.kind === 'signed-out' && <SignedOutScreen practiceName={state.practiceName} onShowPosture={openPosture} onSignedIn={refresh} />}
+      {state.kind === 'workspace' && <WorkspaceScreen state={state} onShowPosture={openPosture} onSignedOut={refresh} />}
       <PosturePanel open={postureOpen} posture={state.posture} onClose={closePosture} />
     </>
   );

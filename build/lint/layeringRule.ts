@@ -38,6 +38,7 @@ export const PACKAGE_ENVIRONMENTS: Record<string, PackageEnvironment> = {
   zod: 'anywhere',
   react: 'dom',
   'react-dom': 'dom',
+  'openid-client': 'node',
 };
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

@@ -3,6 +3,7 @@
 export const IPC_CHANNELS = {
   getShellState: 'cordon:shell:get-state',
   signIn: 'cordon:auth:sign-in',
+  signOut: 'cordon:auth:sign-out',
   selectApp: 'cordon:workspace:select-app',
 } as const;
 

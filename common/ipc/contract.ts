@@ -2,6 +2,7 @@
 // argument and every result against these schemas; the preload exposes exactly these
 // methods and nothing else; the renderer gets the `CordonApi` type.
 import { z } from 'zod';
+import { CORDON_ROLES } from '../auth/identity';
 import { POLICY_PROBLEM_CODES } from '../policy/policyProblem';
 import { PROTECTION_IDS, PROTECTION_STATES } from '../posture/posture';
 import { IPC_CHANNELS, type IpcMethod } from './channels';
@@ -23,11 +24,16 @@ const policyProblemSchema = z.object({
   more: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
 });
 
-const identitySummarySchema = z.object({
-  name: z.string(),
-  email: z.string(),
-  mfaMethods: z.array(z.string()),
-});
+/** Who is signed in and how; deliberately no token and no raw claims. */
+const identitySummarySchema = z
+  .object({
+    name: z.string(),
+    email: z.string(),
+    roles: z.array(z.enum(CORDON_ROLES)),
+    mfaMethods: z.array(z.string()),
+    signedInAt: z.string(),
+  })
+  .strict();
 
 export const shellStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('policy-error'), problem: policyProblemSchema, posture: z.array(protectionStatusSchema) }),
@@ -52,6 +58,7 @@ export type ActionResult = z.infer<typeof actionResultSchema>;
 export const ipcContract = {
   getShellState: { channel: IPC_CHANNELS.getShellState, args: z.tuple([]), result: shellStateSchema },
   signIn: { channel: IPC_CHANNELS.signIn, args: z.tuple([]), result: actionResultSchema },
+  signOut: { channel: IPC_CHANNELS.signOut, args: z.tuple([]), result: actionResultSchema },
   selectApp: { channel: IPC_CHANNELS.selectApp, args: z.tuple([appIdSchema]), result: actionResultSchema },
 } as const satisfies Record<IpcMethod, { channel: string; args: z.ZodTuple; result: z.ZodType }>;
 

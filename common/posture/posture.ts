@@ -8,6 +8,7 @@ export const PROTECTION_IDS = [
   'process-sandbox',
   'context-isolation',
   'signed-policy',
+  'mfa-sign-in',
   'devtools-blocked',
   'navigation-allowlist',
   'request-allowlist',
@@ -45,6 +46,7 @@ const LABELS: Record<ProtectionId, string> = {
   'process-sandbox': 'Pages run in the Chromium sandbox',
   'context-isolation': 'Pages cannot reach Cordon or Node.js',
   'signed-policy': 'Settings come from a signed IT policy',
+  'mfa-sign-in': 'Sign-in requires multi-factor authentication',
   'devtools-blocked': 'Developer tools are unavailable',
   'navigation-allowlist': 'Apps stay on approved sites',
   'request-allowlist': 'Data goes only to approved sites',
@@ -88,6 +90,10 @@ function stateOf(id: ProtectionId, { platform, build, policy, installed }: Postu
   }
   if (!installed.has(id)) return notBuilt;
   if (id === 'signed-policy' && policy !== null) return enforced(`Policy ${policy.policyId}, serial ${policy.serial}, valid until ${policy.expiresAt}.`);
+  if (id === 'mfa-sign-in' && policy !== null) {
+    const proof = [...policy.identity.mfa.acrValues.map((v) => `acr ${v}`), ...policy.identity.mfa.amrMethods.map((m) => `amr ${m}`)];
+    return enforced(`Cordon checks the sign-in proves ${proof.join(' or ')}.`);
+  }
   if (id === 'clipboard-contained' && policy !== null) return enforced(`Clipboard mode: ${policy.clipboard.mode}.`);
   return enforced('Enforced.');
 }

@@ -1,6 +1,7 @@
-// Hardens the shell's session: the shell UI needs no permission, no download, no
-// screen capture and no network, so everything is refused. Only cordon:// (and
-// devtools:// in development builds) may be requested at all.
+// Session hardening. The shell UI needs no permission, no download, no screen capture
+// and no network, so everything is refused and only cordon:// (and devtools:// in
+// development builds) may be requested. The practice session (sign-in window, later the
+// hosted apps) gets the same deny-all capabilities.
 import type { Session } from 'electron';
 import { auditableOrigin, type AuditSink } from '../../common/audit/auditSink';
 
@@ -16,7 +17,8 @@ export function shellRequestAllowed(url: string, allowDevTools: boolean): boolea
   return scheme === 'cordon:' || (allowDevTools && scheme === 'devtools:');
 }
 
-export function hardenShellSession(session: HardenableSession, { allowDevTools, audit }: { allowDevTools: boolean; audit: AuditSink }): void {
+/** Deny-all permissions, screen capture and downloads; used for every session Cordon has. */
+export function denySessionCapabilities(session: Omit<HardenableSession, 'webRequest'>, audit: AuditSink): void {
   // Per-window `spellcheck: false` does not stop the session fetching dictionaries.
   session.setSpellCheckerEnabled(false);
   session.setPermissionRequestHandler((_contents, permission, callback) => {
@@ -33,6 +35,10 @@ export function hardenShellSession(session: HardenableSession, { allowDevTools, 
     event.preventDefault();
     audit.record({ type: 'download.blocked', outcome: 'blocked' });
   });
+}
+
+export function hardenShellSession(session: HardenableSession, { allowDevTools, audit }: { allowDevTools: boolean; audit: AuditSink }): void {
+  denySessionCapabilities(session, audit);
   session.webRequest.onBeforeRequest((details, callback) => {
     const allowed = shellRequestAllowed(details.url, allowDevTools);
     if (!allowed) audit.record({ type: 'request.blocked', outcome: 'blocked', origin: auditableOrigin(details.url) });

@@ -1,15 +1,32 @@
 // Main's implementation of the IPC contract for the shell window.
-import type { AuditSink } from '../../common/audit/auditSink';
+import { AuthError } from '../../common/auth/authErrors';
+import type { Identity } from '../../common/auth/identity';
 import type { IpcHandlers, ShellState } from '../../common/ipc/contract';
 
-export function createShellHandlers(getState: () => ShellState, audit: AuditSink): IpcHandlers {
+/** What the shell needs of sign-in; null while the policy is refused. */
+export interface ShellAuth {
+  readonly identity: Identity | null;
+  signIn(): Promise<Identity>;
+  signOut(): Promise<void>;
+}
+
+export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null): IpcHandlers {
   return {
     getShellState: () => getState(),
-    signIn: () => {
-      const state = getState();
-      if (state.kind === 'policy-error') return { ok: false, message: 'Cordon is locked until IT fixes the policy.' };
-      audit.record({ type: 'sign-in.unavailable', outcome: 'failure', reason: 'not-in-this-build' });
-      return { ok: false, message: 'Sign-in is not available in this build of Cordon yet.' };
+    signIn: async () => {
+      if (auth === null) return { ok: false, message: 'Cordon is locked until IT fixes the policy.' };
+      if (auth.identity !== null) return { ok: true };
+      try {
+        await auth.signIn();
+        return { ok: true };
+      } catch (error) {
+        // AuthError messages are written for the VA; anything else stays vague.
+        return { ok: false, message: error instanceof AuthError ? error.message : 'Sign-in failed. Try again, or call IT.' };
+      }
+    },
+    signOut: async () => {
+      await auth?.signOut();
+      return { ok: true };
     },
     selectApp: (appId) => {
       const state = getState();

@@ -1,27 +1,30 @@
 // Hardens every webContents Cordon creates (installed from app 'web-contents-created',
-// so no path can skip it). The shell UI never navigates, opens windows or embeds
-// <webview>, so all of that is refused and audited here. Hosted apps (issue 4) get their
-// own policy-driven decisions through this same entry point.
+// so no path can skip it). Navigation is denied unless the webContents' owner registered
+// a rule (NavigationRules); window.open and <webview> are always refused; all audited.
 import type { WebContents } from 'electron';
 import { auditableOrigin, type AuditSink } from '../../common/audit/auditSink';
+import type { NavigationRules } from './navigationRules';
 
 export interface WebContentsHardeningOptions {
   allowDevTools: boolean;
   audit: AuditSink;
+  navigation: NavigationRules;
 }
 
 export type HardenableWebContents = Pick<WebContents, 'on' | 'setWindowOpenHandler' | 'closeDevTools'>;
 
-export function hardenWebContents(contents: HardenableWebContents, { allowDevTools, audit }: WebContentsHardeningOptions): void {
-  // Fires for every frame before `will-navigate`; programmatic loadURL does not trigger it.
-  contents.on('will-frame-navigate', (event) => {
+export function hardenWebContents(contents: HardenableWebContents, { allowDevTools, audit, navigation }: WebContentsHardeningOptions): void {
+  const guard = (event: { url: string; preventDefault(): void }, reason: string) => {
+    const decision = navigation.decide(contents, event.url);
+    if (decision === 'allow') return;
     event.preventDefault();
-    audit.record({ type: 'navigation.blocked', outcome: 'blocked', origin: auditableOrigin(event.url), reason: event.isMainFrame ? 'main-frame' : 'subframe' });
-  });
-  contents.on('will-redirect', (event) => {
-    event.preventDefault();
-    audit.record({ type: 'navigation.blocked', outcome: 'blocked', origin: auditableOrigin(event.url), reason: 'redirect' });
-  });
+    if (decision === 'deny') audit.record({ type: 'navigation.blocked', outcome: 'blocked', origin: auditableOrigin(event.url), reason });
+    else decision.intercept(event.url);
+  };
+  // Fires for every frame before `will-navigate`; programmatic loadURL does not trigger it,
+  // but the redirects of such a load do reach `will-redirect`.
+  contents.on('will-frame-navigate', (event) => guard(event, event.isMainFrame ? 'main-frame' : 'subframe'));
+  contents.on('will-redirect', (event) => guard(event, 'redirect'));
   contents.setWindowOpenHandler(({ url }) => {
     audit.record({ type: 'window-open.blocked', outcome: 'blocked', origin: auditableOrigin(url) });
     return { action: 'deny' };

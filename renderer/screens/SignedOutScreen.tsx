@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { cordonApi } from '../cordonApi';
 
-export function SignedOutScreen({ practiceName, onShowPosture }: { practiceName: string; onShowPosture: () => void }) {
+export function SignedOutScreen({ practiceName, onShowPosture, onSignedIn }: { practiceName: string; onShowPosture: () => void; onSignedIn: () => void }) {
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -10,7 +10,8 @@ export function SignedOutScreen({ practiceName, onShowPosture }: { practiceName:
     setMessage('');
     try {
       const result = await cordonApi().signIn();
-      if (!result.ok) setMessage(result.message);
+      if (result.ok) onSignedIn();
+      else setMessage(result.message);
     } catch {
       setMessage('Sign-in failed. Try again, or call IT if it keeps failing.');
     } finally {

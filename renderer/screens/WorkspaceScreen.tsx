@@ -5,7 +5,7 @@ import { cordonApi } from '../cordonApi';
 type Workspace = Extract<ShellState, { kind: 'workspace' }>;
 
 /** The workspace frame: one tab per approved app; the host area is where main attaches the app. */
-export function WorkspaceScreen({ state, onShowPosture }: { state: Workspace; onShowPosture: () => void }) {
+export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: Workspace; onShowPosture: () => void; onSignedOut: () => void }) {
   const [active, setActive] = useState(state.activeAppId);
   const [notice, setNotice] = useState('');
   const tabs = useRef(new Map<string, HTMLButtonElement>());
@@ -28,6 +28,13 @@ export function WorkspaceScreen({ state, onShowPosture }: { state: Workspace; on
     void select(target.id);
   };
 
+  const signOut = async () => {
+    await cordonApi().signOut();
+    onSignedOut();
+  };
+
+  const { identity } = state;
+  const signedInAt = new Date(identity.signedInAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const activeApp = state.apps.find((app) => app.id === active);
   return (
     <div className="workspace">
@@ -54,12 +61,15 @@ export function WorkspaceScreen({ state, onShowPosture }: { state: Workspace; on
             </button>
           ))}
         </div>
-        <span className="identity" aria-label="Signed in as">
-          {state.identity.name}
-          {state.identity.mfaMethods.length > 0 && <span className="mfa"> · MFA: {state.identity.mfaMethods.join(', ')}</span>}
-        </span>
+        <p className="identity" data-testid="identity">
+          <span className="visually-hidden">Signed in as </span>
+          <strong>{identity.name}</strong> ({identity.roles.join(', ') || 'no Cordon role'}) · signed in {signedInAt} with {identity.mfaMethods.join(' + ') || 'unknown methods'}
+        </p>
         <button type="button" className="secondary" onClick={onShowPosture}>
           Security posture
+        </button>
+        <button type="button" className="secondary" onClick={() => void signOut()}>
+          Sign out
         </button>
       </header>
       <main id="app-host" role="tabpanel" aria-labelledby={`tab-${active}`} className="host" data-app-id={active}>

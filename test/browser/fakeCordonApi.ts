@@ -6,6 +6,8 @@ import type { ActionResult, ShellState } from '../../common/ipc/contract';
 
 export interface FakeApiScript {
   state: ShellState | 'reject';
+  /** The state main reports after a successful sign-in. */
+  afterSignIn?: ShellState;
   signIn?: ActionResult;
   selectApp?: ActionResult;
 }
@@ -13,6 +15,7 @@ export interface FakeApiScript {
 export async function installFakeCordonApi(page: Page, script: FakeApiScript): Promise<void> {
   await page.addInitScript((s: FakeApiScript) => {
     const calls: unknown[][] = [];
+    let state = s.state;
     const record = <T>(name: string, args: unknown[], result: T) => {
       calls.push([name, ...args]);
       return Promise.resolve(result);
@@ -20,8 +23,16 @@ export async function installFakeCordonApi(page: Page, script: FakeApiScript): P
     Object.defineProperty(window, '__cordonCalls', { value: calls });
     Object.defineProperty(window, 'cordon', {
       value: Object.freeze({
-        getShellState: () => (s.state === 'reject' ? Promise.reject(new Error('Request refused')) : record('getShellState', [], s.state)),
-        signIn: () => record('signIn', [], s.signIn ?? { ok: false, message: 'Sign-in is not available in this build of Cordon yet.' }),
+        getShellState: () => (state === 'reject' ? Promise.reject(new Error('Request refused')) : record('getShellState', [], state)),
+        signIn: () => {
+          const result = s.signIn ?? { ok: true };
+          if (result.ok && s.afterSignIn !== undefined) state = s.afterSignIn;
+          return record('signIn', [], result);
+        },
+        signOut: () => {
+          state = s.state;
+          return record('signOut', [], { ok: true });
+        },
         selectApp: (appId: string) => record('selectApp', [appId], s.selectApp ?? { ok: true }),
       }),
     });

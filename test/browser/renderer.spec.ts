@@ -21,7 +21,7 @@ const policyError: ShellState = {
 const workspace: ShellState = {
   kind: 'workspace',
   practiceName: 'Sunrise Family Medicine',
-  identity: { name: 'Valerie Assistant', email: 'va@example.com', mfaMethods: ['otp'] },
+  identity: { name: 'Valerie Assistant', email: 'va@example.com', roles: ['va'], mfaMethods: ['pwd', 'otp'], signedInAt: '2027-03-01T12:00:00.000Z' },
   apps: [
     { id: 'ehr', name: 'Sunrise EHR' },
     { id: 'messages', name: 'Front Desk Messages' },
@@ -56,14 +56,26 @@ async function expectAccessible(page: Page) {
   expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
-test('signed-out screen: practice name, sign in, and the reason sign-in cannot proceed', async ({ page }) => {
-  await open(page, { state: signedOut });
+test('signed-out screen: a refused sign-in shows main\'s message and stays signed out', async ({ page }) => {
+  await open(page, { state: signedOut, signIn: { ok: false, message: 'Your practice requires multi-factor authentication (such as an authenticator code), and this sign-in did not use it. Set up MFA with IT, then sign in again.' } });
   await expect(page.getByRole('heading', { level: 1, name: 'Sunrise Family Medicine' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('status')).toHaveText('Sign-in is not available in this build of Cordon yet.');
+  await expect(page.getByRole('status')).toContainText('requires multi-factor authentication');
+  await expect(page.getByRole('tab')).toHaveCount(0);
   expect(await cordonCalls(page)).toEqual([['getShellState'], ['signIn']]);
   await expectAccessible(page);
   expect(cspViolations).toEqual([]);
+});
+
+test('sign in leads to the workspace, which shows who is signed in and how; sign out returns', async ({ page }) => {
+  await open(page, { state: signedOut, afterSignIn: workspace });
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('identity')).toContainText('Valerie Assistant');
+  await expect(page.getByTestId('identity')).toContainText('(va)');
+  await expect(page.getByTestId('identity')).toContainText('with pwd + otp');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  expect((await cordonCalls(page)).map(([name]) => name)).toEqual(['getShellState', 'signIn', 'getShellState', 'signOut', 'getShellState']);
 });
 
 test('policy-error lock screen names the code, file, field and reason, and offers no apps', async ({ page }) => {
@@ -84,8 +96,7 @@ test('workspace frame: one tab per approved app, keyboard navigation between tab
   const tabs = page.getByRole('tab');
   await expect(tabs).toHaveText(['Sunrise EHR', 'Front Desk Messages', 'eFax']);
   await expect(page.getByRole('tab', { name: 'Sunrise EHR' })).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByText('Valerie Assistant')).toBeVisible();
-  await expect(page.getByText('MFA: otp')).toBeVisible();
+  await expect(page.getByTestId('identity')).toContainText('Valerie Assistant');
 
   await page.getByRole('tab', { name: 'Sunrise EHR' }).focus();
   await page.keyboard.press('ArrowRight');

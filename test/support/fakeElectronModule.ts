@@ -47,6 +47,7 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
   const appEvents = new Map<string, (...args: unknown[]) => void>();
   const ipcMain = new FakeIpcMain();
   const defaultSession = new FakeSession();
+  const partitions = new Map<string, FakeSession>();
   FakeWindow.calls = calls;
   const electron = {
     app: {
@@ -58,16 +59,27 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
       on: (event: string, listener: (...args: unknown[]) => void) => appEvents.set(event, listener),
       whenReady: () => readyPromise,
       getAppPath: () => appPath,
+      getPath: () => '/nonexistent-user-data',
     },
     protocol: {
       registerSchemesAsPrivileged: () => calls.order.push('registerSchemesAsPrivileged'),
       handle: (scheme: string) => calls.handled.push(scheme),
     },
-    session: { defaultSession },
+    session: {
+      defaultSession,
+      fromPartition: (partition: string) => {
+        const existing = partitions.get(partition) ?? new FakeSession();
+        partitions.set(partition, existing);
+        return existing;
+      },
+    },
+    // Stand-in for the OS keychain (safeStorage): absent on this machine.
+    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
+    shell: { openExternal: () => Promise.reject(new Error('no system browser in tests')) },
     ipcMain,
     Menu: { setApplicationMenu: (menu: unknown) => (calls.menu = menu), buildFromTemplate: (t: unknown) => t },
     BrowserWindow: FakeWindow,
   };
-  return { electron, ready: () => ready(), appEvents, ipcMain, defaultSession };
+  return { electron, ready: () => ready(), appEvents, ipcMain, defaultSession, partitions };
 }
 

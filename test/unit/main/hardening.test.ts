@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { hardenShellSession, shellRequestAllowed } from '../../../main/shell/sessionHardening';
+import { NavigationRules } from '../../../main/shell/navigationRules';
 import { hardenWebContents } from '../../../main/shell/webContentsHardening';
 import { FakeSession, FakeWebContents, fakeEvent, RecordingAuditSink } from '../../support/electronFakes';
 
 function hardened(allowDevTools = false) {
   const contents = new FakeWebContents();
   const audit = new RecordingAuditSink();
-  hardenWebContents(contents as never, { allowDevTools, audit });
-  return { contents, audit };
+  const navigation = new NavigationRules();
+  hardenWebContents(contents as never, { allowDevTools, audit, navigation });
+  return { contents, audit, navigation };
 }
 
 describe('webContents hardening', () => {
@@ -31,6 +33,27 @@ describe('webContents hardening', () => {
       ['javascript:', 'subframe'],
       ['http://127.0.0.1:9', 'redirect'],
     ]);
+  });
+
+  it('follows the rule registered for that webContents after creation: allow, deny, intercept', () => {
+    const { contents, audit, navigation } = hardened();
+    const caught: string[] = [];
+    navigation.set(contents, (url) => (url.startsWith('https://idp.example/') ? 'allow' : url.startsWith('https://callback.cordon.invalid/') ? { intercept: (u) => caught.push(u) } : 'deny'));
+    const allowed = fakeEvent({ url: 'https://idp.example/login', isMainFrame: true });
+    const callback = fakeEvent({ url: 'https://callback.cordon.invalid/oidc?code=abc&state=xyz' });
+    const denied = fakeEvent({ url: 'https://evil.example/', isMainFrame: true });
+    contents.emit('will-frame-navigate', allowed);
+    contents.emit('will-redirect', callback);
+    contents.emit('will-frame-navigate', denied);
+    expect([allowed.defaultPrevented, callback.defaultPrevented, denied.defaultPrevented]).toEqual([false, true, true]);
+    expect(caught).toEqual(['https://callback.cordon.invalid/oidc?code=abc&state=xyz']);
+    // An intercepted callback is not a blocked navigation; only the denial is audited.
+    expect(audit.events).toEqual([{ type: 'navigation.blocked', outcome: 'blocked', origin: 'https://evil.example', reason: 'main-frame' }]);
+    // Another webContents without a rule still denies everything.
+    const other = hardened();
+    const event = fakeEvent({ url: 'https://idp.example/login', isMainFrame: true });
+    other.contents.emit('will-frame-navigate', event);
+    expect(event.defaultPrevented).toBe(true);
   });
 
   it('denies every window.open and audits it', () => {

@@ -3,7 +3,8 @@ import { IPC_CHANNELS } from '../../../common/ipc/channels';
 import type { IpcHandlers, ShellState } from '../../../common/ipc/contract';
 import { registerIpcHandlers, senderRefusal, type IpcRefusal } from '../../../main/ipc/ipcServer';
 import { createShellHandlers } from '../../../main/shell/shellHandlers';
-import { FakeIpcMain, fakeFrame, fakeInvokeEvent, RecordingAuditSink } from '../../support/electronFakes';
+import { AuthError } from '../../../common/auth/authErrors';
+import { FakeIpcMain, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
 
 const SHELL_ID = 7;
 const shellFrame = fakeFrame('cordon://app/index.html');
@@ -11,7 +12,7 @@ const shellFrame = fakeFrame('cordon://app/index.html');
 const workspace: ShellState = {
   kind: 'workspace',
   practiceName: 'Test',
-  identity: { name: 'Val Assistant', email: 'va@example.com', mfaMethods: ['otp'] },
+  identity: { name: 'Val Assistant', email: 'va@example.com', roles: ['va'], mfaMethods: ['pwd', 'otp'], signedInAt: '2027-03-01T12:00:00.000Z' },
   apps: [{ id: 'ehr', name: 'EHR' }],
   activeAppId: 'ehr',
   posture: [],
@@ -20,9 +21,8 @@ const workspace: ShellState = {
 function setup(state: ShellState = workspace, handlers?: Partial<IpcHandlers>) {
   const ipc = new FakeIpcMain();
   const refusals: IpcRefusal[] = [];
-  const audit = new RecordingAuditSink();
-  registerIpcHandlers(ipc, { ...createShellHandlers(() => state, audit), ...handlers }, { shellWebContentsId: () => SHELL_ID, onRefused: (r) => refusals.push(r) });
-  return { ipc, refusals, audit };
+  registerIpcHandlers(ipc, { ...createShellHandlers(() => state, null), ...handlers }, { shellWebContentsId: () => SHELL_ID, onRefused: (r) => refusals.push(r) });
+  return { ipc, refusals };
 }
 
 describe('IPC server', () => {
@@ -98,18 +98,43 @@ describe('IPC server', () => {
 });
 
 describe('shell handlers', () => {
-  it('refuses sign-in while the policy is refused and audits nothing as a sign-in', async () => {
-    const audit = new RecordingAuditSink();
-    const handlers = createShellHandlers(() => ({ kind: 'policy-error', problem: { code: 'expired', file: 'f', reason: 'r' }, posture: [] }), audit);
+  const identity = { subject: 's', name: 'Val', email: 'v@example.com', roles: ['va' as const], authTime: 1, mfaMethods: ['otp'], acr: null };
+
+  it('refuses sign-in while the policy is refused', async () => {
+    const handlers = createShellHandlers(() => ({ kind: 'policy-error', problem: { code: 'expired', file: 'f', reason: 'r' }, posture: [] }), null);
     expect(await handlers.signIn()).toEqual({ ok: false, message: 'Cordon is locked until IT fixes the policy.' });
     expect(await handlers.selectApp('ehr')).toEqual({ ok: false, message: 'Sign in first.' });
-    expect(audit.events).toEqual([]);
   });
 
-  it('says plainly that sign-in is not in this build yet, and audits the attempt', async () => {
-    const audit = new RecordingAuditSink();
-    const handlers = createShellHandlers(() => ({ kind: 'signed-out', practiceName: 'P', posture: [] }), audit);
-    expect(await handlers.signIn()).toMatchObject({ ok: false });
-    expect(audit.events).toEqual([{ type: 'sign-in.unavailable', outcome: 'failure', reason: 'not-in-this-build' }]);
+  it("passes an AuthError's VA message through and hides any other error's text", async () => {
+    const state = () => ({ kind: 'signed-out', practiceName: 'P', posture: [] }) as ShellState;
+    const mfa = createShellHandlers(state, { identity: null, signIn: () => Promise.reject(new AuthError('mfa-missing', 'token had amr [pwd]')), signOut: async () => undefined });
+    expect(await mfa.signIn()).toEqual({ ok: false, message: new AuthError('mfa-missing').message });
+    const crash = createShellHandlers(state, { identity: null, signIn: () => Promise.reject(new Error('ECONNRESET at token endpoint secret=abc')), signOut: async () => undefined });
+    expect(await crash.signIn()).toEqual({ ok: false, message: 'Sign-in failed. Try again, or call IT.' });
+  });
+
+  it('signs in once and signs out through the auth service', async () => {
+    const calls: string[] = [];
+    let current: typeof identity | null = null;
+    const auth = {
+      get identity() {
+        return current;
+      },
+      signIn: async () => {
+        calls.push('signIn');
+        current = identity;
+        return identity;
+      },
+      signOut: async () => {
+        calls.push('signOut');
+        current = null;
+      },
+    };
+    const handlers = createShellHandlers(() => ({ kind: 'signed-out', practiceName: 'P', posture: [] }), auth);
+    expect(await handlers.signIn()).toEqual({ ok: true });
+    expect(await handlers.signIn()).toEqual({ ok: true });
+    expect(await handlers.signOut()).toEqual({ ok: true });
+    expect(calls).toEqual(['signIn', 'signOut']);
   });
 });

@@ -65,13 +65,18 @@ describe('main process wiring', () => {
 
   it('once ready: hardens the session, serves cordon://, registers IPC and opens a locked-down window', async () => {
     await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
-    const { calls, ready, ipcMain, defaultSession } = await startMain();
+    const { calls, ready, ipcMain, defaultSession, partitions } = await startMain();
     ready();
     await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
     expect(defaultSession.permissionRequestHandler).not.toBeNull();
     expect(defaultSession.permissionCheckHandler).not.toBeNull();
     expect(defaultSession.beforeRequest).not.toBeNull();
     expect(defaultSession.listenerCount('will-download')).toBe(1);
+    expect(defaultSession.spellCheckerEnabled).toBe(false);
+    // The practice session (sign-in window, later hosted apps) denies every capability too.
+    const practice = partitions.get('cordon-practice');
+    expect(practice?.permissionRequestHandler).not.toBeNull();
+    expect(practice?.listenerCount('will-download')).toBe(1);
     expect(calls.handled).toEqual(['cordon']);
     expect(calls.menu).toBeNull();
     expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(IPC_CHANNELS).sort());

@@ -1,0 +1,171 @@
+// The demo identity provider: a real OpenID Provider (oidc-provider) on 127.0.0.1 with
+// a password step and a real TOTP step. `amr` and `acr` say what the user actually did:
+// ["pwd","otp"] and the MFA acr after a TOTP code, ["pwd"] for the user without MFA.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { verify as verifyTotp } from 'otplib';
+import { WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
+import { DEMO_ACR, DEMO_USERS, type DemoUser } from './demoUsers';
+
+export const DEMO_CLIENT_ID = 'cordon-desktop';
+/** System-browser mode (RFC 8252): loopback, any port. */
+export const LOOPBACK_REDIRECT_URI = 'http://127.0.0.1/callback';
+
+export interface DemoIdpOptions {
+  port?: number;
+  ttl?: Partial<Record<'IdToken' | 'AccessToken' | 'RefreshToken', number>>;
+}
+
+export interface DemoIdp {
+  issuer: string;
+  provider: Provider;
+  close: () => Promise<void>;
+}
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}<p><small>Sunrise demo identity provider</small></p></main></body></html>`;
+}
+
+function form(uid: string, step: 'password' | 'totp', error?: string): string {
+  const alert = error === undefined ? '' : `<p role="alert">${escapeHtml(error)}</p>`;
+  const fields =
+    step === 'password'
+      ? '<label>Username <input name="username" autocomplete="username" required></label><label>Password <input name="password" type="password" autocomplete="current-password" required></label>'
+      : '<label>Authenticator code <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required></label>';
+  return page(step === 'password' ? 'Sign in to Sunrise' : 'Enter your authenticator code', `${alert}<form method="post" action="/interaction/${escapeHtml(uid)}/${step}">${fields}<button type="submit">Continue</button></form>`);
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > 16_384) throw new Error('form too large');
+  }
+  return new URLSearchParams(body);
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(html);
+}
+
+export async function startDemoIdp({ port = 0, ttl = {} }: DemoIdpOptions = {}): Promise<DemoIdp> {
+  // Listen first: the issuer must carry the real port.
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const users = new Map(DEMO_USERS.map((u) => [u.subject, u]));
+  // Users who passed the password step of an interaction, awaiting their TOTP code.
+  const passwordPassed = new Map<string, DemoUser>();
+
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: DEMO_CLIENT_ID,
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [WORKSPACE_REDIRECT_URI, LOOPBACK_REDIRECT_URI],
+        post_logout_redirect_uris: [WORKSPACE_POST_LOGOUT_URI, LOOPBACK_REDIRECT_URI],
+      },
+    ],
+    pkce: { required: () => true },
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
+    claims: { openid: ['sub', 'amr', 'acr', 'auth_time'], profile: ['name'], email: ['email', 'email_verified'], roles: ['roles'] },
+    // Put scope claims in the ID token: Cordon reads identity from it, not from userinfo.
+    conformIdTokenClaims: false,
+    acrValues: [DEMO_ACR.mfa, DEMO_ACR.password],
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    // A fresh RSA signing key per start (the demo IdP keeps no state across restarts).
+    jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: `demo-${randomBytes(4).toString('hex')}`, use: 'sig', alg: 'RS256' }] },
+    ttl: { IdToken: ttl.IdToken ?? 3600, AccessToken: ttl.AccessToken ?? 600, RefreshToken: ttl.RefreshToken ?? 8 * 3600, Session: 8 * 3600, Grant: 8 * 3600, Interaction: 600 },
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    findAccount: (_ctx: KoaContextWithOIDC, sub: string) => {
+      const user = users.get(sub);
+      if (user === undefined) return undefined;
+      return {
+        accountId: sub,
+        claims: () => ({ sub, name: user.name, email: user.email, email_verified: true, roles: user.roles }),
+      };
+    },
+  };
+  const provider = new Provider(issuer, configuration);
+
+  const finishLogin = async (req: IncomingMessage, res: ServerResponse, user: DemoUser, withOtp: boolean) => {
+    await provider.interactionFinished(req, res, {
+      login: { accountId: user.subject, amr: withOtp ? ['pwd', 'otp'] : ['pwd'], acr: withOtp ? DEMO_ACR.mfa : DEMO_ACR.password },
+    }, { mergeWithLastSubmission: false });
+  };
+
+  const interaction = async (req: IncomingMessage, res: ServerResponse, uid: string, step: string | undefined) => {
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid) return sendHtml(res, 400, page('Sign-in expired', '<p>Start again from Cordon.</p>'));
+    if (details.prompt.name === 'consent') {
+      // Cordon is the practice's own first-party client: consent is implied by IT.
+      const { accountId } = details.session ?? {};
+      if (accountId === undefined) return sendHtml(res, 400, page('Sign-in expired', '<p>Start again from Cordon.</p>'));
+      const grant = details.grantId === undefined ? new provider.Grant({ accountId, clientId: DEMO_CLIENT_ID }) : await provider.Grant.find(details.grantId);
+      if (grant === undefined) throw new Error('grant vanished');
+      const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+      if (missing.missingOIDCScope !== undefined) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims !== undefined) grant.addOIDCClaims(missing.missingOIDCClaims);
+      const grantId = await grant.save();
+      return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    }
+    if (req.method === 'GET') return sendHtml(res, 200, form(uid, passwordPassed.has(uid) ? 'totp' : 'password'));
+    const fields = await readForm(req);
+    if (step === 'password') {
+      const user = DEMO_USERS.find((u) => u.username === fields.get('username'));
+      if (user === undefined || user.password !== fields.get('password')) return sendHtml(res, 200, form(uid, 'password', 'Wrong username or password.'));
+      if (user.totpSecret === null) return finishLogin(req, res, user, false);
+      passwordPassed.set(uid, user);
+      return sendHtml(res, 200, form(uid, 'totp'));
+    }
+    if (step === 'totp') {
+      const user = passwordPassed.get(uid);
+      if (user?.totpSecret == null) return sendHtml(res, 200, form(uid, 'password', 'Start with your password.'));
+      const result = await verifyTotp({ secret: user.totpSecret, token: fields.get('code') ?? '', epochTolerance: [30, 0] });
+      if (!result.valid) return sendHtml(res, 200, form(uid, 'totp', 'That code is not right. Try the current code.'));
+      passwordPassed.delete(uid);
+      return finishLogin(req, res, user, true);
+    }
+    return sendHtml(res, 404, page('Not found', ''));
+  };
+
+  const callback = provider.callback();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(password|totp))?$/.exec(new URL(req.url ?? '/', issuer).pathname);
+    if (match === null) {
+      callback(req, res);
+      return;
+    }
+    interaction(req, res, match[1] ?? '', match[2]).catch((error: unknown) => {
+      if (!res.headersSent) sendHtml(res, 400, page('Sign-in could not continue', `<p>${escapeHtml(error instanceof Error ? error.message : 'error')}</p>`));
+    });
+  });
+
+  return {
+    issuer,
+    provider,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
