@@ -19,7 +19,7 @@ export interface OidcSettings {
 export interface OidcTestHooks {
   /** Replaces fetch for every request openid-client makes (tests tamper with responses). */
   fetch?: oidc.CustomFetch;
-  /** Pretends the device clock is off by this many seconds. */
+  /** Pretends the device clock is off by this many seconds (positive: ahead of the IdP). */
   clockSkewSeconds?: number;
 }
 
@@ -51,8 +51,9 @@ export function classifyOidcError(error: unknown): AuthError {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   const cause = typeof error === 'object' && error !== null && 'cause' in error ? (error.cause as Record<string, unknown> | undefined) : undefined;
   const claim = typeof cause?.claim === 'string' ? cause.claim : undefined;
-  const message = error instanceof Error ? error.message : '';
+  // oauth4webapi puts the specific reason in the cause's message: match on both.
   const detail = errorText(error);
+  const message = detail;
   const as = (c: AuthErrorCode) => new AuthError(c, detail);
 
   if (code === 'OAUTH_RESPONSE_BODY_ERROR') {
@@ -60,7 +61,7 @@ export function classifyOidcError(error: unknown): AuthError {
     return as(body?.error === 'invalid_grant' ? 'code-rejected' : 'idp-error');
   }
   if (code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR') return as('idp-error');
-  if (claim === 'nonce') return as('nonce-mismatch');
+  if (claim === 'nonce' || /"nonce"/.test(message)) return as('nonce-mismatch');
   if (claim === 'iss' || /"iss"|issuer/i.test(message)) return as('issuer-mismatch');
   if (claim === 'auth_time' || /auth_time|max_age/i.test(message)) return as('authentication-too-old');
   if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') return as('id-token-expired');
@@ -93,6 +94,10 @@ export class OidcClient {
       const classified = classifyOidcError(error);
       throw classified.code === 'id-token-invalid' ? new AuthError('idp-misconfigured', classified.detail) : classified;
     }
+    if (hooks.fetch !== undefined) config[oidc.customFetch] = hooks.fetch;
+    // openid-client trusts TLS for ID tokens from the token endpoint by default; Cordon
+    // verifies their JWS signature against the IdP's keys as well (tamper evidence).
+    oidc.enableNonRepudiationChecks(config);
     const metadata = config.serverMetadata();
     if (metadata.code_challenge_methods_supported?.includes('S256') === false) {
       throw new AuthError('idp-misconfigured', 'the IdP does not support PKCE S256');

@@ -46,7 +46,11 @@ export class ScriptedUserAgent {
       const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
       if (action === undefined) throw new Error(`no form and no redirect at ${new URL(url).pathname} (status ${response.status}): ${html.slice(0, 300)}`);
       const fields = new URLSearchParams();
-      if (html.includes('name="username"')) {
+      for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields.set(name ?? '', value ?? '');
+      if (html.includes('name="logout"')) {
+        // The IdP asks to end the previous person's session first: answer yes, as a person would.
+        fields.set('logout', 'yes');
+      } else if (html.includes('name="username"')) {
         if (/role="alert"/.test(html)) throw new Error(`login refused: ${/role="alert">([^<]*)/.exec(html)?.[1] ?? ''}`);
         fields.set('username', credentials.username);
         fields.set('password', credentials.password);
