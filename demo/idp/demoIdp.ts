@@ -91,7 +91,8 @@ export async function startDemoIdp({ port = 0, ttl = {} }: DemoIdpOptions = {}):
     rotateRefreshToken: true,
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      // A client may revoke only tokens issued to itself.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       rpInitiatedLogout: { enabled: true },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

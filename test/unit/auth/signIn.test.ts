@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, type AuthErrorCode } from '../../../common/auth/authErrors';
 import { startDemoIdp, type DemoIdp } from '../../../demo/idp/demoIdp';
+import type { CustomFetch } from 'openid-client';
 import { OidcClient } from '../../../main/auth/oidcClient';
 import { demoUser, harness, settingsFor } from '../../support/authHarness';
 import { ScriptedUserAgent } from '../../support/scriptedUserAgent';
@@ -110,8 +111,8 @@ describe('sign-in refusals, each specific and audited', () => {
   });
 
   it('refuses a tampered ID token (payload changed, signature kept)', async () => {
-    const tamperingFetch = async (url: string, init: RequestInit) => {
-      const response = await fetch(url, init);
+    const tamperingFetch: CustomFetch = async (url, init) => {
+      const response = await fetch(url, init as RequestInit);
       if (!url.endsWith('/token')) return response;
       const body = (await response.json()) as { id_token: string };
       const [header, payload, signature] = body.id_token.split('.');
