@@ -6,10 +6,11 @@ import path from 'node:path';
 import type { PolicyInput } from '../common/policy/policySchema';
 import { signPolicyDocument } from '../main/policy/policyKeys';
 import { serveDemoPages } from './apps/demoPages';
+import { startDemoIdp } from './idp/demoIdp';
 
 export const DEMO_DIR = import.meta.dirname;
 /** Fixed ports, because the demo policy names these origins. */
-export const DEMO_PORTS = { ehr: 4410, messages: 4420 } as const;
+export const DEMO_PORTS = { idp: 4400, ehr: 4410, messages: 4420 } as const;
 
 export interface DemoService {
   name: string;
@@ -27,18 +28,23 @@ export async function signDemoPolicy(outFile: string, now = new Date()): Promise
 }
 
 export async function startDemoStack(): Promise<{ services: DemoService[]; close: () => Promise<void> }> {
-  const started: { name: string; url: string; server: Server }[] = [];
+  const started: { name: string; url: string; close: () => Promise<unknown> }[] = [];
+  const closeServer = (server: Server) => () => new Promise((resolve) => server.close(resolve));
   try {
-    started.push({ name: 'Demo EHR', ...(await serveDemoPages('ehr', DEMO_PORTS.ehr)) });
-    started.push({ name: 'Demo messaging', ...(await serveDemoPages('messages', DEMO_PORTS.messages)) });
+    const idp = await startDemoIdp({ port: DEMO_PORTS.idp });
+    started.push({ name: 'Demo identity provider', url: `${idp.issuer}/.well-known/openid-configuration`, close: idp.close });
+    for (const [name, app] of [['Demo EHR', 'ehr'], ['Demo messaging', 'messages']] as const) {
+      const { url, server } = await serveDemoPages(app, DEMO_PORTS[app]);
+      started.push({ name, url, close: closeServer(server) });
+    }
   } catch (error) {
-    await Promise.all(started.map(({ server }) => new Promise((resolve) => server.close(resolve))));
+    await Promise.all(started.map((service) => service.close()));
     throw new Error(`cannot start the demo stack: ${error instanceof Error ? error.message : String(error)} (is another demo already running?)`, { cause: error });
   }
   return {
     services: started.map(({ name, url }) => ({ name, url })),
     close: async () => {
-      await Promise.all(started.map(({ server }) => new Promise((resolve) => server.close(resolve))));
+      await Promise.all(started.map((service) => service.close()));
     },
   };
 }

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { electronBinary } from '../build/electronBinary';
 import { signDemoPolicy, startDemoStack } from './demoStack';
+import { demoAccountLines } from './idp/demoAccounts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const log = (line: string) => console.log(`[cordon-demo] ${line}`);
@@ -25,6 +26,7 @@ process.on('SIGTERM', () => void stop(0));
 await signDemoPolicy(path.join(root, 'out', 'policy', 'policy.json'));
 for (const service of stack.services) log(`${service.name}: ${service.url}`);
 log('demo policy signed with the demo key: out/policy/policy.json');
+for (const line of demoAccountLines()) log(line);
 
 const built = spawnSync('npx', ['electron-vite', 'build', '--mode', 'development'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 if (built.status !== 0) {

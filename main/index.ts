@@ -72,6 +72,7 @@ if (!app.requestSingleInstanceLock()) {
           { navigation, audit, parent: () => shellWindow, allowDevTools },
         )
       : null;
+    void auth?.revokeLeftover();
     const state = () => shellStateFor(policy, posture, auth?.identity ?? null);
     registerIpcHandlers(ipcMain, createShellHandlers(state, auth), {
       shellWebContentsId: () => shellWindow?.webContents.id,

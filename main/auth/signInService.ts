@@ -96,6 +96,23 @@ export class SignInService {
     }
   }
 
+  /**
+   * At start-up: a refresh token left on disk by a run that crashed or was killed is
+   * revoked and forgotten. Cordon does not resume a session across restarts (the
+   * practice session's cookies were in memory); the VA signs in again, with MFA.
+   */
+  async revokeLeftover(): Promise<boolean> {
+    const leftover = await this.deps.vault.getRefreshToken();
+    if (leftover === null || this.current !== null) return false;
+    await this.deps.vault.clear();
+    const revoked = await this.deps
+      .connect(this.deps.settings)
+      .then((client) => client.revoke(leftover))
+      .catch(() => false);
+    this.deps.audit.record({ type: 'sign-out', outcome: revoked ? 'success' : 'failure', reason: 'leftover-session-revoked' });
+    return revoked;
+  }
+
   /** Sign-out: revoke, end the IdP session, wipe every hosted session, forget the tokens. */
   async signOut(): Promise<void> {
     const signedIn = this.current;

@@ -27,7 +27,7 @@ export class TokenVault {
 
   constructor(
     private readonly cipher: SecretCipher,
-    private readonly file: string,
+    readonly file: string,
     platform: NodeJS.Platform,
   ) {
     this.persistent = canPersistSecrets(cipher, platform);

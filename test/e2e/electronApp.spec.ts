@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 import { IPC_CHANNELS } from '../../common/ipc/channels';
+import { generate } from 'otplib';
+import { startDemoIdp } from '../../demo/idp/demoIdp';
+import { demoUser } from '../support/authHarness';
 import { demoKeys, REPO_ROOT, signedText, validPolicy } from '../support/policyFixtures';
 import { electronBinary } from '../../build/electronBinary';
 
@@ -73,5 +76,35 @@ test('a tampered policy locks Cordon and names the cause', async () => {
     await expect(page.getByTestId('problem-code')).toHaveText('bad-signature');
   } finally {
     await app.close();
+  }
+});
+
+test('sign-in: the IdP opens in a Cordon window, password + TOTP, then the workspace names the user and MFA', async () => {
+  const idp = await startDemoIdp();
+  const base = validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });
+  const policy = {
+    ...base,
+    apps: base.apps.map((app) => ({ ...app, navigationOrigins: [...app.navigationOrigins, idp.issuer] })),
+    identity: { issuer: idp.issuer, clientId: 'cordon-desktop', scopes: ['openid', 'profile', 'email', 'roles'], mfa: { amrMethods: ['otp'] }, signInMode: 'workspace' as const },
+  };
+  const app = await launch(signedText(policy, demoKeys()));
+  try {
+    const shell = await app.firstWindow();
+    const signInWindow = app.waitForEvent('window');
+    await shell.getByRole('button', { name: 'Sign in' }).click();
+    const idpPage = await signInWindow;
+    const user = demoUser('valerie');
+    await idpPage.getByLabel('Username').fill(user.username);
+    await idpPage.getByLabel('Password').fill(user.password);
+    await idpPage.getByRole('button', { name: 'Continue' }).click();
+    await idpPage.getByLabel('Authenticator code').fill(await generate({ secret: user.totpSecret ?? '' }));
+    await idpPage.getByRole('button', { name: 'Continue' }).click();
+    await expect(shell.getByTestId('identity')).toContainText('Valerie Assistant');
+    await expect(shell.getByTestId('identity')).toContainText('otp');
+    await shell.getByRole('button', { name: 'Sign out' }).click();
+    await expect(shell.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  } finally {
+    await app.close();
+    await idp.close();
   }
 });

@@ -41,6 +41,7 @@ export function settingsFor(issuer: string, overrides: Partial<OidcSettings> = {
 
 export interface Harness {
   service: SignInService;
+  deps: SignInDependencies;
   audit: RecordingAuditSink;
   vault: TokenVault;
   /** Who the scripted browser signs in as on the next attempt. */
@@ -84,5 +85,5 @@ export function harness(issuer: string, options: { hooks?: OidcTestHooks; settin
     postLogoutRedirectUri: null,
     setTimer: () => ({ cancel: () => undefined }),
   };
-  return { service: new SignInService(deps), audit, vault, user, agent, authorizationUrls, loggedOut, wiped };
+  return { service: new SignInService(deps), deps, audit, vault, user, agent, authorizationUrls, loggedOut, wiped };
 }

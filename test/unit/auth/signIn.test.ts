@@ -6,7 +6,9 @@ import { AuthError, type AuthErrorCode } from '../../../common/auth/authErrors';
 import { startDemoIdp, type DemoIdp } from '../../../demo/idp/demoIdp';
 import type { CustomFetch } from 'openid-client';
 import { OidcClient } from '../../../main/auth/oidcClient';
-import { demoUser, harness, settingsFor } from '../../support/authHarness';
+import { SignInService } from '../../../main/auth/signInService';
+import { TokenVault } from '../../../main/auth/tokenVault';
+import { demoUser, FakeKeychain, harness, settingsFor } from '../../support/authHarness';
 import { ScriptedUserAgent } from '../../support/scriptedUserAgent';
 
 let idp: DemoIdp;
@@ -61,7 +63,7 @@ describe('sign-in happy path (system-browser mode, loopback redirect)', () => {
     await h.service.signIn();
     const stored = await h.vault.getRefreshToken();
     expect(stored).toMatch(/\S{20,}/);
-    const onDisk = await readFile((h.vault as unknown as { file: string }).file);
+    const onDisk = await readFile(h.vault.file);
     expect(onDisk.toString('utf8')).not.toContain(stored ?? '');
     await h.service.renew();
     const rotated = await h.vault.getRefreshToken();
@@ -203,5 +205,23 @@ describe('sign-out', () => {
     expect(h.audit.events.at(-1)).toEqual({ type: 'sign-out', outcome: 'success', reason: 'revoked:2 idp-logout' });
     const client = await OidcClient.connect(settingsFor(idp.issuer));
     expect(await refusal(client.refresh(refreshToken ?? ''))).toBe('code-rejected');
+  });
+});
+
+describe('a session left behind by a crash', () => {
+  it('is revoked and forgotten at the next start, not resumed', async () => {
+    const crashed = harness(idp.issuer);
+    await crashed.service.signIn();
+    const leftover = await crashed.vault.getRefreshToken();
+    // A new run: new service, same vault file.
+    const next = harness(idp.issuer);
+    const vault = new TokenVault(new FakeKeychain(), crashed.vault.file, 'linux');
+    const restarted = new SignInService({ ...next.deps, vault });
+    expect(await restarted.revokeLeftover()).toBe(true);
+    expect(restarted.identity).toBeNull();
+    expect(await vault.getRefreshToken()).toBeNull();
+    expect(next.audit.events).toEqual([{ type: 'sign-out', outcome: 'success', reason: 'leftover-session-revoked' }]);
+    const client = await OidcClient.connect(settingsFor(idp.issuer));
+    expect(await refusal(client.refresh(leftover ?? ''))).toBe('code-rejected');
   });
 });

@@ -22,6 +22,12 @@ describe('npm start without an Electron binary', () => {
       expect(output).toContain("Cordon's window cannot open on this machine: CORDON_ELECTRON_BINARY=/nonexistent/electron does not exist");
       urls.push(...[...output.matchAll(/Demo (?:EHR|messaging): (http:\/\/127\.0\.0\.1:\d+\/)/g)].map((m) => m[1] ?? ''));
       expect(urls).toHaveLength(2);
+      const discovery = /Demo identity provider: (\S+)/.exec(output)?.[1] ?? '';
+      const metadata = (await (await fetch(discovery)).json()) as { issuer: string; code_challenge_methods_supported: string[] };
+      expect(metadata.issuer).toBe('http://127.0.0.1:4400');
+      expect(metadata.code_challenge_methods_supported).toContain('S256');
+      expect(output).toMatch(/valerie \/ demo-valerie \(va\): TOTP seed [A-Z2-7]+ otpauth:\/\/totp\//);
+      expect(output).toContain('nora / demo-nora (va): no MFA set up');
       for (const url of urls) {
         const response = await fetch(url);
         expect(response.status).toBe(200);
@@ -36,6 +42,6 @@ describe('npm start without an Electron binary', () => {
     }
     await exited;
     expect(output).toContain('demo stack stopped');
-    for (const url of urls) await expect(fetch(url)).rejects.toThrow();
+    for (const url of [...urls, 'http://127.0.0.1:4400/.well-known/openid-configuration']) await expect(fetch(url)).rejects.toThrow();
   }, 90_000);
 });
