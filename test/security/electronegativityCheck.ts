@@ -1,7 +1,7 @@
 // Runs Electronegativity over Cordon's sources and fails on any finding that the
 // checked-in allowlist does not name with a reason.
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseFindings, staleAllowances, unexpectedFindings, type AllowedFinding } from './electronegativityFindings';
@@ -11,10 +11,14 @@ const report = path.join(root, '.cache', 'electronegativity', 'findings.csv');
 const electronVersion = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.electron;
 if (electronVersion === undefined) throw new Error('electron is not a devDependency');
 
-await rm(report, { force: true });
-await mkdir(path.dirname(report), { recursive: true });
+// Scan exactly the app's sources (not build output or test scratch folders), staged so
+// report paths read as in the repository.
+const sources = path.join(root, '.cache', 'electronegativity', 'src');
+await rm(path.dirname(report), { recursive: true, force: true });
+await mkdir(sources, { recursive: true });
+for (const folder of ['main', 'preload', 'renderer', 'common']) await cp(path.join(root, folder), path.join(sources, folder), { recursive: true });
 // Without -e it assumes Electron 0.1; -r makes paths relative to the input folder.
-await promisify(execFile)('npx', ['electronegativity', '-i', root, '-e', electronVersion, '-r', '-o', report], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+await promisify(execFile)('npx', ['electronegativity', '-i', sources, '-e', electronVersion, '-r', '-o', report], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
 
 const findings = parseFindings(await readFile(report, 'utf8'));
 const allowlist = JSON.parse(await readFile(path.join(import.meta.dirname, 'electronegativity-allowlist.json'), 'utf8')) as AllowedFinding[];
