@@ -4,6 +4,7 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session } from 'electron';
 import { AuthError } from '../../common/auth/authErrors';
 import { signInNavigation, WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
+import { lockedDownWebPreferences } from '../shell/lockedDownWebPreferences';
 import type { NavigationRules } from '../shell/navigationRules';
 import type { RedirectChannel } from './signInService';
 
@@ -17,19 +18,8 @@ export function signInWindowOptions({ parent, allowDevTools }: { parent: Browser
     height: 720,
     title: 'Sign in',
     autoHideMenuBar: true,
-    webPreferences: {
-      partition: PRACTICE_PARTITION,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      devTools: allowDevTools,
-    },
+    // No preload: IdP pages get no bridge to Cordon.
+    webPreferences: { ...lockedDownWebPreferences({ allowDevTools }), partition: PRACTICE_PARTITION },
   };
 }
 

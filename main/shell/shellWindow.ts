@@ -1,24 +1,10 @@
 // The shell window: the only BrowserWindow with Cordon's preload and IPC access.
 import type { BrowserWindow, BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import { lockedDownWebPreferences } from './lockedDownWebPreferences';
 import { SHELL_ENTRY_URL } from './shellProtocol';
 
 export function shellWebPreferences({ preloadPath, allowDevTools }: { preloadPath: string; allowDevTools: boolean }): WebPreferences {
-  return {
-    preload: preloadPath,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
-    devTools: allowDevTools,
-  };
+  return { ...lockedDownWebPreferences({ allowDevTools }), preload: preloadPath };
 }
 
 export interface ShellWindowOptions {
