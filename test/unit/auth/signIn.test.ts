@@ -107,9 +107,9 @@ describe('sign-in refusals, each specific and audited', () => {
   });
 
   it('refuses an expired ID token (device clock two hours ahead of the IdP)', async () => {
-    const client = await OidcClient.connect(settingsFor(idp.issuer), { clockSkewSeconds: 2 * 3600 });
-    const { pending, callback } = await attempt(client);
-    expect(await refusal(client.completeAuthorization(callback, pending))).toBe('id-token-expired');
+    const h = harness(idp.issuer, { hooks: { clockSkewSeconds: 2 * 3600 } });
+    expect(await refusal(h.service.signIn())).toBe('id-token-expired');
+    expect(h.audit.events).toEqual([{ type: 'sign-in.failed', outcome: 'failure', reason: 'id-token-expired' }]);
   });
 
   it('refuses a tampered ID token (payload changed, signature kept)', async () => {
@@ -123,9 +123,10 @@ describe('sign-in refusals, each specific and audited', () => {
       body.id_token = [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
       return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
     };
-    const client = await OidcClient.connect(settingsFor(idp.issuer), { fetch: tamperingFetch });
-    const { pending, callback } = await attempt(client);
-    expect(await refusal(client.completeAuthorization(callback, pending))).toBe('id-token-invalid');
+    const h = harness(idp.issuer, { hooks: { fetch: tamperingFetch } });
+    expect(await refusal(h.service.signIn())).toBe('id-token-invalid');
+    expect(h.audit.events).toEqual([{ type: 'sign-in.failed', outcome: 'failure', reason: 'id-token-invalid' }]);
+    expect(h.service.identity).toBeNull();
   });
 
   it('refuses a sign-in that did not use MFA, audits it, and revokes what the IdP issued', async () => {
