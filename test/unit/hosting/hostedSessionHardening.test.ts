@@ -1,0 +1,105 @@
+// hardenHostedSession against a named fake Session (no Electron binary here): each
+// installed handler applies the app's policy and audits refusals by origin only.
+import { describe, expect, it } from 'vitest';
+import { hostedAppRules, type HostedAppRules } from '../../../common/hosting/hostedAppRules';
+import { policyV1Schema } from '../../../common/policy/policySchema';
+import { hardenHostedSession } from '../../../main/hosting/hostedSessionHardening';
+import { FakeSession, fakeEvent, RecordingAuditSink } from '../../support/electronFakes';
+import { validPolicy } from '../../support/policyFixtures';
+
+const base = validPolicy();
+const [ehrApp] = base.apps;
+const policy = policyV1Schema.parse({
+  ...base,
+  apps: [
+    { ...ehrApp, permissions: ['microphone'], downloads: 'deny' },
+    { id: 'files', name: 'Files', startUrl: 'https://files.example.com/', navigationOrigins: ['https://files.example.com'], downloads: 'allow' },
+  ],
+});
+const EHR = 11;
+const FILES = 12;
+const byId = new Map<number, HostedAppRules>(policy.apps.map((app, i) => [i === 0 ? EHR : FILES, hostedAppRules(policy, app)]));
+
+function setup() {
+  const session = new FakeSession();
+  const audit = new RecordingAuditSink();
+  hardenHostedSession(session as never, (id) => (id === undefined ? null : (byId.get(id) ?? null)), audit);
+  return { session, audit };
+}
+
+function request(session: FakeSession, webContentsId: number | undefined, url: string, resourceType = 'xhr'): boolean {
+  let cancel: boolean | undefined;
+  (session.beforeRequest as (...a: unknown[]) => void)({ webContentsId, url, resourceType }, (r: { cancel: boolean }) => (cancel = r.cancel));
+  if (cancel === undefined) throw new Error('callback not called');
+  return !cancel;
+}
+
+describe('hosted session hardening', () => {
+  it('filters every request by its own app\'s origins, frames as navigations', () => {
+    const { session, audit } = setup();
+    expect(request(session, EHR, 'https://api.ehr.example.com/v1/patients')).toBe(true);
+    expect(request(session, EHR, 'https://evil.test/beacon?mrn=SYN-0001', 'ping')).toBe(false);
+    expect(request(session, EHR, 'wss://evil.test/socket', 'webSocket')).toBe(false);
+    expect(request(session, EHR, 'https://api.ehr.example.com/frame', 'subFrame')).toBe(false); // not a navigation origin
+    expect(request(session, FILES, 'https://ehr.example.com/app.js', 'script')).toBe(false); // another app's origin
+    expect(audit.events).toEqual([
+      { type: 'request.blocked', outcome: 'blocked', appId: 'ehr', origin: 'https://evil.test', reason: 'origin-not-approved' },
+      { type: 'request.blocked', outcome: 'blocked', appId: 'ehr', origin: 'wss://evil.test', reason: 'origin-not-approved' },
+      { type: 'navigation.blocked', outcome: 'blocked', appId: 'ehr', origin: 'https://api.ehr.example.com', reason: 'origin-not-approved' },
+      { type: 'request.blocked', outcome: 'blocked', appId: 'files', origin: 'https://ehr.example.com', reason: 'origin-not-approved' },
+    ]);
+    expect(JSON.stringify(audit.events)).not.toContain('SYN-0001');
+  });
+
+  it('cancels everything from a webContents that is not a registered hosted app', () => {
+    const { session, audit } = setup();
+    expect(request(session, 99, 'https://ehr.example.com/')).toBe(false);
+    expect(request(session, undefined, 'https://ehr.example.com/')).toBe(false);
+    expect(audit.events[0]).toEqual({ type: 'request.blocked', outcome: 'blocked', origin: 'https://ehr.example.com', reason: 'not-a-hosted-app' });
+  });
+
+  it('grants only the permissions the app\'s policy lists, and audits each refusal', () => {
+    const { session, audit } = setup();
+    const ask = (id: number, permission: string, details: object = {}) => {
+      let granted: boolean | undefined;
+      (session.permissionRequestHandler as (...a: unknown[]) => void)({ id }, permission, (g: boolean) => (granted = g), { requestingUrl: 'https://ehr.example.com/x', ...details });
+      return granted;
+    };
+    expect(ask(EHR, 'media', { mediaTypes: ['audio'] })).toBe(true);
+    expect(ask(EHR, 'media', { mediaTypes: ['video'] })).toBe(false);
+    expect(ask(FILES, 'media', { mediaTypes: ['audio'] })).toBe(false);
+    expect(ask(EHR, 'geolocation')).toBe(false);
+    expect(ask(EHR, 'clipboard-read')).toBe(false);
+    expect(audit.events.map((e) => [e.appId, e.reason])).toEqual([
+      ['ehr', 'permission-camera'],
+      ['files', 'permission-microphone'],
+      ['ehr', 'permission-geolocation'],
+      ['ehr', 'permission-clipboard-read'],
+    ]);
+    const check = (id: number | undefined, permission: string, mediaType?: string) =>
+      (session.permissionCheckHandler as (...a: unknown[]) => boolean)(id === undefined ? null : { id }, permission, 'https://ehr.example.com', { mediaType });
+    expect(check(EHR, 'media', 'audio')).toBe(true);
+    expect(check(EHR, 'notifications')).toBe(false);
+    expect(check(undefined, 'media', 'audio')).toBe(false);
+    expect((session.devicePermissionHandler as () => boolean)()).toBe(false);
+  });
+
+  it('never grants screen capture', () => {
+    const { session, audit } = setup();
+    let streams: unknown = 'untouched';
+    (session.displayMediaRequestHandler as (...a: unknown[]) => void)({ securityOrigin: 'https://ehr.example.com' }, (s: unknown) => (streams = s));
+    expect(streams).toBeNull();
+    expect(audit.events).toEqual([{ type: 'permission.denied', outcome: 'blocked', origin: 'https://ehr.example.com', reason: 'display-capture' }]);
+  });
+
+  it('lets downloads through only for apps whose policy allows them', () => {
+    const { session, audit } = setup();
+    const ehrDownload = fakeEvent({});
+    const filesDownload = fakeEvent({});
+    session.emit('will-download', ehrDownload, {}, { id: EHR });
+    session.emit('will-download', filesDownload, {}, { id: FILES });
+    expect([ehrDownload.defaultPrevented, filesDownload.defaultPrevented]).toEqual([true, false]);
+    expect(audit.events).toEqual([{ type: 'download.blocked', outcome: 'blocked', appId: 'ehr' }]);
+    expect(session.spellCheckerEnabled).toBe(false);
+  });
+});
