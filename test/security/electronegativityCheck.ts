@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { parseFindings, staleAllowances, unexpectedFindings, type AllowedFinding } from './electronegativityFindings';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const report = path.join(root, '.cache', 'electronegativity', 'findings.csv');
+const report = path.join(root, '.cache', 'electronegativity', 'findings.sarif');
 const electronVersion = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.electron;
 if (electronVersion === undefined) throw new Error('electron is not a devDependency');
 
@@ -27,9 +27,10 @@ const unexpected = unexpectedFindings(findings, allowlist);
 
 for (const finding of findings) {
   const allowed = !unexpected.includes(finding);
-  console.log(`ELECTRONEGATIVITY ${allowed ? 'ALLOWED' : 'FINDING'} ${finding.issue} ${finding.severity} ${finding.file}:${finding.location} ${finding.description}`);
+  console.log(`ELECTRONEGATIVITY ${allowed ? 'ALLOWED' : 'FINDING'} ${finding.issue} ${finding.level} ${finding.file}:${finding.location} ${finding.description}`);
 }
-for (const stale of staleAllowances(findings, allowlist)) console.log(`ELECTRONEGATIVITY STALE-ALLOWANCE ${stale.issue} ${stale.file} (no longer found; remove it)`);
+const stale = staleAllowances(findings, allowlist);
+for (const entry of stale) console.log(`ELECTRONEGATIVITY STALE-ALLOWANCE ${entry.issue} ${entry.file} (no longer found; remove it)`);
 for (const entry of missingReason) console.log(`ELECTRONEGATIVITY ALLOWANCE-WITHOUT-REASON ${entry.issue} ${entry.file}`);
 console.log(`ELECTRONEGATIVITY ${findings.length} findings, ${unexpected.length} not allowlisted`);
 process.exitCode = unexpected.length > 0 || missingReason.length > 0 ? 1 : 0;

@@ -1,10 +1,12 @@
-// Electronegativity exits 0 whatever it finds, so Cordon parses its CSV report and
-// decides itself: every finding must be in the allowlist, with a reason.
+// Electronegativity exits 0 whatever it finds, so Cordon reads its report and decides
+// itself: every finding must be in the allowlist, with a reason. The SARIF report is
+// used because the tool's CSV writer races its own header write and can garble lines.
+import { z } from 'zod';
 
 export interface Finding {
   issue: string;
-  severity: string;
-  confidence: string;
+  level: string;
+  /** Path relative to the scanned folder, or "N/A" for whole-application checks. */
   file: string;
   location: string;
   description: string;
@@ -16,35 +18,51 @@ export interface AllowedFinding {
   reason: string;
 }
 
-/** Parses one CSV record line with double-quoted fields ("" escapes a quote). */
-function parseCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i];
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      fields.push(field.trim());
-      field = '';
-    } else field += char;
-  }
-  fields.push(field.trim());
-  return fields;
-}
+const sarifSchema = z.object({
+  runs: z
+    .array(
+      z.object({
+        results: z.array(
+          z.object({
+            ruleId: z.string(),
+            level: z.string(),
+            message: z.object({ text: z.string() }),
+            locations: z
+              .array(
+                z.object({
+                  physicalLocation: z.object({
+                    artifactLocation: z.object({ uri: z.string() }),
+                    region: z.object({ startLine: z.number(), startColumn: z.number() }).optional(),
+                  }),
+                }),
+              )
+              .min(1),
+          }),
+        ),
+      }),
+    )
+    .length(1),
+});
 
-export function parseFindings(csv: string): Finding[] {
-  const [header, ...rows] = csv.split(/\r?\n/).filter((line) => line.trim() !== '');
-  if (header === undefined || !header.startsWith('issue,')) throw new Error('not an Electronegativity CSV report (missing header)');
-  return rows.map((row) => {
-    const [issue = '', severity = '', confidence = '', file = '', location = '', , description = ''] = parseCsvLine(row);
-    return { issue, severity, confidence, file, location, description };
+export function parseFindings(sarif: string): Finding[] {
+  let document: unknown;
+  try {
+    document = JSON.parse(sarif);
+  } catch {
+    throw new Error('not an Electronegativity SARIF report (not JSON)');
+  }
+  const parsed = sarifSchema.safeParse(document);
+  if (!parsed.success) throw new Error(`not an Electronegativity SARIF report: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return (parsed.data.runs[0]?.results ?? []).map((result) => {
+    const location = result.locations[0]?.physicalLocation;
+    const uri = location?.artifactLocation.uri ?? 'file:///';
+    return {
+      issue: result.ruleId,
+      level: result.level,
+      file: uri === 'file:///' ? 'N/A' : uri,
+      location: location?.region === undefined ? '0:0' : `${location.region.startLine}:${location.region.startColumn}`,
+      description: result.message.text,
+    };
   });
 }
 
