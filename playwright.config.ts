@@ -18,6 +18,11 @@ export default defineConfig({
       testDir: 'test/browser',
       use: { browserName: 'chromium', launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } },
     },
+    {
+      name: 'conformance-chromium',
+      testDir: 'test/conformance',
+      use: { browserName: 'chromium', launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } },
+    },
     { name: 'electron-e2e', testDir: 'test/e2e' },
   ],
 });

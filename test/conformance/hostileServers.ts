@@ -1,0 +1,57 @@
+// Two real servers on 127.0.0.1: the approved app origin, which serves one hostile page
+// per scenario, and an unapproved origin that records every request that reaches it.
+// "Blocked" is measured there: nothing of the scenario may arrive.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SCENARIOS } from './scenarios';
+
+export interface HostileServers {
+  appOrigin: string;
+  evilOrigin: string;
+  /** Scenario ids whose traffic reached the unapproved origin. */
+  evilHits: Set<string>;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export async function startHostileServers(): Promise<HostileServers> {
+  const evilHits = new Set<string>();
+  const evil = createServer((req, res) => {
+    const id = /^\/hit\/([a-z0-9-]+)/.exec(req.url ?? '')?.[1];
+    if (id !== undefined) evilHits.add(id);
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<h1>exfiltrated</h1>');
+  });
+  evil.on('upgrade', (req, socket) => {
+    const id = /^\/hit\/([a-z0-9-]+)/.exec(req.url ?? '')?.[1];
+    if (id !== undefined) evilHits.add(id);
+    socket.destroy();
+  });
+  const evilOrigin = await listen(evil);
+  const app = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const redirect = /^\/redirect\/([a-z0-9-]+)$/.exec(url.pathname);
+    if (redirect !== null) {
+      res.writeHead(302, { Location: `${evilOrigin}/hit/${redirect[1]}` }).end();
+      return;
+    }
+    const scenario = SCENARIOS.find((s) => url.pathname === `/scenario/${s.id}`);
+    if (scenario === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(scenario.page({ evil: `${evilOrigin}/hit/${scenario.id}`, appOrigin: `http://127.0.0.1:${(app.address() as AddressInfo).port}` }));
+  });
+  const appOrigin = await listen(app);
+  return {
+    appOrigin,
+    evilOrigin,
+    evilHits,
+    close: async () => {
+      await Promise.all([evil, app].map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })));
+    },
+  };
+}
