@@ -2,18 +2,21 @@
 // module that takes its Electron objects as parameters and is unit-tested under Node.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session, shell, WebContentsView } from 'electron';
 import { assessPosture, type ProtectionId } from '../common/posture/posture';
 import { MemoryAuditSink } from './audit/memoryAuditSink';
 import { createSignIn } from './auth/createSignIn';
 import { PRACTICE_PARTITION } from './auth/workspaceSignIn';
+import { HostedApps } from './hosting/hostedApps';
+import { WorkspaceLayout } from './hosting/workspaceLayout';
+import { refuseCertificateErrors } from './shell/certificateErrors';
 import { registerIpcHandlers } from './ipc/ipcServer';
 import { policySources } from './policy/policyLocations';
 import { loadPolicy } from './policy/policyLoader';
 import { createPolicyVerifier } from './policy/policyKeys';
 import { minimalMenuTemplate } from './shell/appMenu';
 import { NavigationRules } from './shell/navigationRules';
-import { denySessionCapabilities, hardenShellSession } from './shell/sessionHardening';
+import { hardenShellSession } from './shell/sessionHardening';
 import { createShellHandlers } from './shell/shellHandlers';
 import { registerShellScheme, serveShell } from './shell/shellProtocol';
 import { shellStateFor } from './shell/shellState';
@@ -25,7 +28,18 @@ const allowDevTools = build === 'development';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Protections this build installs; the posture panel reports nothing beyond these. */
-const INSTALLED: ReadonlySet<ProtectionId> = new Set(['process-sandbox', 'context-isolation', 'signed-policy', 'mfa-sign-in', 'devtools-blocked']);
+const INSTALLED: ReadonlySet<ProtectionId> = new Set([
+  'process-sandbox',
+  'context-isolation',
+  'signed-policy',
+  'mfa-sign-in',
+  'devtools-blocked',
+  'navigation-allowlist',
+  'request-allowlist',
+  'https-only',
+  'permissions-denied',
+  'downloads-blocked',
+]);
 
 // Must precede 'ready': sandbox every renderer, and give cordon:// a secure origin.
 app.enableSandbox();
@@ -39,6 +53,7 @@ if (!app.requestSingleInstanceLock()) {
   let shellWindow: BrowserWindow | null = null;
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { allowDevTools, audit, navigation }));
+  refuseCertificateErrors(app, audit);
   app.on('second-instance', () => {
     if (shellWindow === null) return;
     if (shellWindow.isMinimized()) shellWindow.restore();
@@ -56,8 +71,6 @@ if (!app.requestSingleInstanceLock()) {
     const template = minimalMenuTemplate(process.platform, app.name);
     Menu.setApplicationMenu(template === null ? null : Menu.buildFromTemplate(template));
     hardenShellSession(session.defaultSession, { allowDevTools, audit });
-    const practiceSession = session.fromPartition(PRACTICE_PARTITION);
-    denySessionCapabilities(practiceSession, audit);
     serveShell(protocol, path.join(here, '../renderer'));
 
     const policy = await policyResult;
@@ -65,16 +78,35 @@ if (!app.requestSingleInstanceLock()) {
     else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
 
     const posture = assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed: INSTALLED });
-    const auth = policy.ok
-      ? createSignIn(
-          policy.policy,
-          { BrowserWindow, shell, safeStorage, practiceSession, userDataDir: app.getPath('userData'), platform: process.platform },
-          { navigation, audit, parent: () => shellWindow, allowDevTools },
-        )
+    // Nothing is hosted without a trusted policy; with one, every hosted session is
+    // hardened by HostedApps before anything (the sign-in window first) can use it.
+    const hosting = policy.ok
+      ? new HostedApps({ policy: policy.policy, navigation, audit, allowDevTools, electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) } })
       : null;
+    hosting?.session(PRACTICE_PARTITION);
+    const auth =
+      policy.ok && hosting !== null
+        ? createSignIn(
+            policy.policy,
+            { BrowserWindow, shell, safeStorage, userDataDir: app.getPath('userData'), platform: process.platform },
+            { navigation, audit, parent: () => shellWindow, allowDevTools, hosting },
+          )
+        : null;
     void auth?.revokeLeftover();
+    let layout: WorkspaceLayout | null = null;
+    const workspace =
+      hosting === null
+        ? null
+        : {
+            show: (appId: string) => {
+              if (shellWindow === null || auth?.identity == null) return;
+              layout ??= new WorkspaceLayout(shellWindow);
+              layout.show(hosting.view(appId));
+            },
+            hideAll: () => layout?.hideAll(),
+          };
     const state = () => shellStateFor(policy, posture, auth?.identity ?? null);
-    registerIpcHandlers(ipcMain, createShellHandlers(state, auth), {
+    registerIpcHandlers(ipcMain, createShellHandlers(state, auth, workspace), {
       shellWebContentsId: () => shellWindow?.webContents.id,
       onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),
     });

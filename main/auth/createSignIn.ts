@@ -1,7 +1,7 @@
 // Builds the sign-in service for a policy from Electron's objects (passed in, so this
 // wiring is testable without the Electron binary).
 import path from 'node:path';
-import type { BrowserWindow, BrowserWindowConstructorOptions, Session, Shell } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, Shell, WebContents } from 'electron';
 import { isLoopbackHttp, originOf } from '../../common/net/origin';
 import type { AuditSink } from '../../common/audit/auditSink';
 import type { Policy } from '../../common/policy/policySchema';
@@ -11,16 +11,21 @@ import { OidcClient, type OidcSettings } from './oidcClient';
 import { SignInService } from './signInService';
 import { openInSystemBrowser } from './systemBrowser';
 import { TokenVault, type SecretCipher } from './tokenVault';
-import { endIdpSessionInWorkspace, wipeSession, workspaceRedirectChannel } from './workspaceSignIn';
+import { endIdpSessionInWorkspace, workspaceRedirectChannel } from './workspaceSignIn';
 import { WORKSPACE_POST_LOGOUT_URI } from '../../common/auth/signInNavigation';
 
 export interface SignInElectron {
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow;
   shell: Pick<Shell, 'openExternal'>;
   safeStorage: SecretCipher;
-  practiceSession: Pick<Session, 'clearStorageData' | 'clearCache' | 'clearAuthCache'>;
   userDataDir: string;
   platform: NodeJS.Platform;
+}
+
+/** What sign-in needs from hosting: a place for the sign-in window, and the sessions to wipe. */
+export interface SignInHosting {
+  registerSignInWindow(contents: WebContents, origins: readonly string[]): void;
+  wipeAllSessions(): Promise<void>;
 }
 
 export function oidcSettingsFor(policy: Policy): OidcSettings {
@@ -44,8 +49,20 @@ export function signInOrigins(policy: Policy): string[] {
   return [...origins];
 }
 
-export function createSignIn(policy: Policy, electron: SignInElectron, options: { navigation: NavigationRules; audit: AuditSink; parent: () => BrowserWindow | null; allowDevTools: boolean }): SignInService {
-  const workspace = { BrowserWindow: electron.BrowserWindow, parent: options.parent, navigation: options.navigation, allowedOrigins: signInOrigins(policy), allowDevTools: options.allowDevTools };
+export function createSignIn(
+  policy: Policy,
+  electron: SignInElectron,
+  options: { navigation: NavigationRules; audit: AuditSink; parent: () => BrowserWindow | null; allowDevTools: boolean; hosting: SignInHosting },
+): SignInService {
+  const allowedOrigins = signInOrigins(policy);
+  const workspace = {
+    BrowserWindow: electron.BrowserWindow,
+    parent: options.parent,
+    navigation: options.navigation,
+    allowedOrigins,
+    allowDevTools: options.allowDevTools,
+    register: (contents: WebContents) => options.hosting.registerSignInWindow(contents, allowedOrigins),
+  };
   const systemBrowser = policy.identity.signInMode === 'system-browser';
   return new SignInService({
     settings: { ...oidcSettingsFor(policy), rolesClaim: policy.identity.rolesClaim, mfa: policy.identity.mfa },
@@ -57,7 +74,7 @@ export function createSignIn(policy: Policy, electron: SignInElectron, options: 
     // System-browser mode: the IdP session lives in the browser, so logout happens there and
     // the IdP shows its own signed-out page (no redirect back).
     endIdpSession: (url) => (systemBrowser ? openInSystemBrowser(electron.shell, url) : endIdpSessionInWorkspace(workspace, url)),
-    wipeSessions: () => wipeSession(electron.practiceSession),
+    wipeSessions: () => options.hosting.wipeAllSessions(),
     postLogoutRedirectUri: systemBrowser ? null : WORKSPACE_POST_LOGOUT_URI,
   });
 }

@@ -1,7 +1,7 @@
 // Workspace-mode sign-in: the IdP's pages open in a Cordon window inside the practice's
 // in-memory session, so the IdP's cookie is where the hosted apps will look for it
 // (single sign-on). The redirect back is intercepted before any page can load it.
-import type { BrowserWindow, BrowserWindowConstructorOptions, Session } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { AuthError } from '../../common/auth/authErrors';
 import { signInNavigation, WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
 import { lockedDownWebPreferences } from '../shell/lockedDownWebPreferences';
@@ -30,6 +30,8 @@ export interface WorkspaceSignInOptions {
   /** Origins the sign-in pages may visit: the IdP's, plus those IT approved for the apps. */
   allowedOrigins: readonly string[];
   allowDevTools: boolean;
+  /** Lets the practice session's request filter know this window and what it may reach. */
+  register: (contents: WebContents) => void;
 }
 
 /** Loads `url` in a practice-session window until Cordon catches `redirectUri`. */
@@ -37,6 +39,7 @@ function visitUntilRedirect(options: WorkspaceSignInOptions, url: string, redire
   return new Promise((resolve, reject) => {
     const window = new options.BrowserWindow({ ...signInWindowOptions({ parent: options.parent(), allowDevTools: options.allowDevTools }), show });
     let settled = false;
+    options.register(window.webContents);
     options.navigation.set(window.webContents, (target) => {
       const decision = signInNavigation(target, { redirectUris: [redirectUri], allowedOrigins: options.allowedOrigins });
       if (decision !== 'callback') return decision;

@@ -10,7 +10,13 @@ export interface ShellAuth {
   signOut(): Promise<void>;
 }
 
-export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null): IpcHandlers {
+/** What the shell needs of hosting: show one approved app, or none. */
+export interface ShellWorkspace {
+  show(appId: string): void;
+  hideAll(): void;
+}
+
+export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null, workspace: ShellWorkspace | null = null): IpcHandlers {
   return {
     getShellState: () => getState(),
     signIn: async () => {
@@ -25,6 +31,7 @@ export function createShellHandlers(getState: () => ShellState, auth: ShellAuth 
       }
     },
     signOut: async () => {
+      workspace?.hideAll();
       await auth?.signOut();
       return { ok: true };
     },
@@ -32,6 +39,7 @@ export function createShellHandlers(getState: () => ShellState, auth: ShellAuth 
       const state = getState();
       if (state.kind !== 'workspace') return { ok: false, message: 'Sign in first.' };
       if (!state.apps.some((app) => app.id === appId)) return { ok: false, message: 'That app is not approved by the policy.' };
+      workspace?.show(appId);
       return { ok: true };
     },
   };

@@ -18,15 +18,21 @@ export function hardenWebContents(contents: HardenableWebContents, { allowDevToo
     const decision = navigation.decide(contents, event.url);
     if (decision === 'allow') return;
     event.preventDefault();
-    if (decision === 'deny') audit.record({ type: 'navigation.blocked', outcome: 'blocked', origin: auditableOrigin(event.url), reason });
+    const appId = navigation.appIdOf(contents);
+    if (decision === 'deny') audit.record({ type: 'navigation.blocked', outcome: 'blocked', ...(appId === undefined ? {} : { appId }), origin: auditableOrigin(event.url), reason });
     else decision.intercept(event.url);
   };
   // Fires for every frame before `will-navigate`; programmatic loadURL does not trigger it,
   // but the redirects of such a load do reach `will-redirect`.
   contents.on('will-frame-navigate', (event) => guard(event, event.isMainFrame ? 'main-frame' : 'subframe'));
   contents.on('will-redirect', (event) => guard(event, 'redirect'));
+  // window.open / target=_blank: refused unless the owner's rule offers a controlled
+  // Cordon window (hosted apps, approved origins only; HostedApps binds that window too).
   contents.setWindowOpenHandler(({ url }) => {
-    audit.record({ type: 'window-open.blocked', outcome: 'blocked', origin: auditableOrigin(url) });
+    const options = navigation.windowOptions(contents, url);
+    if (options !== null) return { action: 'allow', overrideBrowserWindowOptions: options };
+    const appId = navigation.appIdOf(contents);
+    audit.record({ type: 'window-open.blocked', outcome: 'blocked', ...(appId === undefined ? {} : { appId }), origin: auditableOrigin(url) });
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (event) => {

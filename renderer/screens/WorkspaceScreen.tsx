@@ -1,4 +1,5 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { SHELL_TOPBAR_HEIGHT } from '../../common/ui/shellLayout';
 import type { ShellState } from '../../common/ipc/contract';
 import { cordonApi } from '../cordonApi';
 
@@ -15,6 +16,11 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
     const result = await cordonApi().selectApp(appId);
     setNotice(result.ok ? '' : result.message);
   };
+
+  // Main attaches the active app's view below the top bar as soon as the workspace shows.
+  useEffect(() => {
+    void cordonApi().selectApp(state.activeAppId);
+  }, [state.activeAppId]);
 
   // WAI-ARIA tabs pattern: arrows move between tabs, Home/End jump to the ends.
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
@@ -38,7 +44,7 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
   const activeApp = state.apps.find((app) => app.id === active);
   return (
     <div className="workspace">
-      <header className="topbar">
+      <header className="topbar" style={{ height: SHELL_TOPBAR_HEIGHT }}>
         <span className="practice">{state.practiceName}</span>
         <div role="tablist" aria-label="Practice apps" className="tabs">
           {state.apps.map((app, index) => (

@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { ShellState } from '../../common/ipc/contract';
 import { policyV1Schema } from '../../common/policy/policySchema';
 import { assessPosture, PROTECTION_IDS } from '../../common/posture/posture';
+import { SHELL_TOPBAR_HEIGHT } from '../../common/ui/shellLayout';
 import { validPolicy } from '../support/policyFixtures';
 import { cordonCalls, installFakeCordonApi, type FakeApiScript } from './fakeCordonApi';
 import { startShellPageServer } from './shellPageServer';
@@ -75,7 +76,7 @@ test('sign in leads to the workspace, which shows who is signed in and how; sign
   await expect(page.getByTestId('identity')).toContainText('with pwd + otp');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-  expect((await cordonCalls(page)).map(([name]) => name)).toEqual(['getShellState', 'signIn', 'getShellState', 'signOut', 'getShellState']);
+  expect((await cordonCalls(page)).map(([name]) => name)).toEqual(['getShellState', 'signIn', 'getShellState', 'selectApp', 'signOut', 'getShellState']);
 });
 
 test('policy-error lock screen names the code, file, field and reason, and offers no apps', async ({ page }) => {
@@ -97,6 +98,8 @@ test('workspace frame: one tab per approved app, keyboard navigation between tab
   await expect(tabs).toHaveText(['Sunrise EHR', 'Front Desk Messages', 'eFax']);
   await expect(page.getByRole('tab', { name: 'Sunrise EHR' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('identity')).toContainText('Valerie Assistant');
+  // The top bar is exactly as tall as main assumes when placing the hosted view below it.
+  expect(await page.locator('header.topbar').evaluate((el) => el.getBoundingClientRect().height)).toBe(SHELL_TOPBAR_HEIGHT);
 
   await page.getByRole('tab', { name: 'Sunrise EHR' }).focus();
   await page.keyboard.press('ArrowRight');
@@ -114,6 +117,7 @@ test('workspace frame: one tab per approved app, keyboard navigation between tab
   // Only the selected tab is in the Tab order (roving tabindex).
   await expect(page.locator('[role=tab][tabindex="0"]')).toHaveCount(1);
   expect((await cordonCalls(page)).filter(([name]) => name === 'selectApp')).toEqual([
+    ['selectApp', 'ehr'], // shown on entry
     ['selectApp', 'messages'],
     ['selectApp', 'fax'],
     ['selectApp', 'ehr'],

@@ -51,10 +51,26 @@ export function fakeEvent<T extends object>(fields: T): T & { defaultPrevented: 
 }
 
 /** Fake of WebContents: an EventEmitter that also records the window-open handler. */
+let nextWebContentsId = 100;
+
 export class FakeWebContents extends EventEmitter {
-  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  readonly id = nextWebContentsId++;
+  windowOpenHandler: ((details: { url: string }) => { action: string; overrideBrowserWindowOptions?: unknown }) | null = null;
   devToolsClosed = 0;
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+  loaded: string | null = null;
+  destroyed = false;
+  loadURL(url: string): Promise<void> {
+    this.loaded = url;
+    return Promise.resolve();
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  close(): void {
+    this.destroyed = true;
+    this.emit('destroyed');
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string; overrideBrowserWindowOptions?: unknown }): void {
     this.windowOpenHandler = handler;
   }
   closeDevTools(): void {

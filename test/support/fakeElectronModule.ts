@@ -79,6 +79,10 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
     ipcMain,
     Menu: { setApplicationMenu: (menu: unknown) => (calls.menu = menu), buildFromTemplate: (t: unknown) => t },
     BrowserWindow: FakeWindow,
+    // Hosted views are only created when an app is selected after sign-in.
+    WebContentsView: function WebContentsView() {
+      throw new Error('no hosted view is expected in these tests');
+    },
   };
   return { electron, ready: () => ready(), appEvents, ipcMain, defaultSession, partitions };
 }

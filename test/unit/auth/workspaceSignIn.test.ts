@@ -39,8 +39,9 @@ function setup() {
   FakeSignInWindow.created = [];
   const navigation = new NavigationRules();
   const audit = new RecordingAuditSink();
-  const options = { BrowserWindow: FakeSignInWindow as never, parent: () => null, navigation, allowedOrigins: ['https://idp.example', 'https://ehr.example'], allowDevTools: false };
-  return { navigation, audit, options };
+  const registered: unknown[] = [];
+  const options = { BrowserWindow: FakeSignInWindow as never, parent: () => null, navigation, allowedOrigins: ['https://idp.example', 'https://ehr.example'], allowDevTools: false, register: (contents: unknown) => void registered.push(contents) };
+  return { navigation, audit, options, registered };
 }
 
 /** What 'web-contents-created' would do for the window's contents. */
@@ -53,7 +54,7 @@ function hardenLatest(navigation: NavigationRules, audit: RecordingAuditSink): F
 
 describe('workspace sign-in window', () => {
   it('opens the IdP in the in-memory practice session with a locked-down window', async () => {
-    const { navigation, audit, options } = setup();
+    const { navigation, audit, options, registered } = setup();
     const channel = workspaceRedirectChannel(options);
     expect(channel.redirectUri).toBe(WORKSPACE_REDIRECT_URI);
     const result = channel.run('https://idp.example/authorize?x=1');
@@ -61,6 +62,8 @@ describe('workspace sign-in window', () => {
     expect(window.options.webPreferences).toMatchObject({ partition: PRACTICE_PARTITION, sandbox: true, contextIsolation: true, nodeIntegration: false, devTools: false });
     expect(PRACTICE_PARTITION.startsWith('persist:')).toBe(false);
     expect(window.loaded).toBe('https://idp.example/authorize?x=1');
+    // Registered with the practice session's filter before it loads anything.
+    expect(registered).toEqual([window.webContents]);
 
     const login = fakeEvent({ url: 'https://idp.example/interaction/abc', isMainFrame: true });
     const offsite = fakeEvent({ url: 'https://phish.example/login', isMainFrame: true });

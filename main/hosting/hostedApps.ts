@@ -1,0 +1,143 @@
+// The practice's approved apps, each hosted in a WebContentsView inside the shell window.
+// This module is the only way Cordon creates a hosted view or obtains a hosted session,
+// so nothing can be hosted unhardened: every session goes through hardenHostedSession
+// once, and every view gets locked-down preferences, its app's navigation and
+// window-opening rules, and a place in the app lookup the session consults.
+import type { BrowserWindowConstructorOptions, Session, WebContents, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
+import { decideNavigation, decideWindowOpen, hostedAppRules, type HostedAppRules } from '../../common/hosting/hostedAppRules';
+import type { AuditSink } from '../../common/audit/auditSink';
+import type { Policy } from '../../common/policy/policySchema';
+import { PRACTICE_PARTITION, wipeSession } from '../auth/workspaceSignIn';
+import { lockedDownWebPreferences } from '../shell/lockedDownWebPreferences';
+import type { NavigationRules } from '../shell/navigationRules';
+import { hardenHostedSession, type HostedSession } from './hostedSessionHardening';
+
+/** Apps whose policy asks for isolation get their own in-memory partition. */
+export function partitionFor(app: { id: string; session: 'shared' | 'isolated' }): string {
+  return app.session === 'isolated' ? `cordon-app-${app.id}` : PRACTICE_PARTITION;
+}
+
+export function hostedWebPreferences({ partition, allowDevTools }: { partition: string; allowDevTools: boolean }): WebPreferences {
+  return {
+    ...lockedDownWebPreferences({ allowDevTools }),
+    partition,
+    // Hosted pages must not autoplay media or keep running unseen behind another tab.
+    autoplayPolicy: 'user-gesture-required',
+    backgroundThrottling: true,
+  };
+}
+
+/** The Electron pieces this module needs, passed in so it is testable without Electron. */
+export interface HostingElectron {
+  WebContentsView: new (options: WebContentsViewConstructorOptions) => WebContentsView;
+  sessionFor: (partition: string) => HostedSession & Pick<Session, 'clearStorageData' | 'clearCache' | 'clearAuthCache'>;
+}
+
+export interface HostedAppsOptions {
+  policy: Policy;
+  navigation: NavigationRules;
+  audit: AuditSink;
+  allowDevTools: boolean;
+  electron: HostingElectron;
+}
+
+interface HostedEntry {
+  rules: HostedAppRules;
+  view: WebContentsView;
+}
+
+export class HostedApps {
+  private readonly views = new Map<string, HostedEntry>();
+  /** webContents id → app rules, for the session's request and permission handlers. */
+  private readonly byContents = new Map<number, HostedAppRules>();
+  private readonly hardened = new Set<string>();
+
+  constructor(private readonly options: HostedAppsOptions) {}
+
+  /** What the hosted sessions ask about each request: null means deny everything. */
+  readonly appFor = (webContentsId: number | undefined): HostedAppRules | null =>
+    webContentsId === undefined ? null : (this.byContents.get(webContentsId) ?? null);
+
+  /** The only way to a hosted session: hardened on first use, by one function. */
+  session(partition: string) {
+    const session = this.options.electron.sessionFor(partition);
+    if (!this.hardened.has(partition)) {
+      hardenHostedSession(session, this.appFor, this.options.audit);
+      this.hardened.add(partition);
+    }
+    return session;
+  }
+
+  /** The view for `appId`, created (and loaded) on first use. */
+  view(appId: string): WebContentsView {
+    const existing = this.views.get(appId);
+    if (existing !== undefined) return existing.view;
+    const app = this.options.policy.apps.find((a) => a.id === appId);
+    if (app === undefined) throw new Error(`app ${appId} is not approved by the policy`);
+    const partition = partitionFor(app);
+    this.session(partition);
+    const rules = hostedAppRules(this.options.policy, app);
+    const view = new this.options.electron.WebContentsView({ webPreferences: hostedWebPreferences({ partition, allowDevTools: this.options.allowDevTools }) });
+    this.adopt(view.webContents, rules, partition);
+    this.views.set(appId, { rules, view });
+    void view.webContents.loadURL(app.startUrl);
+    return view;
+  }
+
+  /**
+   * The sign-in window shares the practice session (that is what gives single sign-on),
+   * so the session's filter must know it: it may reach the IdP and approved origins only.
+   */
+  registerSignInWindow(contents: WebContents, origins: readonly string[]): void {
+    this.session(PRACTICE_PARTITION);
+    const rules: HostedAppRules = {
+      appId: 'sign-in',
+      navigationOrigins: origins,
+      requestOrigins: origins,
+      permissions: [],
+      downloads: 'deny',
+      printing: 'deny',
+      uploads: 'deny',
+      allowLoopbackHttp: this.options.policy.environment === 'demo',
+    };
+    this.byContents.set(contents.id, rules);
+    contents.once('destroyed', () => this.byContents.delete(contents.id));
+  }
+
+  /** Every view, to detach on lock and to destroy on sign-out. */
+  allViews(): WebContentsView[] {
+    return [...this.views.values()].map((entry) => entry.view);
+  }
+
+  /** Closes every view and forgets it (sign-out); sessions are wiped by the caller. */
+  destroyAll(): void {
+    for (const { view } of this.views.values()) {
+      if (!view.webContents.isDestroyed()) view.webContents.close();
+    }
+    this.views.clear();
+    this.byContents.clear();
+  }
+
+  /** The partitions in use, so sign-out can wipe each one. */
+  partitions(): string[] {
+    return [...new Set([PRACTICE_PARTITION, ...this.options.policy.apps.map(partitionFor)])];
+  }
+
+  /** Sign-out: close every view, then clear cookies, storage and caches of every hosted session. */
+  async wipeAllSessions(): Promise<void> {
+    this.destroyAll();
+    await Promise.all(this.partitions().map((partition) => wipeSession(this.options.electron.sessionFor(partition))));
+  }
+
+  /** Binds a webContents (a view, or a window a hosted page opened) to its app's rules. */
+  private adopt(contents: WebContents, rules: HostedAppRules, partition: string): void {
+    this.byContents.set(contents.id, rules);
+    contents.once('destroyed', () => this.byContents.delete(contents.id));
+    const windowOptions = (url: string): BrowserWindowConstructorOptions | null =>
+      decideWindowOpen(rules, url).allowed ? { autoHideMenuBar: true, webPreferences: hostedWebPreferences({ partition, allowDevTools: this.options.allowDevTools }) } : null;
+    this.options.navigation.set(contents, (url) => (decideNavigation(rules, url).allowed ? 'allow' : 'deny'), windowOptions, rules.appId);
+    // A window an approved page opens belongs to the same app (its rules are inherited
+    // by the webContents hardening; its requests must map to the app here).
+    contents.on('did-create-window', (window) => this.adopt(window.webContents, rules, partition));
+  }
+}

@@ -1,0 +1,124 @@
+// HostedApps against named fakes of WebContentsView and Session (no Electron binary):
+// every view and session it creates is hardened, by the same functions, per the policy.
+import { describe, expect, it } from 'vitest';
+import { policyV1Schema } from '../../../common/policy/policySchema';
+import { HostedApps } from '../../../main/hosting/hostedApps';
+import { NavigationRules } from '../../../main/shell/navigationRules';
+import { hardenWebContents } from '../../../main/shell/webContentsHardening';
+import { FakeSession, FakeWebContents, fakeEvent, RecordingAuditSink } from '../../support/electronFakes';
+import { validPolicy } from '../../support/policyFixtures';
+
+class FakeView {
+  static created: FakeView[] = [];
+  readonly webContents = new FakeWebContents();
+  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+    FakeView.created.push(this);
+  }
+}
+
+const base = validPolicy();
+const policy = policyV1Schema.parse({
+  ...base,
+  apps: [
+    base.apps[0],
+    { id: 'messages', name: 'Messages', startUrl: 'https://chat.example.com/', navigationOrigins: ['https://chat.example.com'] },
+    { id: 'billing', name: 'Billing', startUrl: 'https://billing.example.com/', navigationOrigins: ['https://billing.example.com'], session: 'isolated' },
+  ],
+});
+
+function setup() {
+  FakeView.created = [];
+  const sessions = new Map<string, FakeSession & { clearStorageData(): Promise<void>; clearCache(): Promise<void>; clearAuthCache(): Promise<void> }>();
+  const navigation = new NavigationRules();
+  const audit = new RecordingAuditSink();
+  const apps = new HostedApps({
+    policy,
+    navigation,
+    audit,
+    allowDevTools: false,
+    electron: {
+      WebContentsView: FakeView as never,
+      sessionFor: (partition) => {
+        const session = sessions.get(partition) ?? Object.assign(new FakeSession(), { clearStorageData: async () => undefined, clearCache: async () => undefined, clearAuthCache: async () => undefined });
+        sessions.set(partition, session);
+        return session as never;
+      },
+    },
+  });
+  // What app.on('web-contents-created') does for every new webContents.
+  const harden = (contents: FakeWebContents) => hardenWebContents(contents as never, { allowDevTools: false, audit, navigation });
+  return { apps, sessions, navigation, audit, harden };
+}
+
+describe('hosted apps', () => {
+  it('creates each view once, locked down, in the app\'s in-memory partition, and loads its start URL', () => {
+    const { apps } = setup();
+    const view = apps.view('ehr') as unknown as FakeView;
+    expect(apps.view('ehr')).toBe(view as never);
+    expect(view.options.webPreferences).toMatchObject({ partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webviewTag: false, devTools: false, spellcheck: false });
+    expect(view.webContents.loaded).toBe('https://ehr.example.com/home');
+    expect((apps.view('billing') as unknown as FakeView).options.webPreferences.partition).toBe('cordon-app-billing');
+    expect(() => apps.view('payroll')).toThrow(/not approved/);
+  });
+
+  it('hardens each session exactly once, with the request filter that maps webContents to apps', () => {
+    const { apps, sessions } = setup();
+    apps.view('ehr');
+    const practice = sessions.get('cordon-practice');
+    const installed = practice?.beforeRequest;
+    apps.view('messages'); // same partition: no second hardening
+    expect(practice?.beforeRequest).toBe(installed);
+    apps.view('billing');
+    expect(sessions.get('cordon-app-billing')?.beforeRequest).not.toBeNull();
+    expect(apps.partitions().sort()).toEqual(['cordon-app-billing', 'cordon-practice']);
+  });
+
+  it('lets each view navigate only within its own app\'s origins, auditing with the app id', () => {
+    const { apps, audit, harden } = setup();
+    const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
+    const messages = (apps.view('messages') as unknown as FakeView).webContents;
+    harden(ehr);
+    harden(messages);
+    const within = fakeEvent({ url: 'https://ehr.example.com/chart/1', isMainFrame: true });
+    const crossApp = fakeEvent({ url: 'https://ehr.example.com/chart/1', isMainFrame: true });
+    ehr.emit('will-frame-navigate', within);
+    messages.emit('will-frame-navigate', crossApp);
+    expect([within.defaultPrevented, crossApp.defaultPrevented]).toEqual([false, true]);
+    expect(audit.events).toEqual([{ type: 'navigation.blocked', outcome: 'blocked', appId: 'messages', origin: 'https://ehr.example.com', reason: 'main-frame' }]);
+  });
+
+  it('opens approved popups as controlled, locked-down Cordon windows of the same app, and refuses the rest', () => {
+    const { apps, audit, harden } = setup();
+    const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
+    harden(ehr);
+    const approved = ehr.windowOpenHandler?.({ url: 'https://ehr.example.com/print-preview' });
+    expect(approved).toMatchObject({ action: 'allow', overrideBrowserWindowOptions: { webPreferences: { partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false } } });
+    expect(ehr.windowOpenHandler?.({ url: 'https://evil.test/popup' })).toEqual({ action: 'deny' });
+    expect(audit.events).toEqual([{ type: 'window-open.blocked', outcome: 'blocked', appId: 'ehr', origin: 'https://evil.test' }]);
+    // The window the page opened belongs to the app: its requests and navigations follow the app's rules.
+    const child = new FakeWebContents();
+    harden(child);
+    ehr.emit('did-create-window', { webContents: child }, {});
+    expect(apps.appFor(child.id)?.appId).toBe('ehr');
+    const offsite = fakeEvent({ url: 'https://evil.test/', isMainFrame: true });
+    child.emit('will-frame-navigate', offsite);
+    expect(offsite.defaultPrevented).toBe(true);
+  });
+
+  it('maps requests to apps by webContents, forgets destroyed ones, and refuses unknown ones', () => {
+    const { apps, sessions } = setup();
+    const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
+    const decide = (webContentsId: number | undefined, url: string) => {
+      let cancel: boolean | undefined;
+      (sessions.get('cordon-practice')?.beforeRequest as (...a: unknown[]) => void)({ webContentsId, url, resourceType: 'xhr' }, (r: { cancel: boolean }) => (cancel = r.cancel));
+      return !cancel;
+    };
+    expect(decide(ehr.id, 'https://api.ehr.example.com/v1')).toBe(true);
+    expect(decide(ehr.id, 'https://evil.test/')).toBe(false);
+    expect(decide(424242, 'https://api.ehr.example.com/v1')).toBe(false);
+    apps.destroyAll();
+    expect(ehr.destroyed).toBe(true);
+    expect(decide(ehr.id, 'https://api.ehr.example.com/v1')).toBe(false);
+    expect(apps.allViews()).toEqual([]);
+  });
+});
