@@ -1,11 +1,10 @@
 // The demo stack Cordon runs against by default: demo apps on 127.0.0.1 and the demo
 // policy, freshly signed with the demo key (only development builds trust that key).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import type { PolicyInput } from '../common/policy/policySchema';
 import { signPolicyDocument } from '../main/policy/policyKeys';
-import { serveDemoPages } from './apps/demoPages';
+import { startDemoApp } from './apps/demoApps';
 import { startDemoIdp } from './idp/demoIdp';
 
 export const DEMO_DIR = import.meta.dirname;
@@ -29,13 +28,11 @@ export async function signDemoPolicy(outFile: string, now = new Date()): Promise
 
 export async function startDemoStack(): Promise<{ services: DemoService[]; close: () => Promise<void> }> {
   const started: { name: string; url: string; close: () => Promise<unknown> }[] = [];
-  const closeServer = (server: Server) => () => new Promise((resolve) => server.close(resolve));
   try {
     const idp = await startDemoIdp({ port: DEMO_PORTS.idp });
     started.push({ name: 'Demo identity provider', url: `${idp.issuer}/.well-known/openid-configuration`, close: idp.close });
     for (const [name, app] of [['Demo EHR', 'ehr'], ['Demo messaging', 'messages']] as const) {
-      const { url, server } = await serveDemoPages(app, DEMO_PORTS[app]);
-      started.push({ name, url, close: closeServer(server) });
+      started.push({ name, ...(await startDemoApp(app, { port: DEMO_PORTS[app], issuer: idp.issuer })) });
     }
   } catch (error) {
     await Promise.all(started.map((service) => service.close()));

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { verify as verifyTotp } from 'otplib';
 import { WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
+import { DEMO_APP_CLIENTS } from '../apps/demoApps';
 import { DEMO_ACR, DEMO_USERS, type DemoUser } from './demoUsers';
 
 export const DEMO_CLIENT_ID = 'cordon-desktop';
@@ -76,6 +77,17 @@ export async function startDemoIdp({ port = 0, ttl = {} }: DemoIdpOptions = {}):
         redirect_uris: [WORKSPACE_REDIRECT_URI, LOOPBACK_REDIRECT_URI],
         post_logout_redirect_uris: [WORKSPACE_POST_LOGOUT_URI, LOOPBACK_REDIRECT_URI],
       },
+      // The demo EHR and messaging apps sign in through this IdP too (single sign-on).
+      // Registered as loopback clients so they may run on any 127.0.0.1 port.
+      ...Object.values(DEMO_APP_CLIENTS).map((app) => ({
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        application_type: 'native' as const,
+        token_endpoint_auth_method: 'client_secret_basic' as const,
+        grant_types: ['authorization_code'],
+        response_types: ['code' as const],
+        redirect_uris: ['http://127.0.0.1/callback'],
+      })),
     ],
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],
@@ -117,10 +129,11 @@ export async function startDemoIdp({ port = 0, ttl = {} }: DemoIdpOptions = {}):
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) return sendHtml(res, 400, page('Sign-in expired', '<p>Start again from Cordon.</p>'));
     if (details.prompt.name === 'consent') {
-      // Cordon is the practice's own first-party client: consent is implied by IT.
+      // Cordon and the demo apps are the practice's own clients: consent is implied by IT.
       const { accountId } = details.session ?? {};
+      const clientId = String(details.params.client_id);
       if (accountId === undefined) return sendHtml(res, 400, page('Sign-in expired', '<p>Start again from Cordon.</p>'));
-      const grant = details.grantId === undefined ? new provider.Grant({ accountId, clientId: DEMO_CLIENT_ID }) : await provider.Grant.find(details.grantId);
+      const grant = details.grantId === undefined ? new provider.Grant({ accountId, clientId }) : await provider.Grant.find(details.grantId);
       if (grant === undefined) throw new Error('grant vanished');
       const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
       if (missing.missingOIDCScope !== undefined) grant.addOIDCScope(missing.missingOIDCScope.join(' '));

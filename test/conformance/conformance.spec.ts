@@ -37,9 +37,9 @@ function demoRules() {
 for (const scenario of SCENARIOS) {
   test(`conformance ${scenario.id} (chromium)`, async ({ browser }) => {
     const audit = new RecordingAuditSink();
-    const host = await startChromiumHost(browser, demoRules(), audit);
+    const host = await startChromiumHost(browser, new Map([[1, demoRules()]]), audit);
     try {
-      const page = await host.context.newPage();
+      const page = await host.openApp(1);
       await page.goto(`${servers.appOrigin}/scenario/${scenario.id}`);
       const evilOrigin = new URL(servers.evilOrigin);
       const audited = () => audit.events.some((e) => e.origin === `${evilOrigin.protocol}//${evilOrigin.host}` || e.origin === `ws://${evilOrigin.host}`);

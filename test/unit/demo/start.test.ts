@@ -28,10 +28,11 @@ describe('npm start without an Electron binary', () => {
       expect(metadata.code_challenge_methods_supported).toContain('S256');
       expect(output).toMatch(/valerie \/ demo-valerie \(va\): TOTP seed [A-Z2-7]+ otpauth:\/\/totp\//);
       expect(output).toContain('nora / demo-nora (va): no MFA set up');
+      // The demo apps sign their users in through the demo IdP (single sign-on inside Cordon).
       for (const url of urls) {
-        const response = await fetch(url);
-        expect(response.status).toBe(200);
-        expect(await response.text()).toContain('synthetic');
+        const response = await fetch(url, { redirect: 'manual' });
+        expect(response.status).toBe(302);
+        expect(response.headers.get('location')).toMatch(/^http:\/\/127\.0\.0\.1:4400\/auth\?/);
       }
       const policyFile = path.join(REPO_ROOT, 'out', 'policy', 'policy.json');
       const verdict = evaluatePolicyFile(await readFile(policyFile, 'utf8'), { file: policyFile, verifier: createPolicyVerifier([demoKeys().publicKeyPem]), now: new Date(), build: 'development' });
