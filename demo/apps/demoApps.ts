@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
+import { escapeHtml, readForm } from '../httpHelpers';
 
 export type DemoAppKind = 'ehr' | 'messages';
 
@@ -23,8 +24,6 @@ const PATIENTS = [
   { mrn: 'SYN-0002', name: 'Testpatient, Bravo', dob: '1985-06-15', phone: '555-0102' },
   { mrn: 'SYN-0003', name: 'Testpatient, Charlie', dob: '2001-11-30', phone: '555-0103' },
 ];
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, user: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><header><strong>${escapeHtml(title)}</strong> · signed in as <span id="user">${escapeHtml(user)}</span></header><main>${body}</main><p><small>Demo data: every patient here is synthetic.</small></p></body></html>`;
@@ -50,15 +49,6 @@ function syntheticPdf(text: string): Buffer {
   pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(pdf, 'latin1');
-}
-
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  let body = '';
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > 64_000) throw new Error('form too large');
-  }
-  return new URLSearchParams(body);
 }
 
 function cookie(req: IncomingMessage, name: string): string | undefined {

@@ -8,6 +8,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import { verify as verifyTotp } from 'otplib';
 import { WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
 import { DEMO_APP_CLIENTS } from '../apps/demoApps';
+import { escapeHtml, readForm } from '../httpHelpers';
 import { DEMO_ACR, DEMO_USERS, type DemoUser } from './demoUsers';
 
 export const DEMO_CLIENT_ID = 'cordon-desktop';
@@ -25,8 +26,6 @@ export interface DemoIdp {
   close: () => Promise<void>;
 }
 
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}<p><small>Sunrise demo identity provider</small></p></main></body></html>`;
 }
@@ -38,15 +37,6 @@ function form(uid: string, step: 'password' | 'totp', error?: string): string {
       ? '<label>Username <input name="username" autocomplete="username" required></label><label>Password <input name="password" type="password" autocomplete="current-password" required></label>'
       : '<label>Authenticator code <input name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required></label>';
   return page(step === 'password' ? 'Sign in to Sunrise' : 'Enter your authenticator code', `${alert}<form method="post" action="/interaction/${escapeHtml(uid)}/${step}">${fields}<button type="submit">Continue</button></form>`);
-}
-
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  let body = '';
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > 16_384) throw new Error('form too large');
-  }
-  return new URLSearchParams(body);
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {
@@ -142,7 +132,7 @@ export async function startDemoIdp({ port = 0, ttl = {} }: DemoIdpOptions = {}):
       return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     }
     if (req.method === 'GET') return sendHtml(res, 200, form(uid, passwordPassed.has(uid) ? 'totp' : 'password'));
-    const fields = await readForm(req);
+    const fields = await readForm(req, 16_384);
     if (step === 'password') {
       const user = DEMO_USERS.find((u) => u.username === fields.get('username'));
       if (user === undefined || user.password !== fields.get('password')) return sendHtml(res, 200, form(uid, 'password', 'Wrong username or password.'));

@@ -3,13 +3,12 @@
 // hardenHostedSession, as in the conformance host) against the same page with no filter,
 // interleaved in one run so both see the same machine state.
 import { chromium, type Page } from '@playwright/test';
-import { generate } from 'otplib';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
 import { hostedAppRules } from '../../common/hosting/hostedAppRules';
 import { policyV1Schema } from '../../common/policy/policySchema';
 import { startDemoApp } from '../../demo/apps/demoApps';
 import { startDemoIdp } from '../../demo/idp/demoIdp';
-import { demoUser } from '../support/authHarness';
+import { typeDemoCredentials } from '../support/demoIdpLogin';
 import { RecordingAuditSink } from '../support/electronFakes';
 import { validPolicy } from '../support/policyFixtures';
 import { startChromiumHost } from '../conformance/chromiumHost';
@@ -17,13 +16,8 @@ import { startChromiumHost } from '../conformance/chromiumHost';
 const ROUNDS = 40;
 
 async function signIn(page: Page, url: string): Promise<void> {
-  const user = demoUser('valerie');
   await page.goto(url);
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Authenticator code').fill(await generate({ secret: user.totpSecret ?? '' }));
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await typeDemoCredentials(page, 'valerie');
   await page.locator('#user').waitFor();
 }
 

@@ -5,7 +5,6 @@
 // a redirect chain); system-browser mode uses Chromium as the system browser with
 // Cordon's real loopback listener.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { generate } from 'otplib';
 import { signInNavigation, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
 import { DEMO_CLIENT_ID, startDemoIdp, type DemoIdp } from '../../demo/idp/demoIdp';
 import { DEMO_ACR } from '../../demo/idp/demoUsers';
@@ -13,7 +12,8 @@ import { openLoopbackChannel } from '../../main/auth/loopbackRedirect';
 import { OidcClient } from '../../main/auth/oidcClient';
 import { SignInService, type RedirectChannel } from '../../main/auth/signInService';
 import { TokenVault } from '../../main/auth/tokenVault';
-import { demoUser, FakeKeychain } from '../support/authHarness';
+import { FakeKeychain } from '../support/authHarness';
+import { typeDemoCredentials } from '../support/demoIdpLogin';
 import { RecordingAuditSink } from '../support/electronFakes';
 
 let idp: DemoIdp;
@@ -24,18 +24,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await idp.close();
 });
-
-/** What a person does on the demo IdP's pages. */
-async function typeCredentials(page: Page, username: string): Promise<void> {
-  const user = demoUser(username);
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  if (user.totpSecret !== null) {
-    await page.getByLabel('Authenticator code').fill(await generate({ secret: user.totpSecret }));
-    await page.getByRole('button', { name: 'Continue' }).click();
-  }
-}
 
 /** Chromium as Cordon's workspace sign-in window: approved origins only, redirect caught. */
 async function workspaceChannel(context: BrowserContext, page: Page, act: (page: Page) => Promise<void>): Promise<RedirectChannel & { blocked: string[] }> {
@@ -81,7 +69,7 @@ function service(openChannel: () => Promise<RedirectChannel>, audit = new Record
 }
 
 test('workspace mode: password + TOTP in the sign-in window yields an MFA identity; the callback never loads', async ({ context, page }) => {
-  const channel = await workspaceChannel(context, page, (p) => typeCredentials(p, 'valerie'));
+  const channel = await workspaceChannel(context, page, (p) => typeDemoCredentials(p, 'valerie'));
   const audit = new RecordingAuditSink();
   const identity = await service(async () => channel, audit).signIn();
   expect(identity.subject).toBe('demo-va-0001');
@@ -93,7 +81,7 @@ test('workspace mode: password + TOTP in the sign-in window yields an MFA identi
 });
 
 test('workspace mode: the IdP cookie in the practice session gives single sign-on to the next sign-in', async ({ context, page }) => {
-  const first = await workspaceChannel(context, page, (p) => typeCredentials(p, 'valerie'));
+  const first = await workspaceChannel(context, page, (p) => typeDemoCredentials(p, 'valerie'));
   await service(async () => first).signIn();
   // A second page in the same session (as a hosted app using the same IdP would be): no form appears.
   const second = await context.newPage();
@@ -108,7 +96,7 @@ test('workspace mode: the IdP cookie in the practice session gives single sign-o
 });
 
 test('workspace mode: the user without MFA is refused with a message they understand', async ({ context, page }) => {
-  const channel = await workspaceChannel(context, page, (p) => typeCredentials(p, 'nora'));
+  const channel = await workspaceChannel(context, page, (p) => typeDemoCredentials(p, 'nora'));
   const audit = new RecordingAuditSink();
   const error = await service(async () => channel, audit)
     .signIn()
@@ -125,7 +113,7 @@ test('system-browser mode: Chromium as the system browser, Cordon\'s loopback li
       openBrowser: async (url) => {
         redirectUri = new URL(url).searchParams.get('redirect_uri') ?? '';
         await page.goto(url);
-        await typeCredentials(page, 'valerie');
+        await typeDemoCredentials(page, 'valerie');
       },
     });
     return channel;

@@ -1,13 +1,12 @@
 // The controls must not break the practice's work: with Cordon's hosted-session filter
 // in place, the demo EHR signs in through the demo IdP, navigates and saves a note, and
 // the messaging app opens already signed in (single sign-on) and sends a message.
-import { expect, test, type Page } from '@playwright/test';
-import { generate } from 'otplib';
+import { expect, test } from '@playwright/test';
 import { hostedAppRules } from '../../common/hosting/hostedAppRules';
 import { policyV1Schema } from '../../common/policy/policySchema';
 import { OUTSIDE_URL, startDemoApp } from '../../demo/apps/demoApps';
 import { startDemoIdp, type DemoIdp } from '../../demo/idp/demoIdp';
-import { demoUser } from '../support/authHarness';
+import { typeDemoCredentials } from '../support/demoIdpLogin';
 import { RecordingAuditSink } from '../support/electronFakes';
 import { validPolicy } from '../support/policyFixtures';
 import { startChromiumHost } from './chromiumHost';
@@ -39,22 +38,13 @@ function rules() {
   return new Map(policy.apps.map((app, i) => [i + 1, hostedAppRules(policy, app)]));
 }
 
-async function signInAtIdp(page: Page) {
-  const user = demoUser('valerie');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Authenticator code').fill(await generate({ secret: user.totpSecret ?? '' }));
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
-
 test('allowed paths: EHR signs in and saves a note; messaging opens by single sign-on and sends', async ({ browser }) => {
   const audit = new RecordingAuditSink();
   const host = await startChromiumHost(browser, rules(), audit, 'page');
   try {
     const ehrPage = await host.openApp(1);
     await ehrPage.goto(ehr.url);
-    await signInAtIdp(ehrPage);
+    await typeDemoCredentials(ehrPage, 'valerie');
     await expect(ehrPage.locator('#user')).toHaveText('Valerie Assistant');
     await ehrPage.getByRole('link', { name: 'Testpatient, Alpha' }).click();
     await expect(ehrPage.locator('#phone')).toHaveText('555-0101');

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 import { IPC_CHANNELS } from '../../common/ipc/channels';
-import { generate } from 'otplib';
 import { startDemoIdp } from '../../demo/idp/demoIdp';
-import { demoUser } from '../support/authHarness';
+import { typeDemoCredentials } from '../support/demoIdpLogin';
 import { demoKeys, REPO_ROOT, signedText, validPolicy } from '../support/policyFixtures';
 import { electronBinary } from '../../build/electronBinary';
 
@@ -93,12 +92,7 @@ test('sign-in: the IdP opens in a Cordon window, password + TOTP, then the works
     const signInWindow = app.waitForEvent('window');
     await shell.getByRole('button', { name: 'Sign in' }).click();
     const idpPage = await signInWindow;
-    const user = demoUser('valerie');
-    await idpPage.getByLabel('Username').fill(user.username);
-    await idpPage.getByLabel('Password').fill(user.password);
-    await idpPage.getByRole('button', { name: 'Continue' }).click();
-    await idpPage.getByLabel('Authenticator code').fill(await generate({ secret: user.totpSecret ?? '' }));
-    await idpPage.getByRole('button', { name: 'Continue' }).click();
+    await typeDemoCredentials(idpPage, 'valerie');
     await expect(shell.getByTestId('identity')).toContainText('Valerie Assistant');
     await expect(shell.getByTestId('identity')).toContainText('otp');
     await shell.getByRole('button', { name: 'Sign out' }).click();
