@@ -2,29 +2,8 @@
 // describe actions, never content: an origin at most, never a full URL (whose path or
 // query may hold PHI), never page text.
 
-export const AUDIT_EVENT_TYPES = [
-  'app.started',
-  'policy.loaded',
-  'policy.refused',
-  'ipc.refused',
-  'navigation.blocked',
-  'window-open.blocked',
-  'webview.blocked',
-  'devtools.blocked',
-  'permission.denied',
-  'download.blocked',
-  'request.blocked',
-  'sign-in.succeeded',
-  'sign-in.failed',
-  'reauth.succeeded',
-  'reauth.failed',
-  'sign-out',
-  'session.renewed',
-  'session.renewal-failed',
-  'renderer.gone',
-  'preload.failed',
-] as const;
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+import type { AuditEventType } from './auditCatalog';
+
 
 export interface AuditEventInput {
   type: AuditEventType;
