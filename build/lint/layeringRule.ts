@@ -39,6 +39,7 @@ export const PACKAGE_ENVIRONMENTS: Record<string, PackageEnvironment> = {
   react: 'dom',
   'react-dom': 'dom',
   'openid-client': 'node',
+  'better-sqlite3-multiple-ciphers': 'node',
 };
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

@@ -1,0 +1,155 @@
+// The local audit queue: an encrypted SQLCipher 4 file (better-sqlite3-multiple-ciphers
+// in SQLCipher v4 format, raw 256-bit key), WAL with synchronous=FULL so an append is on
+// disk when the call returns. Every event gets a sequence number and a hash-chain link:
+// link(n) = SHA-256(link(n-1) || canonical JSON of event n), link(0) = 32 zero bytes.
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { canonicalJson } from '../../common/policy/canonicalJson';
+import type { AuditEvent } from '../../common/audit/auditSink';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type AuditQueueErrorCode = 'wrong-key' | 'corrupt' | 'disk-full' | 'io';
+
+/** A failure the caller must treat as "lock Cordon": nothing may be silently dropped. */
+export class AuditQueueError extends Error {
+  constructor(
+    readonly code: AuditQueueErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AuditQueueError';
+  }
+}
+
+export const GENESIS_LINK = Buffer.alloc(32);
+
+export function chainLink(previous: Uint8Array, body: string): Buffer {
+  return createHash('sha256').update(previous).update(body, 'utf8').digest();
+}
+
+/** Maps SQLite's errors to what Cordon must tell the VA and IT. */
+export function classifyQueueError(error: unknown): AuditQueueError {
+  if (error instanceof AuditQueueError) return error;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_NOTADB') return new AuditQueueError('wrong-key', 'the audit queue cannot be decrypted with this device\'s key (wrong key, or not a Cordon queue)', { cause: error });
+  if (code === 'SQLITE_CORRUPT') return new AuditQueueError('corrupt', `the audit queue file is damaged: ${message}`, { cause: error });
+  if (code === 'SQLITE_FULL') return new AuditQueueError('disk-full', 'the disk is full: Cordon cannot record audit events', { cause: error });
+  return new AuditQueueError('io', `the audit queue failed: ${message}`, { cause: error });
+}
+
+export interface QueuedEvent {
+  seq: number;
+  body: string;
+  link: Buffer;
+}
+
+export class AuditQueue {
+  private readonly insert: Database.Statement<[number, string, Buffer]>;
+  private head: { seq: number; link: Buffer };
+
+  private constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare('INSERT INTO events (seq, body, link) VALUES (?, ?, ?)');
+    const last = db.prepare('SELECT seq, link FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; link: Buffer } | undefined;
+    this.head = last ?? { seq: 0, link: GENESIS_LINK };
+  }
+
+  /**
+   * Opens (or creates, 0600) the queue keyed with a raw 32-byte key. A wrong key or a
+   * damaged file fails here, with an AuditQueueError, before anything is written.
+   */
+  static open(file: string, key: Buffer): AuditQueue {
+    if (key.length !== 32) throw new AuditQueueError('wrong-key', 'the audit queue key must be 32 random bytes');
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    let db: Database.Database | null = null;
+    try {
+      db = new Database(file);
+      db.pragma("cipher='sqlcipher'");
+      db.pragma('legacy=4');
+      db.pragma(`key="x'${key.toString('hex')}'"`);
+      // First read: fails with SQLITE_NOTADB on a wrong key.
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      db.pragma('journal_mode=WAL');
+      db.pragma('synchronous=FULL');
+      db.pragma('secure_delete=ON');
+      db.pragma('foreign_keys=ON');
+      migrate(db, MIGRATIONS);
+      for (const side of ['-wal', '-shm']) if (existsSync(file + side)) chmodSync(file + side, 0o600);
+      return new AuditQueue(db);
+    } catch (error) {
+      db?.close();
+      throw classifyQueueError(error);
+    }
+  }
+
+  get lastSeq(): number {
+    return this.head.seq;
+  }
+
+  /** Appends one event; durable (fsynced) when this returns. */
+  append(event: AuditEvent): QueuedEvent {
+    const [queued] = this.appendBatch([event]);
+    if (queued === undefined) throw new AuditQueueError('io', 'append produced nothing');
+    return queued;
+  }
+
+  /** Appends events in one transaction: all of them, or (on failure) none. */
+  appendBatch(events: readonly AuditEvent[]): QueuedEvent[] {
+    try {
+      const queued: QueuedEvent[] = [];
+      let { seq, link } = this.head;
+      this.db.transaction(() => {
+        for (const event of events) {
+          const body = canonicalJson(event);
+          seq += 1;
+          link = chainLink(link, body);
+          this.insert.run(seq, body, link);
+          queued.push({ seq, body, link });
+        }
+      })();
+      this.head = { seq, link };
+      return queued;
+    } catch (error) {
+      throw classifyQueueError(error);
+    }
+  }
+
+  /** Events not yet acknowledged by the collector, oldest first. */
+  unacknowledged(limit: number): QueuedEvent[] {
+    return this.db.prepare('SELECT seq, body, link FROM events WHERE acked_at IS NULL ORDER BY seq LIMIT ?').all(limit) as QueuedEvent[];
+  }
+
+  /** Re-derives every link from the stored bodies; returns the first broken sequence, or null. */
+  verifyChain(): number | null {
+    let previous: Buffer = GENESIS_LINK;
+    let expectedSeq = 1;
+    for (const row of this.db.prepare('SELECT seq, body, link FROM events ORDER BY seq').iterate() as Iterable<QueuedEvent>) {
+      if (row.seq !== expectedSeq) return expectedSeq;
+      const link = chainLink(previous, row.body);
+      if (!link.equals(row.link)) return row.seq;
+      previous = link;
+      expectedSeq += 1;
+    }
+    return null;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Applies every migration newer than the file's user_version, each in its own transaction. */
+export function migrate(db: Database.Database, migrations: readonly Migration[]): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version=${migration.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

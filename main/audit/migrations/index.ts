@@ -1,0 +1,12 @@
+// Numbered schema migrations of the audit queue, applied in order and recorded in
+// PRAGMA user_version. A migration is never edited once shipped; a new one is added.
+import { migration001Events } from './001_events';
+import { migration002Checkpoints } from './002_checkpoints';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints];

@@ -1,0 +1,166 @@
+// The audit queue against the real SQLCipher: files written by better-sqlite3-multiple-ciphers
+// (SQLCipher 4 format) open with @journeyapps/sqlcipher (SQLCipher 4.14 community) and
+// the same raw key, and refuse a wrong one.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sqlcipher from '@journeyapps/sqlcipher';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../../common/audit/auditSink';
+import { AuditQueue, AuditQueueError, chainLink, GENESIS_LINK, migrate } from '../../../main/audit/auditQueue';
+import { MIGRATIONS } from '../../../main/audit/migrations';
+
+const queueFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'cordon-queue-')), 'audit.db');
+const event = (i: number): AuditEvent => ({ type: 'navigation.blocked', outcome: 'blocked', appId: 'ehr', origin: 'https://evil.example', reason: `r${i}`, recordedAt: new Date(1_800_000_000_000 + i).toISOString() });
+
+/** Runs a query through the reference SQLCipher 4 library. */
+function readWithSqlcipher(file: string, keyHex: string, sql: string): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlcipher.Database(file, (openError) => {
+      if (openError) return reject(openError);
+      db.serialize(() => {
+        db.run(`PRAGMA key = "x'${keyHex}'"`);
+        db.all(sql, (error: Error | null, rows: unknown[]) => {
+          db.close();
+          if (error) reject(error);
+          else resolve(rows);
+        });
+      });
+    });
+  });
+}
+
+function expectQueueError(run: () => unknown, code: string) {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(AuditQueueError);
+  expect((caught as AuditQueueError).code).toBe(code);
+}
+
+describe('audit queue file', () => {
+  it('is a real SQLCipher 4 file: the reference library opens it with the key and refuses a wrong one', async () => {
+    const file = queueFile();
+    const key = randomBytes(32);
+    const queue = AuditQueue.open(file, key);
+    queue.appendBatch([event(1), event(2), event(3)]);
+    queue.close();
+    const rows = (await readWithSqlcipher(file, key.toString('hex'), 'SELECT seq, body FROM events ORDER BY seq')) as { seq: number; body: string }[];
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(JSON.parse(rows[0]?.body ?? '{}')).toMatchObject({ type: 'navigation.blocked', reason: 'r1' });
+    await expect(readWithSqlcipher(file, randomBytes(32).toString('hex'), 'SELECT count(*) FROM events')).rejects.toThrow(/not a database|SQLITE_NOTADB/);
+    // Nothing readable without the key.
+    expect(readFileSync(file).includes(Buffer.from('navigation.blocked'))).toBe(false);
+  });
+
+  it('is created readable by its owner only', () => {
+    const file = queueFile();
+    AuditQueue.open(file, randomBytes(32)).close();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a wrong key and a file that is not a queue with a clear error, and a short key outright', () => {
+    const file = queueFile();
+    AuditQueue.open(file, randomBytes(32)).close();
+    expectQueueError(() => AuditQueue.open(file, randomBytes(32)), 'wrong-key');
+    const junk = queueFile();
+    writeFileSync(junk, randomBytes(8192));
+    expectQueueError(() => AuditQueue.open(junk, randomBytes(32)), 'wrong-key');
+    expectQueueError(() => AuditQueue.open(queueFile(), randomBytes(16)), 'wrong-key');
+  });
+
+  it('detects a damaged page of an encrypted file instead of reading garbage', () => {
+    const file = queueFile();
+    const key = randomBytes(32);
+    const queue = AuditQueue.open(file, key);
+    queue.appendBatch(Array.from({ length: 200 }, (_, i) => event(i)));
+    queue.close();
+    const bytes = readFileSync(file);
+    bytes.fill(0x41, 4096 + 100, 4096 + 200); // inside the second page
+    writeFileSync(file, bytes);
+    let caught: unknown;
+    try {
+      const reopened = AuditQueue.open(file, key);
+      reopened.verifyChain();
+      reopened.unacknowledged(1000);
+      reopened.close();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AuditQueueError);
+    // SQLCipher's per-page HMAC catches the damage.
+    expect((caught as AuditQueueError).code).toBe('corrupt');
+  });
+});
+
+describe('hash chain', () => {
+  it('links every event to the previous one and survives reopening', () => {
+    const file = queueFile();
+    const key = randomBytes(32);
+    const queue = AuditQueue.open(file, key);
+    const first = queue.append(event(1));
+    expect(first.seq).toBe(1);
+    expect(first.link.equals(chainLink(GENESIS_LINK, first.body))).toBe(true);
+    queue.appendBatch([event(2), event(3)]);
+    queue.close();
+    const reopened = AuditQueue.open(file, key);
+    expect(reopened.lastSeq).toBe(3);
+    const fourth = reopened.append(event(4));
+    expect(fourth.seq).toBe(4);
+    expect(reopened.verifyChain()).toBeNull();
+    expect(reopened.unacknowledged(10).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    reopened.close();
+  });
+
+  it('finds an edited event and a deleted one', () => {
+    const file = queueFile();
+    const key = randomBytes(32);
+    const queue = AuditQueue.open(file, key);
+    queue.appendBatch([event(1), event(2), event(3), event(4)]);
+    queue.close();
+    const raw = new Database(file);
+    raw.pragma("cipher='sqlcipher'");
+    raw.pragma('legacy=4');
+    raw.pragma(`key="x'${key.toString('hex')}'"`);
+    raw.prepare("UPDATE events SET body = replace(body, 'r2', 'rX') WHERE seq = 2").run();
+    raw.close();
+    let reopened = AuditQueue.open(file, key);
+    expect(reopened.verifyChain()).toBe(2);
+    reopened.close();
+    const raw2 = new Database(file);
+    raw2.pragma("cipher='sqlcipher'");
+    raw2.pragma('legacy=4');
+    raw2.pragma(`key="x'${key.toString('hex')}'"`);
+    raw2.prepare('DELETE FROM events WHERE seq IN (2)').run();
+    raw2.close();
+    reopened = AuditQueue.open(file, key);
+    expect(reopened.verifyChain()).toBe(2);
+    reopened.close();
+  });
+});
+
+describe('migrations (one test each)', () => {
+  const fresh = () => new Database(':memory:');
+
+  it('001 creates the events table with its chain-link check', () => {
+    const db = fresh();
+    migrate(db, MIGRATIONS.slice(0, 1));
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.prepare('INSERT INTO events (seq, body, link) VALUES (1, ?, ?)').run('{}', Buffer.alloc(32));
+    expect(() => db.prepare('INSERT INTO events (seq, body, link) VALUES (2, ?, ?)').run('{}', Buffer.alloc(31))).toThrow(/CHECK/);
+  });
+
+  it('002 adds signed checkpoints on top of 001, and re-running changes nothing', () => {
+    const db = fresh();
+    migrate(db, MIGRATIONS.slice(0, 1));
+    expect(migrate(db, MIGRATIONS)).toBe(2);
+    db.prepare('INSERT INTO checkpoints (seq, link, signature, created_at) VALUES (1, ?, ?, 0)').run(Buffer.alloc(32), Buffer.alloc(64));
+    expect(migrate(db, MIGRATIONS)).toBe(2);
+    expect(db.prepare('SELECT count(*) AS n FROM checkpoints').get()).toEqual({ n: 1 });
+  });
+});
