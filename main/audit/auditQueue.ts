@@ -117,6 +117,18 @@ export class AuditQueue {
     }
   }
 
+  /** Records a checkpoint of the current head, signed by the device key. */
+  checkpoint(sign: (seq: number, link: Buffer) => Buffer, now = Date.now()): { seq: number; link: Buffer; signature: Buffer } {
+    const { seq, link } = this.head;
+    const signature = sign(seq, link);
+    try {
+      this.db.prepare('INSERT OR REPLACE INTO checkpoints (seq, link, signature, created_at) VALUES (?, ?, ?, ?)').run(seq, link, signature, now);
+    } catch (error) {
+      throw classifyQueueError(error);
+    }
+    return { seq, link, signature };
+  }
+
   /** Events not yet acknowledged by the collector, oldest first. */
   unacknowledged(limit: number): QueuedEvent[] {
     return this.db.prepare('SELECT seq, body, link FROM events WHERE acked_at IS NULL ORDER BY seq LIMIT ?').all(limit) as QueuedEvent[];

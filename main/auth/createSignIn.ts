@@ -10,7 +10,8 @@ import { openLoopbackChannel } from './loopbackRedirect';
 import { OidcClient, type OidcSettings } from './oidcClient';
 import { SignInService } from './signInService';
 import { openInSystemBrowser } from './systemBrowser';
-import { TokenVault, type SecretCipher } from './tokenVault';
+import type { SecretCipher } from '../secrets/secretCipher';
+import { TokenVault } from './tokenVault';
 import { endIdpSessionInWorkspace, workspaceRedirectChannel } from './workspaceSignIn';
 import { WORKSPACE_POST_LOGOUT_URI } from '../../common/auth/signInNavigation';
 

@@ -2,24 +2,7 @@
 // to disk only encrypted by the OS keychain (Electron safeStorage); on Linux's
 // `basic_text` backend (a hard-coded password, not real protection) it stays in memory.
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
-
-/** The subset of Electron's safeStorage the vault needs. */
-export interface SecretCipher {
-  isEncryptionAvailable(): boolean;
-  /** Linux only in Electron; absent elsewhere. */
-  getSelectedStorageBackend?(): string;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
-}
-
-const WEAK_LINUX_BACKENDS = new Set(['basic_text', 'unknown']);
-
-export function canPersistSecrets(cipher: SecretCipher, platform: NodeJS.Platform): boolean {
-  if (!cipher.isEncryptionAvailable()) return false;
-  if (platform !== 'linux') return true;
-  const backend = cipher.getSelectedStorageBackend?.() ?? 'unknown';
-  return !WEAK_LINUX_BACKENDS.has(backend);
-}
+import { canPersistSecrets, type SecretCipher } from '../secrets/secretCipher';
 
 export class TokenVault {
   private refreshToken: string | null = null;

@@ -8,7 +8,8 @@ import { DEMO_ACR, DEMO_USERS, type DemoUser } from '../../demo/idp/demoUsers';
 import { openLoopbackChannel } from '../../main/auth/loopbackRedirect';
 import { OidcClient, type OidcSettings, type OidcTestHooks } from '../../main/auth/oidcClient';
 import { SignInService, type SignInDependencies } from '../../main/auth/signInService';
-import { TokenVault, type SecretCipher } from '../../main/auth/tokenVault';
+import { TokenVault } from '../../main/auth/tokenVault';
+import type { SecretCipher } from '../../main/secrets/secretCipher';
 import { RecordingAuditSink } from './electronFakes';
 import { ScriptedUserAgent } from './scriptedUserAgent';
 

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canPersistSecrets, TokenVault } from '../../../main/auth/tokenVault';
+import { TokenVault } from '../../../main/auth/tokenVault';
+import { canPersistSecrets } from '../../../main/secrets/secretCipher';
 import { FakeKeychain } from '../../support/authHarness';
 
 async function vaultFile() {
