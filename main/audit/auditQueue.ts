@@ -72,17 +72,26 @@ export class AuditQueue {
       db.pragma(`key="x'${key.toString('hex')}'"`);
       // First read: fails with SQLITE_NOTADB on a wrong key.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
-      db.pragma('journal_mode=WAL');
-      db.pragma('synchronous=FULL');
-      db.pragma('secure_delete=ON');
-      db.pragma('foreign_keys=ON');
-      migrate(db, MIGRATIONS);
+      const queue = AuditQueue.onDatabase(db);
       for (const side of ['-wal', '-shm']) if (existsSync(file + side)) chmodSync(file + side, 0o600);
-      return new AuditQueue(db);
+      return queue;
     } catch (error) {
       db?.close();
       throw classifyQueueError(error);
     }
+  }
+
+  /**
+   * Sets up the queue on an already open database handle (durability settings,
+   * migrations). Cordon opens its queue only through open(); the benchmark uses this on
+   * a plain SQLite file to measure what encryption costs.
+   */
+  static onDatabase(db: Database.Database): AuditQueue {
+    db.pragma('journal_mode=WAL');
+    db.pragma('synchronous=FULL');
+    db.pragma('secure_delete=ON');
+    migrate(db, MIGRATIONS);
+    return new AuditQueue(db);
   }
 
   get lastSeq(): number {
