@@ -4,7 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session, shell, WebContentsView } from 'electron';
 import { assessPosture, type ProtectionId } from '../common/posture/posture';
-import { MemoryAuditSink } from './audit/memoryAuditSink';
+import { classifyQueueError } from './audit/auditQueue';
+import { openDeviceAudit } from './audit/openDeviceAudit';
+import { QueueAuditSink } from './audit/queueAuditSink';
 import { createSignIn } from './auth/createSignIn';
 import { PRACTICE_PARTITION } from './auth/workspaceSignIn';
 import { HostedApps } from './hosting/hostedApps';
@@ -48,7 +50,12 @@ registerShellScheme(protocol);
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  const audit = new MemoryAuditSink((line) => console.info(line));
+  // Fail closed: if the encrypted audit queue cannot record, hide every app and lock.
+  let onAuditFailure: () => void = () => undefined;
+  const audit = new QueueAuditSink((error) => {
+    console.error(`Cordon locked: audit queue ${error.code}: ${error.message}`);
+    onAuditFailure();
+  });
   const navigation = new NavigationRules();
   let shellWindow: BrowserWindow | null = null;
 
@@ -72,6 +79,12 @@ if (!app.requestSingleInstanceLock()) {
     Menu.setApplicationMenu(template === null ? null : Menu.buildFromTemplate(template));
     hardenShellSession(session.defaultSession, { allowDevTools, audit });
     serveShell(protocol, path.join(here, '../renderer'));
+    // The OS keychain (safeStorage) is usable only once the app is ready.
+    try {
+      audit.attach(openDeviceAudit(app.getPath('userData'), safeStorage, process.platform).queue);
+    } catch (error) {
+      audit.fail(classifyQueueError(error));
+    }
 
     const policy = await policyResult;
     if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
@@ -105,7 +118,9 @@ if (!app.requestSingleInstanceLock()) {
             },
             hideAll: () => layout?.hideAll(),
           };
-    const state = () => shellStateFor(policy, posture, auth?.identity ?? null);
+    onAuditFailure = () => workspace?.hideAll();
+    const lockReason = () => (audit.failure === null ? null : { code: `audit-${audit.failure.code}`, message: `Cordon cannot record its activity log safely, so it is locked. Tell IT: ${audit.failure.message}` });
+    const state = () => shellStateFor(policy, posture, auth?.identity ?? null, lockReason());
     registerIpcHandlers(ipcMain, createShellHandlers(state, auth, workspace), {
       shellWebContentsId: () => shellWindow?.webContents.id,
       onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ShellState } from '../common/ipc/contract';
 import { cordonApi } from './cordonApi';
+import { LockedScreen } from './screens/LockedScreen';
 import { PolicyErrorScreen } from './screens/PolicyErrorScreen';
 import { PosturePanel } from './screens/PosturePanel';
 import { SignedOutScreen } from './screens/SignedOutScreen';
@@ -46,6 +47,7 @@ export function App() {
   return (
     <>
       {state.kind === 'policy-error' && <PolicyErrorScreen problem={state.problem} onShowPosture={openPosture} />}
+      {state.kind === 'locked' && <LockedScreen reason={state.reason} onShowPosture={openPosture} />}
       {state.kind === 'signed-out' && <SignedOutScreen practiceName={state.practiceName} onShowPosture={openPosture} onSignedIn={refresh} />}
       {state.kind === 'workspace' && <WorkspaceScreen state={state} onShowPosture={openPosture} onSignedOut={refresh} />}
       <PosturePanel open={postureOpen} posture={state.posture} onClose={closePosture} />

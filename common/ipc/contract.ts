@@ -38,6 +38,8 @@ const identitySummarySchema = z
 export const shellStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('policy-error'), problem: policyProblemSchema, posture: z.array(protectionStatusSchema) }),
   z.object({ kind: z.literal('signed-out'), practiceName: z.string(), posture: z.array(protectionStatusSchema) }),
+  // Something Cordon needs to stay safe failed (e.g. the audit queue): nothing is hosted.
+  z.object({ kind: z.literal('locked'), reason: z.object({ code: z.string(), message: z.string() }), posture: z.array(protectionStatusSchema) }),
   z.object({
     kind: z.literal('workspace'),
     practiceName: z.string(),

@@ -9,7 +9,7 @@ import { canonicalJson } from '../../common/policy/canonicalJson';
 import type { AuditEvent } from '../../common/audit/auditSink';
 import { MIGRATIONS, type Migration } from './migrations';
 
-export type AuditQueueErrorCode = 'wrong-key' | 'corrupt' | 'disk-full' | 'io';
+export type AuditQueueErrorCode = 'no-keychain' | 'wrong-key' | 'corrupt' | 'disk-full' | 'io';
 
 /** A failure the caller must treat as "lock Cordon": nothing may be silently dropped. */
 export class AuditQueueError extends Error {

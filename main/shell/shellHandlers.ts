@@ -21,6 +21,8 @@ export function createShellHandlers(getState: () => ShellState, auth: ShellAuth 
     getShellState: () => getState(),
     signIn: async () => {
       if (auth === null) return { ok: false, message: 'Cordon is locked until IT fixes the policy.' };
+      const state = getState();
+      if (state.kind === 'locked') return { ok: false, message: state.reason.message };
       if (auth.identity !== null) return { ok: true };
       try {
         await auth.signIn();

@@ -1,12 +1,20 @@
 // What the shell renderer is told about Cordon's state: the locked policy screen, the
-// sign-in screen, or the workspace for the signed-in person. Never tokens.
+// locked screen (e.g. the audit queue failed), the sign-in screen, or the workspace for
+// the signed-in person. Never tokens.
 import type { Identity } from '../../common/auth/identity';
 import type { ShellState } from '../../common/ipc/contract';
 import type { PolicyResult } from '../../common/policy/signedPolicy';
 import type { ProtectionStatus } from '../../common/posture/posture';
 
-export function shellStateFor(policy: PolicyResult, posture: ProtectionStatus[], identity: Identity | null, activeAppId?: string): ShellState {
+/** Why Cordon is locked regardless of sign-in, if it is. */
+export interface LockReason {
+  code: string;
+  message: string;
+}
+
+export function shellStateFor(policy: PolicyResult, posture: ProtectionStatus[], identity: Identity | null, lock: LockReason | null = null, activeAppId?: string): ShellState {
   if (!policy.ok) return { kind: 'policy-error', problem: policy.problem, posture };
+  if (lock !== null) return { kind: 'locked', reason: lock, posture };
   const { practice, apps } = policy.policy;
   if (identity === null) return { kind: 'signed-out', practiceName: practice.name, posture };
   const first = apps[0]?.id ?? '';

@@ -161,6 +161,15 @@ for (const [name, state] of [
   });
 }
 
+test('locked screen (audit queue failure) names the reason and offers no apps or sign-in', async ({ page }) => {
+  await open(page, { state: { kind: 'locked', reason: { code: 'audit-disk-full', message: 'Cordon cannot record its activity log safely, so it is locked. Tell IT: the disk is full' }, posture } });
+  await expect(page.getByRole('heading', { name: 'Cordon is locked' })).toBeVisible();
+  await expect(page.getByTestId('lock-message')).toContainText('the disk is full');
+  await expect(page.getByRole('button', { name: 'Sign in' })).toHaveCount(0);
+  await expect(page.getByRole('tab')).toHaveCount(0);
+  await expectAccessible(page);
+});
+
 test('fails closed when main does not answer: no practice content, a clear message', async ({ page }) => {
   await open(page, { state: 'reject' });
   await expect(page.getByRole('heading', { name: 'Cordon cannot start' })).toBeVisible();

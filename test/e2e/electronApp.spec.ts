@@ -1,6 +1,8 @@
 // End-to-end: the real built app in a real Electron, driven by Playwright's _electron.
 // Runs wherever an Electron binary exists; elsewhere every test is skipped and a
-// SKIPPED line says why (a skip is never a pass).
+// SKIPPED line says why (a skip is never a pass). On Linux the machine also needs a
+// Secret Service keychain (e.g. gnome-keyring under dbus): without one Cordon refuses to
+// keep its audit keys and shows its locked screen, by design.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,6 +2,10 @@
 // app, protocol, session, ipcMain, Menu and BrowserWindow for main/index.ts to run, with
 // every call recorded so tests can check what the real wiring installed.
 import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeKeychain } from './authHarness';
 import { FakeIpcMain, FakeSession } from './electronFakes';
 
 class FakeWindowContents extends EventEmitter {
@@ -41,7 +45,8 @@ export class FakeWindow {
   }
 }
 
-export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexistent-app' } = {}) {
+export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexistent-app', keychain = true } = {}) {
+  const userData = mkdtempSync(path.join(tmpdir(), 'cordon-userdata-'));
   let ready!: () => void;
   const readyPromise = new Promise<void>((resolve) => (ready = resolve));
   const appEvents = new Map<string, (...args: unknown[]) => void>();
@@ -59,7 +64,7 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
       on: (event: string, listener: (...args: unknown[]) => void) => appEvents.set(event, listener),
       whenReady: () => readyPromise,
       getAppPath: () => appPath,
-      getPath: () => '/nonexistent-user-data',
+      getPath: () => userData,
     },
     protocol: {
       registerSchemesAsPrivileged: () => calls.order.push('registerSchemesAsPrivileged'),
@@ -73,8 +78,8 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
         return existing;
       },
     },
-    // Stand-in for the OS keychain (safeStorage): absent on this machine.
-    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
+    // Stand-in for the OS keychain (safeStorage), which cannot exist here: a working one, or none.
+    safeStorage: keychain ? new FakeKeychain() : new FakeKeychain('basic_text'),
     shell: { openExternal: () => Promise.reject(new Error('no system browser in tests')) },
     ipcMain,
     Menu: { setApplicationMenu: (menu: unknown) => (calls.menu = menu), buildFromTemplate: (t: unknown) => t },

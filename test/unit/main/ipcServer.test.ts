@@ -106,6 +106,16 @@ describe('shell handlers', () => {
     expect(await handlers.selectApp('ehr')).toEqual({ ok: false, message: 'Sign in first.' });
   });
 
+  it('refuses sign-in while Cordon is locked, with the lock reason', async () => {
+    const locked = createShellHandlers(() => ({ kind: 'locked', reason: { code: 'audit-disk-full', message: 'Cordon is locked: the disk is full' }, posture: [] }), {
+      identity: null,
+      signIn: () => Promise.reject(new Error('must not be called')),
+      signOut: async () => undefined,
+    });
+    expect(await locked.signIn()).toEqual({ ok: false, message: 'Cordon is locked: the disk is full' });
+    expect(await locked.selectApp('ehr')).toEqual({ ok: false, message: 'Sign in first.' });
+  });
+
   it("passes an AuthError's VA message through and hides any other error's text", async () => {
     const state = () => ({ kind: 'signed-out', practiceName: 'P', posture: [] }) as ShellState;
     const mfa = createShellHandlers(state, { identity: null, signIn: () => Promise.reject(new AuthError('mfa-missing', 'token had amr [pwd]')), signOut: async () => undefined });

@@ -22,7 +22,7 @@ afterEach(() => {
   vi.doUnmock('electron');
 });
 
-async function startMain(options: { gotLock?: boolean } = {}) {
+async function startMain(options: { gotLock?: boolean; keychain?: boolean } = {}) {
   const calls: Calls = { order: [], windows: [], handled: [], menu: 'unset' };
   const fake = fakeElectron(calls, options);
   vi.doMock('electron', () => fake.electron);
@@ -91,6 +91,16 @@ describe('main process wiring', () => {
     window?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
     window?.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
     expect(window?.webContents.reloads).toBe(1);
+  });
+
+  it('locks (and says why) when the audit queue cannot be opened safely: no OS keychain', async () => {
+    await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
+    const { ready, ipcMain, calls } = await startMain({ keychain: false });
+    ready();
+    await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
+    const event = fakeInvokeEvent(41, fakeFrame('cordon://app/index.html'));
+    expect(await ipcMain.invoke(IPC_CHANNELS.getShellState, event)).toMatchObject({ kind: 'locked', reason: { code: 'audit-no-keychain' } });
+    expect(await ipcMain.invoke(IPC_CHANNELS.signIn, event)).toMatchObject({ ok: false, message: expect.stringContaining('keychain') });
   });
 
   it('shows the policy-error state and hosts nothing when the policy is tampered', async () => {

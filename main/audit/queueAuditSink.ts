@@ -1,0 +1,50 @@
+// The audit sink the running app records into: the encrypted queue. Events recorded
+// before the queue could be opened (Electron's keychain is only usable once the app is
+// ready) wait in memory and go in first. If the queue fails, Cordon is told to lock, and
+// every event from then on is kept in memory: nothing is silently dropped.
+import type { AuditEvent, AuditEventInput, AuditSink } from '../../common/audit/auditSink';
+import { classifyQueueError, type AuditQueue, type AuditQueueError } from './auditQueue';
+
+export class QueueAuditSink implements AuditSink {
+  private queue: AuditQueue | null = null;
+  private failed: AuditQueueError | null = null;
+  /** Events not (yet) in the queue, oldest first. */
+  readonly pending: AuditEvent[] = [];
+
+  constructor(
+    private readonly onFailure: (error: AuditQueueError) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get failure(): AuditQueueError | null {
+    return this.failed;
+  }
+
+  record(input: AuditEventInput): void {
+    this.pending.push({ ...input, recordedAt: this.now().toISOString() });
+    this.flush();
+  }
+
+  /** Starts writing to the queue, beginning with everything recorded so far. */
+  attach(queue: AuditQueue): void {
+    this.queue = queue;
+    this.flush();
+  }
+
+  /** The queue could not be opened at all: lock, keep recording in memory. */
+  fail(error: AuditQueueError): void {
+    if (this.failed !== null) return;
+    this.failed = error;
+    this.onFailure(error);
+  }
+
+  private flush(): void {
+    if (this.queue === null || this.failed !== null || this.pending.length === 0) return;
+    try {
+      this.queue.appendBatch(this.pending);
+      this.pending.length = 0;
+    } catch (error) {
+      this.fail(classifyQueueError(error));
+    }
+  }
+}
