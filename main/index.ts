@@ -90,7 +90,9 @@ if (!app.requestSingleInstanceLock()) {
     if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
     else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
 
-    const posture = assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed: INSTALLED });
+    // The encrypted queue counts only if it actually opened.
+    const installed = new Set<ProtectionId>([...INSTALLED, ...(audit.failure === null ? (['audit-encrypted'] as const) : [])]);
+    const posture = assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed });
     // Nothing is hosted without a trusted policy; with one, every hosted session is
     // hardened by HostedApps before anything (the sign-in window first) can use it.
     const hosting = policy.ok

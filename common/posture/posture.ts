@@ -21,6 +21,7 @@ export const PROTECTION_IDS = [
   'watermark',
   'idle-lock',
   'audit-encrypted',
+  'audit-delivered',
 ] as const;
 export type ProtectionId = (typeof PROTECTION_IDS)[number];
 
@@ -58,7 +59,8 @@ const LABELS: Record<ProtectionId, string> = {
   'screen-capture-blocked': 'Screenshots and screen sharing blocked',
   watermark: 'Watermark names who is looking',
   'idle-lock': 'Locks when you step away',
-  'audit-encrypted': 'Activity log encrypted and sent to the practice',
+  'audit-encrypted': 'Activity log kept encrypted and tamper-evident on this computer',
+  'audit-delivered': 'Activity log delivered to the practice',
 };
 
 const CAPTURE_PROTECTION_PLATFORMS = new Set(['win32', 'darwin']);
