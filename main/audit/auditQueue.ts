@@ -53,7 +53,9 @@ export class AuditQueue {
   private constructor(private readonly db: Database.Database) {
     this.insert = db.prepare('INSERT INTO events (seq, body, link) VALUES (?, ?, ?)');
     const last = db.prepare('SELECT seq, link FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; link: Buffer } | undefined;
-    this.head = last ?? { seq: 0, link: GENESIS_LINK };
+    const anchor = db.prepare('SELECT seq, link FROM chain_anchor WHERE id = 1').get() as { seq: number; link: Buffer } | undefined;
+    // After everything was delivered and purged, the chain continues from the anchor.
+    this.head = last ?? anchor ?? { seq: 0, link: GENESIS_LINK };
   }
 
   /**
@@ -138,6 +140,41 @@ export class AuditQueue {
     return { seq, link, signature };
   }
 
+  /** Marks events up to `seq` as acknowledged by the collector. */
+  acknowledge(seq: number, now = Date.now()): number {
+    try {
+      return this.db.prepare('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL').run(now, seq).changes;
+    } catch (error) {
+      throw classifyQueueError(error);
+    }
+  }
+
+  /**
+   * Deletes events the collector acknowledged at least `retentionMs` ago (secure_delete
+   * overwrites them), oldest first and only as a prefix of the chain, and moves the chain
+   * anchor to the last deleted event. Unacknowledged events are never deleted.
+   */
+  purgeDelivered(retentionMs: number, now = Date.now()): number {
+    try {
+      return this.db.transaction(() => {
+        const firstKept = this.db.prepare('SELECT min(seq) AS seq FROM events WHERE acked_at IS NULL OR acked_at > ?').get(now - retentionMs) as { seq: number | null };
+        const limit = firstKept.seq === null ? this.head.seq : firstKept.seq - 1;
+        const last = this.db.prepare('SELECT seq, link FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(limit) as { seq: number; link: Buffer } | undefined;
+        if (last === undefined) return 0;
+        const deleted = this.db.prepare('DELETE FROM events WHERE seq <= ?').run(last.seq).changes;
+        this.db.prepare('INSERT INTO chain_anchor (id, seq, link) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, link = excluded.link').run(last.seq, last.link);
+        return deleted;
+      })();
+    } catch (error) {
+      throw classifyQueueError(error);
+    }
+  }
+
+  /** How many events still wait for the collector. */
+  unacknowledgedCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM events WHERE acked_at IS NULL').get() as { n: number }).n;
+  }
+
   /** Events not yet acknowledged by the collector, oldest first. */
   unacknowledged(limit: number): QueuedEvent[] {
     return this.db.prepare('SELECT seq, body, link FROM events WHERE acked_at IS NULL ORDER BY seq LIMIT ?').all(limit) as QueuedEvent[];
@@ -145,8 +182,9 @@ export class AuditQueue {
 
   /** Re-derives every link from the stored bodies; returns the first broken sequence, or null. */
   verifyChain(): number | null {
-    let previous: Buffer = GENESIS_LINK;
-    let expectedSeq = 1;
+    const anchor = this.db.prepare('SELECT seq, link FROM chain_anchor WHERE id = 1').get() as { seq: number; link: Buffer } | undefined;
+    let previous: Buffer = anchor?.link ?? GENESIS_LINK;
+    let expectedSeq = (anchor?.seq ?? 0) + 1;
     for (const row of this.db.prepare('SELECT seq, body, link FROM events ORDER BY seq').iterate() as Iterable<QueuedEvent>) {
       if (row.seq !== expectedSeq) return expectedSeq;
       const link = chainLink(previous, row.body);

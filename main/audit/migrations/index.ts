@@ -2,6 +2,7 @@
 // PRAGMA user_version. A migration is never edited once shipped; a new one is added.
 import { migration001Events } from './001_events';
 import { migration002Checkpoints } from './002_checkpoints';
+import { migration003ChainAnchor } from './003_chain_anchor';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints];
+export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints, migration003ChainAnchor];

@@ -158,9 +158,52 @@ describe('migrations (one test each)', () => {
   it('002 adds signed checkpoints on top of 001, and re-running changes nothing', () => {
     const db = fresh();
     migrate(db, MIGRATIONS.slice(0, 1));
-    expect(migrate(db, MIGRATIONS)).toBe(2);
+    expect(migrate(db, MIGRATIONS.slice(0, 2))).toBe(2);
     db.prepare('INSERT INTO checkpoints (seq, link, signature, created_at) VALUES (1, ?, ?, 0)').run(Buffer.alloc(32), Buffer.alloc(64));
-    expect(migrate(db, MIGRATIONS)).toBe(2);
+    expect(migrate(db, MIGRATIONS.slice(0, 2))).toBe(2);
     expect(db.prepare('SELECT count(*) AS n FROM checkpoints').get()).toEqual({ n: 1 });
+  });
+
+  it('003 adds a single-row chain anchor, keeping data from 001 and 002', () => {
+    const db = fresh();
+    migrate(db, MIGRATIONS.slice(0, 2));
+    db.prepare('INSERT INTO events (seq, body, link) VALUES (1, ?, ?)').run('{}', Buffer.alloc(32));
+    expect(migrate(db, MIGRATIONS)).toBe(3);
+    expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1 });
+    db.prepare('INSERT INTO chain_anchor (id, seq, link) VALUES (1, 0, ?)').run(Buffer.alloc(32));
+    expect(() => db.prepare('INSERT INTO chain_anchor (id, seq, link) VALUES (2, 0, ?)').run(Buffer.alloc(32))).toThrow(/CHECK/);
+  });
+});
+
+describe('delivery and retention', () => {
+  it('deletes only acknowledged events past retention, as a prefix, and the chain still verifies and continues', () => {
+    const file = queueFile();
+    const key = randomBytes(32);
+    const queue = AuditQueue.open(file, key);
+    queue.appendBatch([1, 2, 3, 4, 5].map(event));
+    const day = 24 * 3600_000;
+    expect(queue.acknowledge(3, 0)).toBe(3);
+    expect(queue.unacknowledgedCount()).toBe(2);
+    expect(queue.purgeDelivered(30 * day, 10 * day)).toBe(0); // retention not yet over
+    expect(queue.purgeDelivered(30 * day, 31 * day)).toBe(3);
+    expect(queue.unacknowledged(10).map((e) => e.seq)).toEqual([4, 5]);
+    expect(queue.verifyChain()).toBeNull();
+    queue.acknowledge(5, 40 * day);
+    expect(queue.purgeDelivered(30 * day, 71 * day)).toBe(2);
+    queue.close();
+    // Everything delivered and purged: a reopened queue continues the chain, it does not restart it.
+    const reopened = AuditQueue.open(file, key);
+    expect(reopened.append(event(6)).seq).toBe(6);
+    expect(reopened.verifyChain()).toBeNull();
+    reopened.close();
+  });
+
+  it('never deletes an unacknowledged event, even long past retention', () => {
+    const queue = AuditQueue.open(queueFile(), randomBytes(32));
+    queue.appendBatch([1, 2, 3].map(event));
+    queue.acknowledge(1, 0);
+    expect(queue.purgeDelivered(1, 1e12)).toBe(1);
+    expect(queue.unacknowledged(10).map((e) => e.seq)).toEqual([2, 3]);
+    queue.close();
   });
 });
