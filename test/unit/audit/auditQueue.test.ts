@@ -32,6 +32,15 @@ function readWithSqlcipher(file: string, keyHex: string, sql: string): Promise<u
   });
 }
 
+/** The queue file opened directly, as an attacker holding the key could, to tamper with it. */
+function openRaw(file: string, key: Buffer): Database.Database {
+  const raw = new Database(file);
+  raw.pragma("cipher='sqlcipher'");
+  raw.pragma('legacy=4');
+  raw.pragma(`key="x'${key.toString('hex')}'"`);
+  return raw;
+}
+
 function expectQueueError(run: () => unknown, code: string) {
   let caught: unknown;
   try {
@@ -123,19 +132,13 @@ describe('hash chain', () => {
     const queue = AuditQueue.open(file, key);
     queue.appendBatch([event(1), event(2), event(3), event(4)]);
     queue.close();
-    const raw = new Database(file);
-    raw.pragma("cipher='sqlcipher'");
-    raw.pragma('legacy=4');
-    raw.pragma(`key="x'${key.toString('hex')}'"`);
+    const raw = openRaw(file, key);
     raw.prepare("UPDATE events SET body = replace(body, 'r2', 'rX') WHERE seq = 2").run();
     raw.close();
     let reopened = AuditQueue.open(file, key);
     expect(reopened.verifyChain()).toBe(2);
     reopened.close();
-    const raw2 = new Database(file);
-    raw2.pragma("cipher='sqlcipher'");
-    raw2.pragma('legacy=4');
-    raw2.pragma(`key="x'${key.toString('hex')}'"`);
+    const raw2 = openRaw(file, key);
     raw2.prepare('DELETE FROM events WHERE seq IN (2)').run();
     raw2.close();
     reopened = AuditQueue.open(file, key);
