@@ -2,6 +2,7 @@
 // describe actions, never content: an origin at most, never a full URL (whose path or
 // query may hold PHI), never page text.
 
+import { parseUrl } from '../net/origin';
 import type { AuditEventType } from './auditCatalog';
 
 
@@ -26,12 +27,9 @@ export interface AuditSink {
 
 /** What of a URL may enter the audit trail: its origin, or its scheme when it has none. */
 export function auditableOrigin(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.origin;
-    // Custom schemes such as cordon://app: keep scheme and host, drop the rest.
-    return parsed.host === '' ? parsed.protocol : `${parsed.protocol}//${parsed.host}`;
-  } catch {
-    return 'invalid-url';
-  }
+  const parsed = parseUrl(url);
+  if (parsed === null) return 'invalid-url';
+  if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.origin;
+  // Other schemes (ws:, cordon://app, mailto:): keep scheme and host, drop the rest.
+  return parsed.host === '' ? parsed.protocol : `${parsed.protocol}//${parsed.host}`;
 }

@@ -1,5 +1,6 @@
 // Where the sign-in window may go, and how Cordon recognises the IdP's redirect back to
 // it. One pure decision, used by the Electron sign-in window and the Chromium test host.
+import { parseUrl } from '../net/origin';
 
 /** Workspace mode: an https URL on a reserved name that never resolves (RFC 6761 .invalid). */
 export const WORKSPACE_REDIRECT_URI = 'https://callback.cordon.invalid/oidc';
@@ -10,24 +11,16 @@ export const LOOPBACK_REDIRECT_PATH = '/callback';
 
 export type SignInNavigation = 'callback' | 'allow' | 'deny';
 
-function parse(url: string): URL | null {
-  try {
-    return new URL(url);
-  } catch {
-    return null;
-  }
-}
-
 /** True when `url` is the redirect URI (same origin and path; the query carries the response). */
 export function isRedirectCallback(url: string, redirectUri: string): boolean {
-  const candidate = parse(url);
-  const expected = parse(redirectUri);
+  const candidate = parseUrl(url);
+  const expected = parseUrl(redirectUri);
   return candidate !== null && expected !== null && candidate.origin === expected.origin && candidate.pathname === expected.pathname;
 }
 
 export function signInNavigation(url: string, { redirectUris, allowedOrigins }: { redirectUris: readonly string[]; allowedOrigins: readonly string[] }): SignInNavigation {
   if (redirectUris.some((uri) => isRedirectCallback(url, uri))) return 'callback';
-  const parsed = parse(url);
+  const parsed = parseUrl(url);
   if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return 'deny';
   return allowedOrigins.includes(parsed.origin) ? 'allow' : 'deny';
 }

@@ -2,7 +2,8 @@
 // shared by the Electron wiring (main/) and the Chromium conformance host (test/), so
 // both enforce exactly the same rules. Origins are compared as parsed values.
 import type { AppPolicy, GrantablePermission, Policy } from '../policy/policySchema';
-import { isLoopbackHttp } from '../net/origin';
+import { auditableOrigin } from '../audit/auditSink';
+import { isLoopbackHttp, parseUrl } from '../net/origin';
 
 export interface HostedAppRules {
   appId: string;
@@ -34,31 +35,16 @@ export function hostedAppRules(policy: Policy, app: AppPolicy): HostedAppRules {
 
 const ALLOW: Verdict = { allowed: true };
 
-function parse(url: string): URL | null {
-  try {
-    return new URL(url);
-  } catch {
-    return null;
-  }
-}
-
-/** The origin as it may be audited: an http(s) origin, or just the scheme of anything else. */
-function auditOrigin(url: URL | null): string {
-  if (url === null) return 'invalid-url';
-  if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:') return `${url.protocol}//${url.host}`;
-  return url.protocol;
-}
-
-const deny = (reason: string, url: URL | null): Verdict => ({ allowed: false, reason, origin: auditOrigin(url) });
+const deny = (reason: string, url: string): Verdict => ({ allowed: false, reason, origin: auditableOrigin(url) });
 
 /** Transport check: https (wss) everywhere; http (ws) only to loopback under a demo policy. */
 function transportVerdict(url: URL, rules: HostedAppRules): Verdict {
   if (url.protocol === 'https:' || url.protocol === 'wss:') return ALLOW;
   if (url.protocol === 'http:' || url.protocol === 'ws:') {
     const asHttp = `http://${url.host}`;
-    return rules.allowLoopbackHttp && isLoopbackHttp(asHttp) ? ALLOW : deny('insecure-transport', url);
+    return rules.allowLoopbackHttp && isLoopbackHttp(asHttp) ? ALLOW : deny('insecure-transport', url.href);
   }
-  return deny('scheme-not-allowed', url);
+  return deny('scheme-not-allowed', url.href);
 }
 
 /** A websocket URL's origin compares as the http(s) origin of the same host. */
@@ -71,23 +57,23 @@ function webOrigin(url: URL): string {
 export function decideNavigation(rules: HostedAppRules, rawUrl: string): Verdict {
   // Empty frames are how pages build iframes; they carry no content from elsewhere.
   if (rawUrl === 'about:blank' || rawUrl === 'about:srcdoc') return ALLOW;
-  const url = parse(rawUrl);
-  if (url === null) return deny('invalid-url', null);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return deny('scheme-not-allowed', url);
+  const url = parseUrl(rawUrl);
+  if (url === null) return deny('invalid-url', rawUrl);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return deny('scheme-not-allowed', rawUrl);
   const transport = transportVerdict(url, rules);
   if (!transport.allowed) return transport;
-  return rules.navigationOrigins.includes(url.origin) ? ALLOW : deny('origin-not-approved', url);
+  return rules.navigationOrigins.includes(url.origin) ? ALLOW : deny('origin-not-approved', rawUrl);
 }
 
 /** Subresource requests: fetch, XHR, websockets, beacons, images, scripts, workers. */
 export function decideRequest(rules: HostedAppRules, rawUrl: string): Verdict {
-  const url = parse(rawUrl);
-  if (url === null) return deny('invalid-url', null);
+  const url = parseUrl(rawUrl);
+  if (url === null) return deny('invalid-url', rawUrl);
   // Data the page already holds: no network, nothing leaves.
   if (url.protocol === 'data:' || url.protocol === 'blob:') return ALLOW;
   const transport = transportVerdict(url, rules);
   if (!transport.allowed) return transport;
-  return rules.requestOrigins.includes(webOrigin(url)) ? ALLOW : deny('origin-not-approved', url);
+  return rules.requestOrigins.includes(webOrigin(url)) ? ALLOW : deny('origin-not-approved', rawUrl);
 }
 
 /** window.open and target=_blank: only to approved origins, and then inside Cordon. */
@@ -97,7 +83,7 @@ export function decideWindowOpen(rules: HostedAppRules, rawUrl: string): Verdict
 
 /** Schemes that would hand the URL to another program (mailto:, tel:, custom schemes). */
 export function isExternalProtocol(rawUrl: string): boolean {
-  const url = parse(rawUrl);
+  const url = parseUrl(rawUrl);
   if (url === null) return false;
   return !['http:', 'https:', 'ws:', 'wss:', 'data:', 'blob:', 'about:', 'javascript:', 'file:'].includes(url.protocol);
 }

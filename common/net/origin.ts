@@ -3,15 +3,19 @@
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
-/** The serialized origin of `url`, or null when it has none (data:, blob: opaque, junk). */
-export function originOf(url: string): string | null {
-  let parsed: URL;
+/** `value` parsed as a URL, or null when it is not one. */
+export function parseUrl(value: string): URL | null {
   try {
-    parsed = new URL(url);
+    return new URL(value);
   } catch {
     return null;
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+}
+
+/** The serialized origin of `url`, or null when it has none (data:, blob: opaque, junk). */
+export function originOf(url: string): string | null {
+  const parsed = parseUrl(url);
+  if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return null;
   return parsed.origin;
 }
 
@@ -22,18 +26,10 @@ export function isBareOrigin(value: string): boolean {
 }
 
 export function isLoopbackHttp(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
-  } catch {
-    return false;
-  }
+  const url = parseUrl(value);
+  return url !== null && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
 }
 
 export function isHttps(value: string): boolean {
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
+  return parseUrl(value)?.protocol === 'https:';
 }
