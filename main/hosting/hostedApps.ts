@@ -41,13 +41,8 @@ export interface HostedAppsOptions {
   electron: HostingElectron;
 }
 
-interface HostedEntry {
-  rules: HostedAppRules;
-  view: WebContentsView;
-}
-
 export class HostedApps {
-  private readonly views = new Map<string, HostedEntry>();
+  private readonly views = new Map<string, WebContentsView>();
   /** webContents id → app rules, for the session's request and permission handlers. */
   private readonly byContents = new Map<number, HostedAppRules>();
   private readonly hardened = new Set<string>();
@@ -71,7 +66,7 @@ export class HostedApps {
   /** The view for `appId`, created (and loaded) on first use. */
   view(appId: string): WebContentsView {
     const existing = this.views.get(appId);
-    if (existing !== undefined) return existing.view;
+    if (existing !== undefined) return existing;
     const app = this.options.policy.apps.find((a) => a.id === appId);
     if (app === undefined) throw new Error(`app ${appId} is not approved by the policy`);
     const partition = partitionFor(app);
@@ -79,7 +74,7 @@ export class HostedApps {
     const rules = hostedAppRules(this.options.policy, app);
     const view = new this.options.electron.WebContentsView({ webPreferences: hostedWebPreferences({ partition, allowDevTools: this.options.allowDevTools }) });
     this.adopt(view.webContents, rules, partition);
-    this.views.set(appId, { rules, view });
+    this.views.set(appId, view);
     void view.webContents.loadURL(app.startUrl);
     return view;
   }
@@ -104,14 +99,9 @@ export class HostedApps {
     contents.once('destroyed', () => this.byContents.delete(contents.id));
   }
 
-  /** Every view, to detach on lock and to destroy on sign-out. */
-  allViews(): WebContentsView[] {
-    return [...this.views.values()].map((entry) => entry.view);
-  }
-
   /** Closes every view and forgets it (sign-out); sessions are wiped by the caller. */
   destroyAll(): void {
-    for (const { view } of this.views.values()) {
+    for (const view of this.views.values()) {
       if (!view.webContents.isDestroyed()) view.webContents.close();
     }
     this.views.clear();
@@ -136,8 +126,7 @@ export class HostedApps {
     const windowOptions = (url: string): BrowserWindowConstructorOptions | null =>
       decideWindowOpen(rules, url).allowed ? { autoHideMenuBar: true, webPreferences: hostedWebPreferences({ partition, allowDevTools: this.options.allowDevTools }) } : null;
     this.options.navigation.set(contents, (url) => (decideNavigation(rules, url).allowed ? 'allow' : 'deny'), windowOptions, rules.appId);
-    // A window an approved page opens belongs to the same app (its rules are inherited
-    // by the webContents hardening; its requests must map to the app here).
+    // A window an approved page opens belongs to the same app: same rules, same lookup.
     contents.on('did-create-window', (window) => this.adopt(window.webContents, rules, partition));
   }
 }

@@ -2,14 +2,13 @@
 // permission, capture and download goes through the app's policy (common/hosting); a
 // webContents that is not a registered hosted app gets nothing. Every refusal is audited
 // with the app id and an origin at most.
-import type { Session } from 'electron';
 import { decideNavigation, decidePermission, decideRequest, type HostedAppRules, type Verdict } from '../../common/hosting/hostedAppRules';
 import { auditableOrigin, type AuditEventInput, type AuditSink } from '../../common/audit/auditSink';
 
-export type HostedSession = Pick<
-  Session,
-  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'setSpellCheckerEnabled' | 'on'
-> & { webRequest: Pick<Session['webRequest'], 'onBeforeRequest'> };
+import type { HardenableSession } from '../shell/sessionHardening';
+
+/** The parts of an Electron Session this hardening installs handlers on. */
+export type HostedSession = HardenableSession;
 
 /** Which hosted app a webContents belongs to; null for anything else (then: deny). */
 export type AppLookup = (webContentsId: number | undefined) => HostedAppRules | null;

@@ -1,10 +1,11 @@
-// Session hardening. The shell UI needs no permission, no download, no screen capture
+// The shell's session: the shell UI needs no permission, no download, no screen capture
 // and no network, so everything is refused and only cordon:// (and devtools:// in
-// development builds) may be requested. The practice session (sign-in window, later the
-// hosted apps) gets the same deny-all capabilities.
+// development builds) may be requested. Hosted sessions are hardened by
+// main/hosting/hostedSessionHardening.ts instead, per their apps' policy.
 import type { Session } from 'electron';
 import { auditableOrigin, type AuditSink } from '../../common/audit/auditSink';
 
+/** The parts of an Electron Session Cordon installs its handlers on. */
 export type HardenableSession = Pick<
   Session,
   'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'setSpellCheckerEnabled' | 'on'
@@ -17,8 +18,8 @@ export function shellRequestAllowed(url: string, allowDevTools: boolean): boolea
   return scheme === 'cordon:' || (allowDevTools && scheme === 'devtools:');
 }
 
-/** Deny-all permissions, screen capture and downloads; used for every session Cordon has. */
-export function denySessionCapabilities(session: Omit<HardenableSession, 'webRequest'>, audit: AuditSink): void {
+/** Deny-all permissions, screen capture and downloads. */
+function denySessionCapabilities(session: Omit<HardenableSession, 'webRequest'>, audit: AuditSink): void {
   // Per-window `spellcheck: false` does not stop the session fetching dictionaries.
   session.setSpellCheckerEnabled(false);
   session.setPermissionRequestHandler((_contents, permission, callback) => {
