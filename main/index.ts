@@ -94,7 +94,7 @@ if (!app.requestSingleInstanceLock()) {
     const installed = new Set<ProtectionId>([...INSTALLED, ...(audit.failure === null ? (['audit-encrypted'] as const) : [])]);
     const posture = assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed });
     // Nothing is hosted without a trusted policy; with one, every hosted session is
-    // hardened by HostedApps before anything (the sign-in window first) can use it.
+    // hardened by HostedApps, the practice session up front, before anything can use it.
     const hosting = policy.ok
       ? new HostedApps({ policy: policy.policy, navigation, audit, allowDevTools, electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) } })
       : null;

@@ -1,7 +1,7 @@
 // Workspace-mode sign-in: the IdP's pages open in a Cordon window inside the practice's
 // in-memory session, so the IdP's cookie is where the hosted apps will look for it
 // (single sign-on). The redirect back is intercepted before any page can load it.
-import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, WebContents } from 'electron';
 import { AuthError } from '../../common/auth/authErrors';
 import { signInNavigation, WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
 import { lockedDownWebPreferences } from '../shell/lockedDownWebPreferences';
@@ -77,11 +77,4 @@ export async function endIdpSessionInWorkspace(options: WorkspaceSignInOptions, 
     new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
   ]);
   clearTimeout(timer);
-}
-
-/** Forgets everything a session holds: cookies, storage, caches, HTTP auth. */
-export async function wipeSession(session: Pick<Session, 'clearStorageData' | 'clearCache' | 'clearAuthCache'>): Promise<void> {
-  await session.clearStorageData();
-  await session.clearCache();
-  await session.clearAuthCache();
 }

@@ -7,7 +7,7 @@ import type { BrowserWindowConstructorOptions, Session, WebContents, WebContents
 import { decideNavigation, decideWindowOpen, hostedAppRules, type HostedAppRules } from '../../common/hosting/hostedAppRules';
 import type { AuditSink } from '../../common/audit/auditSink';
 import type { Policy } from '../../common/policy/policySchema';
-import { PRACTICE_PARTITION, wipeSession } from '../auth/workspaceSignIn';
+import { PRACTICE_PARTITION } from '../auth/workspaceSignIn';
 import { lockedDownWebPreferences } from '../shell/lockedDownWebPreferences';
 import type { NavigationRules } from '../shell/navigationRules';
 import { hardenHostedSession, type HostedSession } from './hostedSessionHardening';
@@ -25,6 +25,13 @@ export function hostedWebPreferences({ partition, allowDevTools }: { partition: 
     autoplayPolicy: 'user-gesture-required',
     backgroundThrottling: true,
   };
+}
+
+/** Forgets everything a session holds: cookies, storage, caches, HTTP auth. */
+export async function wipeSession(session: Pick<Session, 'clearStorageData' | 'clearCache' | 'clearAuthCache'>): Promise<void> {
+  await session.clearStorageData();
+  await session.clearCache();
+  await session.clearAuthCache();
 }
 
 /** The Electron pieces this module needs, passed in so it is testable without Electron. */
