@@ -40,6 +40,11 @@ export const PACKAGE_ENVIRONMENTS: Record<string, PackageEnvironment> = {
   'react-dom': 'dom',
   'openid-client': 'node',
   'better-sqlite3-multiple-ciphers': 'node',
+  fastify: 'node',
+  '@fastify/rate-limit': 'node',
+  kysely: 'node',
+  pg: 'node',
+  jose: 'node',
 };
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

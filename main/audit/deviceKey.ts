@@ -1,6 +1,7 @@
 // The device's Ed25519 key: signs audit checkpoints and authenticates the device to the
 // collector. Its private half exists on disk only wrapped by the OS keychain.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { checkpointMessage as checkpointStatement } from '../../common/audit/syncProtocol';
 import type { SecretCipher } from '../secrets/secretCipher';
 import { loadOrCreateWrappedSecret } from './wrappedSecrets';
 
@@ -18,7 +19,7 @@ export function loadDeviceKey(file: string, cipher: SecretCipher, platform: Node
 
 /** The exact bytes a checkpoint signature covers. */
 export function checkpointMessage(seq: number, link: Uint8Array): Buffer {
-  return Buffer.from(`cordon-checkpoint/1:${seq}:${Buffer.from(link).toString('hex')}`, 'utf8');
+  return Buffer.from(checkpointStatement(seq, Buffer.from(link).toString('hex')), 'utf8');
 }
 
 export function signCheckpoint(key: KeyObject, seq: number, link: Uint8Array): Buffer {
