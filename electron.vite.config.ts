@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { hostedGuardPlugin } from './build/guardBundle';
 import { trustedPolicyKeyPems, type BuildMode } from './build/policyKeys';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -25,6 +26,7 @@ export default defineConfig(({ mode }) => {
       },
     },
     preload: {
+      plugins: [hostedGuardPlugin(root, path.join(outRoot, 'preload'))],
       build: {
         outDir: path.join(outRoot, 'preload'),
         // A sandboxed preload cannot load other files or packages: one CommonJS file.

@@ -9,6 +9,7 @@ import { openDeviceAudit } from './audit/openDeviceAudit';
 import { QueueAuditSink } from './audit/queueAuditSink';
 import { createSignIn } from './auth/createSignIn';
 import { PRACTICE_PARTITION } from './auth/workspaceSignIn';
+import { registerGuardReports } from './hosting/guardReports';
 import { HostedApps } from './hosting/hostedApps';
 import { WorkspaceLayout } from './hosting/workspaceLayout';
 import { refuseCertificateErrors } from './shell/certificateErrors';
@@ -96,9 +97,17 @@ if (!app.requestSingleInstanceLock()) {
     // Nothing is hosted without a trusted policy; with one, every hosted session is
     // hardened by HostedApps, the practice session up front, before anything can use it.
     const hosting = policy.ok
-      ? new HostedApps({ policy: policy.policy, navigation, audit, allowDevTools, electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) } })
+      ? new HostedApps({
+          policy: policy.policy,
+          navigation,
+          audit,
+          allowDevTools,
+          guardPreloadPath: path.join(here, '../preload/hostedGuard.cjs'),
+          electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) },
+        })
       : null;
     hosting?.session(PRACTICE_PARTITION);
+    if (hosting !== null) registerGuardReports(ipcMain, hosting.appFor, audit);
     const auth =
       policy.ok && hosting !== null
         ? createSignIn(

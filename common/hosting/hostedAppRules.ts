@@ -18,6 +18,9 @@ export interface HostedAppRules {
   allowLoopbackHttp: boolean;
 }
 
+/** What a navigation decision needs: where frames may go, and the transport rule. */
+export type NavigationScope = Pick<HostedAppRules, 'navigationOrigins' | 'allowLoopbackHttp'>;
+
 export type Verdict = { allowed: true } | { allowed: false; reason: string; origin: string };
 
 export function hostedAppRules(policy: Policy, app: AppPolicy): HostedAppRules {
@@ -38,7 +41,7 @@ const ALLOW: Verdict = { allowed: true };
 const deny = (reason: string, url: string): Verdict => ({ allowed: false, reason, origin: auditableOrigin(url) });
 
 /** Transport check: https (wss) everywhere; http (ws) only to loopback under a demo policy. */
-function transportVerdict(url: URL, rules: HostedAppRules): Verdict {
+function transportVerdict(url: URL, rules: Pick<HostedAppRules, 'allowLoopbackHttp'>): Verdict {
   if (url.protocol === 'https:' || url.protocol === 'wss:') return ALLOW;
   if (url.protocol === 'http:' || url.protocol === 'ws:') {
     const asHttp = `http://${url.host}`;
@@ -54,7 +57,7 @@ function webOrigin(url: URL): string {
 }
 
 /** Frame navigations (top level, iframes, redirects, form posts, meta refresh). */
-export function decideNavigation(rules: HostedAppRules, rawUrl: string): Verdict {
+export function decideNavigation(rules: NavigationScope, rawUrl: string): Verdict {
   // Empty frames are how pages build iframes; they carry no content from elsewhere.
   if (rawUrl === 'about:blank' || rawUrl === 'about:srcdoc') return ALLOW;
   const url = parseUrl(rawUrl);
@@ -77,7 +80,7 @@ export function decideRequest(rules: HostedAppRules, rawUrl: string): Verdict {
 }
 
 /** window.open and target=_blank: only to approved origins, and then inside Cordon. */
-export function decideWindowOpen(rules: HostedAppRules, rawUrl: string): Verdict {
+export function decideWindowOpen(rules: NavigationScope, rawUrl: string): Verdict {
   return decideNavigation(rules, rawUrl);
 }
 

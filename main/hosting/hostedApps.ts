@@ -5,6 +5,7 @@
 // window-opening rules, and a place in the app lookup the session consults.
 import type { BrowserWindowConstructorOptions, Session, WebContents, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
 import { decideNavigation, decideWindowOpen, hostedAppRules, type HostedAppRules } from '../../common/hosting/hostedAppRules';
+import { encodeGuardArgument, guardConfigFor } from '../../common/hosting/guardProtocol';
 import type { AuditSink } from '../../common/audit/auditSink';
 import type { Policy } from '../../common/policy/policySchema';
 import { PRACTICE_PARTITION } from '../auth/workspaceSignIn';
@@ -17,10 +18,23 @@ export function partitionFor(app: { id: string; session: 'shared' | 'isolated' }
   return app.session === 'isolated' ? `cordon-app-${app.id}` : PRACTICE_PARTITION;
 }
 
-export function hostedWebPreferences({ partition, allowDevTools }: { partition: string; allowDevTools: boolean }): WebPreferences {
+export interface HostedPreferencesOptions {
+  partition: string;
+  allowDevTools: boolean;
+  /** The guard preload (out/preload/hostedGuard.cjs) and the app whose rules it enforces. */
+  guardPreloadPath: string;
+  rules: HostedAppRules;
+}
+
+export function hostedWebPreferences({ partition, allowDevTools, guardPreloadPath, rules }: HostedPreferencesOptions): WebPreferences {
   return {
     ...lockedDownWebPreferences({ allowDevTools }),
     partition,
+    preload: guardPreloadPath,
+    additionalArguments: [encodeGuardArgument(guardConfigFor(rules))],
+    // Runs the guard preload in every frame, iframes included. Node stays off: the
+    // sandbox gives sub-frame preloads no Node, exactly as it does the main frame's.
+    nodeIntegrationInSubFrames: true,
     // Hosted pages must not autoplay media or keep running unseen behind another tab.
     autoplayPolicy: 'user-gesture-required',
     backgroundThrottling: true,
@@ -45,6 +59,7 @@ export interface HostedAppsOptions {
   navigation: NavigationRules;
   audit: AuditSink;
   allowDevTools: boolean;
+  guardPreloadPath: string;
   electron: HostingElectron;
 }
 
@@ -79,7 +94,7 @@ export class HostedApps {
     const partition = partitionFor(app);
     this.session(partition);
     const rules = hostedAppRules(this.options.policy, app);
-    const view = new this.options.electron.WebContentsView({ webPreferences: hostedWebPreferences({ partition, allowDevTools: this.options.allowDevTools }) });
+    const view = new this.options.electron.WebContentsView({ webPreferences: this.preferences(partition, rules) });
     this.adopt(view.webContents, rules, partition);
     this.views.set(appId, view);
     void view.webContents.loadURL(app.startUrl);
@@ -126,12 +141,16 @@ export class HostedApps {
     await Promise.all(this.partitions().map((partition) => wipeSession(this.options.electron.sessionFor(partition))));
   }
 
+  private preferences(partition: string, rules: HostedAppRules): WebPreferences {
+    return hostedWebPreferences({ partition, rules, allowDevTools: this.options.allowDevTools, guardPreloadPath: this.options.guardPreloadPath });
+  }
+
   /** Binds a webContents (a view, or a window a hosted page opened) to its app's rules. */
   private adopt(contents: WebContents, rules: HostedAppRules, partition: string): void {
     this.byContents.set(contents.id, rules);
     contents.once('destroyed', () => this.byContents.delete(contents.id));
     const windowOptions = (url: string): BrowserWindowConstructorOptions | null =>
-      decideWindowOpen(rules, url).allowed ? { autoHideMenuBar: true, webPreferences: hostedWebPreferences({ partition, allowDevTools: this.options.allowDevTools }) } : null;
+      decideWindowOpen(rules, url).allowed ? { autoHideMenuBar: true, webPreferences: this.preferences(partition, rules) } : null;
     this.options.navigation.set(contents, (url) => (decideNavigation(rules, url).allowed ? 'allow' : 'deny'), windowOptions, rules.appId);
     // A window an approved page opens belongs to the same app: same rules, same lookup.
     contents.on('did-create-window', (window) => this.adopt(window.webContents, rules, partition));

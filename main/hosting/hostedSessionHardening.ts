@@ -34,7 +34,9 @@ export function hardenHostedSession(session: HostedSession, appFor: AppLookup, a
   session.setPermissionRequestHandler((contents, permission, callback, details) => {
     const rules = appFor(contents.id);
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-    const verdict = rules === null ? unregistered(details.requestingUrl) : decidePermission(rules, permission, mediaTypes);
+    const decided = rules === null ? unregistered(details.requestingUrl) : decidePermission(rules, permission, mediaTypes);
+    // The audit names who asked: the requesting frame's origin.
+    const verdict = decided.allowed ? decided : { ...decided, origin: auditableOrigin(details.requestingUrl) };
     record(audit, 'permission.denied', rules, verdict);
     callback(verdict.allowed);
   });

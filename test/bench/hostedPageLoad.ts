@@ -1,7 +1,7 @@
 // BENCH hosted-page-load: load time of a demo EHR chart in Debian Chromium with Cordon's
-// hosted-session request filter in the path (CDP Fetch interception feeding
-// hardenHostedSession, as in the conformance host) against the same page with no filter,
-// interleaved in one run so both see the same machine state.
+// protections in the path, as in the conformance host (the guard preload in every frame,
+// and the hosted-session request filter fed by CDP Fetch interception), against the same
+// page with neither, interleaved in one run so both see the same machine state.
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config';
 import { hostedAppRules } from '../../common/hosting/hostedAppRules';
@@ -41,7 +41,7 @@ export async function benchHostedPageLoad(): Promise<string> {
     const policy = policyV1Schema.parse({ ...base, environment: 'demo', apps: [{ id: 'ehr', name: 'EHR', startUrl: ehr.url, navigationOrigins: [new URL(ehr.url).origin, idp.issuer] }] });
     const [app] = policy.apps;
     if (app === undefined) throw new Error('no app');
-    const host = await startChromiumHost(browser, new Map([[1, hostedAppRules(policy, app)]]), new RecordingAuditSink(), 'page');
+    const host = await startChromiumHost(browser, new Map([[1, hostedAppRules(policy, app)]]), new RecordingAuditSink(), { scope: 'page' });
     const guarded = await host.openApp(1);
     const plainContext = await browser.newContext();
     const plain = await plainContext.newPage();

@@ -40,7 +40,7 @@ function rules() {
 
 test('allowed paths: EHR signs in and saves a note; messaging opens by single sign-on and sends', async ({ browser }) => {
   const audit = new RecordingAuditSink();
-  const host = await startChromiumHost(browser, rules(), audit, 'page');
+  const host = await startChromiumHost(browser, rules(), audit, { scope: 'page' });
   try {
     const ehrPage = await host.openApp(1);
     await ehrPage.goto(ehr.url);

@@ -1,14 +1,32 @@
-// The Chromium conformance host: Debian Chromium with Cordon's own hardenHostedSession
-// installed on a stand-in Session whose webRequest hook is fed by CDP Fetch interception
-// (browser-wide, it sees every request of every page, popups and iframes included,
-// before it leaves) and by Playwright's WebSocket routing (Fetch does not see
-// WebSockets). So the decisions under test are the app's real ones, not copies.
-import type { Browser, BrowserContext, CDPSession, Page } from '@playwright/test';
+// The Chromium conformance host: Debian Chromium running Cordon's own code in place of
+// Electron's plumbing, so the decisions under test are the app's real ones, not copies.
+// - hardenHostedSession is installed on a stand-in Session. Its request hook is fed by
+//   CDP Fetch interception (every request, before it leaves) and Playwright's WebSocket
+//   routing; its permission and display-media handlers by permissionShim; its
+//   will-download handler by Playwright's download event.
+// - The guard preload's two halves run as they do in Electron: installIsolatedGuard in
+//   an isolated world of every frame (CDP addScriptToEvaluateOnNewDocument with a world
+//   name), mainWorldGuard in the page's world; their reports reach main's
+//   registerGuardReports through CDP bindings instead of IPC.
+// Where this host cannot reproduce Electron, it says so in `differences`.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Browser, BrowserContext, CDPSession, Download, Page } from '@playwright/test';
 import type { AuditSink } from '../../common/audit/auditSink';
+import { guardConfigFor } from '../../common/hosting/guardProtocol';
 import type { HostedAppRules } from '../../common/hosting/hostedAppRules';
+import { bundleGuardScript } from '../../build/guardBundle';
+import { registerGuardReports } from '../../main/hosting/guardReports';
 import { hardenHostedSession, type HostedSession } from '../../main/hosting/hostedSessionHardening';
+import { mainWorldGuard } from '../../preload/guard/mainWorldGuard';
+import { permissionShim } from './permissionShim';
 
-type BeforeRequest = (details: { url: string; resourceType: string; webContentsId: number }, callback: (response: { cancel: boolean }) => void) => void;
+type Handlers = {
+  beforeRequest: (details: { url: string; resourceType: string; webContentsId: number }, callback: (response: { cancel: boolean }) => void) => void;
+  permissionRequest: (contents: { id: number }, permission: string, callback: (granted: boolean) => void, details: { requestingUrl: string; mediaTypes?: string[] }) => void;
+  displayMedia: (request: { securityOrigin: string }, callback: (streams: unknown) => void) => void;
+  willDownload: (event: { preventDefault(): void }, item: unknown, contents: { id: number }) => void;
+};
 
 const RESOURCE_TYPES: Record<string, string> = {
   Document: 'mainFrame',
@@ -24,6 +42,9 @@ const RESOURCE_TYPES: Record<string, string> = {
   CSPViolationReport: 'cspReport',
 };
 
+const GUARD_WORLD = 'cordon-guard';
+let isolatedGuardBundle: Promise<string> | null = null;
+
 type Decide = (url: string, resourceType: string, webContentsId: number) => Promise<boolean>;
 
 /** Feeds every request a CDP session sees through the decision, before it leaves. */
@@ -36,6 +57,9 @@ async function filterRequests(cdp: CDPSession, webContentsId: number, decide: De
   });
 }
 
+/** What Cordon's will-download handler decided for each download a page began. */
+export type DownloadVerdict = 'refused' | 'allowed';
+
 export interface ChromiumHost {
   context: BrowserContext;
   /**
@@ -44,29 +68,110 @@ export interface ChromiumHost {
    * its own app's view, in one shared session, as Cordon's practice session is.
    */
   openApp(webContentsId: number): Promise<Page>;
+  downloads: DownloadVerdict[];
   close(): Promise<void>;
-  /** Handlers hardenHostedSession installed that this host cannot drive (yet). */
-  unwired: string[];
+  /** What this host does differently from Electron, for the test output. */
+  differences: string[];
 }
 
-export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<number, HostedAppRules>, audit: AuditSink, scope: 'browser' | 'page' = 'browser'): Promise<ChromiumHost> {
-  let beforeRequest: BeforeRequest | null = null;
-  const unwired: string[] = [];
+export interface HostOptions {
+  scope?: 'browser' | 'page';
+  /** Install the guard preload and the permission and download plumbing (default true). */
+  guard?: boolean;
+}
+
+export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<number, HostedAppRules>, audit: AuditSink, { scope = 'browser', guard = true }: HostOptions = {}): Promise<ChromiumHost> {
+  const handlers: Partial<Handlers> = {};
+  const differences = [
+    'popups opened by a page run without the guard preload (their requests are still filtered)',
+    'permission checks (navigator.permissions.query) are not routed to the check handler',
+    'devices (setDevicePermissionHandler) have no CDP equivalent',
+    "downloads are refused by this host's engine as well; the evidence is the will-download handler's verdict",
+  ];
   const session: HostedSession = {
-    webRequest: { onBeforeRequest: ((listener: BeforeRequest) => (beforeRequest = listener)) as never },
+    webRequest: { onBeforeRequest: ((listener: Handlers['beforeRequest']) => (handlers.beforeRequest = listener)) as never },
     setSpellCheckerEnabled: () => undefined,
-    setPermissionRequestHandler: () => void unwired.push('permission-request'),
-    setPermissionCheckHandler: () => void unwired.push('permission-check'),
-    setDevicePermissionHandler: () => void unwired.push('device-permission'),
-    setDisplayMediaRequestHandler: () => void unwired.push('display-media'),
-    on: ((event: string) => void unwired.push(event)) as never,
+    setPermissionRequestHandler: ((h: Handlers['permissionRequest']) => (handlers.permissionRequest = h)) as never,
+    setPermissionCheckHandler: () => undefined,
+    setDevicePermissionHandler: () => undefined,
+    setDisplayMediaRequestHandler: ((h: Handlers['displayMedia']) => (handlers.displayMedia = h)) as never,
+    on: ((event: string, h: Handlers['willDownload']) => {
+      if (event === 'will-download') handlers.willDownload = h;
+      else differences.push(`session event '${event}' is not driven`);
+    }) as never,
   };
-  hardenHostedSession(session, (id) => (id === undefined ? null : (apps.get(id) ?? null)), audit);
+  const appFor = (id: number | undefined) => (id === undefined ? null : (apps.get(id) ?? null));
+  hardenHostedSession(session, appFor, audit);
+  let guardReport: ((event: { sender: { id: number } }, payload: unknown) => void) | null = null;
+  registerGuardReports({ on: (_channel, listener) => (guardReport = listener) }, (id) => appFor(id), audit);
+
   const decide: Decide = (url, resourceType, webContentsId) =>
     new Promise((resolve) => {
-      if (beforeRequest === null) throw new Error('hardenHostedSession installed no request hook');
-      beforeRequest({ url, resourceType, webContentsId }, ({ cancel }) => resolve(!cancel));
+      if (handlers.beforeRequest === undefined) throw new Error('hardenHostedSession installed no request hook');
+      handlers.beforeRequest({ url, resourceType, webContentsId }, ({ cancel }) => resolve(!cancel));
     });
+
+  const askHandlers = (webContentsId: number, requestingUrl: string, permission: string, mediaTypes: string[]): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (permission === 'display-capture') {
+        if (handlers.displayMedia === undefined) throw new Error('no display-media handler');
+        handlers.displayMedia({ securityOrigin: new URL(requestingUrl).origin }, (streams) => resolve(streams !== null));
+        return;
+      }
+      if (handlers.permissionRequest === undefined) throw new Error('no permission handler');
+      handlers.permissionRequest({ id: webContentsId }, permission, resolve, { requestingUrl, mediaTypes });
+    });
+
+  async function installGuard(page: Page, cdp: CDPSession, webContentsId: number, rules: HostedAppRules): Promise<void> {
+    const config = guardConfigFor(rules);
+    isolatedGuardBundle ??= bundleGuardScript(path.join(import.meta.dirname, 'chromiumGuardEntry.ts'), 'iife');
+    const mainBinding = `b${randomUUID().replaceAll('-', '')}`;
+    const permissionBinding = `p${randomUUID().replaceAll('-', '')}`;
+    const resolver = `r${randomUUID().replaceAll('-', '')}`;
+    await cdp.send('Page.enable');
+    await cdp.send('Runtime.enable');
+    await cdp.send('Runtime.addBinding', { name: 'cordonGuardReport', executionContextName: GUARD_WORLD });
+    await cdp.send('Runtime.addBinding', { name: mainBinding });
+    await cdp.send('Runtime.addBinding', { name: permissionBinding });
+    cdp.on('Runtime.bindingCalled', (event) => {
+      if (event.name === 'cordonGuardReport' || event.name === mainBinding) {
+        guardReport?.({ sender: { id: webContentsId } }, JSON.parse(event.payload) as unknown);
+      } else if (event.name === permissionBinding) {
+        const request = JSON.parse(event.payload) as { id: number; permission: string; mediaTypes: string[]; url: string };
+        void askHandlers(webContentsId, request.url, request.permission, request.mediaTypes).then((granted) =>
+          cdp.send('Runtime.evaluate', { expression: `window.${resolver}(${request.id}, ${granted})`, contextId: event.executionContextId }).catch(() => undefined),
+        );
+      }
+    });
+    await cdp.send('Page.addScriptToEvaluateOnNewDocument', {
+      source: `var cordonGuardConfig = ${JSON.stringify(config)};\n${await isolatedGuardBundle}`,
+      worldName: GUARD_WORLD,
+      runImmediately: true,
+    });
+    // Main world: capture the bindings, then remove them from the page's reach.
+    await cdp.send('Page.addScriptToEvaluateOnNewDocument', {
+      source: `(() => {
+        const report = window.${mainBinding}; delete window.${mainBinding};
+        const ask = window.${permissionBinding}; delete window.${permissionBinding};
+        const pending = new Map(); let next = 0;
+        Object.defineProperty(window, '${resolver}', { value: (id, granted) => { pending.get(id)?.(granted); pending.delete(id); } });
+        (${mainWorldGuard.toString()})(${JSON.stringify({ printing: config.printing, navigationOrigins: config.navigationOrigins })}, (r) => report(JSON.stringify(r)));
+        (${permissionShim.toString()})((permission, mediaTypes) => new Promise((resolve) => {
+          next += 1; pending.set(next, resolve);
+          ask(JSON.stringify({ id: next, permission, mediaTypes, url: location.href }));
+        }));
+      })();`,
+      runImmediately: true,
+    });
+    // Electron decides will-download before the item exists. Over CDP a page's download
+    // may finish before a cancel lands (measured: lost races), so this host's engine
+    // refuses every download itself and records what Cordon's handler decided.
+    page.on('download', (download: Download) => {
+      let refused = false;
+      handlers.willDownload?.({ preventDefault: () => (refused = true) }, download, { id: webContentsId });
+      downloads.push(refused ? 'refused' : 'allowed');
+    });
+  }
 
   const [onlyApp] = apps.keys();
   let browserCdp: CDPSession | null = null;
@@ -75,13 +180,19 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     browserCdp = await browser.newBrowserCDPSession();
     await filterRequests(browserCdp, onlyApp, decide);
   }
-  const context = await browser.newContext();
+  const context = await browser.newContext({ acceptDownloads: false });
+  const downloads: DownloadVerdict[] = [];
   return {
     context,
-    unwired,
+    downloads,
+    differences,
     openApp: async (webContentsId) => {
+      const rules = apps.get(webContentsId);
+      if (rules === undefined) throw new Error(`no app ${webContentsId}`);
       const page = await context.newPage();
-      if (scope === 'page') await filterRequests(await context.newCDPSession(page), webContentsId, decide);
+      const cdp = await context.newCDPSession(page);
+      if (scope === 'page') await filterRequests(cdp, webContentsId, decide);
+      if (guard) await installGuard(page, cdp, webContentsId, rules);
       await page.routeWebSocket(/.*/, async (ws) => {
         if (await decide(ws.url(), 'webSocket', webContentsId)) ws.connectToServer();
         else await ws.close({ code: 1008, reason: 'blocked by Cordon' });

@@ -10,6 +10,8 @@ export interface HostileServers {
   evilOrigin: string;
   /** Scenario ids whose traffic reached the unapproved origin. */
   evilHits: Set<string>;
+  /** What each scenario's page saw of its own attempt (granted, denied, printed, ...). */
+  pageResults: Map<string, string[]>;
   close(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ async function listen(server: Server): Promise<string> {
 
 export async function startHostileServers(): Promise<HostileServers> {
   const evilHits = new Set<string>();
+  const pageResults = new Map<string, string[]>();
   const evil = createServer((req, res) => {
     const id = /^\/hit\/([a-z0-9-]+)/.exec(req.url ?? '')?.[1];
     if (id !== undefined) evilHits.add(id);
@@ -38,18 +41,31 @@ export async function startHostileServers(): Promise<HostileServers> {
       res.writeHead(302, { Location: `${evilOrigin}/hit/${redirect[1]}` }).end();
       return;
     }
+    const result = /^\/result\/([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(url.pathname);
+    if (result?.[1] !== undefined && result[2] !== undefined) {
+      pageResults.set(result[1], [...(pageResults.get(result[1]) ?? []), result[2]]);
+      res.writeHead(204).end();
+      return;
+    }
+    if (url.pathname === '/download/chart.pdf') {
+      // Headers first, body later: the download exists before any byte could be saved.
+      res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="chart-SYN-0001.pdf"' });
+      setTimeout(() => res.end('%PDF-1.4 synthetic chart SYN-0001'), 1_000);
+      return;
+    }
     const scenario = SCENARIOS.find((s) => url.pathname === `/scenario/${s.id}`);
     if (scenario === undefined) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(scenario.page({ evil: `${evilOrigin}/hit/${scenario.id}`, appOrigin: `http://127.0.0.1:${(app.address() as AddressInfo).port}` }));
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(scenario.page({ evil: `${evilOrigin}/hit/${scenario.id}`, evilOrigin, appOrigin: `http://127.0.0.1:${(app.address() as AddressInfo).port}` }));
   });
   const appOrigin = await listen(app);
   return {
     appOrigin,
     evilOrigin,
     evilHits,
+    pageResults,
     close: async () => {
       await Promise.all([evil, app].map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })));
     },

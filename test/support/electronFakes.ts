@@ -17,6 +17,12 @@ export class FakeIpcMain {
     if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
     this.handlers.set(channel, listener as (event: unknown, ...args: unknown[]) => unknown);
   }
+  /** One-way channels (ipcMain.on), e.g. the hosted guard's reports. */
+  readonly listeners = new Map<string, (event: { sender: { id: number } }, payload: unknown) => void>();
+  on(channel: string, listener: (event: { sender: { id: number } }, payload: unknown) => void): void {
+    if (this.listeners.has(channel)) throw new Error(`second listener for ${channel}`);
+    this.listeners.set(channel, listener);
+  }
   async invoke(channel: string, event: unknown, ...args: unknown[]): Promise<unknown> {
     const handler = this.handlers.get(channel);
     if (handler === undefined) throw new Error(`no handler for ${channel}`);

@@ -1,6 +1,7 @@
 // HostedApps against named fakes of WebContentsView and Session (no Electron binary):
 // every view and session it creates is hardened, by the same functions, per the policy.
 import { describe, expect, it } from 'vitest';
+import { decodeGuardArgument } from '../../../common/hosting/guardProtocol';
 import { policyV1Schema } from '../../../common/policy/policySchema';
 import { HostedApps } from '../../../main/hosting/hostedApps';
 import { NavigationRules } from '../../../main/shell/navigationRules';
@@ -11,7 +12,7 @@ import { validPolicy } from '../../support/policyFixtures';
 class FakeView {
   static created: FakeView[] = [];
   readonly webContents = new FakeWebContents();
-  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+  constructor(readonly options: { webPreferences: Record<string, unknown> & { additionalArguments?: string[] } }) {
     FakeView.created.push(this);
   }
 }
@@ -36,6 +37,7 @@ function setup() {
     navigation,
     audit,
     allowDevTools: false,
+    guardPreloadPath: '/app/out/preload/hostedGuard.cjs',
     electron: {
       WebContentsView: FakeView as never,
       sessionFor: (partition) => {
@@ -55,7 +57,10 @@ describe('hosted apps', () => {
     const { apps } = setup();
     const view = apps.view('ehr') as unknown as FakeView;
     expect(apps.view('ehr')).toBe(view as never);
-    expect(view.options.webPreferences).toMatchObject({ partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webviewTag: false, devTools: false, spellcheck: false });
+    expect(view.options.webPreferences).toMatchObject({ partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, devTools: false, spellcheck: false });
+    // The guard preload runs in every frame (sub-frames included), configured for this app.
+    expect(view.options.webPreferences).toMatchObject({ preload: '/app/out/preload/hostedGuard.cjs', nodeIntegrationInSubFrames: true });
+    expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', allowLoopbackHttp: false });
     expect(view.webContents.loaded).toBe('https://ehr.example.com/home');
     expect((apps.view('billing') as unknown as FakeView).options.webPreferences.partition).toBe('cordon-app-billing');
     expect(() => apps.view('payroll')).toThrow(/not approved/);
@@ -92,7 +97,7 @@ describe('hosted apps', () => {
     const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
     harden(ehr);
     const approved = ehr.windowOpenHandler?.({ url: 'https://ehr.example.com/print-preview' });
-    expect(approved).toMatchObject({ action: 'allow', overrideBrowserWindowOptions: { webPreferences: { partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false } } });
+    expect(approved).toMatchObject({ action: 'allow', overrideBrowserWindowOptions: { webPreferences: { partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false, preload: '/app/out/preload/hostedGuard.cjs' } } });
     expect(ehr.windowOpenHandler?.({ url: 'https://evil.test/popup' })).toEqual({ action: 'deny' });
     expect(audit.events).toEqual([{ type: 'window-open.blocked', outcome: 'blocked', appId: 'ehr', origin: 'https://evil.test' }]);
     // The window the page opened belongs to the app: its requests and navigations follow the app's rules.

@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GUARD_REPORT_CHANNEL } from '../../../common/hosting/guardProtocol';
 import { IPC_CHANNELS } from '../../../common/ipc/channels';
 import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
 import { FakeWebContents, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
@@ -80,6 +81,8 @@ describe('main process wiring', () => {
     expect(calls.handled).toEqual(['cordon']);
     expect(calls.menu).toBeNull();
     expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(IPC_CHANNELS).sort());
+    // Hosted pages' guards report on their one channel; nothing else listens one-way.
+    expect([...ipcMain.listeners.keys()]).toEqual([GUARD_REPORT_CHANNEL]);
     expect(calls.windows).toHaveLength(1);
     const [window] = calls.windows;
     expect(window?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
@@ -113,5 +116,7 @@ describe('main process wiring', () => {
     const state = await ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));
     expect(state).toMatchObject({ kind: 'policy-error', problem: { code: 'bad-signature', file: path.join(policyDir, 'bundled.json') } });
     expect(calls.windows[0]?.contentProtection).toBe(true);
+    // Nothing is hosted, so no page could report.
+    expect(ipcMain.listeners.size).toBe(0);
   });
 });

@@ -1,0 +1,65 @@
+// What passes between main and the guard that runs inside every hosted page: the
+// guard's configuration (main → guard, as a renderer command-line argument) and its
+// reports of blocked attempts (guard → main, one fire-and-forget IPC channel). Reports
+// carry an origin or scheme at most, never a URL, and name no app: main knows which app
+// a sender belongs to and never takes the page's word for it.
+// Zod-free on purpose: the guard bundle is evaluated in every hosted frame, so it stays
+// small; main validates reports with guardReportSchema.ts.
+import type { HostedAppRules } from './hostedAppRules';
+
+export const GUARD_REPORT_CHANNEL = 'cordon:guard-report';
+/** Prefix of the renderer argument that carries the guard's configuration. */
+export const GUARD_ARGUMENT_PREFIX = '--cordon-guard=';
+
+export interface GuardConfig {
+  navigationOrigins: string[];
+  printing: 'allow' | 'deny';
+  allowLoopbackHttp: boolean;
+}
+
+export function guardConfigFor(rules: HostedAppRules): GuardConfig {
+  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, allowLoopbackHttp: rules.allowLoopbackHttp };
+}
+
+export function encodeGuardArgument(config: GuardConfig): string {
+  return GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify(config));
+}
+
+/**
+ * The guard's configuration from the renderer's arguments. A missing or damaged one
+ * yields the strictest configuration: fail closed.
+ */
+export function decodeGuardArgument(argv: readonly string[]): GuardConfig {
+  const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false };
+  const raw = argv.find((a) => a.startsWith(GUARD_ARGUMENT_PREFIX));
+  if (raw === undefined) return strictest;
+  try {
+    const value: unknown = JSON.parse(decodeURIComponent(raw.slice(GUARD_ARGUMENT_PREFIX.length)));
+    return isGuardConfig(value) ? value : strictest;
+  } catch {
+    return strictest;
+  }
+}
+
+function isGuardConfig(value: unknown): value is GuardConfig {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    Object.keys(v).length === 3 &&
+    Array.isArray(v.navigationOrigins) &&
+    v.navigationOrigins.every((o) => typeof o === 'string') &&
+    (v.printing === 'allow' || v.printing === 'deny') &&
+    typeof v.allowLoopbackHttp === 'boolean'
+  );
+}
+
+/** What the guard stopped. */
+export const GUARD_BLOCKS = ['navigation', 'external-protocol', 'print', 'service-worker'] as const;
+
+export interface GuardReport {
+  block: (typeof GUARD_BLOCKS)[number];
+  /** An origin (https://host) or a bare scheme (data:, mailto:), never a full URL. */
+  origin?: string;
+  /** A short code (origin-not-approved, window-print). */
+  reason: string;
+}

@@ -1,0 +1,75 @@
+// The part of the hosted-page guard that runs in the preload's isolated world, in every
+// frame. The page's own script shares the DOM with it but cannot see or remove its
+// listeners, and these listeners are registered before any page script runs, so they
+// see every attempt first. Main's session handlers stay the primary control; this catches
+// what never reaches them (javascript:, data: and file: links are refused inside the
+// renderer, and external protocols would otherwise go to the OS).
+import { decideNavigation, isExternalProtocol, type Verdict } from '../../common/hosting/hostedAppRules';
+import type { GuardConfig, GuardReport } from '../../common/hosting/guardProtocol';
+import { auditableOrigin } from '../../common/audit/auditSink';
+
+export type Report = (report: GuardReport) => void;
+
+/** The Navigation API (Chromium 102+); not yet in TypeScript's DOM library. */
+interface NavigateEvent extends Event {
+  readonly destination: { readonly url: string };
+  readonly cancelable: boolean;
+  /** The suggested file name when the navigation is a download (`<a download>`), else null. */
+  readonly downloadRequest: string | null;
+}
+interface NavigationTarget {
+  addEventListener(type: 'navigate', listener: (event: NavigateEvent) => void): void;
+}
+
+/** Schemes a link may carry that never lead to an approved page. */
+const INERT_LINK_SCHEMES = ['javascript:', 'data:', 'file:'];
+
+/** The guard's verdict on a navigation, as a report (null: allowed). */
+export function navigationBlock(config: GuardConfig, url: string): GuardReport | null {
+  if (isExternalProtocol(url)) return { block: 'external-protocol', origin: auditableOrigin(url), reason: 'external-protocol' };
+  const verdict: Verdict = decideNavigation(config, url);
+  return verdict.allowed ? null : { block: 'navigation', origin: verdict.origin, reason: verdict.reason };
+}
+
+function linkTarget(event: Event): HTMLAnchorElement | HTMLAreaElement | null {
+  for (const node of event.composedPath()) {
+    if (node instanceof HTMLAnchorElement || node instanceof HTMLAreaElement) return node.hasAttribute('href') ? node : null;
+  }
+  return null;
+}
+
+export function installIsolatedGuard(config: GuardConfig, win: Window & { navigation?: NavigationTarget }, report: Report): void {
+  // Every navigation the frame starts itself: link, form, script, meta refresh.
+  win.navigation?.addEventListener('navigate', (event) => {
+    // Downloads are the session's will-download handler's to decide, by the app's policy.
+    if (event.downloadRequest !== null) return;
+    const block = navigationBlock(config, event.destination.url);
+    if (block === null || !event.cancelable) return;
+    event.preventDefault();
+    report(block);
+  });
+
+  // Links the renderer would refuse or run before any navigate event fires.
+  const onLink = (event: MouseEvent) => {
+    const link = linkTarget(event);
+    if (link === null) return;
+    const href = link.href;
+    const scheme = INERT_LINK_SCHEMES.find((s) => href.toLowerCase().startsWith(s));
+    if (scheme === undefined) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    report({ block: 'navigation', origin: scheme, reason: 'scheme-not-allowed' });
+  };
+  win.addEventListener('click', onLink, true);
+  win.addEventListener('auxclick', onLink, true);
+
+  if (config.printing === 'deny') {
+    // Printing that got past the main-world block: blank every printed page, and say so.
+    win.addEventListener('beforeprint', () => {
+      const style = win.document.createElement('style');
+      style.textContent = '@media print { html { display: none !important; } }';
+      win.document.documentElement.append(style);
+      report({ block: 'print', reason: 'print-bypass' });
+    });
+  }
+}

@@ -1,0 +1,44 @@
+// The part of the hosted-page guard that must live in the page's own (main) world,
+// because that is where the page calls these functions: window.print and service-worker
+// registration. Electron runs it there with contextBridge.executeInMainWorld, which
+// serializes the function: it must not use anything from outside its own body. It
+// replaces the functions with non-configurable properties, so the page cannot put the
+// originals back, and it runs in every frame (about:blank ones included), so a fresh
+// iframe does not hand the page a pristine copy.
+
+export interface MainWorldGuardConfig {
+  printing: 'allow' | 'deny';
+  navigationOrigins: readonly string[];
+}
+
+export type MainWorldReport = (report: { block: 'print' | 'service-worker'; origin?: string; reason: string }) => void;
+
+export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldReport): void {
+  const lock = (target: object, name: string, value: unknown) => {
+    Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: true });
+  };
+
+  if (config.printing === 'deny') {
+    lock(window, 'print', function print() {
+      report({ block: 'print', reason: 'window-print' });
+    });
+  }
+
+  const container = typeof ServiceWorkerContainer === 'undefined' ? null : ServiceWorkerContainer.prototype;
+  if (container !== null) {
+    const register = container.register;
+    lock(container, 'register', function (this: ServiceWorkerContainer, scriptUrl: string | URL, options?: RegistrationOptions) {
+      let origin = 'invalid-url';
+      try {
+        origin = new URL(String(scriptUrl), location.href).origin;
+      } catch {
+        // An unparsable URL is refused below like any unapproved one.
+      }
+      if (!config.navigationOrigins.includes(origin)) {
+        report({ block: 'service-worker', origin, reason: 'origin-not-approved' });
+        return Promise.reject(new DOMException('Service worker blocked by Cordon', 'SecurityError'));
+      }
+      return register.call(this, scriptUrl, options);
+    });
+  }
+}

@@ -1,0 +1,47 @@
+// Electron's executeInMainWorld serializes mainWorldGuard: it must work from its source
+// text alone. So it is run here from that text, in a fresh V8 context with nothing of
+// this module in scope, against stand-ins for the page's window and service workers.
+import vm from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { mainWorldGuard } from '../../../preload/guard/mainWorldGuard';
+
+function pageWorld(printing: 'allow' | 'deny') {
+  const reports: unknown[] = [];
+  const registered: string[] = [];
+  const context = vm.createContext({ location: { href: 'https://ehr.example.com/chart' }, URL, Promise, DOMException: class extends Error {} });
+  vm.runInContext(
+    `var window = globalThis; window.print = function print() { printed += 1; }; var printed = 0;
+     class ServiceWorkerContainer { register(url) { registered.push(String(url)); return Promise.resolve('registered'); } }`,
+    Object.assign(context, { registered }),
+  );
+  const run = vm.runInContext(`(${mainWorldGuard.toString()})`, context) as typeof mainWorldGuard;
+  run({ printing, navigationOrigins: ['https://ehr.example.com'] }, (r) => reports.push(r));
+  return { context, reports, registered, evaluate: (code: string) => vm.runInContext(code, context) as unknown };
+}
+
+describe('main-world guard (from its serialized source)', () => {
+  it('replaces print with a report, and the page cannot put the original back', () => {
+    const page = pageWorld('deny');
+    page.evaluate('window.print()');
+    expect(page.evaluate('printed')).toBe(0);
+    expect(page.reports).toEqual([{ block: 'print', reason: 'window-print' }]);
+    expect(() => page.evaluate('"use strict"; window.print = function () { printed += 1; }')).toThrow();
+    expect(() => page.evaluate('Object.defineProperty(window, "print", { value: () => {} })')).toThrow();
+    expect(page.evaluate('delete window.print')).toBe(false);
+  });
+
+  it('leaves print alone when the policy allows printing', () => {
+    const page = pageWorld('allow');
+    page.evaluate('window.print()');
+    expect(page.evaluate('printed')).toBe(1);
+    expect(page.reports).toEqual([]);
+  });
+
+  it('refuses service workers from unapproved origins and registers approved ones', async () => {
+    const page = pageWorld('deny');
+    await expect(page.evaluate('new ServiceWorkerContainer().register("https://evil.example/sw.js")') as Promise<unknown>).rejects.toThrow(/blocked by Cordon/);
+    await expect(page.evaluate('new ServiceWorkerContainer().register("/sw.js")') as Promise<unknown>).resolves.toBe('registered');
+    expect(page.registered).toEqual(['/sw.js']);
+    expect(page.reports).toEqual([{ block: 'service-worker', origin: 'https://evil.example', reason: 'origin-not-approved' }]);
+  });
+});
