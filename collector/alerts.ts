@@ -1,0 +1,34 @@
+// What the collector tells IT when a device's audit trail or requests do not add up.
+// Every kind is stored (never only logged); details name sequence numbers and reasons,
+// never event content (event bodies may describe a VA's work, so they stay in `events`).
+
+export const ALERT_KINDS = {
+  gap: 'a batch started after the next expected sequence number: events the collector never received are missing',
+  deletion: 'a batch skipped sequence numbers inside it: events were removed from the device queue',
+  reorder: 'a batch carried sequence numbers out of order (backwards or repeated)',
+  edit: "an event's content does not match its chain link, or an acknowledged event came back with different content",
+  fork: 'an already acknowledged event came back with a different chain link: rewritten history, or the device key copied to another machine',
+  truncation: "the device's chain restarted at sequence 1 with different events after the collector had acknowledged events: the local queue was reset or deleted",
+  'bad-checkpoint': "the batch's checkpoint does not match its last event or is not signed by the device key",
+  'invalid-event': 'a correctly chained event is not a valid canonical Cordon audit event',
+  replay: 'a device request was sent again with an already used nonce',
+  'stale-request': "a correctly signed device request carried a timestamp outside the allowed clock skew (a late replay, or the device's clock is wrong)",
+  'unknown-device': 'a request claimed to come from a device that was never enrolled',
+  'bad-signature': 'a request for an enrolled device was not signed by that device key, or its batch named another device',
+} as const;
+
+export type AlertKind = keyof typeof ALERT_KINDS;
+
+/** An alert as verification produces it, before storage gives it an id and a time. */
+export interface AlertDraft {
+  kind: AlertKind;
+  deviceId: string | null;
+  seq: number | null;
+  detail: string;
+}
+
+export interface Alert extends AlertDraft {
+  id: number;
+  /** ISO 8601. */
+  detectedAt: string;
+}

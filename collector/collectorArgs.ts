@@ -1,0 +1,106 @@
+// `npm run collector` options: command-line flags and environment variables turned into a
+// CollectorConfig (pure; collectorMain reads files and starts things). Bad input throws a
+// UsageError naming the fix.
+import { parseArgs } from 'node:util';
+import type { TrustedIssuer } from './accessTokenVerifier';
+import { DEFAULT_PORT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
+
+export const DEMO_TRUSTED_ISSUER: TrustedIssuer = { issuer: 'http://127.0.0.1:4400', audience: 'urn:cordon:collector' };
+
+export const USAGE = `usage: npm run collector -- [issue-code] [options]
+
+  (no command)   start the collector and print its URL
+  issue-code     print a one-time device enrollment code for IT, then exit
+
+options (environment variable in brackets):
+  --host HOST          listen address, default 127.0.0.1 [CORDON_COLLECTOR_HOST]
+  --port PORT          listen port, default ${DEFAULT_PORT}; 0 = any free port [CORDON_COLLECTOR_PORT]
+  --sqlite-file FILE   embedded storage, default ${DEFAULT_SQLITE_FILE}
+                       PostgreSQL instead: [CORDON_COLLECTOR_POSTGRES_URL] (kept out of argv:
+                       its password would show in the process list)
+  --tls-key FILE --tls-cert FILE   serve HTTPS with this PEM key and certificate
+  --issuer URL --audience AUD      the practice IdP whose access tokens may enroll devices
+                       [CORDON_COLLECTOR_ISSUER, CORDON_COLLECTOR_AUDIENCE]
+  --jwks-uri URL       the IdP's key set, if discovery should be skipped [CORDON_COLLECTOR_JWKS_URI]
+  --help`;
+
+export class UsageError extends Error {}
+
+export interface CollectorCommand {
+  command: 'serve' | 'issue-code' | 'help';
+  config: CollectorConfig & { storage: StorageConfig };
+  /** PEM files to read into config.tls. */
+  tlsFiles: { key: string; cert: string } | null;
+  /** Things the operator should know about defaults that were applied. */
+  notes: string[];
+}
+
+function httpUrl(value: string, what: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${what} must be a URL, got '${value}'`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${what} must be an https:// URL`);
+  return value;
+}
+
+export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CollectorCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'sqlite-file': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        issuer: { type: 'string' },
+        audience: { type: 'string' },
+        'jwks-uri': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'issue-code')) throw new UsageError(`unknown command '${positionals.join(' ')}' (the only command is issue-code)`);
+  const notes: string[] = [];
+
+  const portText = values.port ?? env.CORDON_COLLECTOR_PORT ?? String(DEFAULT_PORT);
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`the port must be a number from 0 to 65535, got '${portText}'`);
+
+  const postgresUrl = env.CORDON_COLLECTOR_POSTGRES_URL;
+  if (postgresUrl !== undefined && values['sqlite-file'] !== undefined) throw new UsageError('choose one storage: --sqlite-file or CORDON_COLLECTOR_POSTGRES_URL, not both');
+  if (postgresUrl !== undefined && !/^postgres(ql)?:\/\//.test(postgresUrl)) throw new UsageError('CORDON_COLLECTOR_POSTGRES_URL must start with postgres:// or postgresql://');
+  const storage: StorageConfig = postgresUrl === undefined ? { kind: 'sqlite', file: values['sqlite-file'] ?? DEFAULT_SQLITE_FILE } : { kind: 'postgres', url: postgresUrl };
+
+  const tlsKey = values['tls-key'];
+  const tlsCert = values['tls-cert'];
+  if ((tlsKey === undefined) !== (tlsCert === undefined)) throw new UsageError('--tls-key and --tls-cert go together');
+
+  const issuer = values.issuer ?? env.CORDON_COLLECTOR_ISSUER;
+  const audience = values.audience ?? env.CORDON_COLLECTOR_AUDIENCE;
+  const jwksUri = values['jwks-uri'] ?? env.CORDON_COLLECTOR_JWKS_URI;
+  let trustedIssuer: TrustedIssuer;
+  if (issuer === undefined && audience === undefined && jwksUri === undefined) {
+    trustedIssuer = DEMO_TRUSTED_ISSUER;
+    notes.push(`no identity provider configured: trusting the DEMO IdP at ${DEMO_TRUSTED_ISSUER.issuer} (audience ${DEMO_TRUSTED_ISSUER.audience}) for enrollment; set --issuer and --audience for a real practice`);
+  } else {
+    if (issuer === undefined || audience === undefined) throw new UsageError('--issuer and --audience go together');
+    trustedIssuer = { issuer: httpUrl(issuer, '--issuer'), audience, ...(jwksUri === undefined ? {} : { jwksUri: httpUrl(jwksUri, '--jwks-uri') }) };
+  }
+
+  return {
+    command: values.help === true ? 'help' : positionals[0] === 'issue-code' ? 'issue-code' : 'serve',
+    config: { storage, host: values.host ?? env.CORDON_COLLECTOR_HOST ?? '127.0.0.1', port, trustedIssuer },
+    tlsFiles: tlsKey !== undefined && tlsCert !== undefined ? { key: tlsKey, cert: tlsCert } : null,
+    notes,
+  };
+}

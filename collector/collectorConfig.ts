@@ -1,0 +1,30 @@
+// How a collector is set up: where it stores, where it listens, whom it trusts.
+import type { TrustedIssuer } from './accessTokenVerifier';
+
+export type StorageConfig =
+  /** Embedded, one file (created 0600 with its directory). */
+  | { kind: 'sqlite'; file: string }
+  /** `schema` keeps the collector's tables apart in a shared database (default: public). */
+  | { kind: 'postgres'; url: string; schema?: string };
+
+export interface CollectorConfig {
+  /** Default: SQLite at DEFAULT_SQLITE_FILE (relative to the working directory). */
+  storage?: StorageConfig;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default DEFAULT_PORT; 0 picks a free port (see RunningCollector.url). */
+  port?: number;
+  /** PEM key and certificate: serve HTTPS instead of HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** The practice IdP whose access tokens may enroll devices; without it only enrollment codes work. */
+  trustedIssuer?: TrustedIssuer;
+  /** Requests per client address per window. Default 600 per minute. */
+  rateLimit?: { max: number; windowMs: number };
+  /** How long an enrollment code stays usable. Default 24 hours. */
+  enrollmentCodeTtlMs?: number;
+}
+
+export const DEFAULT_SQLITE_FILE = '.collector-data/collector.db';
+export const DEFAULT_PORT = 4430;
+export const DEFAULT_RATE_LIMIT = { max: 600, windowMs: 60_000 };
+export const DEFAULT_ENROLLMENT_CODE_TTL_MS = 24 * 60 * 60 * 1000;

@@ -1,0 +1,61 @@
+// `npm run collector`: runs the practice's audit collector, or with `issue-code` prints a
+// one-time enrollment code. Exit codes: 0 done, 1 could not start or run, 2 bad usage.
+import { readFileSync } from 'node:fs';
+import { parseCollectorArgs, UsageError, USAGE, type CollectorCommand } from './collectorArgs';
+import { DEFAULT_ENROLLMENT_CODE_TTL_MS } from './collectorConfig';
+import { CollectorStore } from './collectorStore';
+import { startCollector } from './collectorServer';
+import { issueEnrollmentCode } from './enrollment';
+
+function readPem(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`cannot read the TLS ${what} '${file}': ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function run(command: CollectorCommand): Promise<void> {
+  if (command.command === 'help') {
+    console.info(USAGE);
+    return;
+  }
+  const { config } = command;
+  const { storage } = config;
+  const where = storage.kind === 'sqlite' ? `SQLite ${storage.file}` : 'PostgreSQL (CORDON_COLLECTOR_POSTGRES_URL)';
+  if (command.command === 'issue-code') {
+    const store = await CollectorStore.open(storage);
+    try {
+      const { code, expiresAt } = await issueEnrollmentCode(store, DEFAULT_ENROLLMENT_CODE_TTL_MS);
+      console.info(`enrollment code: ${code}\nusable once, until ${new Date(expiresAt).toISOString()} (storage: ${where})`);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+  const tls = command.tlsFiles === null ? undefined : { key: readPem(command.tlsFiles.key, 'key'), cert: readPem(command.tlsFiles.cert, 'certificate') };
+  for (const note of command.notes) console.info(`note: ${note}`);
+  const collector = await startCollector({ ...config, ...(tls === undefined ? {} : { tls }) });
+  console.info(`collector listening on ${collector.url} (storage: ${where})`);
+  if (tls === undefined) console.info('note: plain HTTP; give --tls-key and --tls-cert outside a test setup');
+  const stop = () => {
+    collector.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+let command: CollectorCommand;
+try {
+  command = parseCollectorArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(`collector: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  process.exit(2);
+}
+run(command).catch((error: unknown) => {
+  console.error(`collector: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,32 @@
+// Prometheus text exposition of what the collector did since it started (counters) and
+// what its store holds (gauges). Counts and codes only: no device names, no content.
+
+export class CollectorMetrics {
+  eventsIngested = 0;
+  batchesAccepted = 0;
+  readonly batchesRefused = new Map<string, number>();
+  readonly enrollments = new Map<string, number>();
+  readonly enrollmentsRefused = new Map<string, number>();
+
+  static bump(counter: Map<string, number>, label: string): void {
+    counter.set(label, (counter.get(label) ?? 0) + 1);
+  }
+
+  render(stored: { devices: number; alertsByKind: ReadonlyMap<string, number> }): string {
+    const lines: string[] = [];
+    const metric = (name: string, type: 'counter' | 'gauge', help: string, samples: [string, number][]) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
+    };
+    const labelled = (label: string, values: ReadonlyMap<string, number>): [string, number][] =>
+      [...values].sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => [`{${label}="${key}"}`, value]);
+    metric('cordon_collector_events_ingested_total', 'counter', 'Events verified and stored.', [['', this.eventsIngested]]);
+    metric('cordon_collector_batches_accepted_total', 'counter', 'Batches acknowledged (including idempotent retries).', [['', this.batchesAccepted]]);
+    metric('cordon_collector_batches_refused_total', 'counter', 'Event batches and device requests refused, by reason.', labelled('reason', this.batchesRefused));
+    metric('cordon_collector_enrollments_total', 'counter', 'Devices newly enrolled, by proof.', labelled('method', this.enrollments));
+    metric('cordon_collector_enrollments_refused_total', 'counter', 'Enrollments refused, by reason.', labelled('reason', this.enrollmentsRefused));
+    metric('cordon_collector_alerts', 'gauge', 'Stored alerts, by kind.', labelled('kind', stored.alertsByKind));
+    metric('cordon_collector_devices', 'gauge', 'Enrolled devices.', [['', stored.devices]]);
+    return `${lines.join('\n')}\n`;
+  }
+}

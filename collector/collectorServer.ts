@@ -1,0 +1,210 @@
+// The collector's HTTP(S) server: enrollment, verified ingest, device status, health and
+// metrics (paths and bodies from common/audit/syncProtocol). Every refusal is a 4xx with
+// a JSON { error, message }; every tamper finding is stored as an alert before answering.
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { z } from 'zod';
+import { eventBatchSchema, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchAck, type DeviceStatus } from '../common/audit/syncProtocol';
+import { createAccessTokenVerifier } from './accessTokenVerifier';
+import type { Alert, AlertDraft } from './alerts';
+import { DEFAULT_ENROLLMENT_CODE_TTL_MS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
+import { CollectorMetrics } from './collectorMetrics';
+import { CollectorStore, statusOf, type DeviceRecord, type ReceivedEvent } from './collectorStore';
+import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceRequestAuth';
+import { enrollDevice, issueEnrollmentCode } from './enrollment';
+import { overlapRange, verifyBatch } from './ingestVerifier';
+import { describeIssues } from './validationMessage';
+
+export interface RunningCollector {
+  /** Base URL with the real port, e.g. http://127.0.0.1:43117 (https:// with TLS). */
+  url: string;
+  storage: StorageConfig['kind'];
+  close(): Promise<void>;
+  /** A one-time enrollment code (ABCD-EFGH-JKLM-NPQR) for IT to hand to one device. */
+  issueEnrollmentCode(options?: { ttlMs?: number }): Promise<string>;
+  /** Stored alerts, oldest first; only one device's with `deviceId`. */
+  alerts(deviceId?: string): Promise<Alert[]>;
+  /** A device's verified events, by sequence number. */
+  deviceEvents(deviceId: string): Promise<ReceivedEvent[]>;
+  devices(): Promise<DeviceRecord[]>;
+  deviceStatus(deviceId: string): Promise<DeviceStatus | null>;
+}
+
+const NONCE_PURGE_INTERVAL_MS = 60_000;
+/** Concurrent batches of one device: re-verify against the new head this many times. */
+const INGEST_ATTEMPTS = 5;
+
+/** Clearer words than the framework's for the refusals it makes before a route runs. */
+const CLIENT_ERROR_MESSAGES: Record<number, string> = {
+  413: `the body is larger than ${MAX_BODY_BYTES} bytes`,
+  415: 'the body must be JSON (content-type: application/json)',
+};
+
+type BodyResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** The raw body (kept as bytes: device signatures cover them) as JSON checked by `schema`. */
+function parseBody<T>(body: unknown, schema: z.ZodType<T>): BodyResult<T> {
+  if (!Buffer.isBuffer(body) || body.length === 0) return { ok: false, message: 'the body must be a JSON document (content-type: application/json)' };
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { ok: false, message: 'the body is not valid JSON' };
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssues(parsed.error, 'messages') };
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function statusCodeOf(error: unknown): number {
+  const code = typeof error === 'object' && error !== null && 'statusCode' in error ? Number(error.statusCode) : NaN;
+  return Number.isInteger(code) && code >= 400 && code <= 599 ? code : 500;
+}
+
+async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics): Promise<FastifyInstance> {
+  const options = { logger: false, bodyLimit: MAX_BODY_BYTES, requestTimeout: 30_000, return503OnClosing: true };
+  // Fastify types HTTP and HTTPS instances apart; the routes are the same for both.
+  const app = (config.tls === undefined ? Fastify(options) : Fastify({ ...options, https: { key: config.tls.key, cert: config.tls.cert } })) as unknown as FastifyInstance;
+  const verifyAccessToken = config.trustedIssuer === undefined ? null : createAccessTokenVerifier(config.trustedIssuer);
+  const limit = config.rateLimit ?? DEFAULT_RATE_LIMIT;
+
+  // JSON bodies arrive as bytes: the device's request signature covers the exact bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error, request, reply) => {
+    const status = statusCodeOf(error);
+    if (status === 429) return reply.code(429).send({ error: 'rate-limited', message: error instanceof Error ? error.message : 'too many requests' });
+    if (status < 500) return reply.code(status).send({ error: 'invalid-body', message: CLIENT_ERROR_MESSAGES[status] ?? (error instanceof Error ? error.message : 'the request was refused') });
+    // Only the route and the error: bodies may hold event content, headers a signature.
+    console.error(`collector: ${request.method} ${request.routeOptions.url ?? '(no route)'} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return reply.code(500).send({ error: 'internal', message: 'the collector could not process this request; nothing was stored' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not-found', message: `no ${request.method} endpoint here` }));
+
+  await app.register(rateLimit, {
+    max: limit.max,
+    timeWindow: limit.windowMs,
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: `too many requests from this address: retry in ${context.after}` }),
+  });
+
+  const storeAlert = (alert: AlertDraft | null): Promise<void> => (alert === null ? Promise.resolve() : store.addAlert(alert, Date.now()));
+  const authenticate = async (request: FastifyRequest, route: string): Promise<DeviceAuthResult> => {
+    const auth = await authenticateDeviceRequest({ method: request.method, url: request.url, route, headers: request.headers, rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) }, store);
+    if (!auth.ok) {
+      await storeAlert(auth.alert);
+      CollectorMetrics.bump(metrics.batchesRefused, auth.refusal.error);
+    }
+    return auth;
+  };
+  const refuseInvalidBody = (reply: FastifyReply, message: string) => {
+    CollectorMetrics.bump(metrics.batchesRefused, 'invalid-body');
+    return reply.code(400).send({ error: 'invalid-body', message });
+  };
+
+  app.post(SYNC_PATHS.enroll, async (request, reply) => {
+    const body = parseBody(request.body, enrollmentRequestSchema);
+    if (!body.ok) {
+      CollectorMetrics.bump(metrics.enrollmentsRefused, 'invalid-body');
+      return reply.code(400).send({ error: 'invalid-body', message: body.message });
+    }
+    const outcome = await enrollDevice(body.value, store, verifyAccessToken);
+    if (!outcome.ok) {
+      CollectorMetrics.bump(metrics.enrollmentsRefused, outcome.error);
+      return reply.code(outcome.httpStatus).send({ error: outcome.error, message: outcome.message });
+    }
+    if (outcome.newDevice) CollectorMetrics.bump(metrics.enrollments, body.value.proof.kind);
+    return reply.code(outcome.newDevice ? 201 : 200).send(outcome.status);
+  });
+
+  app.post(SYNC_PATHS.events, async (request, reply) => {
+    const auth = await authenticate(request, SYNC_PATHS.events);
+    if (!auth.ok) return reply.code(auth.status).send(auth.refusal);
+    const body = parseBody(request.body, eventBatchSchema);
+    if (!body.ok) return refuseInvalidBody(reply, body.message);
+    const batch = body.value;
+    let device = auth.device;
+    for (let attempt = 1; ; attempt += 1) {
+      const range = overlapRange(batch, device.head);
+      const stored = range === null ? [] : await store.storedEvents(device.deviceId, range.from, range.to);
+      const decision = verifyBatch(batch, { deviceId: device.deviceId, publicKey: auth.publicKey, head: device.head, stored: new Map(stored.map((e) => [e.seq, e])) });
+      if (!decision.accepted) {
+        await storeAlert(decision.alert);
+        CollectorMetrics.bump(metrics.batchesRefused, decision.refusal.error);
+        return reply.code(decision.status).send(decision.refusal);
+      }
+      const stores = decision.newEvents.length === 0 || (await store.appendEvents(device.deviceId, device.head.seq, decision.head, decision.newEvents, Date.now()));
+      if (stores) {
+        metrics.batchesAccepted += 1;
+        metrics.eventsIngested += decision.newEvents.length;
+        const ack: BatchAck = { acknowledgedSeq: decision.head.seq, acknowledgedLink: decision.head.link };
+        return reply.code(200).send(ack);
+      }
+      // Another request for this device moved its head meanwhile: verify again against it.
+      const current = await store.findDevice(device.deviceId);
+      if (current === null || attempt >= INGEST_ATTEMPTS) throw new Error('the device head kept moving during ingest');
+      device = current;
+    }
+  });
+
+  app.get(SYNC_PATHS.status, async (request, reply) => {
+    const auth = await authenticate(request, SYNC_PATHS.status);
+    if (!auth.ok) return reply.code(auth.status).send(auth.refusal);
+    return reply.code(200).send(statusOf(auth.device));
+  });
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await store.ping();
+      return await reply.code(200).send({ status: 'ok' });
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', message: 'the collector cannot reach its storage' });
+    }
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const text = metrics.render({ devices: await store.deviceCount(), alertsByKind: await store.alertCountsByKind() });
+    return reply.code(200).type('text/plain; version=0.0.4; charset=utf-8').send(text);
+  });
+
+  // Nonces older than the skew window can never be replayed successfully: forget them.
+  const purge = setInterval(() => {
+    store.purgeNonces(Date.now()).catch((error: unknown) => console.error(`collector: nonce purge failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, Math.min(NONCE_PURGE_INTERVAL_MS, REQUEST_CLOCK_SKEW_MS));
+  purge.unref();
+  app.addHook('onClose', async () => clearInterval(purge));
+  return app;
+}
+
+export async function startCollector(config: CollectorConfig = {}): Promise<RunningCollector> {
+  const storage = config.storage ?? { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
+  const store = await CollectorStore.open(storage);
+  let app: FastifyInstance;
+  const host = config.host ?? '127.0.0.1';
+  try {
+    app = await buildServer(config, store, new CollectorMetrics());
+    await app.listen({ host, port: config.port ?? DEFAULT_PORT });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `${config.tls === undefined ? 'http' : 'https'}://${hostForUrl(host)}:${port}`,
+    storage: storage.kind,
+    close: () => (closing ??= app.close().then(() => store.close())),
+    issueEnrollmentCode: async (options = {}) => (await issueEnrollmentCode(store, options.ttlMs ?? config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS)).code,
+    alerts: (deviceId) => store.alerts(deviceId),
+    deviceEvents: (deviceId) => store.deviceEvents(deviceId),
+    devices: () => store.devices(),
+    deviceStatus: async (deviceId) => {
+      const device = await store.findDevice(deviceId);
+      return device === null ? null : statusOf(device);
+    },
+  };
+}

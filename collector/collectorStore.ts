@@ -1,0 +1,187 @@
+// Every query the collector makes, over one Kysely interface for SQLite and PostgreSQL.
+// Writes that must not half-happen (a batch, a code's use with its device) are single
+// transactions; races between requests are settled by conditional updates, not locks.
+import type { Kysely } from 'kysely';
+import type { ChainedEvent, DeviceStatus } from '../common/audit/syncProtocol';
+import type { Alert, AlertDraft, AlertKind } from './alerts';
+import type { StorageConfig } from './collectorConfig';
+import { openDatabase, type CollectorDatabase, type DevicesTable } from './database';
+import type { ChainHead, StoredEvent } from './ingestVerifier';
+
+export interface DeviceRecord {
+  deviceId: string;
+  publicKeyPem: string;
+  deviceName: string;
+  enrollmentMethod: DevicesTable['enrollment_method'];
+  /** IdP subject for access-token enrollments; null for codes. */
+  enrolledBy: string | null;
+  enrolledAt: number;
+  head: ChainHead;
+  lastSeenAt: number | null;
+}
+
+export interface ReceivedEvent extends StoredEvent {
+  receivedAt: number;
+}
+
+export type EnrollResult = 'enrolled' | 'already-enrolled' | 'code-refused';
+
+/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 1000;
+
+class AlreadyEnrolled extends Error {}
+
+function toDevice(row: DevicesTable): DeviceRecord {
+  return {
+    deviceId: row.device_id,
+    publicKeyPem: row.public_key_pem,
+    deviceName: row.device_name,
+    enrollmentMethod: row.enrollment_method,
+    enrolledBy: row.enrolled_by,
+    enrolledAt: row.enrolled_at,
+    head: { seq: row.acknowledged_seq, link: row.acknowledged_link },
+    lastSeenAt: row.last_seen_at,
+  };
+}
+
+export function statusOf(device: DeviceRecord): DeviceStatus {
+  return { deviceId: device.deviceId, acknowledgedSeq: device.head.seq, acknowledgedLink: device.head.link };
+}
+
+export class CollectorStore {
+  private constructor(private readonly db: Kysely<CollectorDatabase>) {}
+
+  static async open(storage: StorageConfig): Promise<CollectorStore> {
+    return new CollectorStore(await openDatabase(storage));
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  /** Throws when the database cannot answer. */
+  async ping(): Promise<void> {
+    await this.db.selectFrom('devices').select('device_id').limit(1).execute();
+  }
+
+  async findDevice(deviceId: string): Promise<DeviceRecord | null> {
+    const row = await this.db.selectFrom('devices').selectAll().where('device_id', '=', deviceId).executeTakeFirst();
+    return row === undefined ? null : toDevice(row);
+  }
+
+  async devices(): Promise<DeviceRecord[]> {
+    return (await this.db.selectFrom('devices').selectAll().orderBy('enrolled_at').orderBy('device_id').execute()).map(toDevice);
+  }
+
+  async addEnrollmentCode(codeHash: string, now: number, expiresAt: number): Promise<void> {
+    await this.db.insertInto('enrollment_codes').values({ code_hash: codeHash, created_at: now, expires_at: expiresAt, used_at: null, used_by_device: null }).execute();
+  }
+
+  /**
+   * Adds a device with an empty chain. With `codeHash`, the code is used up in the same
+   * transaction: it must exist, be unused and unexpired, and stays unused if the device
+   * turns out to exist already (a concurrent retry of the same enrollment).
+   */
+  async enrollDevice(device: Omit<DeviceRecord, 'head' | 'lastSeenAt'>, genesisLink: string, codeHash: string | null): Promise<EnrollResult> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        if (codeHash !== null) {
+          const used = await trx
+            .updateTable('enrollment_codes')
+            .set({ used_at: device.enrolledAt, used_by_device: device.deviceId })
+            .where('code_hash', '=', codeHash)
+            .where('used_at', 'is', null)
+            .where('expires_at', '>', device.enrolledAt)
+            .executeTakeFirst();
+          if (used.numUpdatedRows !== 1n) return 'code-refused';
+        }
+        const inserted = await trx
+          .insertInto('devices')
+          .values({
+            device_id: device.deviceId,
+            public_key_pem: device.publicKeyPem,
+            device_name: device.deviceName,
+            enrollment_method: device.enrollmentMethod,
+            enrolled_by: device.enrolledBy,
+            enrolled_at: device.enrolledAt,
+            acknowledged_seq: 0,
+            acknowledged_link: genesisLink,
+            last_seen_at: null,
+          })
+          .onConflict((oc) => oc.column('device_id').doNothing())
+          .executeTakeFirst();
+        if (inserted.numInsertedOrUpdatedRows !== 1n) throw new AlreadyEnrolled();
+        return 'enrolled';
+      });
+    } catch (error) {
+      if (error instanceof AlreadyEnrolled) return 'already-enrolled';
+      throw error;
+    }
+  }
+
+  /** Records a request nonce; false when the device already used it (a replay). */
+  async useNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    const result = await this.db
+      .insertInto('request_nonces')
+      .values({ device_id: deviceId, nonce, expires_at: expiresAt })
+      .onConflict((oc) => oc.columns(['device_id', 'nonce']).doNothing())
+      .executeTakeFirst();
+    return result.numInsertedOrUpdatedRows === 1n;
+  }
+
+  /** Forgets nonces whose requests would now be refused as stale anyway. */
+  async purgeNonces(now: number): Promise<number> {
+    const result = await this.db.deleteFrom('request_nonces').where('expires_at', '<', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async storedEvents(deviceId: string, fromSeq: number, toSeq: number): Promise<StoredEvent[]> {
+    return this.db.selectFrom('events').select(['seq', 'body', 'link']).where('device_id', '=', deviceId).where('seq', '>=', fromSeq).where('seq', '<=', toSeq).orderBy('seq').execute();
+  }
+
+  async deviceEvents(deviceId: string): Promise<ReceivedEvent[]> {
+    const rows = await this.db.selectFrom('events').select(['seq', 'body', 'link', 'received_at']).where('device_id', '=', deviceId).orderBy('seq').execute();
+    return rows.map((r) => ({ seq: r.seq, body: r.body, link: r.link, receivedAt: r.received_at }));
+  }
+
+  /**
+   * Stores verified events and moves the head, all or nothing. False (and nothing stored)
+   * when the head is no longer `fromSeq`: another request for this device got there first.
+   */
+  async appendEvents(deviceId: string, fromSeq: number, head: ChainHead, events: readonly ChainedEvent[], now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const moved = await trx
+        .updateTable('devices')
+        .set({ acknowledged_seq: head.seq, acknowledged_link: head.link, last_seen_at: now })
+        .where('device_id', '=', deviceId)
+        .where('acknowledged_seq', '=', fromSeq)
+        .executeTakeFirst();
+      if (moved.numUpdatedRows !== 1n) return false;
+      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+        const rows = events.slice(i, i + INSERT_CHUNK).map((e) => ({ device_id: deviceId, seq: e.seq, body: e.body, link: e.link, received_at: now }));
+        await trx.insertInto('events').values(rows).execute();
+      }
+      return true;
+    });
+  }
+
+  async addAlert(alert: AlertDraft, now: number): Promise<void> {
+    await this.db.insertInto('alerts').values({ device_id: alert.deviceId, kind: alert.kind, seq: alert.seq, detected_at: now, detail: alert.detail }).execute();
+  }
+
+  async alerts(deviceId?: string): Promise<Alert[]> {
+    let query = this.db.selectFrom('alerts').selectAll().orderBy('id');
+    if (deviceId !== undefined) query = query.where('device_id', '=', deviceId);
+    return (await query.execute()).map((r) => ({ id: r.id, kind: r.kind as AlertKind, deviceId: r.device_id, seq: r.seq, detectedAt: new Date(r.detected_at).toISOString(), detail: r.detail }));
+  }
+
+  async alertCountsByKind(): Promise<Map<string, number>> {
+    const rows = await this.db.selectFrom('alerts').select((eb) => ['kind', eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
+    return new Map(rows.map((r) => [r.kind, Number(r.n)]));
+  }
+
+  async deviceCount(): Promise<number> {
+    const row = await this.db.selectFrom('devices').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,111 @@
+// Opens the collector's database (embedded SQLite or PostgreSQL) behind one Kysely
+// interface and brings its schema up to date. Everything above this file is dialect-free.
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
+import pg from 'pg';
+import type { StorageConfig } from './collectorConfig';
+import { collectorMigrations } from './migrations/collectorMigrations';
+
+export interface DevicesTable {
+  device_id: string;
+  public_key_pem: string;
+  device_name: string;
+  enrollment_method: 'access-token' | 'enrollment-code';
+  enrolled_by: string | null;
+  enrolled_at: number;
+  acknowledged_seq: number;
+  acknowledged_link: string;
+  last_seen_at: number | null;
+}
+
+export interface EventsTable {
+  device_id: string;
+  seq: number;
+  body: string;
+  link: string;
+  received_at: number;
+}
+
+export interface RequestNoncesTable {
+  device_id: string;
+  nonce: string;
+  expires_at: number;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  device_id: string | null;
+  kind: string;
+  seq: number | null;
+  detected_at: number;
+  detail: string;
+}
+
+export interface EnrollmentCodesTable {
+  code_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  used_by_device: string | null;
+}
+
+export interface CollectorDatabase {
+  devices: DevicesTable;
+  events: EventsTable;
+  request_nonces: RequestNoncesTable;
+  alerts: AlertsTable;
+  enrollment_codes: EnrollmentCodesTable;
+}
+
+const PG_INT8 = 20;
+
+function sqliteDialect(file: string): SqliteDialect {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // An acknowledgement tells the device it may purge: it must survive a power cut.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // `collector issue-code` writes while a running collector holds the file.
+  db.pragma('busy_timeout = 5000');
+  return new SqliteDialect({ database: db });
+}
+
+function postgresDialect(url: string, schema: string | undefined): PostgresDialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    // bigint columns hold sequence numbers and millisecond times, all below 2^53.
+    types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
+  });
+  // An idle connection dropped by the server must not crash the collector; the next
+  // query reconnects (and /health reports the outage meanwhile).
+  pool.on('error', (error) => console.error(`collector: PostgreSQL connection lost: ${error.message}`));
+  return new PostgresDialect({ pool });
+}
+
+/** Opens the database and applies pending migrations; fails (and closes) if either fails. */
+export async function openDatabase(storage: StorageConfig): Promise<Kysely<CollectorDatabase>> {
+  if (storage.kind === 'postgres' && storage.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(storage.schema)) {
+    throw new Error(`PostgreSQL schema name '${storage.schema}' must be lowercase letters, digits and underscores`);
+  }
+  const db = new Kysely<CollectorDatabase>({ dialect: storage.kind === 'sqlite' ? sqliteDialect(storage.file) : postgresDialect(storage.url, storage.schema) });
+  try {
+    if (storage.kind === 'postgres' && storage.schema !== undefined) await sql`create schema if not exists ${sql.id(storage.schema)}`.execute(db);
+    // Kysely looks for its migration tables in every schema unless told which: name the one
+    // in use, or another schema's (another collector's, another app's) would count.
+    const migrationTableSchema = storage.kind === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+    const { error } = await new Migrator({ db, provider: collectorMigrations(storage.kind), ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }) }).migrateToLatest();
+    if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+    return db;
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}

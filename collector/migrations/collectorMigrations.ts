@@ -1,0 +1,22 @@
+// The collector's schema migrations, numbered, applied in order by Kysely's Migrator on
+// SQLite and PostgreSQL alike. Add a migration as the next numbered file and list it here;
+// never edit one that has shipped.
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import * as initial from './0001_initial';
+
+export type StorageKind = 'sqlite' | 'postgres';
+
+interface CollectorMigration {
+  up(db: Kysely<unknown>, kind: StorageKind): Promise<void>;
+}
+
+const MIGRATIONS: Record<string, CollectorMigration> = {
+  '0001_initial': initial,
+};
+
+export function collectorMigrations(kind: StorageKind): MigrationProvider {
+  return {
+    getMigrations: async () =>
+      Object.fromEntries(Object.entries(MIGRATIONS).map(([name, m]): [string, Migration] => [name, { up: (db) => m.up(db, kind) }])),
+  };
+}

@@ -1,0 +1,126 @@
+// `npm run collector` as IT runs it (a real process): bad configuration fails with a clear
+// message and exit code 2; `issue-code` prints a code that then enrolls a device; the
+// server prints its URL, says when it falls back to the demo IdP, and stops on SIGTERM.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCollectorArgs, UsageError } from '../../../collector/collectorArgs';
+import { startCollector } from '../../../collector/collectorServer';
+import { STORAGES } from './collectorHarness';
+import { send, TestDevice } from './collectorTestDevice';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+const main = path.join(root, 'collector/collectorMain.ts');
+const dir = mkdtempSync(path.join(tmpdir(), 'cordon-collector-cli-'));
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CORDON_COLLECTOR_')));
+
+function runCli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(tsx, [main, ...args], { cwd: dir, env: { ...cleanEnv, ...env }, encoding: 'utf8', timeout: 30_000 });
+}
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('collector command line', () => {
+  it('parses flags and environment into a config, defaulting to the demo IdP only when none is configured', () => {
+    const defaults = parseCollectorArgs([], {});
+    expect(defaults.config).toMatchObject({ storage: { kind: 'sqlite', file: '.collector-data/collector.db' }, host: '127.0.0.1', port: 4430, trustedIssuer: { issuer: 'http://127.0.0.1:4400', audience: 'urn:cordon:collector' } });
+    expect(defaults.notes.join()).toMatch(/DEMO IdP/);
+    const practice = parseCollectorArgs(['--issuer', 'https://idp.practice.example', '--audience', 'urn:practice:collector', '--port', '0'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://u:p@db/collector' });
+    expect(practice.config).toMatchObject({ storage: { kind: 'postgres', url: 'postgres://u:p@db/collector' }, port: 0, trustedIssuer: { issuer: 'https://idp.practice.example', audience: 'urn:practice:collector' } });
+    expect(practice.notes).toEqual([]);
+    expect(parseCollectorArgs(['issue-code'], {}).command).toBe('issue-code');
+    for (const [args, env] of [
+      [['--port', '70000'], {}],
+      [['--issuer', 'https://idp.example'], {}],
+      [['--tls-key', 'k.pem'], {}],
+      [['--sqlite-file', 'x.db'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x' }],
+      [['serve-forever'], {}],
+      [['--bogus'], {}],
+      [['--issuer', 'ftp://idp', '--audience', 'a'], {}],
+    ] as const) {
+      expect(() => parseCollectorArgs(args, env), args.join(' ')).toThrow(UsageError);
+    }
+  });
+
+  it('bad configuration exits 2 with the reason and the usage', () => {
+    const result = runCli(['--port', 'eighty']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("the port must be a number from 0 to 65535, got 'eighty'");
+    expect(result.stderr).toContain('usage: npm run collector');
+    const tls = runCli(['--tls-key', 'missing.pem', '--tls-cert', 'missing.pem', '--port', '0']);
+    expect(tls.status).toBe(2);
+    expect(tls.stderr).toContain("cannot read the TLS key 'missing.pem'");
+  });
+
+  it('unreachable storage exits 1 with the reason', () => {
+    const result = runCli(['issue-code'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://nobody:x@127.0.0.1:9/none' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^collector: .*ECONNREFUSED/m);
+  });
+
+  it('issue-code prints a one-time code that enrolls a device on a collector using the same storage', async () => {
+    const file = path.join(dir, 'issue.db');
+    const result = runCli(['issue-code', '--sqlite-file', file]);
+    expect(result.status, result.stderr).toBe(0);
+    const code = /enrollment code: ([A-Z0-9-]{19})/.exec(result.stdout)?.[1];
+    expect(code).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
+    const collector = await startCollector({ port: 0, storage: { kind: 'sqlite', file } });
+    try {
+      const device = new TestDevice(collector.url);
+      expect((await device.enroll({ kind: 'enrollment-code', code: code as string })).status).toBe(201);
+      expect((await new TestDevice(collector.url).enroll({ kind: 'enrollment-code', code: code as string })).status).toBe(403);
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it('serves until SIGTERM, printing its URL and the demo-IdP fallback; the default SQLite file is under .collector-data/', async () => {
+    const child = spawn(tsx, [main, '--port', '0'], { cwd: dir, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/listening on (\S+)/.test(output) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const url = /listening on (\S+)/.exec(output)?.[1] ?? '';
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(output).toContain('trusting the DEMO IdP at http://127.0.0.1:4400');
+      expect(output).toContain('.collector-data/collector.db');
+      expect((await send(`${url}/health`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});
+
+// The PostgreSQL path of the command line, when a server is available.
+const postgres = STORAGES.find((s) => s.name === 'postgres');
+if (postgres?.skipReason) console.log(`SKIPPED collector-postgres (collector command line): ${postgres.skipReason}`);
+describe.skipIf(postgres?.skipReason !== null)('collector command line [postgres]', () => {
+  it('issue-code stores the code in PostgreSQL from CORDON_COLLECTOR_POSTGRES_URL', async () => {
+    const { storage, remove } = await (postgres as (typeof STORAGES)[number]).create();
+    if (storage.kind !== 'postgres') throw new Error('expected PostgreSQL');
+    try {
+      // The CLI uses the public schema; the test's own schema is reached via search_path in the URL.
+      const url = `${storage.url}${storage.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${storage.schema}`)}`;
+      const collector = await startCollector({ port: 0, storage });
+      await collector.close();
+      const result = runCli(['issue-code'], { CORDON_COLLECTOR_POSTGRES_URL: url });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toContain('storage: PostgreSQL');
+      const code = /enrollment code: ([A-Z0-9-]{19})/.exec(result.stdout)?.[1] as string;
+      const again = await startCollector({ port: 0, storage });
+      try {
+        expect((await new TestDevice(again.url).enroll({ kind: 'enrollment-code', code })).status).toBe(201);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await remove();
+    }
+  });
+});
