@@ -4,8 +4,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { verify as verifyTotp } from 'otplib';
+import { COLLECTOR_AUDIENCE } from '../../common/audit/collectorAudience';
 import { WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
 import { DEMO_APP_CLIENTS } from '../apps/demoApps';
 import { escapeHtml, readForm } from '../httpHelpers';
@@ -96,6 +97,20 @@ export async function startDemoIdp({ port = 0, ttl = {} }: DemoIdpOptions = {}):
       // A client may revoke only tokens issued to itself.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       rpInitiatedLogout: { enabled: true },
+      // The audit collector is a resource server (RFC 8707): Cordon's grants always include
+      // it, so Cordon can later ask (refresh grant with resource=urn:cordon:collector) for a
+      // signed JWT access token whose audience is the collector, to enroll the device.
+      // Without a `resource` parameter the code exchange still yields the usual opaque
+      // userinfo token (useGrantedResource stays false).
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx, client, oneOf) => oneOf ?? (client?.clientId === DEMO_CLIENT_ID ? COLLECTOR_AUDIENCE : undefined),
+        getResourceServerInfo: async (_ctx, resource, client) => {
+          if (resource !== COLLECTOR_AUDIENCE || client.clientId !== DEMO_CLIENT_ID) throw new errors.InvalidTarget();
+          return { scope: 'audit:enroll', audience: COLLECTOR_AUDIENCE, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+        },
+        useGrantedResource: async () => false,
+      },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx: KoaContextWithOIDC, sub: string) => {

@@ -46,6 +46,14 @@ export interface QueuedEvent {
   link: Buffer;
 }
 
+/** The collector this device enrolled with. */
+export interface Enrollment {
+  deviceId: string;
+  collectorUrl: string;
+  /** Epoch milliseconds. */
+  enrolledAt: number;
+}
+
 export class AuditQueue {
   private readonly insert: Database.Statement<[number, string, Buffer]>;
   private head: { seq: number; link: Buffer };
@@ -170,14 +178,69 @@ export class AuditQueue {
     }
   }
 
+  /**
+   * Where the collector's copy is believed to end: the event before the first
+   * unacknowledged one (acknowledge() and purgeDelivered() only ever act on a prefix).
+   */
+  get acknowledgedSeq(): number {
+    const first = this.read(() => this.db.prepare('SELECT min(seq) AS seq FROM events WHERE acked_at IS NULL').get() as { seq: number | null });
+    return first.seq === null ? this.head.seq : first.seq - 1;
+  }
+
+  /** The chain link at `seq` (0 is the genesis), or null when it was purged or never written. */
+  linkAt(seq: number): Buffer | null {
+    if (seq === 0) return GENESIS_LINK;
+    const row = this.read(() => (this.db.prepare('SELECT link FROM events WHERE seq = ?').get(seq) ?? this.db.prepare('SELECT link FROM chain_anchor WHERE id = 1 AND seq = ?').get(seq)) as { link: Buffer } | undefined);
+    return row?.link ?? null;
+  }
+
+  /**
+   * Marks the events after `seq` as not acknowledged again, for a collector that lost
+   * them. Returns false (and changes nothing) when some of them were already purged.
+   */
+  reopenAfter(seq: number): boolean {
+    try {
+      const anchor = this.db.prepare('SELECT seq FROM chain_anchor WHERE id = 1').get() as { seq: number } | undefined;
+      if (anchor !== undefined && anchor.seq > seq) return false;
+      this.db.prepare('UPDATE events SET acked_at = NULL WHERE seq > ?').run(seq);
+      return true;
+    } catch (error) {
+      throw classifyQueueError(error);
+    }
+  }
+
+  enrollment(): Enrollment | null {
+    const row = this.read(() => this.db.prepare('SELECT device_id AS deviceId, collector_url AS collectorUrl, enrolled_at AS enrolledAt FROM enrollment WHERE id = 1').get() as Enrollment | undefined);
+    return row ?? null;
+  }
+
+  recordEnrollment(enrollment: Enrollment): void {
+    try {
+      this.db
+        .prepare('INSERT INTO enrollment (id, device_id, collector_url, enrolled_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET device_id = excluded.device_id, collector_url = excluded.collector_url, enrolled_at = excluded.enrolled_at')
+        .run(enrollment.deviceId, enrollment.collectorUrl, enrollment.enrolledAt);
+    } catch (error) {
+      throw classifyQueueError(error);
+    }
+  }
+
+  /** The collector no longer knows this device: enroll again before sending. */
+  forgetEnrollment(): void {
+    try {
+      this.db.prepare('DELETE FROM enrollment WHERE id = 1').run();
+    } catch (error) {
+      throw classifyQueueError(error);
+    }
+  }
+
   /** How many events still wait for the collector. */
   unacknowledgedCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM events WHERE acked_at IS NULL').get() as { n: number }).n;
+    return this.read(() => this.db.prepare('SELECT count(*) AS n FROM events WHERE acked_at IS NULL').get() as { n: number }).n;
   }
 
   /** Events not yet acknowledged by the collector, oldest first. */
   unacknowledged(limit: number): QueuedEvent[] {
-    return this.db.prepare('SELECT seq, body, link FROM events WHERE acked_at IS NULL ORDER BY seq LIMIT ?').all(limit) as QueuedEvent[];
+    return this.read(() => this.db.prepare('SELECT seq, body, link FROM events WHERE acked_at IS NULL ORDER BY seq LIMIT ?').all(limit) as QueuedEvent[]);
   }
 
   /** Re-derives every link from the stored bodies; returns the first broken sequence, or null. */
@@ -197,6 +260,15 @@ export class AuditQueue {
 
   close(): void {
     this.db.close();
+  }
+
+  /** A read whose failure (a closed or damaged file) comes back as an AuditQueueError. */
+  private read<T>(query: () => T): T {
+    try {
+      return query();
+    } catch (error) {
+      throw classifyQueueError(error);
+    }
   }
 }
 

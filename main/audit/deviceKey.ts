@@ -1,6 +1,6 @@
 // The device's Ed25519 key: signs audit checkpoints and authenticates the device to the
 // collector. Its private half exists on disk only wrapped by the OS keychain.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { checkpointMessage as checkpointStatement } from '../../common/audit/syncProtocol';
 import type { SecretCipher } from '../secrets/secretCipher';
 import { loadOrCreateWrappedSecret } from './wrappedSecrets';
@@ -15,6 +15,11 @@ export function loadDeviceKey(file: string, cipher: SecretCipher, platform: Node
   const der = loadOrCreateWrappedSecret(file, cipher, platform, () => generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }));
   const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   return { privateKey, publicKeyPem: createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString() };
+}
+
+/** The protocol's device id: the first 32 hex digits of SHA-256 over the public key's SPKI DER. */
+export function deviceIdOf(publicKeyPem: string): string {
+  return createHash('sha256').update(createPublicKey(publicKeyPem).export({ format: 'der', type: 'spki' })).digest('hex').slice(0, 32);
 }
 
 /** The exact bytes a checkpoint signature covers. */

@@ -3,7 +3,24 @@
 // ready) wait in memory and go in first. If the queue fails, Cordon is told to lock, and
 // every event from then on is kept in memory: nothing is silently dropped.
 import type { AuditEvent, AuditEventInput, AuditSink } from '../../common/audit/auditSink';
+import { auditEventBodySchema } from '../../common/audit/syncProtocol';
 import { classifyQueueError, type AuditQueue, type AuditQueueError } from './auditQueue';
+
+const BOUNDED_FIELDS = ['appId', 'origin', 'reason'] as const;
+
+/**
+ * The event cut to the wire protocol's field limits. An event is chained for good once
+ * queued: one the collector would refuse as too long would stop delivery for ever.
+ */
+export function withinWireLimits(input: AuditEventInput): AuditEventInput {
+  const bounded = { ...input };
+  for (const field of BOUNDED_FIELDS) {
+    const value = bounded[field];
+    const max = auditEventBodySchema.shape[field].unwrap().maxLength ?? Number.POSITIVE_INFINITY;
+    if (value !== undefined && value.length > max) bounded[field] = `${value.slice(0, max - 1)}…`;
+  }
+  return bounded;
+}
 
 export class QueueAuditSink implements AuditSink {
   private queue: AuditQueue | null = null;
@@ -21,7 +38,7 @@ export class QueueAuditSink implements AuditSink {
   }
 
   record(input: AuditEventInput): void {
-    this.pending.push({ ...input, recordedAt: this.now().toISOString() });
+    this.pending.push({ ...withinWireLimits(input), recordedAt: this.now().toISOString() });
     this.flush();
   }
 

@@ -156,6 +156,19 @@ export class OidcClient {
     }
   }
 
+  /**
+   * An access token for another audience (an RFC 8707 resource indicator, e.g. the audit
+   * collector) through a refresh grant. The IdP may rotate the refresh token: keep the new one.
+   */
+  async resourceAccessToken(refreshToken: string, resource: string): Promise<{ accessToken: string; refreshToken: string | null }> {
+    try {
+      const tokens = await oidc.refreshTokenGrant(this.config, refreshToken, { resource });
+      return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? null };
+    } catch (error) {
+      throw classifyOidcError(error);
+    }
+  }
+
   async revoke(token: string): Promise<boolean> {
     if (this.config.serverMetadata().revocation_endpoint === undefined) return false;
     try {

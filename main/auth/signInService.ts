@@ -43,6 +43,7 @@ const defaultTimer = (callback: () => void, ms: number) => {
 export class SignInService {
   private current: { identity: Identity; tokens: TokenSet; client: OidcClient } | null = null;
   private renewal: { cancel(): void } | null = null;
+  private refreshGrants: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: SignInDependencies) {}
 
@@ -82,11 +83,10 @@ export class SignInService {
     const signedIn = this.current;
     if (signedIn === null) return;
     try {
-      const refreshToken = await this.deps.vault.getRefreshToken();
-      if (refreshToken === null) throw new AuthError('no-session', 'no refresh token');
-      const tokens = await signedIn.client.refresh(refreshToken);
-      // The IdP may omit a new refresh token; keep the old one unless it rotated.
-      await this.deps.vault.setRefreshToken(tokens.refreshToken ?? refreshToken);
+      const tokens = await this.refreshGrant(async (refreshToken) => {
+        const renewed = await signedIn.client.refresh(refreshToken);
+        return { result: renewed, refreshToken: renewed.refreshToken };
+      });
       this.current = { ...signedIn, tokens: { ...tokens, refreshToken: null } };
       this.scheduleRenewal(tokens.accessTokenExpiresAt);
       this.deps.audit.record({ type: 'session.renewed', outcome: 'success' });
@@ -94,6 +94,19 @@ export class SignInService {
       const code = error instanceof AuthError ? error.code : 'idp-error';
       this.deps.audit.record({ type: 'session.renewal-failed', outcome: 'failure', reason: code });
     }
+  }
+
+  /**
+   * An access token for another audience (RFC 8707 resource indicator), e.g. the audit
+   * collector's to enroll this device. Handed to the caller, never kept or logged here.
+   */
+  async resourceAccessToken(resource: string): Promise<string> {
+    const signedIn = this.current;
+    if (signedIn === null) throw new AuthError('no-session');
+    return this.refreshGrant(async (refreshToken) => {
+      const issued = await signedIn.client.resourceAccessToken(refreshToken, resource);
+      return { result: issued.accessToken, refreshToken: issued.refreshToken };
+    });
   }
 
   /**
@@ -132,6 +145,22 @@ export class SignInService {
     }
     // Wiped even when nobody was signed in: fail closed on leftovers.
     await this.deps.wipeSessions();
+  }
+
+  /**
+   * Runs refresh grants one at a time, each keeping the refresh token the IdP rotated to
+   * (the old one unless it sent a new one): two at once would present the same token twice.
+   */
+  private refreshGrant<T>(grant: (refreshToken: string) => Promise<{ result: T; refreshToken: string | null }>): Promise<T> {
+    const run = this.refreshGrants.then(async () => {
+      const refreshToken = await this.deps.vault.getRefreshToken();
+      if (refreshToken === null) throw new AuthError('no-session', 'no refresh token');
+      const { result, refreshToken: rotated } = await grant(refreshToken);
+      await this.deps.vault.setRefreshToken(rotated ?? refreshToken);
+      return result;
+    });
+    this.refreshGrants = run.catch(() => undefined);
+    return run;
   }
 
   private async authenticate(forceFresh: boolean): Promise<{ identity: Identity; tokens: TokenSet; client: OidcClient }> {

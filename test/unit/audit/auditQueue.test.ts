@@ -171,10 +171,73 @@ describe('migrations (one test each)', () => {
     const db = fresh();
     migrate(db, MIGRATIONS.slice(0, 2));
     db.prepare('INSERT INTO events (seq, body, link) VALUES (1, ?, ?)').run('{}', Buffer.alloc(32));
-    expect(migrate(db, MIGRATIONS)).toBe(3);
+    expect(migrate(db, MIGRATIONS.slice(0, 3))).toBe(3);
     expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1 });
     db.prepare('INSERT INTO chain_anchor (id, seq, link) VALUES (1, 0, ?)').run(Buffer.alloc(32));
     expect(() => db.prepare('INSERT INTO chain_anchor (id, seq, link) VALUES (2, 0, ?)').run(Buffer.alloc(32))).toThrow(/CHECK/);
+  });
+
+  it('004 adds a single-row enrollment record, keeping the chain from 001-003', () => {
+    const db = fresh();
+    migrate(db, MIGRATIONS.slice(0, 3));
+    db.prepare('INSERT INTO events (seq, body, link) VALUES (1, ?, ?)').run('{}', Buffer.alloc(32));
+    expect(migrate(db, MIGRATIONS.slice(0, 4))).toBe(4);
+    expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1 });
+    db.prepare("INSERT INTO enrollment (id, device_id, collector_url, enrolled_at) VALUES (1, ?, 'https://c.example', 0)").run('a'.repeat(32));
+    expect(() => db.prepare("INSERT INTO enrollment (id, device_id, collector_url, enrolled_at) VALUES (2, ?, 'https://c.example', 0)").run('a'.repeat(32))).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE enrollment SET device_id = 'short' WHERE id = 1").run()).toThrow(/CHECK/);
+  });
+});
+
+describe('delivery state for the sync', () => {
+  it('knows where the collector is believed to stand, and each link, across purges', () => {
+    const queue = AuditQueue.open(queueFile(), randomBytes(32));
+    expect(queue.acknowledgedSeq).toBe(0);
+    expect(queue.linkAt(0)?.equals(GENESIS_LINK)).toBe(true);
+    const events = queue.appendBatch([1, 2, 3, 4, 5].map(event));
+    expect(queue.acknowledgedSeq).toBe(0);
+    queue.acknowledge(3, 0);
+    expect(queue.acknowledgedSeq).toBe(3);
+    expect(queue.linkAt(4)?.equals(events[3]?.link ?? Buffer.alloc(0))).toBe(true);
+    expect(queue.linkAt(6)).toBeNull();
+    queue.purgeDelivered(1, 10);
+    // Purged: the last purged link survives as the anchor, earlier ones are gone.
+    expect(queue.linkAt(3)?.equals(events[2]?.link ?? Buffer.alloc(0))).toBe(true);
+    expect(queue.linkAt(2)).toBeNull();
+    queue.acknowledge(5, 20);
+    expect(queue.acknowledgedSeq).toBe(5);
+    queue.close();
+  });
+
+  it('reopens delivered events for a collector that lost them, unless they were purged', () => {
+    const queue = AuditQueue.open(queueFile(), randomBytes(32));
+    queue.appendBatch([1, 2, 3, 4, 5, 6].map(event));
+    queue.acknowledge(6, 0);
+    expect(queue.reopenAfter(4)).toBe(true);
+    expect(queue.unacknowledged(10).map((e) => e.seq)).toEqual([5, 6]);
+    queue.acknowledge(6, 0);
+    queue.purgeDelivered(1, 10);
+    queue.appendBatch([event(7)]);
+    expect(queue.reopenAfter(2)).toBe(false);
+    expect(queue.unacknowledged(10).map((e) => e.seq)).toEqual([7]);
+    expect(queue.reopenAfter(6)).toBe(true);
+    queue.close();
+  });
+
+  it('keeps the enrollment encrypted with the events, replaces and forgets it', () => {
+    const file = queueFile();
+    const key = randomBytes(32);
+    const queue = AuditQueue.open(file, key);
+    expect(queue.enrollment()).toBeNull();
+    queue.recordEnrollment({ deviceId: 'b'.repeat(32), collectorUrl: 'https://collector.sunrise.example', enrolledAt: 5 });
+    queue.recordEnrollment({ deviceId: 'c'.repeat(32), collectorUrl: 'https://collector2.sunrise.example', enrolledAt: 6 });
+    queue.close();
+    expect(readFileSync(file).includes(Buffer.from('collector2.sunrise'))).toBe(false);
+    const reopened = AuditQueue.open(file, key);
+    expect(reopened.enrollment()).toEqual({ deviceId: 'c'.repeat(32), collectorUrl: 'https://collector2.sunrise.example', enrolledAt: 6 });
+    reopened.forgetEnrollment();
+    expect(reopened.enrollment()).toBeNull();
+    reopened.close();
   });
 });
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditQueue, AuditQueueError } from '../../../main/audit/auditQueue';
 import { openDeviceAudit } from '../../../main/audit/openDeviceAudit';
-import { QueueAuditSink } from '../../../main/audit/queueAuditSink';
+import { QueueAuditSink, withinWireLimits } from '../../../main/audit/queueAuditSink';
+import { auditEventBodySchema } from '../../../common/audit/syncProtocol';
 import { FakeKeychain } from '../../support/authHarness';
 
 const dir = () => mkdtempSync(path.join(tmpdir(), 'cordon-sink-'));
@@ -67,5 +68,23 @@ describe('opening the device audit', () => {
     openDeviceAudit(userData, new FakeKeychain(), 'win32').queue.close();
     writeFileSync(path.join(userData, 'audit', 'queue.db'), randomBytes(4096));
     expect(() => openDeviceAudit(userData, new FakeKeychain(), 'win32')).toThrow(/cannot be decrypted/);
+  });
+});
+
+describe('events the collector will accept', () => {
+  it('cuts fields to the wire protocol limits before chaining, so one long reason cannot stall delivery', () => {
+    const queue = AuditQueue.open(path.join(dir(), 'q.db'), randomBytes(32));
+    const sink = new QueueAuditSink(() => undefined);
+    sink.attach(queue);
+    sink.record({ type: 'ipc.refused', outcome: 'blocked', reason: `cordon:open-app: ${'x'.repeat(500)}`, origin: `https://${'a'.repeat(400)}.example`, appId: 'e'.repeat(80) });
+    sink.record({ type: 'ipc.refused', outcome: 'blocked', reason: 'short' });
+    const [long, short] = queue.unacknowledged(10).map((e) => auditEventBodySchema.parse(JSON.parse(e.body)));
+    expect(long?.reason).toHaveLength(200);
+    expect(long?.reason?.endsWith('…')).toBe(true);
+    expect(long?.origin).toHaveLength(300);
+    expect(long?.appId).toHaveLength(64);
+    expect(short?.reason).toBe('short');
+    expect(withinWireLimits({ type: 'app.started', outcome: 'success' })).toEqual({ type: 'app.started', outcome: 'success' });
+    queue.close();
   });
 });

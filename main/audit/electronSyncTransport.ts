@@ -1,0 +1,38 @@
+// Collector traffic on Electron's network stack (Chromium's, so the system proxy, PAC
+// files and the OS certificate store apply, as Electron's `net` docs describe).
+//
+// Not `net.fetch`: it "will issue requests from the default session" and "will trigger
+// webRequest handlers" there (Electron API docs, net.fetch), and Cordon's default session
+// is the shell's, which refuses every request but cordon:// (main/shell/sessionHardening.ts).
+// So the sync has its own session, `session.fromPartition(AUDIT_SYNC_PARTITION)`: no
+// `persist:` prefix, so it keeps no cookies or cache on disk, and `ses.fetch()` has the
+// same contract as net.fetch for that session.
+import type { Session } from 'electron';
+import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES, TransportError, type SyncRequest, type SyncResponse, type SyncTransport } from './syncTransport';
+
+export const AUDIT_SYNC_PARTITION = 'cordon-audit-sync';
+
+export function electronSyncTransport(session: Pick<Session, 'fetch'>, { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS } = {}): SyncTransport {
+  return {
+    async send(request: SyncRequest): Promise<SyncResponse> {
+      let response: Response;
+      let body: string;
+      try {
+        response = await session.fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          // A redirect would carry the device's signed request somewhere it was not signed for.
+          redirect: 'error',
+          credentials: 'omit',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        body = await response.text();
+      } catch (error) {
+        throw new TransportError(`the collector could not be reached: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      if (Buffer.byteLength(body) > MAX_RESPONSE_BYTES) throw new TransportError('the collector answered with more data than a collector answer can hold');
+      return { status: response.status, body, retryAfter: response.headers.get('retry-after') };
+    },
+  };
+}
