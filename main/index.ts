@@ -9,6 +9,8 @@ import { openDeviceAudit } from './audit/openDeviceAudit';
 import { QueueAuditSink } from './audit/queueAuditSink';
 import { createSignIn } from './auth/createSignIn';
 import { PRACTICE_PARTITION } from './auth/workspaceSignIn';
+import { WorkspaceClipboard } from './clipboard/workspaceClipboard';
+import { registerWorkspaceClipboard } from './hosting/guardClipboard';
 import { registerGuardReports } from './hosting/guardReports';
 import { HostedApps } from './hosting/hostedApps';
 import { WorkspaceLayout } from './hosting/workspaceLayout';
@@ -96,18 +98,24 @@ if (!app.requestSingleInstanceLock()) {
     const posture = assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed });
     // Nothing is hosted without a trusted policy; with one, every hosted session is
     // hardened by HostedApps, the practice session up front, before anything can use it.
-    const hosting = policy.ok
+    const clipboard = policy.ok ? new WorkspaceClipboard(policy.policy.clipboard.workspaceTtlSeconds * 1000) : null;
+    const hosting =
+      policy.ok && clipboard !== null
       ? new HostedApps({
           policy: policy.policy,
           navigation,
           audit,
           allowDevTools,
           guardPreloadPath: path.join(here, '../preload/hostedGuard.cjs'),
+          clipboard,
           electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) },
         })
       : null;
     hosting?.session(PRACTICE_PARTITION);
-    if (hosting !== null) registerGuardReports(ipcMain, hosting.appFor, audit);
+    if (hosting !== null && clipboard !== null) {
+      registerGuardReports(ipcMain, hosting.appFor, audit);
+      registerWorkspaceClipboard(ipcMain, hosting.appFor, clipboard, audit);
+    }
     const auth =
       policy.ok && hosting !== null
         ? createSignIn(

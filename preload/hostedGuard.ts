@@ -1,9 +1,9 @@
 // The preload of every hosted app's frames (sandboxed, context-isolated). It installs
-// the guard: listeners in this isolated world, and the print and service-worker blocks
-// in the page's main world. Its only line to main is one fire-and-forget report channel;
-// main checks the sender and validates every report.
+// the guard: listeners in this isolated world, and the print, service-worker and
+// Clipboard API blocks in the page's main world. Its lines to main are the report channel
+// and the workspace clipboard; main checks the sender and validates every message.
 import { contextBridge, ipcRenderer } from 'electron';
-import { decodeGuardArgument, GUARD_REPORT_CHANNEL, type GuardReport } from '../common/hosting/guardProtocol';
+import { decodeGuardArgument, GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL, type GuardReport } from '../common/hosting/guardProtocol';
 import { installIsolatedGuard } from './guard/isolatedGuard';
 import { mainWorldGuard } from './guard/mainWorldGuard';
 
@@ -12,6 +12,13 @@ declare const process: { argv: string[] };
 
 const config = decodeGuardArgument(process.argv);
 const report = (r: GuardReport) => ipcRenderer.send(GUARD_REPORT_CHANNEL, r);
+const toWorkspaceClipboard = (text: string) => ipcRenderer.send(WORKSPACE_CLIPBOARD_WRITE_CHANNEL, text);
 
-installIsolatedGuard(config, window, report);
-contextBridge.executeInMainWorld({ func: mainWorldGuard, args: [{ printing: config.printing, navigationOrigins: config.navigationOrigins }, report] });
+installIsolatedGuard(config, window, {
+  report,
+  workspaceClipboard: { write: toWorkspaceClipboard, read: () => ipcRenderer.invoke(WORKSPACE_CLIPBOARD_READ_CHANNEL) as Promise<string | null> },
+});
+contextBridge.executeInMainWorld({
+  func: mainWorldGuard,
+  args: [{ printing: config.printing, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard }, report, toWorkspaceClipboard],
+});

@@ -5,9 +5,15 @@
 // a sender belongs to and never takes the page's word for it.
 // Zod-free on purpose: the guard bundle is evaluated in every hosted frame, so it stays
 // small; main validates reports with guardReportSchema.ts.
-import type { HostedAppRules } from './hostedAppRules';
+import type { ClipboardMode, HostedAppRules } from './hostedAppRules';
 
 export const GUARD_REPORT_CHANNEL = 'cordon:guard-report';
+/** The in-memory workspace clipboard: `send` to write, `invoke` to read. */
+export const WORKSPACE_CLIPBOARD_WRITE_CHANNEL = 'cordon:workspace-clipboard-write';
+export const WORKSPACE_CLIPBOARD_READ_CHANNEL = 'cordon:workspace-clipboard-read';
+/** Longest text the workspace clipboard holds (characters). */
+export const WORKSPACE_CLIPBOARD_MAX_CHARS = 1_000_000;
+
 /** Prefix of the renderer argument that carries the guard's configuration. */
 export const GUARD_ARGUMENT_PREFIX = '--cordon-guard=';
 
@@ -15,10 +21,11 @@ export interface GuardConfig {
   navigationOrigins: string[];
   printing: 'allow' | 'deny';
   allowLoopbackHttp: boolean;
+  clipboard: ClipboardMode;
 }
 
 export function guardConfigFor(rules: HostedAppRules): GuardConfig {
-  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, allowLoopbackHttp: rules.allowLoopbackHttp };
+  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, allowLoopbackHttp: rules.allowLoopbackHttp, clipboard: rules.clipboard };
 }
 
 export function encodeGuardArgument(config: GuardConfig): string {
@@ -30,7 +37,7 @@ export function encodeGuardArgument(config: GuardConfig): string {
  * yields the strictest configuration: fail closed.
  */
 export function decodeGuardArgument(argv: readonly string[]): GuardConfig {
-  const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false };
+  const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false, clipboard: 'blocked' };
   const raw = argv.find((a) => a.startsWith(GUARD_ARGUMENT_PREFIX));
   if (raw === undefined) return strictest;
   try {
@@ -45,21 +52,22 @@ function isGuardConfig(value: unknown): value is GuardConfig {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    Object.keys(v).length === 3 &&
+    Object.keys(v).length === 4 &&
     Array.isArray(v.navigationOrigins) &&
     v.navigationOrigins.every((o) => typeof o === 'string') &&
     (v.printing === 'allow' || v.printing === 'deny') &&
-    typeof v.allowLoopbackHttp === 'boolean'
+    typeof v.allowLoopbackHttp === 'boolean' &&
+    (v.clipboard === 'blocked' || v.clipboard === 'workspace' || v.clipboard === 'inbound-only')
   );
 }
 
 /** What the guard stopped. */
-export const GUARD_BLOCKS = ['navigation', 'external-protocol', 'print', 'service-worker'] as const;
+export const GUARD_BLOCKS = ['navigation', 'external-protocol', 'print', 'service-worker', 'clipboard'] as const;
 
 export interface GuardReport {
   block: (typeof GUARD_BLOCKS)[number];
   /** An origin (https://host) or a bare scheme (data:, mailto:), never a full URL. */
   origin?: string;
-  /** A short code (origin-not-approved, window-print). */
+  /** A short code (origin-not-approved, window-print, copy, paste-from-os). */
   reason: string;
 }

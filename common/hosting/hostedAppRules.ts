@@ -1,7 +1,9 @@
 // What a hosted app may do, decided from its policy: deny by default. Pure functions,
 // shared by the Electron wiring (main/) and the Chromium conformance host (test/), so
 // both enforce exactly the same rules. Origins are compared as parsed values.
-import type { AppPolicy, GrantablePermission, Policy } from '../policy/policySchema';
+import type { AppPolicy, CLIPBOARD_MODES, GrantablePermission, Policy } from '../policy/policySchema';
+
+export type ClipboardMode = (typeof CLIPBOARD_MODES)[number];
 import { auditableOrigin } from '../audit/auditSink';
 import { isLoopbackHttp, parseUrl } from '../net/origin';
 
@@ -14,6 +16,8 @@ export interface HostedAppRules {
   downloads: 'allow' | 'deny';
   printing: 'allow' | 'deny';
   uploads: 'allow' | 'deny';
+  /** The practice-wide clipboard mode, enforced in each app's pages by the guard. */
+  clipboard: ClipboardMode;
   /** Plain http/ws to 127.0.0.1 is allowed only under a demo policy. */
   allowLoopbackHttp: boolean;
 }
@@ -32,6 +36,7 @@ export function hostedAppRules(policy: Policy, app: AppPolicy): HostedAppRules {
     downloads: app.downloads,
     printing: app.printing,
     uploads: app.uploads,
+    clipboard: policy.clipboard.mode,
     allowLoopbackHttp: policy.environment === 'demo',
   };
 }

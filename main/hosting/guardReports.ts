@@ -12,6 +12,7 @@ const EVENT_FOR: Record<GuardReport['block'], AuditEventInput['type']> = {
   'external-protocol': 'navigation.blocked',
   print: 'print.blocked',
   'service-worker': 'request.blocked',
+  clipboard: 'clipboard.blocked',
 };
 
 /** At most `limit` reports per sender per window; enough for any honest page. */

@@ -10,6 +10,7 @@ import type { AuditSink } from '../../common/audit/auditSink';
 import type { Policy } from '../../common/policy/policySchema';
 import { PRACTICE_PARTITION } from '../auth/workspaceSignIn';
 import { lockedDownWebPreferences } from '../shell/lockedDownWebPreferences';
+import type { WorkspaceClipboard } from '../clipboard/workspaceClipboard';
 import type { NavigationRules } from '../shell/navigationRules';
 import { hardenHostedSession, type HostedSession } from './hostedSessionHardening';
 
@@ -60,6 +61,8 @@ export interface HostedAppsOptions {
   audit: AuditSink;
   allowDevTools: boolean;
   guardPreloadPath: string;
+  /** Copied text of the hosted apps: wiped with their sessions. */
+  clipboard: WorkspaceClipboard;
   electron: HostingElectron;
 }
 
@@ -115,6 +118,7 @@ export class HostedApps {
       downloads: 'deny',
       printing: 'deny',
       uploads: 'deny',
+      clipboard: 'blocked',
       allowLoopbackHttp: this.options.policy.environment === 'demo',
     };
     this.byContents.set(contents.id, rules);
@@ -135,9 +139,10 @@ export class HostedApps {
     return [...new Set([PRACTICE_PARTITION, ...this.options.policy.apps.map(partitionFor)])];
   }
 
-  /** Sign-out: close every view, then clear cookies, storage and caches of every hosted session. */
+  /** Sign-out: close every view, wipe the workspace clipboard, then clear cookies, storage and caches of every hosted session. */
   async wipeAllSessions(): Promise<void> {
     this.destroyAll();
+    this.options.clipboard.wipe();
     await Promise.all(this.partitions().map((partition) => wipeSession(this.options.electron.sessionFor(partition))));
   }
 

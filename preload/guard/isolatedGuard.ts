@@ -7,8 +7,15 @@
 import { decideNavigation, isExternalProtocol, type Verdict } from '../../common/hosting/hostedAppRules';
 import type { GuardConfig, GuardReport } from '../../common/hosting/guardProtocol';
 import { auditableOrigin } from '../../common/audit/auditSink';
+import { installClipboardGuard, type WorkspaceClipboardPort } from './clipboardGuard';
 
 export type Report = (report: GuardReport) => void;
+
+/** How the guard reaches main: reports, and the workspace clipboard. */
+export interface GuardPort {
+  report: Report;
+  workspaceClipboard: WorkspaceClipboardPort;
+}
 
 /** The Navigation API (Chromium 102+); not yet in TypeScript's DOM library. */
 interface NavigateEvent extends Event {
@@ -38,7 +45,9 @@ function linkTarget(event: Event): HTMLAnchorElement | HTMLAreaElement | null {
   return null;
 }
 
-export function installIsolatedGuard(config: GuardConfig, win: Window & { navigation?: NavigationTarget }, report: Report): void {
+export function installIsolatedGuard(config: GuardConfig, win: Window & { navigation?: NavigationTarget }, { report, workspaceClipboard }: GuardPort): void {
+  installClipboardGuard(config.clipboard, win, report, workspaceClipboard);
+
   // Every navigation the frame starts itself: link, form, script, meta refresh.
   win.navigation?.addEventListener('navigate', (event) => {
     // Downloads are the session's will-download handler's to decide, by the app's policy.

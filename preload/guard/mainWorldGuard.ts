@@ -1,6 +1,6 @@
 // The part of the hosted-page guard that must live in the page's own (main) world,
-// because that is where the page calls these functions: window.print and service-worker
-// registration. Electron runs it there with contextBridge.executeInMainWorld, which
+// because that is where the page calls these functions: window.print, service-worker
+// registration and the async Clipboard API (which fires no copy event). Electron runs it there with contextBridge.executeInMainWorld, which
 // serializes the function: it must not use anything from outside its own body. It
 // replaces the functions with non-configurable properties, so the page cannot put the
 // originals back, and it runs in every frame (about:blank ones included), so a fresh
@@ -9,11 +9,12 @@
 export interface MainWorldGuardConfig {
   printing: 'allow' | 'deny';
   navigationOrigins: readonly string[];
+  clipboard: 'blocked' | 'workspace' | 'inbound-only';
 }
 
-export type MainWorldReport = (report: { block: 'print' | 'service-worker'; origin?: string; reason: string }) => void;
+export type MainWorldReport = (report: { block: 'print' | 'service-worker' | 'clipboard'; origin?: string; reason: string }) => void;
 
-export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldReport): void {
+export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldReport, toWorkspaceClipboard: (text: string) => void): void {
   const lock = (target: object, name: string, value: unknown) => {
     Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: true });
   };
@@ -39,6 +40,30 @@ export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldRe
         return Promise.reject(new DOMException('Service worker blocked by Cordon', 'SecurityError'));
       }
       return register.call(this, scriptUrl, options);
+    });
+  }
+
+  // The async Clipboard API: writes go to the workspace clipboard in workspace mode and
+  // nowhere otherwise; reads never reach the OS clipboard (the session denies them too).
+  const clipboard = typeof Clipboard === 'undefined' ? null : Clipboard.prototype;
+  if (clipboard !== null) {
+    const refuse = (reason: string) => {
+      report({ block: 'clipboard', reason });
+      return Promise.reject(new DOMException('Clipboard blocked by Cordon', 'NotAllowedError'));
+    };
+    lock(clipboard, 'writeText', function writeText(text: string) {
+      if (config.clipboard !== 'workspace') return refuse('clipboard-api-write');
+      toWorkspaceClipboard(String(text));
+      return Promise.resolve();
+    });
+    lock(clipboard, 'write', function write() {
+      return refuse('clipboard-api-write');
+    });
+    lock(clipboard, 'readText', function readText() {
+      return refuse('clipboard-api-read');
+    });
+    lock(clipboard, 'read', function read() {
+      return refuse('clipboard-api-read');
     });
   }
 }

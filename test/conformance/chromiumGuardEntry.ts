@@ -6,5 +6,28 @@ import { installIsolatedGuard } from '../../preload/guard/isolatedGuard';
 
 declare const cordonGuardConfig: GuardConfig;
 declare function cordonGuardReport(payload: string): void;
+declare function cordonClipboardWrite(text: string): void;
+declare function cordonClipboardRead(requestId: string): void;
 
-installIsolatedGuard(cordonGuardConfig, window, (report: GuardReport) => cordonGuardReport(JSON.stringify(report)));
+/** Answers to clipboard reads arrive from the host by Runtime.evaluate in this world. */
+const pendingReads = new Map<string, (text: string | null) => void>();
+let nextRead = 0;
+Object.defineProperty(globalThis, 'cordonClipboardAnswer', {
+  value: (id: string, text: string | null) => {
+    pendingReads.get(id)?.(text);
+    pendingReads.delete(id);
+  },
+});
+
+installIsolatedGuard(cordonGuardConfig, window, {
+  report: (report: GuardReport) => cordonGuardReport(JSON.stringify(report)),
+  workspaceClipboard: {
+    write: cordonClipboardWrite,
+    read: () =>
+      new Promise((resolve) => {
+        nextRead += 1;
+        pendingReads.set(String(nextRead), resolve);
+        cordonClipboardRead(String(nextRead));
+      }),
+  },
+});

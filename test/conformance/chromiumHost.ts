@@ -6,8 +6,9 @@
 //   will-download handler by Playwright's download event.
 // - The guard preload's two halves run as they do in Electron: installIsolatedGuard in
 //   an isolated world of every frame (CDP addScriptToEvaluateOnNewDocument with a world
-//   name), mainWorldGuard in the page's world; their reports reach main's
-//   registerGuardReports through CDP bindings instead of IPC.
+//   name), mainWorldGuard in the page's world; their reports and the workspace clipboard
+//   reach main's registerGuardReports and registerWorkspaceClipboard through CDP
+//   bindings instead of IPC.
 // Where this host cannot reproduce Electron, it says so in `differences`.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -16,6 +17,8 @@ import type { AuditSink } from '../../common/audit/auditSink';
 import { guardConfigFor } from '../../common/hosting/guardProtocol';
 import type { HostedAppRules } from '../../common/hosting/hostedAppRules';
 import { bundleGuardScript } from '../../build/guardBundle';
+import { WorkspaceClipboard } from '../../main/clipboard/workspaceClipboard';
+import { registerWorkspaceClipboard } from '../../main/hosting/guardClipboard';
 import { registerGuardReports } from '../../main/hosting/guardReports';
 import { hardenHostedSession, type HostedSession } from '../../main/hosting/hostedSessionHardening';
 import { mainWorldGuard } from '../../preload/guard/mainWorldGuard';
@@ -104,6 +107,14 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
   hardenHostedSession(session, appFor, audit);
   let guardReport: ((event: { sender: { id: number } }, payload: unknown) => void) | null = null;
   registerGuardReports({ on: (_channel, listener) => (guardReport = listener) }, (id) => appFor(id), audit);
+  // One workspace clipboard for all apps, as main keeps one; reached through main's own handlers.
+  const clipboard = { write: null as ((event: { sender: { id: number } }, text: unknown) => void) | null, read: null as ((event: { sender: { id: number } }) => unknown) | null };
+  registerWorkspaceClipboard(
+    { on: (_channel, listener) => (clipboard.write = listener), handle: (_channel, listener) => (clipboard.read = listener) },
+    (id) => appFor(id),
+    new WorkspaceClipboard(60_000),
+    audit,
+  );
 
   const decide: Decide = (url, resourceType, webContentsId) =>
     new Promise((resolve) => {
@@ -128,14 +139,23 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     const mainBinding = `b${randomUUID().replaceAll('-', '')}`;
     const permissionBinding = `p${randomUUID().replaceAll('-', '')}`;
     const resolver = `r${randomUUID().replaceAll('-', '')}`;
+    const clipboardBinding = `c${randomUUID().replaceAll('-', '')}`;
     await cdp.send('Page.enable');
     await cdp.send('Runtime.enable');
     await cdp.send('Runtime.addBinding', { name: 'cordonGuardReport', executionContextName: GUARD_WORLD });
     await cdp.send('Runtime.addBinding', { name: mainBinding });
     await cdp.send('Runtime.addBinding', { name: permissionBinding });
+    await cdp.send('Runtime.addBinding', { name: clipboardBinding });
+    for (const name of ['cordonClipboardWrite', 'cordonClipboardRead']) await cdp.send('Runtime.addBinding', { name, executionContextName: GUARD_WORLD });
     cdp.on('Runtime.bindingCalled', (event) => {
+      const sender = { sender: { id: webContentsId } };
       if (event.name === 'cordonGuardReport' || event.name === mainBinding) {
-        guardReport?.({ sender: { id: webContentsId } }, JSON.parse(event.payload) as unknown);
+        guardReport?.(sender, JSON.parse(event.payload) as unknown);
+      } else if (event.name === 'cordonClipboardWrite' || event.name === clipboardBinding) {
+        clipboard.write?.(sender, event.payload);
+      } else if (event.name === 'cordonClipboardRead') {
+        const text = clipboard.read?.(sender) ?? null;
+        void cdp.send('Runtime.evaluate', { expression: `cordonClipboardAnswer(${JSON.stringify(event.payload)}, ${JSON.stringify(text)})`, contextId: event.executionContextId }).catch(() => undefined);
       } else if (event.name === permissionBinding) {
         const request = JSON.parse(event.payload) as { id: number; permission: string; mediaTypes: string[]; url: string };
         void askHandlers(webContentsId, request.url, request.permission, request.mediaTypes).then((granted) =>
@@ -152,10 +172,11 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     await cdp.send('Page.addScriptToEvaluateOnNewDocument', {
       source: `(() => {
         const report = window.${mainBinding}; delete window.${mainBinding};
+        const toWorkspace = window.${clipboardBinding}; delete window.${clipboardBinding};
         const ask = window.${permissionBinding}; delete window.${permissionBinding};
         const pending = new Map(); let next = 0;
         Object.defineProperty(window, '${resolver}', { value: (id, granted) => { pending.get(id)?.(granted); pending.delete(id); } });
-        (${mainWorldGuard.toString()})(${JSON.stringify({ printing: config.printing, navigationOrigins: config.navigationOrigins })}, (r) => report(JSON.stringify(r)));
+        (${mainWorldGuard.toString()})(${JSON.stringify({ printing: config.printing, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard })}, (r) => report(JSON.stringify(r)), (text) => toWorkspace(text));
         (${permissionShim.toString()})((permission, mediaTypes) => new Promise((resolve) => {
           next += 1; pending.set(next, resolve);
           ask(JSON.stringify({ id: next, permission, mediaTypes, url: location.href }));

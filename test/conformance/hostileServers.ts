@@ -5,6 +5,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SCENARIOS } from './scenarios';
 
+/** A chart with something worth copying, a field to paste into, and a link to drag. */
+const CLIPBOARD_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>chart</title></head><body>
+<p id="phone">Phone 555-0100 for synthetic patient SYN-0001</p>
+<a id="link" href="/chart/SYN-0001">Chart SYN-0001</a>
+<textarea id="note" aria-label="note"></textarea>
+<script>
+  const tell = (outcome) => fetch('/result/clipboard/' + outcome);
+  document.getElementById('note').addEventListener('drop', () => tell('dropped'));
+  // The page's own copy handler tries to put its own data on the clipboard.
+  window.pageCopyHandler = () => document.addEventListener('copy', (e) => { e.clipboardData.setData('text/plain', 'PAGE-DATA SYN-0001'); e.preventDefault(); });
+</script></body></html>`;
+
 export interface HostileServers {
   appOrigin: string;
   evilOrigin: string;
@@ -51,6 +63,10 @@ export async function startHostileServers(): Promise<HostileServers> {
       // Headers first, body later: the download exists before any byte could be saved.
       res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="chart-SYN-0001.pdf"' });
       setTimeout(() => res.end('%PDF-1.4 synthetic chart SYN-0001'), 1_000);
+      return;
+    }
+    if (url.pathname === '/clipboard') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(CLIPBOARD_PAGE);
       return;
     }
     const scenario = SCENARIOS.find((s) => url.pathname === `/scenario/${s.id}`);

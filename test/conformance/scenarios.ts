@@ -126,7 +126,12 @@ export const SCENARIOS: readonly Scenario[] = [
   permissionScenario('permission-notification', 'permission-notifications', `Notification.requestPermission().then((r) => tell(r === 'granted' ? 'granted' : 'denied'));`),
   permissionScenario('permission-geolocation', 'permission-geolocation', `navigator.geolocation.getCurrentPosition(() => tell('granted'), () => tell('denied'));`),
   permissionScenario('permission-camera', 'permission-camera', `navigator.mediaDevices.getUserMedia({ video: true }).then(() => tell('granted'), () => tell('denied'));`),
-  permissionScenario('permission-clipboard-read', 'permission-clipboard-read', `navigator.clipboard.readText().then(() => tell('granted'), () => tell('denied'));`),
+  {
+    // The guard refuses Clipboard API reads in the page itself, before any permission
+    // request; the session's permission handler would refuse (and audit) it as well.
+    ...permissionScenario('permission-clipboard-read', 'permission-clipboard-read', `navigator.clipboard.readText().then(() => tell('granted'), () => tell('denied'));`),
+    audited: (e) => (e.type === 'clipboard.blocked' && e.reason === 'clipboard-api-read') || permission('permission-clipboard-read')(e),
+  },
   permissionScenario('display-media', 'display-capture', `navigator.mediaDevices.getDisplayMedia({ video: true }).then(() => tell('granted'), () => tell('denied'));`),
   {
     id: 'external-protocol',

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeGuardArgument, encodeGuardArgument, GUARD_ARGUMENT_PREFIX, type GuardConfig } from '../../../common/hosting/guardProtocol';
 import { navigationBlock } from '../../../preload/guard/isolatedGuard';
 
-const config: GuardConfig = { navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'allow', allowLoopbackHttp: false };
-const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false };
+const config: GuardConfig = { navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'allow', allowLoopbackHttp: false, clipboard: 'workspace' };
+const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false, clipboard: 'blocked' };
 
 describe('guard configuration argument', () => {
   it('round-trips among other renderer arguments', () => {
@@ -18,6 +18,7 @@ describe('guard configuration argument', () => {
     ['bad percent-encoding', [`${GUARD_ARGUMENT_PREFIX}%E0%A4%A`]],
     ['wrong shape', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, printing: 'sometimes' }))]],
     ['extra fields', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, debug: true }))]],
+    ['an unknown clipboard mode', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, clipboard: 'os' }))]],
     ['origins not strings', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, navigationOrigins: [1] }))]],
   ])('falls back to the strictest configuration when %s', (_name, argv) => {
     expect(decodeGuardArgument(argv)).toEqual(strictest);

@@ -6,7 +6,7 @@ import type { HostedAppRules } from '../../../common/hosting/hostedAppRules';
 import { registerGuardReports, ReportLimiter } from '../../../main/hosting/guardReports';
 import { FakeIpcMain, RecordingAuditSink } from '../../support/electronFakes';
 
-const ehr: HostedAppRules = { appId: 'ehr', navigationOrigins: ['https://ehr.example.com'], requestOrigins: ['https://ehr.example.com'], permissions: [], downloads: 'deny', printing: 'deny', uploads: 'deny', allowLoopbackHttp: false };
+const ehr: HostedAppRules = { appId: 'ehr', navigationOrigins: ['https://ehr.example.com'], requestOrigins: ['https://ehr.example.com'], permissions: [], downloads: 'deny', printing: 'deny', uploads: 'deny', clipboard: 'workspace', allowLoopbackHttp: false };
 
 function setup(now = () => 0) {
   const ipc = new FakeIpcMain();
@@ -40,7 +40,7 @@ describe('guard reports', () => {
   it.each([
     ['a full URL, which may carry PHI', { block: 'navigation', origin: 'https://evil.example/chart?mrn=SYN-0001', reason: 'origin-not-approved' }],
     ['an app id of the page\'s choosing', { block: 'print', reason: 'window-print', appId: 'billing' }],
-    ['an unknown block', { block: 'clipboard', reason: 'x' }],
+    ['an unknown block', { block: 'screenshot', reason: 'x' }],
     ['free text as a reason', { block: 'print', reason: 'Patient SYN-0001 printed' }],
     ['not an object', 'print'],
   ])('refuses a malformed report: %s', (_name, payload) => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeGuardArgument } from '../../../common/hosting/guardProtocol';
 import { policyV1Schema } from '../../../common/policy/policySchema';
+import { WorkspaceClipboard } from '../../../main/clipboard/workspaceClipboard';
 import { HostedApps } from '../../../main/hosting/hostedApps';
 import { NavigationRules } from '../../../main/shell/navigationRules';
 import { hardenWebContents } from '../../../main/shell/webContentsHardening';
@@ -29,19 +30,28 @@ const policy = policyV1Schema.parse({
 
 function setup() {
   FakeView.created = [];
+  const cleared: string[] = [];
   const sessions = new Map<string, FakeSession & { clearStorageData(): Promise<void>; clearCache(): Promise<void>; clearAuthCache(): Promise<void> }>();
   const navigation = new NavigationRules();
   const audit = new RecordingAuditSink();
+  const clipboard = new WorkspaceClipboard(60_000);
   const apps = new HostedApps({
     policy,
     navigation,
     audit,
     allowDevTools: false,
     guardPreloadPath: '/app/out/preload/hostedGuard.cjs',
+    clipboard,
     electron: {
       WebContentsView: FakeView as never,
       sessionFor: (partition) => {
-        const session = sessions.get(partition) ?? Object.assign(new FakeSession(), { clearStorageData: async () => undefined, clearCache: async () => undefined, clearAuthCache: async () => undefined });
+        const session =
+          sessions.get(partition) ??
+          Object.assign(new FakeSession(), {
+            clearStorageData: async () => void cleared.push(`${partition}:storage`),
+            clearCache: async () => void cleared.push(`${partition}:cache`),
+            clearAuthCache: async () => void cleared.push(`${partition}:auth`),
+          });
         sessions.set(partition, session);
         return session as never;
       },
@@ -49,7 +59,7 @@ function setup() {
   });
   // What app.on('web-contents-created') does for every new webContents.
   const harden = (contents: FakeWebContents) => hardenWebContents(contents as never, { allowDevTools: false, audit, navigation });
-  return { apps, sessions, navigation, audit, harden };
+  return { apps, sessions, navigation, audit, harden, clipboard, cleared };
 }
 
 describe('hosted apps', () => {
@@ -60,7 +70,7 @@ describe('hosted apps', () => {
     expect(view.options.webPreferences).toMatchObject({ partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, devTools: false, spellcheck: false });
     // The guard preload runs in every frame (sub-frames included), configured for this app.
     expect(view.options.webPreferences).toMatchObject({ preload: '/app/out/preload/hostedGuard.cjs', nodeIntegrationInSubFrames: true });
-    expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', allowLoopbackHttp: false });
+    expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', allowLoopbackHttp: false, clipboard: 'workspace' });
     expect(view.webContents.loaded).toBe('https://ehr.example.com/home');
     expect((apps.view('billing') as unknown as FakeView).options.webPreferences.partition).toBe('cordon-app-billing');
     expect(() => apps.view('payroll')).toThrow(/not approved/);
@@ -126,5 +136,15 @@ describe('hosted apps', () => {
     expect(decide(ehr.id, 'https://api.ehr.example.com/v1')).toBe(false);
     // Forgotten, not cached: the next use of the app builds a fresh view.
     expect((apps.view('ehr') as unknown as FakeView).webContents).not.toBe(ehr);
+  });
+
+  it('sign-out closes every view, wipes the workspace clipboard and clears every hosted session', async () => {
+    const { apps, clipboard, cleared } = setup();
+    const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
+    clipboard.write('555-0100');
+    await apps.wipeAllSessions();
+    expect(ehr.destroyed).toBe(true);
+    expect(clipboard.read()).toBeNull();
+    expect(cleared.sort()).toEqual(['cordon-app-billing:auth', 'cordon-app-billing:cache', 'cordon-app-billing:storage', 'cordon-practice:auth', 'cordon-practice:cache', 'cordon-practice:storage']);
   });
 });

@@ -5,18 +5,20 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { mainWorldGuard } from '../../../preload/guard/mainWorldGuard';
 
-function pageWorld(printing: 'allow' | 'deny') {
+function pageWorld(printing: 'allow' | 'deny', clipboard: 'blocked' | 'workspace' | 'inbound-only' = 'workspace') {
   const reports: unknown[] = [];
   const registered: string[] = [];
   const context = vm.createContext({ location: { href: 'https://ehr.example.com/chart' }, URL, Promise, DOMException: class extends Error {} });
   vm.runInContext(
     `var window = globalThis; window.print = function print() { printed += 1; }; var printed = 0;
+     class Clipboard { writeText() { return Promise.resolve('os'); } write() { return Promise.resolve('os'); } readText() { return Promise.resolve('OS TEXT'); } read() { return Promise.resolve([]); } }
      class ServiceWorkerContainer { register(url) { registered.push(String(url)); return Promise.resolve('registered'); } }`,
     Object.assign(context, { registered }),
   );
   const run = vm.runInContext(`(${mainWorldGuard.toString()})`, context) as typeof mainWorldGuard;
-  run({ printing, navigationOrigins: ['https://ehr.example.com'] }, (r) => reports.push(r));
-  return { context, reports, registered, evaluate: (code: string) => vm.runInContext(code, context) as unknown };
+  const workspace: string[] = [];
+  run({ printing, navigationOrigins: ['https://ehr.example.com'], clipboard }, (r) => reports.push(r), (text) => workspace.push(text));
+  return { context, reports, registered, workspace, evaluate: (code: string) => vm.runInContext(code, context) as unknown };
 }
 
 describe('main-world guard (from its serialized source)', () => {
@@ -43,5 +45,24 @@ describe('main-world guard (from its serialized source)', () => {
     await expect(page.evaluate('new ServiceWorkerContainer().register("/sw.js")') as Promise<unknown>).resolves.toBe('registered');
     expect(page.registered).toEqual(['/sw.js']);
     expect(page.reports).toEqual([{ block: 'service-worker', origin: 'https://evil.example', reason: 'origin-not-approved' }]);
+  });
+
+  it('sends Clipboard API writes to the workspace clipboard in workspace mode, and refuses reads', async () => {
+    const page = pageWorld('deny', 'workspace');
+    await expect(page.evaluate('new Clipboard().writeText("555-0100")') as Promise<unknown>).resolves.toBeUndefined();
+    expect(page.workspace).toEqual(['555-0100']);
+    await expect(page.evaluate('new Clipboard().readText()') as Promise<unknown>).rejects.toThrow(/blocked by Cordon/);
+    await expect(page.evaluate('new Clipboard().write([])') as Promise<unknown>).rejects.toThrow(/blocked by Cordon/);
+    expect(page.reports).toEqual([
+      { block: 'clipboard', reason: 'clipboard-api-read' },
+      { block: 'clipboard', reason: 'clipboard-api-write' },
+    ]);
+  });
+
+  it.each(['blocked', 'inbound-only'] as const)('refuses Clipboard API writes in %s mode', async (mode) => {
+    const page = pageWorld('deny', mode);
+    await expect(page.evaluate('new Clipboard().writeText("555-0100")') as Promise<unknown>).rejects.toThrow(/blocked by Cordon/);
+    expect(page.workspace).toEqual([]);
+    expect(page.reports).toEqual([{ block: 'clipboard', reason: 'clipboard-api-write' }]);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GUARD_REPORT_CHANNEL } from '../../../common/hosting/guardProtocol';
+import { GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL } from '../../../common/hosting/guardProtocol';
 import { IPC_CHANNELS } from '../../../common/ipc/channels';
 import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
 import { FakeWebContents, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
@@ -80,9 +80,10 @@ describe('main process wiring', () => {
     expect(practice?.listenerCount('will-download')).toBe(1);
     expect(calls.handled).toEqual(['cordon']);
     expect(calls.menu).toBeNull();
-    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(IPC_CHANNELS).sort());
-    // Hosted pages' guards report on their one channel; nothing else listens one-way.
-    expect([...ipcMain.listeners.keys()]).toEqual([GUARD_REPORT_CHANNEL]);
+    // The shell's contract, plus the hosted guard's workspace-clipboard read.
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...Object.values(IPC_CHANNELS), WORKSPACE_CLIPBOARD_READ_CHANNEL].sort());
+    // Hosted pages' guards report and copy on their own one-way channels.
+    expect([...ipcMain.listeners.keys()].sort()).toEqual([GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL].sort());
     expect(calls.windows).toHaveLength(1);
     const [window] = calls.windows;
     expect(window?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false });

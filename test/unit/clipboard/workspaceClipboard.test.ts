@@ -1,0 +1,81 @@
+// The workspace clipboard in main: in memory, expiring, wipeable; reachable only by
+// hosted apps in workspace mode, and never audited with its content.
+import { describe, expect, it } from 'vitest';
+import { WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL } from '../../../common/hosting/guardProtocol';
+import type { ClipboardMode, HostedAppRules } from '../../../common/hosting/hostedAppRules';
+import { WorkspaceClipboard } from '../../../main/clipboard/workspaceClipboard';
+import { registerWorkspaceClipboard } from '../../../main/hosting/guardClipboard';
+import { FakeIpcMain, RecordingAuditSink } from '../../support/electronFakes';
+
+describe('workspace clipboard', () => {
+  it('keeps the last copy until it expires', () => {
+    let now = 1_000;
+    const clipboard = new WorkspaceClipboard(300_000, () => now);
+    expect(clipboard.read()).toBeNull();
+    clipboard.write('first');
+    clipboard.write('555-0100');
+    now += 299_999;
+    expect(clipboard.read()).toBe('555-0100');
+    now += 1;
+    expect(clipboard.read()).toBeNull();
+  });
+
+  it('is empty after a wipe (lock, sign-out)', () => {
+    const clipboard = new WorkspaceClipboard(300_000);
+    clipboard.write('555-0100');
+    clipboard.wipe();
+    expect(clipboard.read()).toBeNull();
+  });
+});
+
+const rules = (appId: string, clipboard: ClipboardMode): HostedAppRules => ({ appId, navigationOrigins: [], requestOrigins: [], permissions: [], downloads: 'deny', printing: 'deny', uploads: 'deny', clipboard, allowLoopbackHttp: false });
+
+function setup() {
+  const ipc = new FakeIpcMain();
+  const audit = new RecordingAuditSink();
+  const clipboard = new WorkspaceClipboard(300_000);
+  const apps = new Map<number, HostedAppRules>([
+    [1, rules('ehr', 'workspace')],
+    [2, rules('messages', 'workspace')],
+    [3, rules('billing', 'blocked')],
+  ]);
+  registerWorkspaceClipboard(ipc, (id) => apps.get(id) ?? null, clipboard, audit);
+  const write = (id: number, text: unknown) => ipc.listeners.get(WORKSPACE_CLIPBOARD_WRITE_CHANNEL)?.({ sender: { id } }, text);
+  const read = (id: number) => ipc.invoke(WORKSPACE_CLIPBOARD_READ_CHANNEL, { sender: { id } });
+  return { audit, clipboard, write, read };
+}
+
+describe('the guard\'s workspace clipboard channels', () => {
+  it('carries a copy from one hosted app to another', async () => {
+    const { write, read, audit } = setup();
+    write(1, 'Phone 555-0100');
+    expect(await read(2)).toBe('Phone 555-0100');
+    expect(audit.events).toEqual([]);
+  });
+
+  it('refuses senders that are not hosted apps in workspace mode, without their text in the audit', async () => {
+    const { write, read, audit, clipboard } = setup();
+    write(3, 'SYN-0001');
+    write(99, 'SYN-0001');
+    expect(clipboard.read()).toBeNull();
+    clipboard.write('555-0100');
+    expect(await read(3)).toBeNull();
+    expect(audit.events.map((e) => [e.type, e.appId])).toEqual([
+      ['ipc.refused', 'billing'],
+      ['ipc.refused', undefined],
+      ['ipc.refused', 'billing'],
+    ]);
+    expect(JSON.stringify(audit.events)).not.toMatch(/SYN-0001|555-0100/);
+  });
+
+  it('refuses a write that is not text or is too large', () => {
+    const { write, audit, clipboard } = setup();
+    write(1, { text: 'x' });
+    write(1, 'x'.repeat(1_000_001));
+    expect(clipboard.read()).toBeNull();
+    expect(audit.events).toEqual([
+      { type: 'clipboard.blocked', outcome: 'blocked', appId: 'ehr', reason: 'copy-too-large-or-invalid' },
+      { type: 'clipboard.blocked', outcome: 'blocked', appId: 'ehr', reason: 'copy-too-large-or-invalid' },
+    ]);
+  });
+});
