@@ -4,7 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session, shell, WebContentsView } from 'electron';
 import { assessPosture, type ProtectionId } from '../common/posture/posture';
+import { COLLECTOR_AUDIENCE } from '../common/audit/collectorAudience';
 import { classifyQueueError } from './audit/auditQueue';
+import { startAuditSync, type AuditSync } from './audit/auditSync';
+import { AUDIT_SYNC_PARTITION, electronSyncTransport } from './audit/electronSyncTransport';
 import { openDeviceAudit } from './audit/openDeviceAudit';
 import { QueueAuditSink } from './audit/queueAuditSink';
 import { createSignIn } from './auth/createSignIn';
@@ -83,8 +86,10 @@ if (!app.requestSingleInstanceLock()) {
     hardenShellSession(session.defaultSession, { allowDevTools, audit });
     serveShell(protocol, path.join(here, '../renderer'));
     // The OS keychain (safeStorage) is usable only once the app is ready.
+    let device: ReturnType<typeof openDeviceAudit> | null = null;
     try {
-      audit.attach(openDeviceAudit(app.getPath('userData'), safeStorage, process.platform).queue);
+      device = openDeviceAudit(app.getPath('userData'), safeStorage, process.platform);
+      audit.attach(device.queue);
     } catch (error) {
       audit.fail(classifyQueueError(error));
     }
@@ -93,9 +98,13 @@ if (!app.requestSingleInstanceLock()) {
     if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
     else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
 
-    // The encrypted queue counts only if it actually opened.
-    const installed = new Set<ProtectionId>([...INSTALLED, ...(audit.failure === null ? (['audit-encrypted'] as const) : [])]);
-    const posture = assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed });
+    let auditSync: AuditSync | null = null;
+    let queueFull = false;
+    // The encrypted queue counts only if it actually opened; delivery only while it works.
+    const posture = () => {
+      const working: ProtectionId[] = [...(audit.failure === null ? (['audit-encrypted'] as const) : []), ...(auditSync?.status.state === 'delivered' ? (['audit-delivered'] as const) : [])];
+      return assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed: new Set<ProtectionId>([...INSTALLED, ...working]) });
+    };
     // Nothing is hosted without a trusted policy; with one, every hosted session is
     // hardened by HostedApps, the practice session up front, before anything can use it.
     const clipboard = policy.ok ? new WorkspaceClipboard(policy.policy.clipboard.workspaceTtlSeconds * 1000) : null;
@@ -125,21 +134,42 @@ if (!app.requestSingleInstanceLock()) {
           )
         : null;
     void auth?.revokeLeftover();
+    // Deliver the queue to the practice's collector; enroll this device at the first sign-in.
+    if (policy.ok && device !== null && audit.failure === null) {
+      auditSync = startAuditSync({
+        ...device,
+        policy: policy.policy.audit,
+        audit,
+        transport: electronSyncTransport(session.fromPartition(AUDIT_SYNC_PARTITION)),
+        onQueueFailure: (error) => audit.fail(error),
+        // Past the hard limit Cordon locks rather than drop events (soft: see README).
+        onPressure: (pressure) => {
+          queueFull = pressure === 'hard';
+          if (queueFull) onAuditFailure();
+        },
+        enrollmentProof: async () => (auth?.identity == null ? null : { kind: 'access-token', token: await auth.resourceAccessToken(COLLECTOR_AUDIENCE) }),
+      });
+      app.on('will-quit', () => void auditSync?.stop());
+    }
     let layout: WorkspaceLayout | null = null;
     const workspace =
       hosting === null
         ? null
         : {
             show: (appId: string) => {
-              if (shellWindow === null || auth?.identity == null) return;
+              if (shellWindow === null || auth?.identity == null || lockReason() !== null) return;
               layout ??= new WorkspaceLayout(shellWindow);
               layout.show(hosting.view(appId));
             },
             hideAll: () => layout?.hideAll(),
           };
     onAuditFailure = () => workspace?.hideAll();
-    const lockReason = () => (audit.failure === null ? null : { code: `audit-${audit.failure.code}`, message: `Cordon cannot record its activity log safely, so it is locked. Tell IT: ${audit.failure.message}` });
-    const state = () => shellStateFor(policy, posture, auth?.identity ?? null, lockReason());
+    const lockReason = () => {
+      if (audit.failure !== null) return { code: `audit-${audit.failure.code}`, message: `Cordon cannot record its activity log safely, so it is locked. Tell IT: ${audit.failure.message}` };
+      if (queueFull) return { code: 'audit-queue-full', message: `Too much of Cordon's activity log is waiting to reach the practice, so Cordon is locked until it is delivered. Tell IT: the collector at ${policy.ok ? policy.policy.audit.collectorUrl : 'the configured address'} is not accepting this computer's log.` };
+      return null;
+    };
+    const state = () => shellStateFor(policy, posture(), auth?.identity ?? null, lockReason());
     registerIpcHandlers(ipcMain, createShellHandlers(state, auth, workspace), {
       shellWebContentsId: () => shellWindow?.webContents.id,
       onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),

@@ -85,6 +85,8 @@ describe('main process wiring', () => {
     // Hosted pages' guards report and copy on their own one-way channels.
     expect([...ipcMain.listeners.keys()].sort()).toEqual([GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL].sort());
     expect(calls.windows).toHaveLength(1);
+    // The queue opened, so delivery to the collector started, in its own session.
+    expect(partitions.has('cordon-audit-sync')).toBe(true);
     const [window] = calls.windows;
     expect(window?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(window?.loaded).toBe('cordon://app/index.html');
@@ -99,12 +101,14 @@ describe('main process wiring', () => {
 
   it('locks (and says why) when the audit queue cannot be opened safely: no OS keychain', async () => {
     await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
-    const { ready, ipcMain, calls } = await startMain({ keychain: false });
+    const { ready, ipcMain, calls, partitions } = await startMain({ keychain: false });
     ready();
     await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
     const event = fakeInvokeEvent(41, fakeFrame('cordon://app/index.html'));
     expect(await ipcMain.invoke(IPC_CHANNELS.getShellState, event)).toMatchObject({ kind: 'locked', reason: { code: 'audit-no-keychain' } });
     expect(await ipcMain.invoke(IPC_CHANNELS.signIn, event)).toMatchObject({ ok: false, message: expect.stringContaining('keychain') });
+    // No queue, nothing to deliver.
+    expect(partitions.has('cordon-audit-sync')).toBe(false);
   });
 
   it('shows the policy-error state and hosts nothing when the policy is tampered', async () => {
