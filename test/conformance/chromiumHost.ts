@@ -141,6 +141,7 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     const resolver = `r${randomUUID().replaceAll('-', '')}`;
     const clipboardBinding = `c${randomUUID().replaceAll('-', '')}`;
     await cdp.send('Page.enable');
+    // Bindings report only with the Runtime domain on.
     await cdp.send('Runtime.enable');
     await cdp.send('Runtime.addBinding', { name: 'cordonGuardReport', executionContextName: GUARD_WORLD });
     await cdp.send('Runtime.addBinding', { name: mainBinding });
