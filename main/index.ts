@@ -12,7 +12,11 @@ import { openDeviceAudit } from './audit/openDeviceAudit';
 import { QueueAuditSink } from './audit/queueAuditSink';
 import { createSignIn } from './auth/createSignIn';
 import { PRACTICE_PARTITION } from './auth/workspaceSignIn';
+import { hostname } from 'node:os';
 import { WorkspaceClipboard } from './clipboard/workspaceClipboard';
+import { SessionWatermark } from './watermark/sessionWatermark';
+import type { Identity } from '../common/auth/identity';
+import type { GuardWatermark } from '../common/hosting/guardProtocol';
 import { registerWorkspaceClipboard } from './hosting/guardClipboard';
 import { registerGuardReports } from './hosting/guardReports';
 import { HostedApps } from './hosting/hostedApps';
@@ -108,6 +112,9 @@ if (!app.requestSingleInstanceLock()) {
     // Nothing is hosted without a trusted policy; with one, every hosted session is
     // hardened by HostedApps, the practice session up front, before anything can use it.
     const clipboard = policy.ok ? new WorkspaceClipboard(policy.policy.clipboard.workspaceTtlSeconds * 1000) : null;
+    const sessionWatermark = policy.ok ? new SessionWatermark(policy.policy, hostname()) : null;
+    // Read late (auth is built after hosting, which it needs).
+    const signedIn = (): Identity | null => auth?.identity ?? null;
     const hosting =
       policy.ok && clipboard !== null
       ? new HostedApps({
@@ -117,6 +124,7 @@ if (!app.requestSingleInstanceLock()) {
           allowDevTools,
           guardPreloadPath: path.join(here, '../preload/hostedGuard.cjs'),
           clipboard,
+          watermark: (): GuardWatermark | null => sessionWatermark?.watermarkFor(signedIn()) ?? null,
           electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) },
         })
       : null;
@@ -134,6 +142,10 @@ if (!app.requestSingleInstanceLock()) {
           )
         : null;
     void auth?.revokeLeftover();
+    audit.setContext(() => {
+      const identity = auth?.identity ?? null;
+      return identity === null || sessionWatermark === null ? null : { subject: identity.subject, session: sessionWatermark.codeFor(identity) };
+    });
     // Deliver the queue to the practice's collector; enroll this device at the first sign-in.
     if (policy.ok && device !== null && audit.failure === null) {
       auditSync = startAuditSync({

@@ -61,6 +61,7 @@ export const AUDIT_CATALOG = {
   'print.blocked': { category: 'securityAlert', action: 'E', description: 'printing blocked' },
   'clipboard.blocked': { category: 'securityAlert', action: 'E', description: 'clipboard use blocked' },
   'capture.blocked': { category: 'securityAlert', action: 'E', description: 'screen capture blocked or capture tool detected' },
+  'watermark.tampered': { category: 'securityAlert', action: 'E', description: 'a hosted page tried to remove, restyle or cover the watermark' },
   'webview.blocked': { category: 'securityAlert', action: 'E', description: 'embedded webview blocked' },
   'devtools.blocked': { category: 'securityAlert', action: 'E', description: 'developer tools blocked' },
   'ipc.refused': { category: 'securityAlert', action: 'E', description: 'message to Cordon refused' },
@@ -68,6 +69,8 @@ export const AUDIT_CATALOG = {
   'preload.failed': { category: 'securityAlert', action: 'E', description: 'page guard failed to load' },
   'audit.sync-gap': { category: 'auditLogUsed', action: 'E', description: 'gap in the audit sequence' },
   'audit.tamper-detected': { category: 'securityAlert', action: 'E', description: 'audit trail tampering detected' },
+  'audit.device-enrolled': { category: 'auditLogUsed', action: 'C', description: 'device enrolled with the collector' },
+  'audit.enrollment-failed': { category: 'auditLogUsed', action: 'C', description: 'device enrollment with the collector refused or failed' },
   'audit.queue-pressure': { category: 'auditLogUsed', action: 'E', description: 'unsent audit events past a limit' },
 } as const satisfies Record<string, CatalogEntry>;
 

@@ -19,6 +19,10 @@ export interface AuditEventInput {
 
 export interface AuditEvent extends AuditEventInput {
   recordedAt: string;
+  /** The signed-in user's IdP subject (never their name), when someone is signed in. */
+  subject?: string;
+  /** The session code shown in the watermark. */
+  session?: string;
 }
 
 export interface AuditSink {

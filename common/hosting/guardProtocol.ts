@@ -17,16 +17,26 @@ export const WORKSPACE_CLIPBOARD_MAX_CHARS = 1_000_000;
 /** Prefix of the renderer argument that carries the guard's configuration. */
 export const GUARD_ARGUMENT_PREFIX = '--cordon-guard=';
 
+/** The watermark over every hosted page: its template with all but {time} filled in. */
+export interface GuardWatermark {
+  text: string;
+  opacity: number;
+}
+
 export interface GuardConfig {
   navigationOrigins: string[];
   printing: 'allow' | 'deny';
   allowLoopbackHttp: boolean;
   clipboard: ClipboardMode;
+  watermark: GuardWatermark;
 }
 
-export function guardConfigFor(rules: HostedAppRules): GuardConfig {
-  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, allowLoopbackHttp: rules.allowLoopbackHttp, clipboard: rules.clipboard };
+export function guardConfigFor(rules: HostedAppRules, watermark: GuardWatermark): GuardConfig {
+  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, allowLoopbackHttp: rules.allowLoopbackHttp, clipboard: rules.clipboard, watermark };
 }
+
+/** Shown when the configuration is missing or damaged: the page still carries a mark. */
+const UNIDENTIFIED_WATERMARK: GuardWatermark = { text: 'Cordon · unidentified session · {time}', opacity: 0.2 };
 
 export function encodeGuardArgument(config: GuardConfig): string {
   return GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify(config));
@@ -37,7 +47,7 @@ export function encodeGuardArgument(config: GuardConfig): string {
  * yields the strictest configuration: fail closed.
  */
 export function decodeGuardArgument(argv: readonly string[]): GuardConfig {
-  const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false, clipboard: 'blocked' };
+  const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', watermark: UNIDENTIFIED_WATERMARK };
   const raw = argv.find((a) => a.startsWith(GUARD_ARGUMENT_PREFIX));
   if (raw === undefined) return strictest;
   try {
@@ -52,7 +62,8 @@ function isGuardConfig(value: unknown): value is GuardConfig {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    Object.keys(v).length === 4 &&
+    Object.keys(v).length === 5 &&
+    isWatermark(v.watermark) &&
     Array.isArray(v.navigationOrigins) &&
     v.navigationOrigins.every((o) => typeof o === 'string') &&
     (v.printing === 'allow' || v.printing === 'deny') &&
@@ -61,8 +72,14 @@ function isGuardConfig(value: unknown): value is GuardConfig {
   );
 }
 
+function isWatermark(value: unknown): value is GuardWatermark {
+  if (typeof value !== 'object' || value === null) return false;
+  const w = value as Record<string, unknown>;
+  return typeof w.text === 'string' && w.text.length > 0 && w.text.length <= 400 && typeof w.opacity === 'number' && w.opacity >= 0.04 && w.opacity <= 0.5;
+}
+
 /** What the guard stopped. */
-export const GUARD_BLOCKS = ['navigation', 'external-protocol', 'print', 'service-worker', 'clipboard'] as const;
+export const GUARD_BLOCKS = ['navigation', 'external-protocol', 'print', 'service-worker', 'clipboard', 'watermark'] as const;
 
 export interface GuardReport {
   block: (typeof GUARD_BLOCKS)[number];

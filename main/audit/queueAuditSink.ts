@@ -28,17 +28,24 @@ export class QueueAuditSink implements AuditSink {
   /** Events not (yet) in the queue, oldest first. */
   readonly pending: AuditEvent[] = [];
 
+  /** Who is signed in and the session's code, stamped on every event while there is one. */
+  private context: () => { subject: string; session: string } | null = () => null;
+
   constructor(
     private readonly onFailure: (error: AuditQueueError) => void,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  setContext(context: () => { subject: string; session: string } | null): void {
+    this.context = context;
+  }
 
   get failure(): AuditQueueError | null {
     return this.failed;
   }
 
   record(input: AuditEventInput): void {
-    this.pending.push({ ...withinWireLimits(input), recordedAt: this.now().toISOString() });
+    this.pending.push({ ...withinWireLimits(input), ...(this.context() ?? {}), recordedAt: this.now().toISOString() });
     this.flush();
   }
 

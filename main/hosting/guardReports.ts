@@ -13,6 +13,7 @@ const EVENT_FOR: Record<GuardReport['block'], AuditEventInput['type']> = {
   print: 'print.blocked',
   'service-worker': 'request.blocked',
   clipboard: 'clipboard.blocked',
+  watermark: 'watermark.tampered',
 };
 
 /** At most `limit` reports per sender per window; enough for any honest page. */

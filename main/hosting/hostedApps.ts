@@ -5,7 +5,7 @@
 // window-opening rules, and a place in the app lookup the session consults.
 import type { BrowserWindowConstructorOptions, Session, WebContents, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
 import { decideNavigation, decideWindowOpen, hostedAppRules, type HostedAppRules } from '../../common/hosting/hostedAppRules';
-import { encodeGuardArgument, guardConfigFor } from '../../common/hosting/guardProtocol';
+import { encodeGuardArgument, guardConfigFor, type GuardWatermark } from '../../common/hosting/guardProtocol';
 import type { AuditSink } from '../../common/audit/auditSink';
 import type { Policy } from '../../common/policy/policySchema';
 import { PRACTICE_PARTITION } from '../auth/workspaceSignIn';
@@ -22,17 +22,18 @@ export function partitionFor(app: { id: string; session: 'shared' | 'isolated' }
 export interface HostedPreferencesOptions {
   partition: string;
   allowDevTools: boolean;
-  /** The guard preload (out/preload/hostedGuard.cjs) and the app whose rules it enforces. */
+  /** The guard preload (out/preload/hostedGuard.cjs), the app whose rules it enforces, and the watermark it draws. */
   guardPreloadPath: string;
   rules: HostedAppRules;
+  watermark: GuardWatermark;
 }
 
-export function hostedWebPreferences({ partition, allowDevTools, guardPreloadPath, rules }: HostedPreferencesOptions): WebPreferences {
+export function hostedWebPreferences({ partition, allowDevTools, guardPreloadPath, rules, watermark }: HostedPreferencesOptions): WebPreferences {
   return {
     ...lockedDownWebPreferences({ allowDevTools }),
     partition,
     preload: guardPreloadPath,
-    additionalArguments: [encodeGuardArgument(guardConfigFor(rules))],
+    additionalArguments: [encodeGuardArgument(guardConfigFor(rules, watermark))],
     // Runs the guard preload in every frame, iframes included. Node stays off: the
     // sandbox gives sub-frame preloads no Node, exactly as it does the main frame's.
     nodeIntegrationInSubFrames: true,
@@ -63,6 +64,8 @@ export interface HostedAppsOptions {
   guardPreloadPath: string;
   /** Copied text of the hosted apps: wiped with their sessions. */
   clipboard: WorkspaceClipboard;
+  /** The watermark for pages opened now: null while nobody is signed in (then nothing opens). */
+  watermark: () => GuardWatermark | null;
   electron: HostingElectron;
 }
 
@@ -97,7 +100,9 @@ export class HostedApps {
     const partition = partitionFor(app);
     this.session(partition);
     const rules = hostedAppRules(this.options.policy, app);
-    const view = new this.options.electron.WebContentsView({ webPreferences: this.preferences(partition, rules) });
+    const webPreferences = this.preferences(partition, rules);
+    if (webPreferences === null) throw new Error('no hosted app opens while nobody is signed in: there is no one to name in its watermark');
+    const view = new this.options.electron.WebContentsView({ webPreferences });
     this.adopt(view.webContents, rules, partition);
     this.views.set(appId, view);
     void view.webContents.loadURL(app.startUrl);
@@ -146,16 +151,21 @@ export class HostedApps {
     await Promise.all(this.partitions().map((partition) => wipeSession(this.options.electron.sessionFor(partition))));
   }
 
-  private preferences(partition: string, rules: HostedAppRules): WebPreferences {
-    return hostedWebPreferences({ partition, rules, allowDevTools: this.options.allowDevTools, guardPreloadPath: this.options.guardPreloadPath });
+  /** Null while nobody is signed in: no page is hosted without a watermark naming who is looking. */
+  private preferences(partition: string, rules: HostedAppRules): WebPreferences | null {
+    const watermark = this.options.watermark();
+    if (watermark === null) return null;
+    return hostedWebPreferences({ partition, rules, allowDevTools: this.options.allowDevTools, guardPreloadPath: this.options.guardPreloadPath, watermark });
   }
 
   /** Binds a webContents (a view, or a window a hosted page opened) to its app's rules. */
   private adopt(contents: WebContents, rules: HostedAppRules, partition: string): void {
     this.byContents.set(contents.id, rules);
     contents.once('destroyed', () => this.byContents.delete(contents.id));
-    const windowOptions = (url: string): BrowserWindowConstructorOptions | null =>
-      decideWindowOpen(rules, url).allowed ? { autoHideMenuBar: true, webPreferences: this.preferences(partition, rules) } : null;
+    const windowOptions = (url: string): BrowserWindowConstructorOptions | null => {
+      const webPreferences = decideWindowOpen(rules, url).allowed ? this.preferences(partition, rules) : null;
+      return webPreferences === null ? null : { autoHideMenuBar: true, webPreferences };
+    };
     this.options.navigation.set(contents, (url) => (decideNavigation(rules, url).allowed ? 'allow' : 'deny'), windowOptions, rules.appId);
     // A window an approved page opens belongs to the same app: same rules, same lookup.
     contents.on('did-create-window', (window) => this.adopt(window.webContents, rules, partition));

@@ -8,6 +8,7 @@ import { decideNavigation, isExternalProtocol, type Verdict } from '../../common
 import type { GuardConfig, GuardReport } from '../../common/hosting/guardProtocol';
 import { auditableOrigin } from '../../common/audit/auditSink';
 import { installClipboardGuard, type WorkspaceClipboardPort } from './clipboardGuard';
+import { installWatermark } from './watermarkGuard';
 
 export type Report = (report: GuardReport) => void;
 
@@ -47,6 +48,8 @@ function linkTarget(event: Event): HTMLAnchorElement | HTMLAreaElement | null {
 
 export function installIsolatedGuard(config: GuardConfig, win: Window & { navigation?: NavigationTarget }, { report, workspaceClipboard }: GuardPort): void {
   installClipboardGuard(config.clipboard, win, report, workspaceClipboard);
+  // Only the top frame draws it: it covers the whole view, sub-frames included.
+  if (win.top === win) installWatermark(win, config.watermark, report);
 
   // Every navigation the frame starts itself: link, form, script, meta refresh.
   win.navigation?.addEventListener('navigate', (event) => {

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Download, Page } from '@playwright/test';
 import type { AuditSink } from '../../common/audit/auditSink';
-import { guardConfigFor } from '../../common/hosting/guardProtocol';
+import { guardConfigFor, type GuardWatermark } from '../../common/hosting/guardProtocol';
 import type { HostedAppRules } from '../../common/hosting/hostedAppRules';
 import { bundleGuardScript } from '../../build/guardBundle';
 import { WorkspaceClipboard } from '../../main/clipboard/workspaceClipboard';
@@ -81,9 +81,13 @@ export interface HostOptions {
   scope?: 'browser' | 'page';
   /** Install the guard preload and the permission and download plumbing (default true). */
   guard?: boolean;
+  watermark?: GuardWatermark;
 }
 
-export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<number, HostedAppRules>, audit: AuditSink, { scope = 'browser', guard = true }: HostOptions = {}): Promise<ChromiumHost> {
+/** What main would put in the watermark for a signed-in demo VA. */
+export const TEST_WATERMARK: GuardWatermark = { text: 'Valerie Demo · valerie@example.test · Test Family Practice · test-device · 7K2M-QX4P · {time}', opacity: 0.12 };
+
+export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<number, HostedAppRules>, audit: AuditSink, { scope = 'browser', guard = true, watermark = TEST_WATERMARK }: HostOptions = {}): Promise<ChromiumHost> {
   const handlers: Partial<Handlers> = {};
   const differences = [
     'popups opened by a page run without the guard preload (their requests are still filtered)',
@@ -134,7 +138,7 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     });
 
   async function installGuard(page: Page, cdp: CDPSession, webContentsId: number, rules: HostedAppRules): Promise<void> {
-    const config = guardConfigFor(rules);
+    const config = guardConfigFor(rules, watermark);
     isolatedGuardBundle ??= bundleGuardScript(path.join(import.meta.dirname, 'chromiumGuardEntry.ts'), 'iife');
     const mainBinding = `b${randomUUID().replaceAll('-', '')}`;
     const permissionBinding = `p${randomUUID().replaceAll('-', '')}`;

@@ -88,3 +88,18 @@ describe('events the collector will accept', () => {
     queue.close();
   });
 });
+
+describe('session context on events', () => {
+  it('stamps the signed-in subject and session code on events while there is a session', () => {
+    const sink = new QueueAuditSink(() => undefined, () => new Date('2026-11-25T12:00:00Z'));
+    let context: { subject: string; session: string } | null = null;
+    sink.setContext(() => context);
+    sink.record({ type: 'app.started', outcome: 'success' });
+    context = { subject: 'sub-valerie', session: '7K2M-QX4P' };
+    sink.record({ type: 'print.blocked', outcome: 'blocked', appId: 'ehr' });
+    expect(sink.pending).toEqual([
+      { type: 'app.started', outcome: 'success', recordedAt: '2026-11-25T12:00:00.000Z' },
+      { type: 'print.blocked', outcome: 'blocked', appId: 'ehr', subject: 'sub-valerie', session: '7K2M-QX4P', recordedAt: '2026-11-25T12:00:00.000Z' },
+    ]);
+  });
+});

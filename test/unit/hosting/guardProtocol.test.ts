@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeGuardArgument, encodeGuardArgument, GUARD_ARGUMENT_PREFIX, type GuardConfig } from '../../../common/hosting/guardProtocol';
 import { navigationBlock } from '../../../preload/guard/isolatedGuard';
 
-const config: GuardConfig = { navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'allow', allowLoopbackHttp: false, clipboard: 'workspace' };
-const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false, clipboard: 'blocked' };
+const config: GuardConfig = { navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'allow', allowLoopbackHttp: false, clipboard: 'workspace', watermark: { text: 'Valerie · 7K2M-QX4P · {time}', opacity: 0.12 } };
+const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', watermark: { text: 'Cordon · unidentified session · {time}', opacity: 0.2 } };
 
 describe('guard configuration argument', () => {
   it('round-trips among other renderer arguments', () => {
@@ -19,6 +19,8 @@ describe('guard configuration argument', () => {
     ['wrong shape', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, printing: 'sometimes' }))]],
     ['extra fields', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, debug: true }))]],
     ['an unknown clipboard mode', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, clipboard: 'os' }))]],
+    ['a watermark without text', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, watermark: { text: '', opacity: 0.1 } }))]],
+    ['an invisible watermark', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, watermark: { text: 'x', opacity: 0 } }))]],
     ['origins not strings', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, navigationOrigins: [1] }))]],
   ])('falls back to the strictest configuration when %s', (_name, argv) => {
     expect(decodeGuardArgument(argv)).toEqual(strictest);

@@ -28,8 +28,11 @@ const policy = policyV1Schema.parse({
   ],
 });
 
+const WATERMARK = { text: 'Valerie Demo · 7K2M-QX4P · {time}', opacity: 0.12 };
+
 function setup() {
   FakeView.created = [];
+  let watermark: { text: string; opacity: number } | null = WATERMARK;
   const cleared: string[] = [];
   const sessions = new Map<string, FakeSession & { clearStorageData(): Promise<void>; clearCache(): Promise<void>; clearAuthCache(): Promise<void> }>();
   const navigation = new NavigationRules();
@@ -42,6 +45,7 @@ function setup() {
     allowDevTools: false,
     guardPreloadPath: '/app/out/preload/hostedGuard.cjs',
     clipboard,
+    watermark: () => watermark,
     electron: {
       WebContentsView: FakeView as never,
       sessionFor: (partition) => {
@@ -59,7 +63,7 @@ function setup() {
   });
   // What app.on('web-contents-created') does for every new webContents.
   const harden = (contents: FakeWebContents) => hardenWebContents(contents as never, { allowDevTools: false, audit, navigation });
-  return { apps, sessions, navigation, audit, harden, clipboard, cleared };
+  return { apps, sessions, navigation, audit, harden, clipboard, cleared, signOut: () => (watermark = null) };
 }
 
 describe('hosted apps', () => {
@@ -70,7 +74,7 @@ describe('hosted apps', () => {
     expect(view.options.webPreferences).toMatchObject({ partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, devTools: false, spellcheck: false });
     // The guard preload runs in every frame (sub-frames included), configured for this app.
     expect(view.options.webPreferences).toMatchObject({ preload: '/app/out/preload/hostedGuard.cjs', nodeIntegrationInSubFrames: true });
-    expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', allowLoopbackHttp: false, clipboard: 'workspace' });
+    expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', allowLoopbackHttp: false, clipboard: 'workspace', watermark: WATERMARK });
     expect(view.webContents.loaded).toBe('https://ehr.example.com/home');
     expect((apps.view('billing') as unknown as FakeView).options.webPreferences.partition).toBe('cordon-app-billing');
     expect(() => apps.view('payroll')).toThrow(/not approved/);
@@ -146,5 +150,14 @@ describe('hosted apps', () => {
     expect(ehr.destroyed).toBe(true);
     expect(clipboard.read()).toBeNull();
     expect(cleared.sort()).toEqual(['cordon-app-billing:auth', 'cordon-app-billing:cache', 'cordon-app-billing:storage', 'cordon-practice:auth', 'cordon-practice:cache', 'cordon-practice:storage']);
+  });
+
+  it('hosts nothing, and opens no window, while nobody is signed in to name in the watermark', () => {
+    const { apps, harden, signOut } = setup();
+    const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
+    harden(ehr);
+    signOut();
+    expect(() => apps.view('messages')).toThrow(/nobody is signed in/);
+    expect(ehr.windowOpenHandler?.({ url: 'https://ehr.example.com/print-preview' })).toEqual({ action: 'deny' });
   });
 });
