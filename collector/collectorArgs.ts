@@ -7,10 +7,11 @@ import { DEFAULT_PORT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageCo
 
 export const DEMO_TRUSTED_ISSUER: TrustedIssuer = { issuer: 'http://127.0.0.1:4400', audience: 'urn:cordon:collector' };
 
-export const USAGE = `usage: npm run collector -- [issue-code] [options]
+export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE] [options]
 
-  (no command)   start the collector and print its URL
-  issue-code     print a one-time device enrollment code for IT, then exit
+  (no command)        start the collector and print its URL
+  issue-code          print a one-time device enrollment code for IT, then exit
+  find-session CODE   show the session a watermark's code (e.g. 7K2M-QX4P) names, then exit
 
 options (environment variable in brackets):
   --host HOST          listen address, default 127.0.0.1 [CORDON_COLLECTOR_HOST]
@@ -27,7 +28,9 @@ options (environment variable in brackets):
 export class UsageError extends Error {}
 
 export interface CollectorCommand {
-  command: 'serve' | 'issue-code' | 'help';
+  command: 'serve' | 'issue-code' | 'find-session' | 'help';
+  /** The session code, for find-session. */
+  sessionCode?: string;
   config: CollectorConfig & { storage: StorageConfig };
   /** PEM files to read into config.tls. */
   tlsFiles: { key: string; cert: string } | null;
@@ -69,7 +72,9 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'issue-code')) throw new UsageError(`unknown command '${positionals.join(' ')}' (the only command is issue-code)`);
+  const [verb, ...rest] = positionals;
+  const known = verb === undefined || (verb === 'issue-code' && rest.length === 0) || (verb === 'find-session' && rest.length === 1);
+  if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE)`);
   const notes: string[] = [];
 
   const portText = values.port ?? env.CORDON_COLLECTOR_PORT ?? String(DEFAULT_PORT);
@@ -98,7 +103,8 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   }
 
   return {
-    command: values.help === true ? 'help' : positionals[0] === 'issue-code' ? 'issue-code' : 'serve',
+    command: values.help === true ? 'help' : verb === 'issue-code' || verb === 'find-session' ? verb : 'serve',
+    ...(verb === 'find-session' && rest[0] !== undefined ? { sessionCode: rest[0] } : {}),
     config: { storage, host: values.host ?? env.CORDON_COLLECTOR_HOST ?? '127.0.0.1', port, trustedIssuer },
     tlsFiles: tlsKey !== undefined && tlsCert !== undefined ? { key: tlsKey, cert: tlsCert } : null,
     notes,

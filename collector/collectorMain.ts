@@ -1,11 +1,12 @@
 // `npm run collector`: runs the practice's audit collector, or with `issue-code` prints a
-// one-time enrollment code. Exit codes: 0 done, 1 could not start or run, 2 bad usage.
+// one-time enrollment code, or with `find-session CODE` shows the session a watermark names. Exit codes: 0 done, 1 could not start or run, 2 bad usage.
 import { readFileSync } from 'node:fs';
 import { parseCollectorArgs, UsageError, USAGE, type CollectorCommand } from './collectorArgs';
 import { DEFAULT_ENROLLMENT_CODE_TTL_MS } from './collectorConfig';
 import { CollectorStore } from './collectorStore';
 import { startCollector } from './collectorServer';
 import { issueEnrollmentCode } from './enrollment';
+import { findSession } from './sessionLookup';
 
 function readPem(file: string, what: string): Buffer {
   try {
@@ -23,6 +24,23 @@ async function run(command: CollectorCommand): Promise<void> {
   const { config } = command;
   const { storage } = config;
   const where = storage.kind === 'sqlite' ? `SQLite ${storage.file}` : 'PostgreSQL (CORDON_COLLECTOR_POSTGRES_URL)';
+  if (command.command === 'find-session') {
+    const store = await CollectorStore.open(storage);
+    try {
+      const sessions = await findSession(store, command.sessionCode ?? '');
+      if (sessions.length === 0) console.info(`no events carry session code ${command.sessionCode ?? ''} (storage: ${where})`);
+      for (const s of sessions) {
+        console.info(`device ${s.deviceName} (${s.deviceId})\n  user (IdP subject): ${s.subjects.join(', ') || 'none recorded'}\n  from ${s.firstRecordedAt} to ${s.lastRecordedAt}, ${s.events} events`);
+        for (const [type, count] of Object.entries(s.types)) console.info(`    ${type}: ${count}`);
+      }
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(error.message);
+      throw error;
+    } finally {
+      await store.close();
+    }
+    return;
+  }
   if (command.command === 'issue-code') {
     const store = await CollectorStore.open(storage);
     try {

@@ -13,6 +13,7 @@ import { CollectorMetrics } from './collectorMetrics';
 import { CollectorStore, statusOf, type DeviceRecord, type ReceivedEvent } from './collectorStore';
 import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceRequestAuth';
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
+import { findSession, type SessionSummary } from './sessionLookup';
 import { overlapRange, verifyBatch } from './ingestVerifier';
 import { describeIssues } from './validationMessage';
 
@@ -27,6 +28,8 @@ export interface RunningCollector {
   alerts(deviceId?: string): Promise<Alert[]>;
   /** A device's verified events, by sequence number. */
   deviceEvents(deviceId: string): Promise<ReceivedEvent[]>;
+  /** The session(s) a watermark's session code names. */
+  findSession(code: string): Promise<SessionSummary[]>;
   devices(): Promise<DeviceRecord[]>;
   deviceStatus(deviceId: string): Promise<DeviceStatus | null>;
 }
@@ -201,6 +204,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
     issueEnrollmentCode: async (options = {}) => (await issueEnrollmentCode(store, options.ttlMs ?? config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS)).code,
     alerts: (deviceId) => store.alerts(deviceId),
     deviceEvents: (deviceId) => store.deviceEvents(deviceId),
+    findSession: (code) => findSession(store, code),
     devices: () => store.devices(),
     deviceStatus: async (deviceId) => {
       const device = await store.findDevice(deviceId);

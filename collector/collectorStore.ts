@@ -139,6 +139,18 @@ export class CollectorStore {
     return this.db.selectFrom('events').select(['seq', 'body', 'link']).where('device_id', '=', deviceId).where('seq', '>=', fromSeq).where('seq', '<=', toSeq).orderBy('seq').execute();
   }
 
+  /** Events whose body names the session code (validated by the caller), with their device. */
+  async sessionEvents(code: string): Promise<{ deviceId: string; deviceName: string; body: string }[]> {
+    return this.db
+      .selectFrom('events')
+      .innerJoin('devices', 'devices.device_id', 'events.device_id')
+      .select(['events.device_id as deviceId', 'devices.device_name as deviceName', 'events.body as body'])
+      .where('events.body', 'like', `%"session":"${code}"%`)
+      .orderBy('events.device_id')
+      .orderBy('events.seq')
+      .execute();
+  }
+
   async deviceEvents(deviceId: string): Promise<ReceivedEvent[]> {
     const rows = await this.db.selectFrom('events').select(['seq', 'body', 'link', 'received_at']).where('device_id', '=', deviceId).orderBy('seq').execute();
     return rows.map((r) => ({ seq: r.seq, body: r.body, link: r.link, receivedAt: r.received_at }));
