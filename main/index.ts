@@ -51,6 +51,9 @@ const INSTALLED: ReadonlySet<ProtectionId> = new Set([
   'https-only',
   'permissions-denied',
   'downloads-blocked',
+  'printing-blocked',
+  'clipboard-contained',
+  'watermark',
 ]);
 
 // Must precede 'ready': sandbox every renderer, and give cordon:// a secure origin.
