@@ -3,19 +3,15 @@
 // trail holds the event for that attempt), on each host. Prints
 // `CONFORMANCE <scenario-id> <host> <PASS|FAIL> <blocked|allowed> <audited|unaudited>`.
 import { expect, test } from '@playwright/test';
-import { electronBinary } from '../../build/electronBinary';
 import { startHostileServers, type HostileServers } from './hostileServers';
 import { runScenario } from './runScenario';
 import { SCENARIOS } from './scenarios';
 
+// The same scenarios against the real app (host `electron`): test/e2e/electronConformance.spec.ts.
 let servers: HostileServers;
 let notesPrinted = false;
 test.beforeAll(async () => {
   servers = await startHostileServers();
-  if (notesPrinted) return;
-  const electron = electronBinary();
-  // The Electron host needs the hosted-app views driven end to end as well as a binary.
-  console.log(`CONFORMANCE-SKIPPED electron ${'missing' in electron ? electron.missing : 'the Electron conformance host is not written yet'}`);
 });
 test.afterAll(async () => {
   await servers.close();
