@@ -6,8 +6,11 @@ import { eventCategory, eventSubtypes, AUDIT_CATALOG, type Coding } from './audi
 import type { AuditEvent } from './auditSink';
 
 export interface AuditContext {
-  /** The signed-in person, if any: the IdP subject (not their name: names can be PHI-adjacent). */
-  user: { issuer: string; subject: string } | null;
+  /**
+   * The IdP that names users (issuer), and the signed-in person when the event itself
+   * does not say (events recorded in a session carry the subject themselves).
+   */
+  user: { issuer: string; subject: string | null };
   device: { id: string; name: string };
   install: { id: string; version: string };
 }
@@ -34,21 +37,26 @@ export interface FhirAuditEvent {
 }
 
 export function toFhirAuditEvent(event: AuditEvent, context: AuditContext): FhirAuditEvent {
+  const subject = event.subject ?? context.user.subject;
   const agents: unknown[] = [
     {
       type: { coding: [AGENT_APPLICATION] },
       who: { identifier: { system: 'urn:cordon:device', value: context.device.id }, display: context.device.name },
-      requestor: context.user === null,
+      requestor: subject === null,
     },
   ];
-  if (context.user !== null) {
+  if (subject !== null) {
     agents.unshift({
       type: { coding: [AGENT_HUMAN_USER] },
-      who: { identifier: { system: context.user.issuer, value: context.user.subject } },
+      who: { identifier: { system: context.user.issuer, value: subject } },
       requestor: true,
     });
   }
   const entities: unknown[] = [];
+  // The session code shown in the watermark, so a photo of the screen finds this event.
+  if (event.session !== undefined) {
+    entities.push({ what: { identifier: { system: 'urn:cordon:session', value: event.session } }, type: ENTITY_TYPE_SYSTEM_OBJECT });
+  }
   if (event.appId !== undefined || event.origin !== undefined) {
     entities.push({
       what: { identifier: { system: 'urn:cordon:app', value: event.appId ?? 'shell' } },

@@ -43,8 +43,8 @@ describe('FHIR AuditEvent rendering', () => {
 
   it('renders every event type as a schema-valid FHIR R4 AuditEvent, with and without a user', () => {
     for (const type of AUDIT_EVENT_TYPES) {
-      for (const ctx of [context, { ...context, user: null }]) {
-        const event: AuditEvent = { type, outcome: 'blocked', appId: 'ehr', origin: 'https://evil.example', reason: 'origin-not-approved', recordedAt: '2027-03-01T12:00:00.000Z' };
+      for (const ctx of [context, { ...context, user: { issuer: 'https://login.example.com', subject: null } }]) {
+        const event: AuditEvent = { type, outcome: 'blocked', appId: 'ehr', origin: 'https://evil.example', reason: 'origin-not-approved', recordedAt: '2027-03-01T12:00:00.000Z', ...(ctx.user.subject === null ? {} : { subject: 'demo-va-0001', session: '7K2M-QX4P' }) };
         const resource = toFhirAuditEvent(event, ctx);
         expect(validate(resource), `${type}: ${JSON.stringify(validate.errors)}`).toBe(true);
       }
@@ -78,5 +78,16 @@ describe('FHIR AuditEvent rendering', () => {
       expect.objectContaining({ who: { identifier: { system: 'https://login.example.com', value: 'demo-va-0001' } }, requestor: true }),
       expect.objectContaining({ who: { identifier: { system: 'urn:cordon:device', value: 'dev-3f2a' }, display: 'VA-LAPTOP-07' }, requestor: false }),
     ]);
+  });
+
+  it('takes the user and the session code from the event itself when it carries them', () => {
+    const resource = toFhirAuditEvent(
+      { type: 'clipboard.blocked', outcome: 'blocked', appId: 'ehr', reason: 'copy', subject: 'sub-sam', session: '9ZZZ-0001', recordedAt: '2027-03-01T12:00:00.000Z' },
+      { ...context, user: { issuer: 'https://login.example.com', subject: null } },
+    );
+    expect(resource.agent[0]).toMatchObject({ who: { identifier: { system: 'https://login.example.com', value: 'sub-sam' } }, requestor: true });
+    expect(resource.entity).toContainEqual({ what: { identifier: { system: 'urn:cordon:session', value: '9ZZZ-0001' } }, type: expect.objectContaining({ code: '2' }) });
+    const anonymous = toFhirAuditEvent({ type: 'app.started', outcome: 'success', recordedAt: '2027-03-01T12:00:00.000Z' }, { ...context, user: { issuer: 'https://login.example.com', subject: null } });
+    expect(anonymous.agent).toEqual([expect.objectContaining({ requestor: true, who: expect.objectContaining({ display: 'VA-LAPTOP-07' }) })]);
   });
 });
