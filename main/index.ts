@@ -1,9 +1,12 @@
 // Cordon's main process: thin wiring of the hardened shell. Every decision lives in a
 // module that takes its Electron objects as parameters and is unit-tested under Node.
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session, shell, WebContentsView } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, powerMonitor, protocol, safeStorage, session, shell, webContents, WebContentsView } from 'electron';
+import { decideCapture } from '../common/capture/captureProtection';
 import { assessPosture, type ProtectionId } from '../common/posture/posture';
+import { idleConfigFromPolicy } from '../common/session/idleMachine';
 import { COLLECTOR_AUDIENCE } from '../common/audit/collectorAudience';
 import { classifyQueueError } from './audit/auditQueue';
 import { startAuditSync, type AuditSync } from './audit/auditSync';
@@ -11,8 +14,10 @@ import { AUDIT_SYNC_PARTITION, electronSyncTransport } from './audit/electronSyn
 import { openDeviceAudit } from './audit/openDeviceAudit';
 import { QueueAuditSink } from './audit/queueAuditSink';
 import { createSignIn } from './auth/createSignIn';
+import { processListerFor } from './capture/processLister';
+import { BlockedProcessWatch, PROCESS_CHECK_MS } from './capture/processWatch';
+import { protectEveryWindow } from './capture/windowProtection';
 import { PRACTICE_PARTITION } from './auth/workspaceSignIn';
-import { hostname } from 'node:os';
 import { WorkspaceClipboard } from './clipboard/workspaceClipboard';
 import { SessionWatermark } from './watermark/sessionWatermark';
 import type { Identity } from '../common/auth/identity';
@@ -30,8 +35,11 @@ import { minimalMenuTemplate } from './shell/appMenu';
 import { NavigationRules } from './shell/navigationRules';
 import { hardenShellSession } from './shell/sessionHardening';
 import { createShellHandlers } from './shell/shellHandlers';
+import { IdleLock } from './session/idleLock';
+import { IDLE_TICK_MS, idleTick, watchInput, watchPowerMonitor } from './session/idleSources';
+import { shellFocuser } from './session/warningFocus';
 import { registerShellScheme, serveShell } from './shell/shellProtocol';
-import { shellStateFor } from './shell/shellState';
+import { gatedShellState, shellStateFor } from './shell/shellState';
 import { createShellWindow } from './shell/shellWindow';
 import { hardenWebContents } from './shell/webContentsHardening';
 
@@ -54,6 +62,8 @@ const INSTALLED: ReadonlySet<ProtectionId> = new Set([
   'printing-blocked',
   'clipboard-contained',
   'watermark',
+  'screen-capture-blocked',
+  'idle-lock',
 ]);
 
 // Must precede 'ready': sandbox every renderer, and give cordon:// a secure origin.
@@ -71,8 +81,13 @@ if (!app.requestSingleInstanceLock()) {
   });
   const navigation = new NavigationRules();
   let shellWindow: BrowserWindow | null = null;
+  let idle: IdleLock | null = null;
 
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { allowDevTools, audit, navigation }));
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, { allowDevTools, audit, navigation });
+    // Input in any Cordon page (shell, hosted app, popup) is the VA's activity.
+    watchInput(contents, () => idle?.activity('input'));
+  });
   refuseCertificateErrors(app, audit);
   app.on('second-instance', () => {
     if (shellWindow === null) return;
@@ -104,6 +119,9 @@ if (!app.requestSingleInstanceLock()) {
     const policy = await policyResult;
     if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
     else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
+    // Fail closed: without a trusted policy, protect as if it were required.
+    const capture = decideCapture(process.platform, policy.ok ? policy.policy.screenCapture.protection : 'required');
+    if (capture.protectWindows) protectEveryWindow(app);
 
     let auditSync: AuditSync | null = null;
     let queueFull = false;
@@ -167,6 +185,8 @@ if (!app.requestSingleInstanceLock()) {
       app.on('will-quit', () => void auditSync?.stop());
     }
     let layout: WorkspaceLayout | null = null;
+    // The app last shown, so an unlock (or a capture tool closing) returns to it.
+    let activeAppId: string | undefined;
     const workspace =
       hosting === null
         ? null
@@ -175,17 +195,48 @@ if (!app.requestSingleInstanceLock()) {
               if (shellWindow === null || auth?.identity == null || lockReason() !== null) return;
               layout ??= new WorkspaceLayout(shellWindow);
               layout.show(hosting.view(appId));
+              activeAppId = appId;
             },
             hideAll: () => layout?.hideAll(),
           };
     onAuditFailure = () => workspace?.hideAll();
+    // Hides practice data everywhere: hosted views detached, every other Cordon window
+    // (hosted popups) closed, the workspace clipboard wiped.
+    const hideEverything = () => {
+      workspace?.hideAll();
+      clipboard?.wipe();
+      for (const window of BrowserWindow.getAllWindows()) if (window !== shellWindow) window.close();
+    };
+    if (policy.ok && auth !== null) {
+      idle = new IdleLock({
+        config: idleConfigFromPolicy(policy.policy.session),
+        auth,
+        audit,
+        hideAll: hideEverything,
+        signOut: () => auth.signOut(),
+        focusShell: shellFocuser(() => webContents.getFocusedWebContents(), () => shellWindow?.webContents ?? null),
+      });
+      watchPowerMonitor(powerMonitor, idle);
+      // No call counts until hosting can say when a granted microphone is in a live call.
+      setInterval(idleTick(idle, { powerMonitor, isInActiveCall: () => false }), IDLE_TICK_MS);
+    }
+    const blockedProcesses = policy.ok ? policy.policy.screenCapture.blockedProcesses : [];
+    const processWatch = blockedProcesses.length === 0 ? null : new BlockedProcessWatch({ blocked: blockedProcesses, lister: processListerFor(process.platform, process.env), audit, hideAll: hideEverything });
+    if (processWatch !== null) {
+      void processWatch.check();
+      setInterval(() => void processWatch.check(), PROCESS_CHECK_MS);
+    }
     const lockReason = () => {
       if (audit.failure !== null) return { code: `audit-${audit.failure.code}`, message: `Cordon cannot record its activity log safely, so it is locked. Tell IT: ${audit.failure.message}` };
       if (queueFull) return { code: 'audit-queue-full', message: `Too much of Cordon's activity log is waiting to reach the practice, so Cordon is locked until it is delivered. Tell IT: the collector at ${policy.ok ? policy.policy.audit.collectorUrl : 'the configured address'} is not accepting this computer's log.` };
       return null;
     };
-    const state = () => shellStateFor(policy, posture(), auth?.identity ?? null, lockReason());
-    registerIpcHandlers(ipcMain, createShellHandlers(state, auth, workspace), {
+    const state = () =>
+      gatedShellState(shellStateFor(policy, posture(), auth?.identity ?? null, lockReason(), activeAppId), {
+        idle: idle?.status() ?? { phase: 'signed-out' },
+        appsHidden: capture.appsHidden ?? processWatch?.appsHidden ?? null,
+      });
+    registerIpcHandlers(ipcMain, createShellHandlers(state, auth, workspace, idle), {
       shellWebContentsId: () => shellWindow?.webContents.id,
       onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),
     });
@@ -193,8 +244,7 @@ if (!app.requestSingleInstanceLock()) {
     shellWindow = createShellWindow(BrowserWindow, {
       preloadPath: path.join(here, '../preload/index.cjs'),
       allowDevTools,
-      // Fail closed: without a trusted policy, protect the window anyway.
-      contentProtection: !policy.ok || policy.policy.screenCapture.protection !== 'off',
+      contentProtection: capture.protectWindows,
       title: policy.ok ? `Cordon — ${policy.policy.practice.name}` : 'Cordon',
     });
     shellWindow.on('closed', () => {

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ShellState } from '../common/ipc/contract';
 import { cordonApi } from './cordonApi';
+import { IdleLockScreen } from './screens/IdleLockScreen';
+import { IdleWarning } from './screens/IdleWarning';
 import { LockedScreen } from './screens/LockedScreen';
 import { PolicyErrorScreen } from './screens/PolicyErrorScreen';
 import { PosturePanel } from './screens/PosturePanel';
@@ -8,6 +10,9 @@ import { SignedOutScreen } from './screens/SignedOutScreen';
 import { WorkspaceScreen } from './screens/WorkspaceScreen';
 
 type Load = { status: 'loading' } | { status: 'ready'; state: ShellState } | { status: 'failed' };
+
+/** Main changes state on its own (idle countdown, lock, a capture tool starting): ask it this often. */
+export const STATE_REFRESH_MS = 1_000;
 
 export function App() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
@@ -22,7 +27,11 @@ export function App() {
       .catch(() => setLoad({ status: 'failed' }));
   }, []);
 
-  useEffect(refresh, [refresh]);
+  useEffect(() => {
+    refresh();
+    const timer = setInterval(refresh, STATE_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
 
   const closePosture = useCallback(() => setPostureOpen(false), []);
 
@@ -46,8 +55,11 @@ export function App() {
   const openPosture = () => setPostureOpen(true);
   return (
     <>
+      {/* First, so it closes (and hands focus back) before a screen that replaces the workspace takes focus. */}
+      <IdleWarning lockAt={state.kind === 'workspace' ? (state.idleWarning?.lockAt ?? null) : null} onAnswer={refresh} />
       {state.kind === 'policy-error' && <PolicyErrorScreen problem={state.problem} onShowPosture={openPosture} />}
       {state.kind === 'locked' && <LockedScreen reason={state.reason} onShowPosture={openPosture} />}
+      {state.kind === 'idle-locked' && <IdleLockScreen state={state} onShowPosture={openPosture} onChanged={refresh} />}
       {state.kind === 'signed-out' && <SignedOutScreen practiceName={state.practiceName} onShowPosture={openPosture} onSignedIn={refresh} />}
       {state.kind === 'workspace' && <WorkspaceScreen state={state} onShowPosture={openPosture} onSignedOut={refresh} />}
       <PosturePanel open={postureOpen} posture={state.posture} onClose={closePosture} />

@@ -5,6 +5,7 @@ export const IPC_CHANNELS = {
   signIn: 'cordon:auth:sign-in',
   signOut: 'cordon:auth:sign-out',
   selectApp: 'cordon:workspace:select-app',
+  unlock: 'cordon:session:unlock',
 } as const;
 
 export type IpcMethod = keyof typeof IPC_CHANNELS;

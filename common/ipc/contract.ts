@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CORDON_ROLES } from '../auth/identity';
 import { POLICY_PROBLEM_CODES } from '../policy/policyProblem';
 import { PROTECTION_IDS, PROTECTION_STATES } from '../posture/posture';
+import { LOCK_REASONS } from '../session/idleMachine';
 import { IPC_CHANNELS, type IpcMethod } from './channels';
 
 export const appIdSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
@@ -35,17 +36,27 @@ const identitySummarySchema = z
   })
   .strict();
 
+/** Why something is withheld: a sentence for the VA and a code for IT. */
+const reasonSchema = z.object({ code: z.string(), message: z.string() });
+
 export const shellStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('policy-error'), problem: policyProblemSchema, posture: z.array(protectionStatusSchema) }),
   z.object({ kind: z.literal('signed-out'), practiceName: z.string(), posture: z.array(protectionStatusSchema) }),
-  // Something Cordon needs to stay safe failed (e.g. the audit queue): nothing is hosted.
-  z.object({ kind: z.literal('locked'), reason: z.object({ code: z.string(), message: z.string() }), posture: z.array(protectionStatusSchema) }),
+  // Something Cordon needs to stay safe failed (e.g. the audit queue): nothing is hosted,
+  // and only fixing the problem ends it.
+  z.object({ kind: z.literal('locked'), reason: reasonSchema, posture: z.array(protectionStatusSchema) }),
+  // The VA stepped away (or the OS locked or slept): apps detached until the same person re-authenticates.
+  z.object({ kind: z.literal('idle-locked'), practiceName: z.string(), userName: z.string(), reason: z.enum(LOCK_REASONS), posture: z.array(protectionStatusSchema) }),
   z.object({
     kind: z.literal('workspace'),
     practiceName: z.string(),
     identity: identitySummarySchema,
     apps: z.array(z.object({ id: appIdSchema, name: z.string() })),
     activeAppId: appIdSchema,
+    /** Present while hosted apps may not be shown (e.g. capture protection unavailable, a capture tool running). */
+    appsHidden: reasonSchema.optional(),
+    /** Present while the idle countdown runs: when the lock comes (wall-clock ms), so the page counts down itself. */
+    idleWarning: z.object({ lockAt: z.number().nonnegative() }).optional(),
     posture: z.array(protectionStatusSchema),
   }),
 ]);
@@ -62,6 +73,8 @@ export const ipcContract = {
   signIn: { channel: IPC_CHANNELS.signIn, args: z.tuple([]), result: actionResultSchema },
   signOut: { channel: IPC_CHANNELS.signOut, args: z.tuple([]), result: actionResultSchema },
   selectApp: { channel: IPC_CHANNELS.selectApp, args: z.tuple([appIdSchema]), result: actionResultSchema },
+  /** Re-authenticates the signed-in person to end an idle lock. */
+  unlock: { channel: IPC_CHANNELS.unlock, args: z.tuple([]), result: actionResultSchema },
 } as const satisfies Record<IpcMethod, { channel: string; args: z.ZodTuple; result: z.ZodType }>;
 
 export type IpcContract = typeof ipcContract;

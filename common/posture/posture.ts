@@ -1,6 +1,7 @@
 // The security posture panel's truth: each protection's state on this OS, under this
 // policy, in this build. Main passes the set of protections it actually installed, so
 // the panel can never claim more than the running code does.
+import { decideCapture } from '../capture/captureProtection';
 import type { Policy } from '../policy/policySchema';
 import type { BuildKind } from '../policy/signedPolicy';
 
@@ -63,10 +64,24 @@ const LABELS: Record<ProtectionId, string> = {
   'audit-delivered': 'Activity log delivered to the practice',
 };
 
-const CAPTURE_PROTECTION_PLATFORMS = new Set(['win32', 'darwin']);
-
 function appsAllowing(policy: Policy, rule: 'downloads' | 'printing'): string[] {
   return policy.apps.filter((app) => app[rule] === 'allow').map((app) => app.name);
+}
+
+/** Where capture protection falls short on this OS under this policy, or null where the OS enforces it. */
+function captureShortfall(platform: string, policy: Policy | null): { state: ProtectionState; detail: string } | null {
+  // No trusted policy: the windows are protected as if it were required.
+  const protection = policy?.screenCapture.protection ?? 'required';
+  if (protection === 'off') return { state: 'disabled-by-policy', detail: 'IT has turned capture protection off.' };
+  const { support, appsHidden } = decideCapture(platform, protection);
+  const consequence = appsHidden === null ? ' IT allows working without it.' : ' IT requires it, so practice apps stay hidden.';
+  if (support === 'none') {
+    return { state: appsHidden === null ? 'not-enforced' : 'not-available', detail: `This operating system gives apps no way to block screenshots or screen sharing.${consequence}` };
+  }
+  if (support === 'partial') {
+    return { state: 'not-enforced', detail: `macOS keeps Cordon out of older capture tools, but apps that use ScreenCaptureKit (most current recorders and meeting apps) can still capture it.${consequence}` };
+  }
+  return null;
 }
 
 function stateOf(id: ProtectionId, { platform, build, policy, installed }: PostureInput): { state: ProtectionState; detail: string } {
@@ -75,10 +90,8 @@ function stateOf(id: ProtectionId, { platform, build, policy, installed }: Postu
 
   // Platform and policy facts hold whether or not the code is installed: report them first.
   if (id === 'screen-capture-blocked') {
-    if (policy?.screenCapture.protection === 'off') return { state: 'disabled-by-policy', detail: 'IT has turned capture protection off.' };
-    if (!CAPTURE_PROTECTION_PLATFORMS.has(platform)) {
-      return { state: 'not-available', detail: 'This operating system gives apps no way to block screenshots or screen sharing.' };
-    }
+    const unenforced = captureShortfall(platform, policy);
+    if (unenforced !== null) return unenforced;
   }
   if (id === 'downloads-blocked' || id === 'printing-blocked') {
     const allowing = policy === null ? [] : appsAllowing(policy, id === 'downloads-blocked' ? 'downloads' : 'printing');
@@ -97,6 +110,10 @@ function stateOf(id: ProtectionId, { platform, build, policy, installed }: Postu
     return enforced(`Cordon checks the sign-in proves ${proof.join(' or ')}.`);
   }
   if (id === 'clipboard-contained' && policy !== null) return enforced(`Clipboard mode: ${policy.clipboard.mode}.`);
+  if (id === 'idle-lock' && policy !== null) {
+    return enforced(`Locks after ${policy.session.idleLockMinutes} min without input; signs out after ${policy.session.logoffMinutes} min.`);
+  }
+  if (id === 'screen-capture-blocked') return enforced("The operating system keeps Cordon's windows out of screenshots, recordings and screen sharing.");
   return enforced('Enforced.');
 }
 

@@ -24,7 +24,8 @@ export interface IdleConfig {
 }
 
 export type IdlePhase = 'active' | 'warning' | 'locked' | 'logged-off';
-export type LockReason = 'idle' | 'os-lock' | 'suspend' | 'user-switch' | 'policy';
+export const LOCK_REASONS = ['idle', 'os-lock', 'suspend', 'user-switch', 'policy'] as const;
+export type LockReason = (typeof LOCK_REASONS)[number];
 
 export interface IdleState {
   phase: IdlePhase;
@@ -54,6 +55,11 @@ export function initialIdleState(at: Instant): IdleState {
 /** Idle time: the larger of monotonic and wall-clock elapsed time (never negative). */
 export function idleMs(state: IdleState, at: Instant): number {
   return Math.max(0, at.mono - state.lastActivity.mono, at.wall - state.lastActivity.wall);
+}
+
+/** When the workspace locks if nothing happens (wall-clock ms): the countdown's deadline. */
+export function lockAt(state: IdleState, at: Instant, config: IdleConfig): number {
+  return at.wall + Math.max(0, config.lockAfterMs - idleMs(state, at));
 }
 
 function counts(source: ActivitySource, config: IdleConfig): boolean {

@@ -1,7 +1,7 @@
 // Main's implementation of the IPC contract for the shell window.
 import { AuthError } from '../../common/auth/authErrors';
 import type { Identity } from '../../common/auth/identity';
-import type { IpcHandlers, ShellState } from '../../common/ipc/contract';
+import type { ActionResult, IpcHandlers, ShellState } from '../../common/ipc/contract';
 
 /** What the shell needs of sign-in; null while the policy is refused. */
 export interface ShellAuth {
@@ -16,7 +16,12 @@ export interface ShellWorkspace {
   hideAll(): void;
 }
 
-export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null, workspace: ShellWorkspace | null = null): IpcHandlers {
+/** What the shell needs of the idle lock: re-authentication to end it. */
+export interface ShellSession {
+  unlock(): Promise<ActionResult>;
+}
+
+export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null, workspace: ShellWorkspace | null = null, session: ShellSession | null = null): IpcHandlers {
   return {
     getShellState: () => getState(),
     signIn: async () => {
@@ -41,8 +46,16 @@ export function createShellHandlers(getState: () => ShellState, auth: ShellAuth 
       const state = getState();
       if (state.kind !== 'workspace') return { ok: false, message: 'Sign in first.' };
       if (!state.apps.some((app) => app.id === appId)) return { ok: false, message: 'That app is not approved by the policy.' };
+      if (state.appsHidden !== undefined) return { ok: false, message: state.appsHidden.message };
       workspace?.show(appId);
       return { ok: true };
+    },
+    unlock: () => {
+      const state = getState();
+      // An audit-failure lock ends only when its cause is fixed, never by signing in again.
+      if (state.kind === 'locked') return { ok: false, message: state.reason.message };
+      if (state.kind !== 'idle-locked' || session === null) return { ok: false, message: 'Cordon is not locked.' };
+      return session.unlock();
     },
   };
 }

@@ -1,10 +1,12 @@
 // What the shell renderer is told about Cordon's state: the locked policy screen, the
-// locked screen (e.g. the audit queue failed), the sign-in screen, or the workspace for
-// the signed-in person. Never tokens.
+// locked screen (e.g. the audit queue failed), the sign-in screen, the idle lock, or the
+// workspace for the signed-in person. Never tokens.
+import type { AppsHiddenReason } from '../../common/capture/captureProtection';
 import type { Identity } from '../../common/auth/identity';
 import type { ShellState } from '../../common/ipc/contract';
 import type { PolicyResult } from '../../common/policy/signedPolicy';
 import type { ProtectionStatus } from '../../common/posture/posture';
+import type { IdleStatus } from '../session/idleLock';
 
 /** Why Cordon is locked regardless of sign-in, if it is. */
 export interface LockReason {
@@ -32,4 +34,19 @@ export function shellStateFor(policy: PolicyResult, posture: ProtectionStatus[],
     activeAppId: apps.some((app) => app.id === activeAppId) ? (activeAppId ?? first) : first,
     posture,
   };
+}
+
+/** What may stop a signed-in workspace from showing its apps right now. */
+export interface WorkspaceGates {
+  idle: IdleStatus;
+  appsHidden: AppsHiddenReason | null;
+}
+
+/** The workspace as the gates allow it: the idle lock replaces it; a countdown or a hiding reason annotates it. */
+export function gatedShellState(state: ShellState, gates: WorkspaceGates): ShellState {
+  // Every other state shows no apps already; an audit-failure lock stays what it is.
+  if (state.kind !== 'workspace') return state;
+  const { idle, appsHidden } = gates;
+  if (idle.phase === 'locked') return { kind: 'idle-locked', practiceName: state.practiceName, userName: state.identity.name, reason: idle.reason, posture: state.posture };
+  return { ...state, appsHidden: appsHidden ?? undefined, idleWarning: idle.phase === 'warning' ? { lockAt: idle.lockAt } : undefined };
 }

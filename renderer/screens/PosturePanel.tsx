@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
 import type { ProtectionState, ProtectionStatus } from '../../common/posture/posture';
+import { useModalDialog } from '../useModalDialog';
 
 const STATE_WORDS: Record<ProtectionState, string> = {
   enforced: 'Enforced',
@@ -11,14 +11,7 @@ const STATE_WORDS: Record<ProtectionState, string> = {
 
 /** Every protection and its state on this computer, in a modal dialog (Escape closes it). */
 export function PosturePanel({ open, posture, onClose }: { open: boolean; posture: ProtectionStatus[]; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
+  const dialog = useModalDialog(open);
 
   return (
     <dialog ref={dialog} className="posture" aria-labelledby="posture-title" onClose={onClose}>

@@ -1,23 +1,8 @@
-import { useState } from 'react';
 import { cordonApi } from '../cordonApi';
+import { useMainAction } from '../useMainAction';
 
 export function SignedOutScreen({ practiceName, onShowPosture, onSignedIn }: { practiceName: string; onShowPosture: () => void; onSignedIn: () => void }) {
-  const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const signIn = async () => {
-    setBusy(true);
-    setMessage('');
-    try {
-      const result = await cordonApi().signIn();
-      if (result.ok) onSignedIn();
-      else setMessage(result.message);
-    } catch {
-      setMessage('Sign-in failed. Try again, or call IT if it keeps failing.');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const signIn = useMainAction(() => cordonApi().signIn(), { failed: 'Sign-in failed. Try again, or call IT if it keeps failing.', onDone: onSignedIn });
 
   return (
     <main className="screen centered" aria-labelledby="signed-out-title">
@@ -26,7 +11,7 @@ export function SignedOutScreen({ practiceName, onShowPosture, onSignedIn }: { p
         <h1 id="signed-out-title">{practiceName}</h1>
         <p>Sign in with your practice account. You will be asked for your password and your authenticator code.</p>
         <div className="actions">
-          <button type="button" onClick={() => void signIn()} disabled={busy}>
+          <button type="button" onClick={signIn.start} disabled={signIn.busy}>
             Sign in
           </button>
           <button type="button" className="secondary" onClick={onShowPosture}>
@@ -34,7 +19,7 @@ export function SignedOutScreen({ practiceName, onShowPosture, onSignedIn }: { p
           </button>
         </div>
         <p className="status" role="status" aria-live="polite">
-          {message}
+          {signIn.message}
         </p>
       </div>
     </main>

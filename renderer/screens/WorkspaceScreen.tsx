@@ -11,16 +11,20 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
   const [notice, setNotice] = useState('');
   const tabs = useRef(new Map<string, HTMLButtonElement>());
 
+  const hidden = state.appsHidden !== undefined;
+
   const select = async (appId: string) => {
+    if (hidden) return;
     setActive(appId);
     const result = await cordonApi().selectApp(appId);
     setNotice(result.ok ? '' : result.message);
   };
 
-  // Main attaches the active app's view below the top bar as soon as the workspace shows.
+  // Main attaches the active app's view below the top bar as soon as the workspace shows,
+  // and again when whatever hid the apps has gone.
   useEffect(() => {
-    void cordonApi().selectApp(state.activeAppId);
-  }, [state.activeAppId]);
+    if (!hidden) void cordonApi().selectApp(state.activeAppId);
+  }, [state.activeAppId, hidden]);
 
   // WAI-ARIA tabs pattern: arrows move between tabs, Home/End jump to the ends.
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
@@ -58,6 +62,7 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
               role="tab"
               id={`tab-${app.id}`}
               aria-selected={app.id === active}
+              aria-disabled={hidden}
               aria-controls="app-host"
               tabIndex={app.id === active ? 0 : -1}
               onClick={() => void select(app.id)}
@@ -79,7 +84,13 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
         </button>
       </header>
       <main id="app-host" role="tabpanel" aria-labelledby={`tab-${active}`} className="host" data-app-id={active}>
-        <p className="host-placeholder">{activeApp === undefined ? '' : `${activeApp.name} opens here.`}</p>
+        {state.appsHidden === undefined ? (
+          <p className="host-placeholder">{activeApp === undefined ? '' : `${activeApp.name} opens here.`}</p>
+        ) : (
+          <p className="apps-hidden" data-testid="apps-hidden">
+            {state.appsHidden.message}
+          </p>
+        )}
         <p className="status" role="status" aria-live="polite">
           {notice}
         </p>

@@ -1,6 +1,8 @@
 // Test double for the Electron preload bridge (the Electron binary cannot run here):
 // installs `window.cordon` with the contract's methods, answering from canned results
-// and recording every call in `window.__cordonCalls`.
+// and recording every call in `window.__cordonCalls`. It also stands in for main where
+// main acts on its own: tests change its state (`setMainState`), and a person's key or
+// pointer press ends an idle countdown, as main's input-event listener does.
 import type { Page } from '@playwright/test';
 import type { ActionResult, ShellState } from '../../common/ipc/contract';
 
@@ -10,6 +12,9 @@ export interface FakeApiScript {
   afterSignIn?: ShellState;
   signIn?: ActionResult;
   selectApp?: ActionResult;
+  unlock?: ActionResult;
+  /** The state main reports after a successful unlock. */
+  afterUnlock?: ShellState;
 }
 
 export async function installFakeCordonApi(page: Page, script: FakeApiScript): Promise<void> {
@@ -20,7 +25,17 @@ export async function installFakeCordonApi(page: Page, script: FakeApiScript): P
       calls.push([name, ...args]);
       return Promise.resolve(result);
     };
+    const answerCountdown = () => {
+      if (state !== 'reject' && state.kind === 'workspace' && state.idleWarning !== undefined) state = { ...state, idleWarning: undefined };
+    };
+    window.addEventListener('keydown', answerCountdown, true);
+    window.addEventListener('pointerdown', answerCountdown, true);
     Object.defineProperty(window, '__cordonCalls', { value: calls });
+    Object.defineProperty(window, '__cordonSetState', {
+      value: (next: ShellState) => {
+        state = next;
+      },
+    });
     Object.defineProperty(window, 'cordon', {
       value: Object.freeze({
         getShellState: () => (state === 'reject' ? Promise.reject(new Error('Request refused')) : record('getShellState', [], state)),
@@ -34,6 +49,11 @@ export async function installFakeCordonApi(page: Page, script: FakeApiScript): P
           return record('signOut', [], { ok: true });
         },
         selectApp: (appId: string) => record('selectApp', [appId], s.selectApp ?? { ok: true }),
+        unlock: () => {
+          const result = s.unlock ?? { ok: true };
+          if (result.ok && s.afterUnlock !== undefined) state = s.afterUnlock;
+          return record('unlock', [], result);
+        },
       }),
     });
   }, script);
@@ -41,4 +61,9 @@ export async function installFakeCordonApi(page: Page, script: FakeApiScript): P
 
 export function cordonCalls(page: Page): Promise<unknown[][]> {
   return page.evaluate(() => (window as unknown as { __cordonCalls: unknown[][] }).__cordonCalls);
+}
+
+/** Main changing its state on its own (a countdown starting, a lock); the page learns it at its next refresh. */
+export function setMainState(page: Page, state: ShellState): Promise<void> {
+  return page.evaluate((next) => (window as unknown as { __cordonSetState: (s: ShellState) => void }).__cordonSetState(next), state);
 }

@@ -1,34 +1,16 @@
 // The shell renderer in real Chromium (Debian), served with its shipped CSP, talking to
 // a test double of the preload bridge. Each screen, keyboard use, and axe-core.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import type { ShellState } from '../../common/ipc/contract';
-import { policyV1Schema } from '../../common/policy/policySchema';
-import { assessPosture, PROTECTION_IDS } from '../../common/posture/posture';
+import { PROTECTION_IDS } from '../../common/posture/posture';
 import { SHELL_TOPBAR_HEIGHT } from '../../common/ui/shellLayout';
-import { validPolicy } from '../support/policyFixtures';
-import { cordonCalls, installFakeCordonApi, type FakeApiScript } from './fakeCordonApi';
+import { cordonCalls, type FakeApiScript } from './fakeCordonApi';
+import { expectAccessible, openShellPage, posture, signedOut, workspace } from './shellPageHarness';
 import { startShellPageServer } from './shellPageServer';
 
-const policy = policyV1Schema.parse(validPolicy());
-const posture = assessPosture({ platform: 'linux', build: 'production', policy, installed: new Set(['process-sandbox', 'context-isolation', 'signed-policy', 'devtools-blocked']) });
-
-const signedOut: ShellState = { kind: 'signed-out', practiceName: 'Sunrise Family Medicine', posture };
 const policyError: ShellState = {
   kind: 'policy-error',
   problem: { code: 'bad-signature', file: '/etc/cordon/policy.json', field: 'signature.value', reason: 'the signature does not match the policy content (the file was altered after signing, key d088a6618d6af98a)' },
-  posture,
-};
-const workspace: ShellState = {
-  kind: 'workspace',
-  practiceName: 'Sunrise Family Medicine',
-  identity: { name: 'Valerie Assistant', email: 'va@example.com', roles: ['va'], mfaMethods: ['pwd', 'otp'], signedInAt: '2027-03-01T12:00:00.000Z' },
-  apps: [
-    { id: 'ehr', name: 'Sunrise EHR' },
-    { id: 'messages', name: 'Front Desk Messages' },
-    { id: 'fax', name: 'eFax' },
-  ],
-  activeAppId: 'ehr',
   posture,
 };
 
@@ -40,21 +22,9 @@ test.afterAll(async () => {
   await server.close();
 });
 
-const cspViolations: string[] = [];
+let cspViolations: string[] = [];
 async function open(page: Page, script: FakeApiScript) {
-  cspViolations.length = 0;
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/.test(message.text())) cspViolations.push(message.text());
-  });
-  page.on('pageerror', (error) => cspViolations.push(`pageerror: ${error.message}`));
-  await installFakeCordonApi(page, script);
-  await page.goto(`${server.origin}/index.html`);
-}
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  cspViolations = (await openShellPage(page, server.origin, script)).problems;
 }
 
 test('signed-out screen: a refused sign-in shows main\'s message and stays signed out', async ({ page }) => {
@@ -166,6 +136,8 @@ test('locked screen (audit queue failure) names the reason and offers no apps or
   await expect(page.getByRole('heading', { name: 'Cordon is locked' })).toBeVisible();
   await expect(page.getByTestId('lock-message')).toContainText('the disk is full');
   await expect(page.getByRole('button', { name: 'Sign in' })).toHaveCount(0);
+  // Not the idle lock: signing in again cannot end it, only fixing the cause.
+  await expect(page.getByRole('button', { name: 'Unlock' })).toHaveCount(0);
   await expect(page.getByRole('tab')).toHaveCount(0);
   await expectAccessible(page);
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeKeychain } from './authHarness';
 import { FakeIpcMain, FakeSession } from './electronFakes';
+import { FakePowerMonitor } from './idleFakes';
 
 class FakeWindowContents extends EventEmitter {
   readonly id = 41;
@@ -28,6 +29,9 @@ export class FakeWindow {
   readonly webContents = new FakeWindowContents();
   contentProtection = false;
   loaded: string | null = null;
+  static getAllWindows(): FakeWindow[] {
+    return FakeWindow.calls.windows;
+  }
   constructor(readonly options: { webPreferences: Record<string, unknown> }) {
     FakeWindow.calls.windows.push(this);
   }
@@ -84,6 +88,9 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
     ipcMain,
     Menu: { setApplicationMenu: (menu: unknown) => (calls.menu = menu), buildFromTemplate: (t: unknown) => t },
     BrowserWindow: FakeWindow,
+    powerMonitor: new FakePowerMonitor(),
+    // Nothing of Cordon's has keyboard focus in these tests.
+    webContents: { getFocusedWebContents: () => null },
     // Hosted views are only created when an app is selected after sign-in.
     WebContentsView: function WebContentsView() {
       throw new Error('no hosted view is expected in these tests');

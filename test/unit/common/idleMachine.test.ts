@@ -1,26 +1,14 @@
 // The idle lock and logoff machine under a controllable clock: every transition, sleep,
 // clock changes and each activity source.
 import { describe, expect, it } from 'vitest';
-import { idleConfigFromPolicy, idleStep, initialIdleState, type IdleEffect, type IdleEvent, type IdleState, type Instant } from '../../../common/session/idleMachine';
+import { idleConfigFromPolicy, idleStep, initialIdleState, lockAt, type IdleEffect, type IdleEvent, type IdleState } from '../../../common/session/idleMachine';
+import { TestClock } from '../../support/idleFakes';
 
 const MIN = 60_000;
 const config = idleConfigFromPolicy({ idleLockMinutes: 5, logoffMinutes: 30, countSystemActivity: false, activeCallCountsAsActivity: true });
 
-/** A controllable clock: `advance` moves both clocks; sleep and clock changes move one. */
-class Clock {
-  mono = 1_000;
-  wall = Date.parse('2027-03-01T09:00:00Z');
-  now(): Instant {
-    return { mono: this.mono, wall: this.wall };
-  }
-  advance(ms: number) {
-    this.mono += ms;
-    this.wall += ms;
-  }
-}
-
 function machine(options: Partial<typeof config> = {}) {
-  const clock = new Clock();
+  const clock = new TestClock();
   let state: IdleState = initialIdleState(clock.now());
   const effects: IdleEffect[] = [];
   const send = (event: IdleEvent) => {
@@ -138,6 +126,17 @@ describe('idle machine', () => {
     system.send({ type: 'activity', source: 'system', at: system.clock.now() });
     system.clock.advance(2 * MIN);
     expect(system.tick()).toEqual([]);
+  });
+
+  it('gives the countdown its deadline on the wall clock, which sleep or a clock set back cannot postpone', () => {
+    const m = machine();
+    const start = m.clock.now();
+    m.clock.advance(4.5 * MIN);
+    expect(lockAt(m.state(), m.clock.now(), config)).toBe(start.wall + 5 * MIN);
+    m.clock.wall -= 60 * MIN; // clock set back: the monotonic clock still counts 4.5 min idle
+    expect(lockAt(m.state(), m.clock.now(), config)).toBe(m.clock.wall + 0.5 * MIN);
+    m.clock.wall += 60 * MIN + 2 * MIN; // asleep 2 min: already past the lock
+    expect(lockAt(m.state(), m.clock.now(), config)).toBe(m.clock.wall);
   });
 
   it('derives its timing from the policy', () => {

@@ -25,11 +25,28 @@ describe('security posture', () => {
   });
 
   it('reports capture protection truthfully per platform and policy', () => {
-    expect(stateOf('screen-capture-blocked', { platform: 'win32' })?.state).toBe('enforced');
-    expect(stateOf('screen-capture-blocked', { platform: 'darwin' })?.state).toBe('enforced');
-    expect(stateOf('screen-capture-blocked', { platform: 'linux' })?.state).toBe('not-available');
+    const preferred = policyV1Schema.parse(validPolicy({ screenCapture: { protection: 'preferred' } }));
     const off = policyV1Schema.parse(validPolicy({ screenCapture: { protection: 'off' } }));
-    expect(stateOf('screen-capture-blocked', { policy: off })?.state).toBe('disabled-by-policy');
+    // Windows enforces it, once the build installs it.
+    expect(stateOf('screen-capture-blocked', { platform: 'win32' })?.state).toBe('enforced');
+    expect(stateOf('screen-capture-blocked', { platform: 'win32', installed: new Set() })?.state).toBe('not-in-this-build');
+    // macOS: ScreenCaptureKit apps capture anyway, whatever the build does.
+    for (const policyUsed of [policy, preferred]) {
+      expect(stateOf('screen-capture-blocked', { platform: 'darwin', policy: policyUsed })).toMatchObject({ state: 'not-enforced', detail: expect.stringContaining('ScreenCaptureKit') });
+    }
+    expect(stateOf('screen-capture-blocked', { platform: 'darwin' })?.detail).toContain('practice apps stay hidden');
+    expect(stateOf('screen-capture-blocked', { platform: 'darwin', policy: preferred })?.detail).toContain('IT allows working without it');
+    // Linux: nothing to enforce with; required hides the apps, preferred works without it.
+    expect(stateOf('screen-capture-blocked', { platform: 'linux' })).toMatchObject({ state: 'not-available', detail: expect.stringContaining('practice apps stay hidden') });
+    expect(stateOf('screen-capture-blocked', { platform: 'linux', policy: preferred })).toMatchObject({ state: 'not-enforced', detail: expect.stringContaining('IT allows working without it') });
+    // Without a trusted policy the windows are protected as if it were required.
+    expect(stateOf('screen-capture-blocked', { platform: 'linux', policy: null })?.state).toBe('not-available');
+    for (const platform of ['win32', 'darwin', 'linux']) expect(stateOf('screen-capture-blocked', { platform, policy: off })?.state).toBe('disabled-by-policy');
+  });
+
+  it('states the idle lock and logoff times the policy sets', () => {
+    expect(stateOf('idle-lock', {})).toEqual({ id: 'idle-lock', label: 'Locks when you step away', state: 'enforced', detail: 'Locks after 5 min without input; signs out after 30 min.' });
+    expect(stateOf('idle-lock', { installed: new Set() })?.state).toBe('not-in-this-build');
   });
 
   it('says which apps a policy lets download or print', () => {

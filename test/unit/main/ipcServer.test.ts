@@ -56,6 +56,13 @@ describe('IPC server', () => {
     });
   }
 
+  it('refuses an argument to unlock (it takes none) and reports it', async () => {
+    const { ipc, refusals } = setup();
+    await expect(ipc.invoke(IPC_CHANNELS.unlock, fakeInvokeEvent(SHELL_ID, shellFrame), 'valerie')).rejects.toThrow('Request refused');
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]?.channel).toBe(IPC_CHANNELS.unlock);
+  });
+
   it('refuses arguments on a channel that takes none', async () => {
     const { ipc, refusals } = setup();
     await expect(ipc.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(SHELL_ID, shellFrame), 'x')).rejects.toThrow('Request refused');
@@ -122,6 +129,30 @@ describe('shell handlers', () => {
     expect(await mfa.signIn()).toEqual({ ok: false, message: new AuthError('mfa-missing').message });
     const crash = createShellHandlers(state, { identity: null, signIn: () => Promise.reject(new Error('ECONNRESET at token endpoint secret=abc')), signOut: async () => undefined });
     expect(await crash.signIn()).toEqual({ ok: false, message: 'Sign-in failed. Try again, or call IT.' });
+  });
+
+  it('unlocks an idle lock through the session, and nothing else', async () => {
+    const unlocks: string[] = [];
+    const session = { unlock: async () => (unlocks.push('unlock'), { ok: true as const }) };
+    const idleLocked: ShellState = { kind: 'idle-locked', practiceName: 'P', userName: 'Val', reason: 'idle', posture: [] };
+    expect(await createShellHandlers(() => idleLocked, null, null, session).unlock()).toEqual({ ok: true });
+    expect(await createShellHandlers(() => workspace, null, null, session).unlock()).toEqual({ ok: false, message: 'Cordon is not locked.' });
+    expect(await createShellHandlers(() => idleLocked, null, null, null).unlock()).toEqual({ ok: false, message: 'Cordon is not locked.' });
+    expect(unlocks).toEqual(['unlock']);
+  });
+
+  it('never unlocks an audit-failure lock by signing in again: only fixing the cause ends it', async () => {
+    const session = { unlock: () => Promise.reject(new Error('must not be called')) };
+    const auditLocked: ShellState = { kind: 'locked', reason: { code: 'audit-disk-full', message: 'Cordon is locked: the disk is full' }, posture: [] };
+    expect(await createShellHandlers(() => auditLocked, null, null, session).unlock()).toEqual({ ok: false, message: 'Cordon is locked: the disk is full' });
+  });
+
+  it('shows no app while the apps are hidden, and says why', async () => {
+    const shown: string[] = [];
+    const hiddenState: ShellState = { ...workspace, appsHidden: { code: 'capture-tool-running', message: 'Practice apps are hidden while obs is running. Close it to continue.' } } as ShellState;
+    const handlers = createShellHandlers(() => hiddenState, null, { show: (id) => void shown.push(id), hideAll: () => undefined });
+    expect(await handlers.selectApp('ehr')).toEqual({ ok: false, message: 'Practice apps are hidden while obs is running. Close it to continue.' });
+    expect(shown).toEqual([]);
   });
 
   it('signs in once and signs out through the auth service', async () => {
