@@ -35,6 +35,8 @@ import { minimalMenuTemplate } from './shell/appMenu';
 import { NavigationRules } from './shell/navigationRules';
 import { hardenShellSession } from './shell/sessionHardening';
 import { createShellHandlers } from './shell/shellHandlers';
+import { ShellNotices } from './shell/shellNotices';
+import { COPIED_INSIDE_NOTICE, noticeForEvent } from '../common/ui/notices';
 import { IdleLock } from './session/idleLock';
 import { IDLE_TICK_MS, idleTick, watchInput, watchPowerMonitor } from './session/idleSources';
 import { shellFocuser } from './session/warningFocus';
@@ -150,9 +152,15 @@ if (!app.requestSingleInstanceLock()) {
         })
       : null;
     hosting?.session(PRACTICE_PARTITION);
+    // Tell the VA, briefly, whenever a hosted app was stopped or its copy kept inside.
+    const notices = new ShellNotices();
+    audit.observe((event) => {
+      const text = noticeForEvent(event);
+      if (text !== null) notices.push(text);
+    });
     if (hosting !== null && clipboard !== null) {
       registerGuardReports(ipcMain, hosting.appFor, audit);
-      registerWorkspaceClipboard(ipcMain, hosting.appFor, clipboard, audit);
+      registerWorkspaceClipboard(ipcMain, hosting.appFor, clipboard, audit, () => notices.push(COPIED_INSIDE_NOTICE));
     }
     const auth =
       policy.ok && hosting !== null
@@ -235,6 +243,7 @@ if (!app.requestSingleInstanceLock()) {
       gatedShellState(shellStateFor(policy, posture(), auth?.identity ?? null, lockReason(), activeAppId), {
         idle: idle?.status() ?? { phase: 'signed-out' },
         appsHidden: capture.appsHidden ?? processWatch?.appsHidden ?? null,
+        notice: notices.current(),
       });
     registerIpcHandlers(ipcMain, createShellHandlers(state, auth, workspace, idle), {
       shellWebContentsId: () => shellWindow?.webContents.id,

@@ -57,6 +57,8 @@ export const shellStateSchema = z.discriminatedUnion('kind', [
     appsHidden: reasonSchema.optional(),
     /** Present while the idle countdown runs: when the lock comes (wall-clock ms), so the page counts down itself. */
     idleWarning: z.object({ lockAt: z.number().nonnegative() }).optional(),
+    /** The latest notice for the VA (something blocked or contained), for a few seconds. */
+    notice: z.object({ id: z.number().int().positive(), text: z.string() }).optional(),
     posture: z.array(protectionStatusSchema),
   }),
 ]);

@@ -40,6 +40,13 @@ export class QueueAuditSink implements AuditSink {
     this.context = context;
   }
 
+  /** Observers see every event as it is recorded (e.g. to tell the VA what was blocked). */
+  private readonly observers: ((event: AuditEventInput) => void)[] = [];
+
+  observe(observer: (event: AuditEventInput) => void): void {
+    this.observers.push(observer);
+  }
+
   get failure(): AuditQueueError | null {
     return this.failed;
   }
@@ -47,6 +54,7 @@ export class QueueAuditSink implements AuditSink {
   record(input: AuditEventInput): void {
     this.pending.push({ ...withinWireLimits(input), ...(this.context() ?? {}), recordedAt: this.now().toISOString() });
     this.flush();
+    for (const observer of this.observers) observer(input);
   }
 
   /** Starts writing to the queue, beginning with everything recorded so far. */

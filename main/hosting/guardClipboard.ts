@@ -17,7 +17,13 @@ export interface WorkspaceClipboardIpc {
   handle(channel: string, listener: (event: Sender) => unknown): void;
 }
 
-export function registerWorkspaceClipboard(ipc: WorkspaceClipboardIpc, appFor: (webContentsId: number) => HostedAppRules | null, clipboard: WorkspaceClipboard, audit: AuditSink): void {
+export function registerWorkspaceClipboard(
+  ipc: WorkspaceClipboardIpc,
+  appFor: (webContentsId: number) => HostedAppRules | null,
+  clipboard: WorkspaceClipboard,
+  audit: AuditSink,
+  onCopied: () => void = () => undefined,
+): void {
   const permitted = (event: Sender, channel: string): HostedAppRules | null => {
     const rules = appFor(event.sender.id);
     if (rules?.clipboard === 'workspace') return rules;
@@ -28,8 +34,10 @@ export function registerWorkspaceClipboard(ipc: WorkspaceClipboardIpc, appFor: (
     const rules = permitted(event, WORKSPACE_CLIPBOARD_WRITE_CHANNEL);
     if (rules === null) return;
     const text = textSchema.safeParse(payload);
-    if (text.success) clipboard.write(text.data);
-    else audit.record({ type: 'clipboard.blocked', outcome: 'blocked', appId: rules.appId, reason: 'copy-too-large-or-invalid' });
+    if (text.success) {
+      clipboard.write(text.data);
+      onCopied();
+    } else audit.record({ type: 'clipboard.blocked', outcome: 'blocked', appId: rules.appId, reason: 'copy-too-large-or-invalid' });
   });
   ipc.handle(WORKSPACE_CLIPBOARD_READ_CHANNEL, (event) => (permitted(event, WORKSPACE_CLIPBOARD_READ_CHANNEL) === null ? null : clipboard.read()));
 }

@@ -40,13 +40,14 @@ export function shellStateFor(policy: PolicyResult, posture: ProtectionStatus[],
 export interface WorkspaceGates {
   idle: IdleStatus;
   appsHidden: AppsHiddenReason | null;
+  notice?: { id: number; text: string } | undefined;
 }
 
 /** The workspace as the gates allow it: the idle lock replaces it; a countdown or a hiding reason annotates it. */
 export function gatedShellState(state: ShellState, gates: WorkspaceGates): ShellState {
   // Every other state shows no apps already; an audit-failure lock stays what it is.
   if (state.kind !== 'workspace') return state;
-  const { idle, appsHidden } = gates;
+  const { idle, appsHidden, notice } = gates;
   if (idle.phase === 'locked') return { kind: 'idle-locked', practiceName: state.practiceName, userName: state.identity.name, reason: idle.reason, posture: state.posture };
-  return { ...state, appsHidden: appsHidden ?? undefined, idleWarning: idle.phase === 'warning' ? { lockAt: idle.lockAt } : undefined };
+  return { ...state, appsHidden: appsHidden ?? undefined, idleWarning: idle.phase === 'warning' ? { lockAt: idle.lockAt } : undefined, notice };
 }

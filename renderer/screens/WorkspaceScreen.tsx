@@ -91,8 +91,8 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
             {state.appsHidden.message}
           </p>
         )}
-        <p className="status" role="status" aria-live="polite">
-          {notice}
+        <p className="status notice" role="status" aria-live="polite" data-testid="notice">
+          {notice === '' ? (state.notice?.text ?? '') : notice}
         </p>
       </main>
     </div>

@@ -104,6 +104,23 @@ test('workspace shows main\'s refusal when an app cannot be selected', async ({ 
   await expect(page.getByRole('status')).toHaveText('That app is not approved by the policy.');
 });
 
+test('workspace tells the VA, calmly, what Cordon just stopped; a new notice replaces the old', async ({ page }) => {
+  await open(page, { state: { ...workspace, notice: { id: 1, text: 'That link leads outside the practice\u2019s approved sites, so Cordon blocked it.' } } });
+  const status = page.getByTestId('notice');
+  await expect(status).toHaveText('That link leads outside the practice\u2019s approved sites, so Cordon blocked it.');
+  await expect(status).toHaveAttribute('role', 'status');
+  // Main's next state arrives with the page's next refresh (its clock is paused: run it on).
+  const mainSays = async (next: unknown) => {
+    await page.evaluate((state) => (window as unknown as { __cordonSetState(s: unknown): void }).__cordonSetState(state), next);
+    await page.clock.runFor(1_000);
+  };
+  await mainSays({ ...workspace, notice: { id: 2, text: 'Printing is turned off by your practice.' } });
+  await expect(status).toHaveText('Printing is turned off by your practice.');
+  await mainSays(workspace);
+  await expect(status).toHaveText('');
+  await expectAccessible(page);
+});
+
 for (const [name, state] of [
   ['signed-out', signedOut],
   ['policy-error', policyError],

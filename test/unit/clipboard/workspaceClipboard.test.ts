@@ -39,22 +39,24 @@ function setup() {
     [2, rules('messages', 'workspace')],
     [3, rules('billing', 'blocked')],
   ]);
-  registerWorkspaceClipboard(ipc, (id) => apps.get(id) ?? null, clipboard, audit);
+  const copied: number[] = [];
+  registerWorkspaceClipboard(ipc, (id) => apps.get(id) ?? null, clipboard, audit, () => copied.push(1));
   const write = (id: number, text: unknown) => ipc.listeners.get(WORKSPACE_CLIPBOARD_WRITE_CHANNEL)?.({ sender: { id } }, text);
   const read = (id: number) => ipc.invoke(WORKSPACE_CLIPBOARD_READ_CHANNEL, { sender: { id } });
-  return { audit, clipboard, write, read };
+  return { audit, clipboard, write, read, copied };
 }
 
 describe('the guard\'s workspace clipboard channels', () => {
-  it('carries a copy from one hosted app to another', async () => {
-    const { write, read, audit } = setup();
+  it('carries a copy from one hosted app to another, and says so to the VA', async () => {
+    const { write, read, audit, copied } = setup();
     write(1, 'Phone 555-0100');
     expect(await read(2)).toBe('Phone 555-0100');
     expect(audit.events).toEqual([]);
+    expect(copied).toHaveLength(1);
   });
 
   it('refuses senders that are not hosted apps in workspace mode, without their text in the audit', async () => {
-    const { write, read, audit, clipboard } = setup();
+    const { write, read, audit, clipboard, copied } = setup();
     write(3, 'SYN-0001');
     write(99, 'SYN-0001');
     expect(clipboard.read()).toBeNull();
@@ -66,6 +68,7 @@ describe('the guard\'s workspace clipboard channels', () => {
       ['ipc.refused', 'billing'],
     ]);
     expect(JSON.stringify(audit.events)).not.toMatch(/SYN-0001|555-0100/);
+    expect(copied).toEqual([]);
   });
 
   it('refuses a write that is not text or is too large', () => {

@@ -1,0 +1,40 @@
+// The small, calm notices the VA sees when Cordon stops or contains something in a
+// hosted app: what happened and that it was on purpose, in words a VA can act on. Only
+// events about a hosted app lead to a notice; the shell's own refusals do not.
+import type { AuditEventInput } from '../audit/auditSink';
+
+const PERMISSION_WORDS: Record<string, string> = {
+  'permission-camera': 'the camera',
+  'permission-microphone': 'the microphone',
+  'permission-geolocation': 'your location',
+  'permission-notifications': 'notifications',
+  'permission-clipboard-read': 'your clipboard',
+  'display-capture': 'your screen',
+};
+
+export const COPIED_INSIDE_NOTICE = 'Copied. You can paste it into the practice\u2019s apps here in Cordon, not outside it.';
+
+export function noticeForEvent(event: AuditEventInput): string | null {
+  if (event.appId === undefined || event.outcome !== 'blocked') return null;
+  switch (event.type) {
+    case 'navigation.blocked':
+    case 'window-open.blocked':
+      return event.reason === 'external-protocol'
+        ? 'Cordon kept that link from opening another program.'
+        : 'That link leads outside the practice\u2019s approved sites, so Cordon blocked it.';
+    case 'download.blocked':
+      return 'Downloads are turned off by your practice.';
+    case 'print.blocked':
+      return 'Printing is turned off by your practice.';
+    case 'clipboard.blocked':
+      if (event.reason === 'paste-from-os' || event.reason === 'paste') return 'Only text copied inside Cordon can be pasted here.';
+      if (event.reason === 'drag-out') return 'Dragging out of the practice\u2019s apps is turned off.';
+      return 'Copying out of the practice\u2019s apps is turned off by your practice.';
+    case 'permission.denied': {
+      const what = PERMISSION_WORDS[event.reason ?? ''];
+      return what === undefined ? null : `Cordon did not let this app use ${what}; your practice has not allowed it.`;
+    }
+    default:
+      return null;
+  }
+}
