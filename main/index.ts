@@ -36,7 +36,7 @@ import { NavigationRules } from './shell/navigationRules';
 import { hardenShellSession } from './shell/sessionHardening';
 import { createShellHandlers } from './shell/shellHandlers';
 import { ShellNotices } from './shell/shellNotices';
-import { COPIED_INSIDE_NOTICE, noticeForEvent } from '../common/ui/notices';
+import { COPIED_INSIDE_NOTICE, DELIVERY_BEHIND_NOTICE, noticeForEvent } from '../common/ui/notices';
 import { IdleLock } from './session/idleLock';
 import { IDLE_TICK_MS, idleTick, watchInput, watchPowerMonitor } from './session/idleSources';
 import { shellFocuser } from './session/warningFocus';
@@ -187,6 +187,7 @@ if (!app.requestSingleInstanceLock()) {
         onPressure: (pressure) => {
           queueFull = pressure === 'hard';
           if (queueFull) onAuditFailure();
+          if (pressure === 'soft') notices.push(DELIVERY_BEHIND_NOTICE);
         },
         enrollmentProof: async () => (auth?.identity == null ? null : { kind: 'access-token', token: await auth.resourceAccessToken(COLLECTOR_AUDIENCE) }),
       });

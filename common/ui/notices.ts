@@ -12,6 +12,8 @@ const PERMISSION_WORDS: Record<string, string> = {
   'display-capture': 'your screen',
 };
 
+export const DELIVERY_BEHIND_NOTICE = 'Cordon\u2019s activity log has not reached the practice for a while. Keep working; if this stays, tell IT.';
+
 export const COPIED_INSIDE_NOTICE = 'Copied. You can paste it into the practice\u2019s apps here in Cordon, not outside it.';
 
 export function noticeForEvent(event: AuditEventInput): string | null {
