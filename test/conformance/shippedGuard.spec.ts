@@ -1,0 +1,112 @@
+// The guard as shipped: the production build's out/preload/hostedGuard.cjs (the file
+// Electron loads as every hosted frame's preload) run in real Chromium in an isolated
+// world, with a stand-in for the two pieces of Electron it uses (the Electron binary
+// cannot run here): `ipcRenderer.send` becomes a CDP binding, and
+// `contextBridge.executeInMainWorld` does what Electron documents, serializing the
+// function and running it in the page's main world. This proves the bundle loads as
+// one sandbox-safe file, reads its configuration from process.argv, and that the
+// main-world function survives serialization as bundled.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { encodeGuardArgument, GUARD_REPORT_CHANNEL, type GuardConfig } from '../../common/hosting/guardProtocol';
+import { BROWSER_BUILD_OUT } from '../browser/globalSetup';
+import { TEST_WATERMARK } from './chromiumHost';
+import { startHostileServers, type HostileServers } from './hostileServers';
+
+let servers: HostileServers;
+test.beforeAll(async () => {
+  servers = await startHostileServers();
+});
+test.afterAll(async () => {
+  await servers.close();
+});
+
+/** Stand-in for Electron's preload environment around the shipped CommonJS bundle. */
+function preloadSource(bundle: string, argv: string[]): string {
+  return `(() => {
+    const ipcRenderer = {
+      send: (channel, payload) => cordonIpcSend(JSON.stringify({ channel, payload })),
+      invoke: async () => null,
+    };
+    // Electron serializes func and runs it in the main world, before any page script.
+    const contextBridge = {
+      executeInMainWorld: ({ func, args }) => {
+        const source = '(' + func.toString() + ')(' + JSON.stringify(args[0]) + ', (r) => cordonMainWorldReport(JSON.stringify(r)), (t) => cordonMainWorldCopy(t));';
+        const script = document.createElement('script');
+        script.textContent = source;
+        (document.documentElement ?? document).appendChild(script);
+        script.remove();
+      },
+    };
+    const require = (name) => {
+      if (name === 'electron') return { contextBridge, ipcRenderer };
+      throw new Error('a sandboxed preload cannot load ' + name);
+    };
+    const process = { argv: ${JSON.stringify(argv)} };
+    const module = { exports: {} };
+    (function (module, exports, require, process) {
+${bundle}
+    })(module, module.exports, require, process);
+  })();`;
+}
+
+interface Received {
+  ipc: { channel: string; payload: unknown }[];
+  mainWorld: unknown[];
+}
+
+async function openWithShippedGuard(page: Page, config: GuardConfig): Promise<{ cdp: CDPSession; received: Received }> {
+  const bundle = readFileSync(path.join(BROWSER_BUILD_OUT, 'preload', 'hostedGuard.cjs'), 'utf8');
+  const cdp = await page.context().newCDPSession(page);
+  const received: Received = { ipc: [], mainWorld: [] };
+  await cdp.send('Page.enable');
+  await cdp.send('Runtime.enable');
+  await cdp.send('Runtime.addBinding', { name: 'cordonIpcSend', executionContextName: 'electron-preload' });
+  await cdp.send('Runtime.addBinding', { name: 'cordonMainWorldReport' });
+  await cdp.send('Runtime.addBinding', { name: 'cordonMainWorldCopy' });
+  cdp.on('Runtime.bindingCalled', (event) => {
+    if (event.name === 'cordonIpcSend') received.ipc.push(JSON.parse(event.payload) as Received['ipc'][number]);
+    else received.mainWorld.push(event.name === 'cordonMainWorldReport' ? JSON.parse(event.payload) : { copied: event.payload });
+  });
+  await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: preloadSource(bundle, ['--type=renderer', encodeGuardArgument(config)]), worldName: 'electron-preload', runImmediately: true });
+  return { cdp, received };
+}
+
+const config = (overrides: Partial<GuardConfig> = {}): GuardConfig => ({ navigationOrigins: [servers.appOrigin], printing: 'deny', allowLoopbackHttp: true, clipboard: 'workspace', watermark: TEST_WATERMARK, ...overrides });
+
+test('the shipped guard bundle blocks print from the main world and a javascript: link from the isolated world, and draws the watermark', async ({ page }) => {
+  const { received, cdp } = await openWithShippedGuard(page, config());
+  await page.goto(`${servers.appOrigin}/clipboard`);
+  await page.evaluate(() => {
+    window.print();
+    const link = document.createElement('a');
+    link.href = 'javascript:void(0)';
+    document.body.append(link);
+    link.click();
+  });
+  await expect.poll(() => received.mainWorld).toContainEqual({ block: 'print', reason: 'window-print' });
+  await expect.poll(() => received.ipc).toContainEqual({ channel: GUARD_REPORT_CHANNEL, payload: { block: 'navigation', origin: 'javascript:', reason: 'scheme-not-allowed' } });
+  // The page cannot restore print: the main-world property is locked.
+  expect(await page.evaluate(() => Object.getOwnPropertyDescriptor(window, 'print')?.configurable)).toBe(false);
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  expect(JSON.stringify(root)).toContain('CORDON-WATERMARK');
+  expect(decodeURIComponent(JSON.stringify(root))).toContain('7K2M-QX4P');
+});
+
+test('the shipped guard reads its configuration from the renderer arguments (printing allowed here)', async ({ page }) => {
+  const { received } = await openWithShippedGuard(page, config({ printing: 'allow' }));
+  await page.goto(`${servers.appOrigin}/clipboard`);
+  await page.evaluate(() => window.print());
+  await page.waitForTimeout(300);
+  expect(received.mainWorld).toEqual([]);
+  // Left as the browser made it: not replaced, not locked.
+  expect(await page.evaluate(() => Object.getOwnPropertyDescriptor(window, 'print')?.configurable)).toBe(true);
+});
+
+test('the shipped guard sends Clipboard API writes to the workspace clipboard through the main-world bridge', async ({ page }) => {
+  const { received } = await openWithShippedGuard(page, config());
+  await page.goto(`${servers.appOrigin}/clipboard`);
+  await page.evaluate(() => navigator.clipboard.writeText('SYN-0001 555-0100'));
+  await expect.poll(() => received.mainWorld).toContainEqual({ copied: 'SYN-0001 555-0100' });
+});
