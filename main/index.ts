@@ -226,8 +226,7 @@ if (!app.requestSingleInstanceLock()) {
         focusShell: shellFocuser(() => webContents.getFocusedWebContents(), () => shellWindow?.webContents ?? null),
       });
       watchPowerMonitor(powerMonitor, idle);
-      // No call counts until hosting can say when a granted microphone is in a live call.
-      setInterval(idleTick(idle, { powerMonitor, isInActiveCall: () => false }), IDLE_TICK_MS);
+      setInterval(idleTick(idle, { powerMonitor, isInActiveCall: () => hosting?.isInActiveCall() ?? false }), IDLE_TICK_MS);
     }
     const blockedProcesses = policy.ok ? policy.policy.screenCapture.blockedProcesses : [];
     const processWatch = blockedProcesses.length === 0 ? null : new BlockedProcessWatch({ blocked: blockedProcesses, lister: processListerFor(process.platform, process.env), audit, hideAll: hideEverything });

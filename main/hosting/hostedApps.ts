@@ -74,6 +74,10 @@ export class HostedApps {
   /** webContents id → app rules, for the session's request and permission handlers. */
   private readonly byContents = new Map<number, HostedAppRules>();
   private readonly hardened = new Set<string>();
+  /** Every hosted webContents by id (views and the windows their pages opened). */
+  private readonly contents = new Map<number, WebContents>();
+  /** Hosted webContents granted the microphone. */
+  private readonly microphones = new Set<number>();
 
   constructor(private readonly options: HostedAppsOptions) {}
 
@@ -85,7 +89,9 @@ export class HostedApps {
   session(partition: string) {
     const session = this.options.electron.sessionFor(partition);
     if (!this.hardened.has(partition)) {
-      hardenHostedSession(session, this.appFor, this.options.audit);
+      hardenHostedSession(session, this.appFor, this.options.audit, (id, permission, mediaTypes) => {
+        if (permission === 'media' && mediaTypes.includes('audio')) this.microphones.add(id);
+      });
       this.hardened.add(partition);
     }
     return session;
@@ -130,6 +136,18 @@ export class HostedApps {
     contents.once('destroyed', () => this.byContents.delete(contents.id));
   }
 
+  /**
+   * Whether an app holding a granted microphone is playing audio now: Electron reports no
+   * live capture, so "microphone granted and the other side audible" stands for a call.
+   */
+  isInActiveCall(): boolean {
+    for (const id of this.microphones) {
+      const contents = this.contents.get(id);
+      if (contents !== undefined && !contents.isDestroyed() && contents.isCurrentlyAudible()) return true;
+    }
+    return false;
+  }
+
   /** Closes every view and forgets it (sign-out); sessions are wiped by the caller. */
   destroyAll(): void {
     for (const view of this.views.values()) {
@@ -137,6 +155,8 @@ export class HostedApps {
     }
     this.views.clear();
     this.byContents.clear();
+    this.contents.clear();
+    this.microphones.clear();
   }
 
   /** The partitions in use, so sign-out can wipe each one. */
@@ -161,7 +181,12 @@ export class HostedApps {
   /** Binds a webContents (a view, or a window a hosted page opened) to its app's rules. */
   private adopt(contents: WebContents, rules: HostedAppRules, partition: string): void {
     this.byContents.set(contents.id, rules);
-    contents.once('destroyed', () => this.byContents.delete(contents.id));
+    this.contents.set(contents.id, contents);
+    contents.once('destroyed', () => {
+      this.byContents.delete(contents.id);
+      this.contents.delete(contents.id);
+      this.microphones.delete(contents.id);
+    });
     const windowOptions = (url: string): BrowserWindowConstructorOptions | null => {
       const webPreferences = decideWindowOpen(rules, url).allowed ? this.preferences(partition, rules) : null;
       return webPreferences === null ? null : { autoHideMenuBar: true, webPreferences };

@@ -20,7 +20,10 @@ function record(audit: AuditSink, type: AuditEventInput['type'], rules: HostedAp
   audit.record({ type, outcome: 'blocked', ...(rules === null ? {} : { appId: rules.appId }), origin: verdict.origin, reason: verdict.reason });
 }
 
-export function hardenHostedSession(session: HostedSession, appFor: AppLookup, audit: AuditSink): void {
+/** What the session grants, for those who must know (the idle lock counts live calls). */
+export type GrantObserver = (webContentsId: number, permission: string, mediaTypes: readonly string[]) => void;
+
+export function hardenHostedSession(session: HostedSession, appFor: AppLookup, audit: AuditSink, onGranted: GrantObserver = () => undefined): void {
   session.setSpellCheckerEnabled(false);
 
   session.webRequest.onBeforeRequest((details, callback) => {
@@ -38,6 +41,7 @@ export function hardenHostedSession(session: HostedSession, appFor: AppLookup, a
     // The audit names who asked: the requesting frame's origin.
     const verdict = decided.allowed ? decided : { ...decided, origin: auditableOrigin(details.requestingUrl) };
     record(audit, 'permission.denied', rules, verdict);
+    if (verdict.allowed) onGranted(contents.id, permission, mediaTypes);
     callback(verdict.allowed);
   });
   // Checks are synchronous queries (e.g. navigator.permissions.query): same rules, no audit.

@@ -65,6 +65,10 @@ export class FakeWebContents extends EventEmitter {
   devToolsClosed = 0;
   loaded: string | null = null;
   destroyed = false;
+  audible = false;
+  isCurrentlyAudible(): boolean {
+    return this.audible;
+  }
   loadURL(url: string): Promise<void> {
     this.loaded = url;
     return Promise.resolve();

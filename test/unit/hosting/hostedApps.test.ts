@@ -23,7 +23,7 @@ const policy = policyV1Schema.parse({
   ...base,
   apps: [
     base.apps[0],
-    { id: 'messages', name: 'Messages', startUrl: 'https://chat.example.com/', navigationOrigins: ['https://chat.example.com'] },
+    { id: 'messages', name: 'Messages', startUrl: 'https://chat.example.com/', navigationOrigins: ['https://chat.example.com'], permissions: ['microphone'] },
     { id: 'billing', name: 'Billing', startUrl: 'https://billing.example.com/', navigationOrigins: ['https://billing.example.com'], session: 'isolated' },
   ],
 });
@@ -159,5 +159,24 @@ describe('hosted apps', () => {
     signOut();
     expect(() => apps.view('messages')).toThrow(/nobody is signed in/);
     expect(ehr.windowOpenHandler?.({ url: 'https://ehr.example.com/print-preview' })).toEqual({ action: 'deny' });
+  });
+
+  it('counts a live call: an app granted the microphone whose page is audible, until it closes', () => {
+    const { apps, sessions } = setup();
+    const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
+    const messages = (apps.view('messages') as unknown as FakeView).webContents;
+    const ask = (contents: FakeWebContents) => {
+      let granted = false;
+      (sessions.get('cordon-practice')?.permissionRequestHandler as (...a: unknown[]) => void)({ id: contents.id }, 'media', (g: boolean) => (granted = g), { requestingUrl: 'https://chat.example.com/call', mediaTypes: ['audio'] });
+      return granted;
+    };
+    expect(ask(ehr)).toBe(false);
+    expect(ask(messages)).toBe(true);
+    ehr.audible = true;
+    expect(apps.isInActiveCall()).toBe(false);
+    messages.audible = true;
+    expect(apps.isInActiveCall()).toBe(true);
+    messages.close();
+    expect(apps.isInActiveCall()).toBe(false);
   });
 });
