@@ -7,7 +7,7 @@ import type { AccessTokenVerifier } from './accessTokenVerifier';
 import { statusOf, type CollectorStore } from './collectorStore';
 import { deviceIdOf, parseDevicePublicKey, verifyDeviceSignature } from './deviceIdentity';
 
-export type EnrollmentError = 'invalid-name' | 'invalid-key' | 'device-id-mismatch' | 'bad-signature' | 'device-id-taken' | 'code-refused' | 'token-refused' | 'token-enrollment-disabled' | 'issuer-unavailable';
+export type EnrollmentError = 'invalid-key' | 'device-id-mismatch' | 'bad-signature' | 'device-id-taken' | 'code-refused' | 'token-refused' | 'token-enrollment-disabled' | 'issuer-unavailable';
 
 export type EnrollmentOutcome =
   | { ok: true; status: DeviceStatus; newDevice: boolean }
@@ -45,7 +45,6 @@ function hasControlCharacter(text: string): boolean {
 }
 
 export async function enrollDevice(request: EnrollmentRequest, store: CollectorStore, verifyAccessToken: AccessTokenVerifier | null, now = Date.now()): Promise<EnrollmentOutcome> {
-  if (hasControlCharacter(request.deviceName)) return refused(400, 'invalid-name', 'deviceName must not contain control characters');
   const publicKey = parseDevicePublicKey(request.publicKeyPem);
   if (publicKey === null) return refused(400, 'invalid-key', 'publicKeyPem must be an Ed25519 public key (SPKI PEM)');
   if (deviceIdOf(publicKey) !== request.deviceId) return refused(400, 'device-id-mismatch', 'deviceId must be the first 32 hex digits of SHA-256 over the key\'s SPKI DER');

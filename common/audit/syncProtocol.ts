@@ -11,7 +11,10 @@ import { AUDIT_EVENT_TYPES } from './auditCatalog';
 
 export const SYNC_PROTOCOL_VERSION = 1;
 
-/** Largest batch a device sends and a collector accepts (events, and body bytes). */
+/**
+ * Largest batch a device sends and a collector accepts: both limits hold, so a device
+ * cuts a batch by bytes as well as by count (1000 events of the longest body would not fit).
+ */
 export const MAX_BATCH_EVENTS = 1000;
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** How far a request's timestamp may be from the collector's clock. */
@@ -23,7 +26,12 @@ export const SYNC_PATHS = {
   status: '/v1/devices/self',
 } as const;
 
-/** Headers that authenticate a device request (after enrollment). */
+/**
+ * Headers that authenticate a device request (after enrollment): the device id, an ISO
+ * 8601 timestamp, a fresh nonce (16–128 base64url characters) and the signature over
+ * requestMessage(). The signed path is the request target as the collector receives it
+ * (path and query): a proxy that rewrites paths breaks every signature, by design.
+ */
 export const DEVICE_HEADERS = {
   device: 'cordon-device',
   timestamp: 'cordon-timestamp',
@@ -86,7 +94,7 @@ export type BatchAck = z.infer<typeof batchAckSchema>;
 /** Why a batch was refused; `expectedSeq` tells an honest device where to resume. */
 export const batchRefusalSchema = z
   .object({
-    error: z.enum(['gap', 'chain-mismatch', 'bad-checkpoint', 'invalid-body', 'unknown-device', 'bad-signature', 'stale-request', 'replayed-request']),
+    error: z.enum(['gap', 'chain-mismatch', 'bad-checkpoint', 'invalid-body', 'unknown-device', 'bad-signature', 'stale-request', 'replayed-request', 'rate-limited', 'not-found', 'internal']),
     message: z.string(),
     expectedSeq: z.number().int().positive().optional(),
   })
@@ -104,7 +112,12 @@ export const enrollmentRequestSchema = z
   .object({
     deviceId: deviceIdSchema,
     publicKeyPem: z.string().startsWith('-----BEGIN PUBLIC KEY-----').max(1024),
-    deviceName: z.string().trim().min(1).max(128),
+    deviceName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
     proof: enrollmentProofSchema,
     /** Proof of possession: the device key's signature over enrollmentMessage(). */
     signature: base64url,
