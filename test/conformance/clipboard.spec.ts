@@ -84,25 +84,31 @@ interface ClipboardScenario {
 
 const PHONE_LINE = 'Phone 555-0100 for synthetic patient SYN-0001';
 
+async function pasteIntoNote(page: Page): Promise<void> {
+  await page.focus('#note');
+  await page.keyboard.press('Control+V');
+}
+
 /** Pastes into the messaging app's note and waits (bounded) for `text` to arrive. */
 async function pastedIntoMessages({ messages }: Apps, text: string): Promise<boolean> {
-  await messages.focus('#note');
-  await messages.keyboard.press('Control+V');
+  await pasteIntoNote(messages);
   return expect.poll(() => messages.inputValue('#note')).toBe(text).then(() => true, () => false);
 }
 
+const copyPhoneWithShortcut = async ({ ehr }: Apps) => {
+  await selectPhone(ehr);
+  await ehr.keyboard.press('Control+C');
+};
 const osUnchanged = async ({ osClipboard }: Apps) => (await osClipboard()) === OS_MARKER;
 const noteOf = (page: Page) => page.inputValue('#note');
+const noteStaysEmpty = async ({ ehr }: Apps) => (await noteOf(ehr)) === '';
 
 const SCENARIOS: ClipboardScenario[] = [
   {
     id: 'clipboard-copy-shortcut',
     mode: 'blocked',
     expect: 'blocked',
-    attempt: async ({ ehr }) => {
-      await selectPhone(ehr);
-      await ehr.keyboard.press('Control+C');
-    },
+    attempt: copyPhoneWithShortcut,
     blocked: osUnchanged,
     audited: blockedFor('copy'),
   },
@@ -176,32 +182,23 @@ const SCENARIOS: ClipboardScenario[] = [
     id: 'clipboard-paste-blocked',
     mode: 'blocked',
     expect: 'blocked',
-    attempt: async ({ ehr }) => {
-      await ehr.focus('#note');
-      await ehr.keyboard.press('Control+V');
-    },
-    blocked: async ({ ehr }) => (await noteOf(ehr)) === '',
+    attempt: ({ ehr }) => pasteIntoNote(ehr),
+    blocked: noteStaysEmpty,
     audited: blockedFor('paste'),
   },
   {
     id: 'clipboard-paste-workspace-from-os',
     mode: 'workspace',
     expect: 'blocked',
-    attempt: async ({ ehr }) => {
-      await ehr.focus('#note');
-      await ehr.keyboard.press('Control+V');
-    },
-    blocked: async ({ ehr }) => (await noteOf(ehr)) === '',
+    attempt: ({ ehr }) => pasteIntoNote(ehr),
+    blocked: noteStaysEmpty,
     audited: blockedFor('paste-from-os'),
   },
   {
     id: 'clipboard-copy-inbound-only',
     mode: 'inbound-only',
     expect: 'blocked',
-    attempt: async ({ ehr }) => {
-      await selectPhone(ehr);
-      await ehr.keyboard.press('Control+C');
-    },
+    attempt: copyPhoneWithShortcut,
     blocked: osUnchanged,
     audited: blockedFor('copy'),
   },
@@ -209,20 +206,14 @@ const SCENARIOS: ClipboardScenario[] = [
     id: 'clipboard-paste-inbound-only',
     mode: 'inbound-only',
     expect: 'allowed',
-    attempt: async ({ ehr }) => {
-      await ehr.focus('#note');
-      await ehr.keyboard.press('Control+V');
-    },
+    attempt: ({ ehr }) => pasteIntoNote(ehr),
     blocked: async ({ ehr }) => !(await expect.poll(() => noteOf(ehr)).toBe(OS_MARKER).then(() => true, () => false)),
   },
   {
     id: 'clipboard-workspace-between-apps',
     mode: 'workspace',
     expect: 'allowed',
-    attempt: async ({ ehr }) => {
-      await selectPhone(ehr);
-      await ehr.keyboard.press('Control+C');
-    },
+    attempt: copyPhoneWithShortcut,
     // Allowed inside Cordon, and still nothing on the OS clipboard.
     blocked: async (apps) => !((await pastedIntoMessages(apps, PHONE_LINE)) && (await osUnchanged(apps))),
   },
@@ -250,8 +241,7 @@ test('control: without the guard, a shortcut copy does reach the OS clipboard', 
     browser,
     'blocked',
     async (apps) => {
-      await selectPhone(apps.ehr);
-      await apps.ehr.keyboard.press('Control+C');
+      await copyPhoneWithShortcut(apps);
       expect(await apps.osClipboard()).toBe(PHONE_LINE);
     },
     false,

@@ -2,9 +2,9 @@
 // and mutated bodies and headers (some correctly signed, so they reach batch
 // verification). Never a 5xx, always a JSON error, and afterwards the collector is healthy,
 // the fuzzed device's stored chain still verifies, and a fresh device syncs normally.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEVICE_HEADERS, GENESIS_LINK_HEX, SYNC_PATHS } from '../../../common/audit/syncProtocol';
-import { describeOnEachStorage, startTestCollector, type TestCollector } from './collectorHarness';
+import { describeOnEachStorage, useTestCollector } from './collectorHarness';
 import { link, postJson, send, TestDevice, type Reply } from './collectorTestDevice';
 
 const SEED = Number(process.env.CORDON_FUZZ_SEED ?? 20260301);
@@ -90,13 +90,7 @@ class Mutator {
 }
 
 describeOnEachStorage('collector fuzz', (storage) => {
-  let server: TestCollector;
-  beforeAll(async () => {
-    server = await startTestCollector(storage);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useTestCollector(storage);
 
   it(`survives thousands of random and mutated requests on every endpoint (seed ${SEED})`, { timeout: 240_000 }, async () => {
     const m = new Mutator(random(SEED));

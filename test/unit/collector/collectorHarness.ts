@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import pg from 'pg';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import type { CollectorConfig, StorageConfig } from '../../../collector/collectorConfig';
 import { startCollector, type RunningCollector } from '../../../collector/collectorServer';
 
@@ -87,6 +87,31 @@ export async function startTestCollector(storage: StorageUnderTest, config: Omit
     },
   };
   return running;
+}
+
+/** A collector for one describe block: started before its tests, stopped and removed after. */
+export function useTestCollector(storage: StorageUnderTest, config: Omit<CollectorConfig, 'storage'> = {}): TestCollector {
+  let running: TestCollector | null = null;
+  beforeAll(async () => {
+    running = await startTestCollector(storage, config);
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  const current = (): TestCollector => {
+    if (running === null) throw new Error('the test collector starts in beforeAll');
+    return running;
+  };
+  return {
+    get collector() {
+      return current().collector;
+    },
+    get url() {
+      return current().url;
+    },
+    restart: () => current().restart(),
+    stop: () => current().stop(),
+  };
 }
 
 export interface TestIssuer {

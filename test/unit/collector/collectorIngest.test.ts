@@ -1,19 +1,13 @@
 // Ingest over real HTTP with real device keys and chains, on each storage: delivery,
 // idempotent retries, resume after restart, and every tamper case refused AND stored as
 // an alert, with nothing of the refused batch stored.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { checkpointMessage, GENESIS_LINK_HEX, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type ChainedEvent } from '../../../common/audit/syncProtocol';
-import { describeOnEachStorage, startTestCollector, type TestCollector } from './collectorHarness';
+import { describeOnEachStorage, useTestCollector } from './collectorHarness';
 import { auditBody, link, send, TestDevice } from './collectorTestDevice';
 
 describeOnEachStorage('collector ingest', (storage) => {
-  let server: TestCollector;
-  beforeAll(async () => {
-    server = await startTestCollector(storage);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useTestCollector(storage);
 
   async function enrolledDevice(events = 0): Promise<TestDevice> {
     const device = new TestDevice(server.url);

@@ -1,18 +1,12 @@
 // The server around the protocol, on each storage: health, Prometheus metrics, the body
 // limit, rate limiting, unknown routes and content types — all as JSON 4xx, never a 5xx.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { MAX_BODY_BYTES, SYNC_PATHS } from '../../../common/audit/syncProtocol';
-import { describeOnEachStorage, startTestCollector, type TestCollector } from './collectorHarness';
+import { describeOnEachStorage, startTestCollector, useTestCollector } from './collectorHarness';
 import { postJson, send, TestDevice } from './collectorTestDevice';
 
 describeOnEachStorage('collector server', (storage) => {
-  let server: TestCollector;
-  beforeAll(async () => {
-    server = await startTestCollector(storage);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useTestCollector(storage);
 
   it('GET /health answers ok while storage answers', async () => {
     expect(await send(`${server.url}/health`)).toMatchObject({ status: 200, json: { status: 'ok' } });

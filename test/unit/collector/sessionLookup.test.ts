@@ -1,17 +1,11 @@
 // A session code read off a photo of the screen leads to the session: device, user
 // subject, time span and what happened, on each storage, over events really ingested.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeOnEachStorage, startTestCollector, type TestCollector } from './collectorHarness';
+import { expect, it } from 'vitest';
+import { describeOnEachStorage, useTestCollector } from './collectorHarness';
 import { auditBody, TestDevice } from './collectorTestDevice';
 
 describeOnEachStorage('session lookup by watermark code', (storage) => {
-  let server: TestCollector;
-  beforeAll(async () => {
-    server = await startTestCollector(storage);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useTestCollector(storage);
 
   it('finds the device, subject, span and events of a session, and nothing of another', async () => {
     const laptop = new TestDevice(server.url, 'VA laptop 7');
