@@ -167,7 +167,13 @@ export class AuditSync {
   /** Enrolls with a one-time code IT issued; throws EnrollmentError with a sentence for the VA. */
   async enrollWithCode(code: string): Promise<void> {
     await this.exclusive(async () => {
-      await enrollDevice({ ...this.enrollmentTarget(), proof: { kind: 'enrollment-code', code: code.trim().toUpperCase() } });
+      try {
+        await enrollDevice({ ...this.enrollmentTarget(), proof: { kind: 'enrollment-code', code: code.trim().toUpperCase() } });
+      } catch (error) {
+        this.enrollmentFailed(error instanceof EnrollmentError ? error.code : 'error');
+        throw error;
+      }
+      this.options.audit.record({ type: 'audit.device-enrolled', outcome: 'success', reason: 'enrollment-code' });
       this.unsure = true;
       if (this.state === 'not-enrolled' || this.state === 'retrying') this.nextAttemptAt = this.clock.now();
     });
@@ -323,15 +329,26 @@ export class AuditSync {
       const proof = (await this.options.enrollmentProof?.()) ?? null;
       if (proof === null) return { kind: 'not-enrolled' };
       await enrollDevice({ ...this.enrollmentTarget(), proof });
+      this.options.audit.record({ type: 'audit.device-enrolled', outcome: 'success', reason: proof.kind });
       this.unsure = true;
       return null;
     } catch (error) {
       if (error instanceof AuditQueueError) throw error;
+      this.enrollmentFailed(error instanceof EnrollmentError ? error.code : 'no-collector-token');
       // The proof source's own errors (an IdP refusing the token request) are its to audit;
       // only their kind is kept here, never their text (it might quote a token).
       const message = error instanceof EnrollmentError ? error.message : `no token for the audit collector could be obtained (${error instanceof Error ? error.name : 'error'})`;
       return retry('enrollment-failed', message);
     }
+  }
+
+  /** Audits a failed enrollment once per kind of failure, not on every retry. */
+  private lastEnrollmentFailure: string | null = null;
+
+  private enrollmentFailed(code: string): void {
+    if (code === this.lastEnrollmentFailure) return;
+    this.lastEnrollmentFailure = code;
+    this.options.audit.record({ type: 'audit.enrollment-failed', outcome: 'failure', reason: code });
   }
 
   /** The collector's ack: must lie within the batch and name the same link as the local chain. */

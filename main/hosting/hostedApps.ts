@@ -111,6 +111,8 @@ export class HostedApps {
     const view = new this.options.electron.WebContentsView({ webPreferences });
     this.adopt(view.webContents, rules, partition);
     this.views.set(appId, view);
+    this.options.audit.record({ type: 'app.opened', outcome: 'success', appId });
+    view.webContents.once('destroyed', () => this.options.audit.record({ type: 'app.closed', outcome: 'success', appId }));
     void view.webContents.loadURL(app.startUrl);
     return view;
   }

@@ -73,6 +73,23 @@ describe('delivery', () => {
     expect(verify(null, signed, createPublicKey(deviceKey.publicKeyPem), Buffer.from(request?.signature ?? '', 'base64url'))).toBe(true);
   });
 
+  it('audits the enrollment, and a failing one once per kind of failure rather than on every retry', async () => {
+    let attempts = 0;
+    const { audit, sync } = setup({
+      enrollmentProof: async () => {
+        attempts += 1;
+        if (attempts <= 3) throw new Error('IdP refused the token request');
+        return { kind: 'access-token', token: 'eyJhbGciOiJSUzI1NiJ9.e30.sig' };
+      },
+    });
+    for (let i = 0; i < 3; i += 1) expect((await sync.syncNow()).state).toBe('retrying');
+    expect((await sync.syncNow()).state).toBe('delivered');
+    expect(audit.events.filter((e) => e.type.startsWith('audit.') && e.type !== 'audit.queue-pressure')).toEqual([
+      { type: 'audit.enrollment-failed', outcome: 'failure', reason: 'no-collector-token' },
+      { type: 'audit.device-enrolled', outcome: 'success', reason: 'access-token' },
+    ]);
+  });
+
   it('waits while nobody is signed in (no proof), and asks again later', async () => {
     let signedIn = false;
     const { queue, collector, sync } = setup({ enrollmentProof: async () => (signedIn ? { kind: 'access-token', token: 'eyJhbGciOiJSUzI1NiJ9.e30.sig' } : null) });

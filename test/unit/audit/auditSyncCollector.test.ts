@@ -77,7 +77,7 @@ describe.each(storages)('sync into the real collector on $name', ({ storage, ski
     await d.sync.enrollWithCode(await collector.issueEnrollmentCode());
     expect(await d.sync.syncNow()).toMatchObject({ state: 'delivered', unacknowledged: 0, acknowledgedSeq: 2_345, problem: null });
     await expectSameChain(collector, d.deviceId, d.queue);
-    expect(d.audit.events).toEqual([]);
+    expect(d.audit.events).toEqual([{ type: 'audit.device-enrolled', outcome: 'success', reason: 'enrollment-code' }]);
   });
 
   it.skipIf(skip)('rides out the collector being down, then delivers: no loss, no duplicates', async () => {

@@ -103,7 +103,7 @@ describe('hosted apps', () => {
     ehr.emit('will-frame-navigate', within);
     messages.emit('will-frame-navigate', crossApp);
     expect([within.defaultPrevented, crossApp.defaultPrevented]).toEqual([false, true]);
-    expect(audit.events).toEqual([{ type: 'navigation.blocked', outcome: 'blocked', appId: 'messages', origin: 'https://ehr.example.com', reason: 'main-frame' }]);
+    expect(audit.events.filter((e) => e.outcome === 'blocked')).toEqual([{ type: 'navigation.blocked', outcome: 'blocked', appId: 'messages', origin: 'https://ehr.example.com', reason: 'main-frame' }]);
   });
 
   it('opens approved popups as controlled, locked-down Cordon windows of the same app, and refuses the rest', () => {
@@ -113,7 +113,7 @@ describe('hosted apps', () => {
     const approved = ehr.windowOpenHandler?.({ url: 'https://ehr.example.com/print-preview' });
     expect(approved).toMatchObject({ action: 'allow', overrideBrowserWindowOptions: { webPreferences: { partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false, preload: '/app/out/preload/hostedGuard.cjs' } } });
     expect(ehr.windowOpenHandler?.({ url: 'https://evil.test/popup' })).toEqual({ action: 'deny' });
-    expect(audit.events).toEqual([{ type: 'window-open.blocked', outcome: 'blocked', appId: 'ehr', origin: 'https://evil.test' }]);
+    expect(audit.events.filter((e) => e.outcome === 'blocked')).toEqual([{ type: 'window-open.blocked', outcome: 'blocked', appId: 'ehr', origin: 'https://evil.test' }]);
     // The window the page opened belongs to the app: its requests and navigations follow the app's rules.
     const child = new FakeWebContents();
     harden(child);
@@ -143,11 +143,16 @@ describe('hosted apps', () => {
   });
 
   it('sign-out closes every view, wipes the workspace clipboard and clears every hosted session', async () => {
-    const { apps, clipboard, cleared } = setup();
+    const { apps, clipboard, cleared, audit } = setup();
     const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
     clipboard.write('555-0100');
     await apps.wipeAllSessions();
     expect(ehr.destroyed).toBe(true);
+    // Each app's opening and closing is in the audit trail.
+    expect(audit.events).toEqual([
+      { type: 'app.opened', outcome: 'success', appId: 'ehr' },
+      { type: 'app.closed', outcome: 'success', appId: 'ehr' },
+    ]);
     expect(clipboard.read()).toBeNull();
     expect(cleared.sort()).toEqual(['cordon-app-billing:auth', 'cordon-app-billing:cache', 'cordon-app-billing:storage', 'cordon-practice:auth', 'cordon-practice:cache', 'cordon-practice:storage']);
   });
