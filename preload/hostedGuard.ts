@@ -20,5 +20,5 @@ installIsolatedGuard(config, window, {
 });
 contextBridge.executeInMainWorld({
   func: mainWorldGuard,
-  args: [{ printing: config.printing, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard }, report, toWorkspaceClipboard],
+  args: [{ printing: config.printing, uploads: config.uploads, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard }, report, toWorkspaceClipboard],
 });

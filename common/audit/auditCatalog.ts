@@ -58,6 +58,7 @@ export const AUDIT_CATALOG = {
   'request.blocked': { category: 'securityAlert', action: 'E', description: 'request blocked' },
   'permission.denied': { category: 'securityAlert', action: 'E', description: 'permission denied' },
   'download.blocked': { category: 'securityAlert', action: 'E', description: 'download blocked' },
+  'upload.blocked': { category: 'securityAlert', action: 'E', description: 'file upload blocked' },
   'print.blocked': { category: 'securityAlert', action: 'E', description: 'printing blocked' },
   'clipboard.blocked': { category: 'securityAlert', action: 'E', description: 'clipboard use blocked' },
   'capture.blocked': { category: 'securityAlert', action: 'E', description: 'screen capture blocked or capture tool detected' },

@@ -26,13 +26,14 @@ export interface GuardWatermark {
 export interface GuardConfig {
   navigationOrigins: string[];
   printing: 'allow' | 'deny';
+  uploads: 'allow' | 'deny';
   allowLoopbackHttp: boolean;
   clipboard: ClipboardMode;
   watermark: GuardWatermark;
 }
 
 export function guardConfigFor(rules: HostedAppRules, watermark: GuardWatermark): GuardConfig {
-  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, allowLoopbackHttp: rules.allowLoopbackHttp, clipboard: rules.clipboard, watermark };
+  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, uploads: rules.uploads, allowLoopbackHttp: rules.allowLoopbackHttp, clipboard: rules.clipboard, watermark };
 }
 
 /** Shown when the configuration is missing or damaged: the page still carries a mark. */
@@ -47,7 +48,7 @@ export function encodeGuardArgument(config: GuardConfig): string {
  * yields the strictest configuration: fail closed.
  */
 export function decodeGuardArgument(argv: readonly string[]): GuardConfig {
-  const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', watermark: UNIDENTIFIED_WATERMARK };
+  const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', watermark: UNIDENTIFIED_WATERMARK };
   const raw = argv.find((a) => a.startsWith(GUARD_ARGUMENT_PREFIX));
   if (raw === undefined) return strictest;
   try {
@@ -62,7 +63,8 @@ function isGuardConfig(value: unknown): value is GuardConfig {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    Object.keys(v).length === 5 &&
+    Object.keys(v).length === 6 &&
+    (v.uploads === 'allow' || v.uploads === 'deny') &&
     isWatermark(v.watermark) &&
     Array.isArray(v.navigationOrigins) &&
     v.navigationOrigins.every((o) => typeof o === 'string') &&
@@ -79,7 +81,7 @@ function isWatermark(value: unknown): value is GuardWatermark {
 }
 
 /** What the guard stopped. */
-export const GUARD_BLOCKS = ['navigation', 'external-protocol', 'print', 'service-worker', 'clipboard', 'watermark'] as const;
+export const GUARD_BLOCKS = ['navigation', 'external-protocol', 'print', 'service-worker', 'clipboard', 'watermark', 'upload'] as const;
 
 export interface GuardReport {
   block: (typeof GUARD_BLOCKS)[number];

@@ -26,7 +26,21 @@ export function procCommLister(procRoot = '/proc'): ProcessLister {
     truncatedTo: LINUX_COMM_LENGTH,
     list: async () => {
       const pids = (await readdir(procRoot)).filter((entry) => /^\d+$/.test(entry));
-      const names = await Promise.all(pids.map((pid) => readFile(path.join(procRoot, pid, 'comm'), 'utf8').catch(() => '')));
+      // Only a process that exited meanwhile is skipped; any other error (e.g. too many
+      // open files) fails the check, and the watch fails closed. Read in slices.
+      const names: string[] = [];
+      for (let i = 0; i < pids.length; i += 64) {
+        names.push(
+          ...(await Promise.all(
+            pids.slice(i, i + 64).map((pid) =>
+              readFile(path.join(procRoot, pid, 'comm'), 'utf8').catch((error: NodeJS.ErrnoException) => {
+                if (error.code === 'ENOENT' || error.code === 'ESRCH') return '';
+                throw error;
+              }),
+            ),
+          )),
+        );
+      }
       return names.map((name) => name.trim()).filter((name) => name !== '');
     },
   };

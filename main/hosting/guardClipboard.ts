@@ -9,7 +9,8 @@ import type { WorkspaceClipboard } from '../clipboard/workspaceClipboard';
 
 const textSchema = z.string().max(WORKSPACE_CLIPBOARD_MAX_CHARS);
 
-type Sender = { sender: { id: number } };
+/** Who sent it: the webContents, and the frame (sub-frames have the guard's IPC too). */
+type Sender = { sender: { id: number }; senderFrame?: { origin: string } | null };
 
 /** The parts of ipcMain this needs. */
 export interface WorkspaceClipboardIpc {
@@ -26,8 +27,11 @@ export function registerWorkspaceClipboard(
 ): void {
   const permitted = (event: Sender, channel: string): HostedAppRules | null => {
     const rules = appFor(event.sender.id);
-    if (rules?.clipboard === 'workspace') return rules;
-    audit.record({ type: 'ipc.refused', outcome: 'blocked', ...(rules === null ? {} : { appId: rules.appId }), reason: `${channel}: not a hosted app in workspace clipboard mode` });
+    // The frame must be one of the app's own origins: an embedded third-party (or data:)
+    // frame of an approved app may not read what the VA copied elsewhere.
+    const frameOrigin = event.senderFrame?.origin;
+    if (rules?.clipboard === 'workspace' && frameOrigin !== undefined && rules.navigationOrigins.includes(frameOrigin)) return rules;
+    audit.record({ type: 'ipc.refused', outcome: 'blocked', ...(rules === null ? {} : { appId: rules.appId }), reason: `${channel}: not a frame of a hosted app in workspace clipboard mode` });
     return null;
   };
   ipc.on(WORKSPACE_CLIPBOARD_WRITE_CHANNEL, (event, payload) => {

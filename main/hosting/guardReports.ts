@@ -14,6 +14,7 @@ const EVENT_FOR: Record<GuardReport['block'], AuditEventInput['type']> = {
   'service-worker': 'request.blocked',
   clipboard: 'clipboard.blocked',
   watermark: 'watermark.tampered',
+  upload: 'upload.blocked',
 };
 
 /** At most `limit` reports per sender per window; enough for any honest page. */

@@ -28,7 +28,8 @@ export function hardenHostedSession(session: HostedSession, appFor: AppLookup, a
 
   session.webRequest.onBeforeRequest((details, callback) => {
     const rules = appFor(details.webContentsId);
-    const isFrame = details.resourceType === 'mainFrame' || details.resourceType === 'subFrame';
+    // <object>/<embed> load documents too: they follow the navigation rule, not the looser request rule.
+    const isFrame = details.resourceType === 'mainFrame' || details.resourceType === 'subFrame' || details.resourceType === 'object';
     const verdict = rules === null ? unregistered(details.url) : isFrame ? decideNavigation(rules, details.url) : decideRequest(rules, details.url);
     record(audit, isFrame ? 'navigation.blocked' : 'request.blocked', rules, verdict);
     callback({ cancel: !verdict.allowed });

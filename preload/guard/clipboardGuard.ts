@@ -34,6 +34,8 @@ export function installClipboardGuard(mode: GuardConfig['clipboard'], win: Windo
 
   const onCopy = (event: ClipboardEvent) => {
     stop(event);
+    // A page's own synthetic event carries no user intent: refuse it silently.
+    if (!event.isTrusted) return;
     if (mode !== 'workspace') {
       report({ block: 'clipboard', reason: event.type });
       return;
@@ -52,6 +54,8 @@ export function installClipboardGuard(mode: GuardConfig['clipboard'], win: Windo
     (event: ClipboardEvent) => {
       if (mode === 'inbound-only') return;
       stop(event);
+      // A synthetic paste would read the workspace clipboard into the page unasked.
+      if (!event.isTrusted) return;
       const fromOs = (event.clipboardData?.types.length ?? 0) > 0;
       if (mode === 'blocked') {
         report({ block: 'clipboard', reason: 'paste' });

@@ -8,6 +8,7 @@ import { decideNavigation, isExternalProtocol, type Verdict } from '../../common
 import type { GuardConfig, GuardReport } from '../../common/hosting/guardProtocol';
 import { auditableOrigin } from '../../common/audit/auditSink';
 import { installClipboardGuard, type WorkspaceClipboardPort } from './clipboardGuard';
+import { installUploadGuard } from './uploadGuard';
 import { installWatermark } from './watermarkGuard';
 
 export type Report = (report: GuardReport) => void;
@@ -74,6 +75,8 @@ export function installIsolatedGuard(config: GuardConfig, win: Window & { naviga
   };
   win.addEventListener('click', onLink, true);
   win.addEventListener('auxclick', onLink, true);
+
+  if (config.uploads === 'deny') installUploadGuard(win, report);
 
   if (config.printing === 'deny') {
     // Printing that got past the main-world block: blank every printed page, and say so.

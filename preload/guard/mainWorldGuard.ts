@@ -8,11 +8,12 @@
 
 export interface MainWorldGuardConfig {
   printing: 'allow' | 'deny';
+  uploads: 'allow' | 'deny';
   navigationOrigins: readonly string[];
   clipboard: 'blocked' | 'workspace' | 'inbound-only';
 }
 
-export type MainWorldReport = (report: { block: 'print' | 'service-worker' | 'clipboard'; origin?: string; reason: string }) => void;
+export type MainWorldReport = (report: { block: 'print' | 'service-worker' | 'clipboard' | 'upload'; origin?: string; reason: string }) => void;
 
 export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldReport, toWorkspaceClipboard: (text: string) => void): void {
   const lock = (target: object, name: string, value: unknown) => {
@@ -22,6 +23,13 @@ export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldRe
   if (config.printing === 'deny') {
     lock(window, 'print', function print() {
       report({ block: 'print', reason: 'window-print' });
+    });
+  }
+
+  if (config.uploads === 'deny' && 'showOpenFilePicker' in window) {
+    lock(window, 'showOpenFilePicker', function showOpenFilePicker() {
+      report({ block: 'upload', reason: 'file-picker' });
+      return Promise.reject(new DOMException('File picker blocked by Cordon', 'AbortError'));
     });
   }
 

@@ -153,7 +153,8 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     await cdp.send('Runtime.addBinding', { name: clipboardBinding });
     for (const name of ['cordonClipboardWrite', 'cordonClipboardRead']) await cdp.send('Runtime.addBinding', { name, executionContextName: GUARD_WORLD });
     cdp.on('Runtime.bindingCalled', (event) => {
-      const sender = { sender: { id: webContentsId } };
+      // CDP does not name the calling frame: the page's origin stands in for it here.
+      const sender = { sender: { id: webContentsId }, senderFrame: { origin: new URL(page.url()).origin } };
       if (event.name === 'cordonGuardReport' || event.name === mainBinding) {
         guardReport?.(sender, JSON.parse(event.payload) as unknown);
       } else if (event.name === 'cordonClipboardWrite' || event.name === clipboardBinding) {
@@ -181,7 +182,7 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
         const ask = window.${permissionBinding}; delete window.${permissionBinding};
         const pending = new Map(); let next = 0;
         Object.defineProperty(window, '${resolver}', { value: (id, granted) => { pending.get(id)?.(granted); pending.delete(id); } });
-        (${mainWorldGuard.toString()})(${JSON.stringify({ printing: config.printing, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard })}, (r) => report(JSON.stringify(r)), (text) => toWorkspace(text));
+        (${mainWorldGuard.toString()})(${JSON.stringify({ printing: config.printing, uploads: config.uploads, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard })}, (r) => report(JSON.stringify(r)), (text) => toWorkspace(text));
         (${permissionShim.toString()})((permission, mediaTypes) => new Promise((resolve) => {
           next += 1; pending.set(next, resolve);
           ask(JSON.stringify({ id: next, permission, mediaTypes, url: location.href }));

@@ -6,7 +6,7 @@ import { startHostileServers, type HostileServers } from './hostileServers';
 import { runScenario } from './runScenario';
 import { SCENARIOS } from './scenarios';
 
-const GUARD_DEPENDENT = ['javascript-url', 'blob-url', 'window-print', 'permission-camera', 'external-protocol', 'service-worker'];
+const GUARD_DEPENDENT = ['javascript-url', 'blob-url', 'window-print', 'permission-camera', 'external-protocol', 'service-worker', 'upload-file-drop'];
 
 let servers: HostileServers;
 test.beforeAll(async () => {

@@ -140,6 +140,17 @@ export const SCENARIOS: readonly Scenario[] = [
     audited: namesScheme('mailto:'),
   },
   {
+    id: 'upload-file-drop',
+    // A file dropped on the page never reaches the page's own drop handler.
+    page: () =>
+      html(`<div id="zone" style="height:200px">drop a chart here</div><script>${tell('upload-file-drop')}
+        document.getElementById('zone').addEventListener('drop', (e) => { if (e.dataTransfer.files.length > 0) tell('dropped-file'); });
+        const data = new DataTransfer(); data.items.add(new File(['SYN-0001 chart'], 'chart.txt', { type: 'text/plain' }));
+        document.getElementById('zone').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));</script>`),
+    evidence: [{ kind: 'never-observed', outcome: 'dropped-file' }],
+    audited: (e) => e.type === 'upload.blocked' && e.reason === 'file-drop',
+  },
+  {
     id: 'service-worker',
     page: ({ evilOrigin }) =>
       script(`${tell('service-worker')}

@@ -73,7 +73,7 @@ async function openWithShippedGuard(page: Page, config: GuardConfig): Promise<{ 
   return { cdp, received };
 }
 
-const config = (overrides: Partial<GuardConfig> = {}): GuardConfig => ({ navigationOrigins: [servers.appOrigin], printing: 'deny', allowLoopbackHttp: true, clipboard: 'workspace', watermark: TEST_WATERMARK, ...overrides });
+const config = (overrides: Partial<GuardConfig> = {}): GuardConfig => ({ navigationOrigins: [servers.appOrigin], printing: 'deny', uploads: 'deny', allowLoopbackHttp: true, clipboard: 'workspace', watermark: TEST_WATERMARK, ...overrides });
 
 test('the shipped guard bundle blocks print from the main world and a javascript: link from the isolated world, and draws the watermark', async ({ page }) => {
   const { received, cdp } = await openWithShippedGuard(page, config());
@@ -102,6 +102,18 @@ test('the shipped guard reads its configuration from the renderer arguments (pri
   expect(received.mainWorld).toEqual([]);
   // Left as the browser made it: not replaced, not locked.
   expect(await page.evaluate(() => Object.getOwnPropertyDescriptor(window, 'print')?.configurable)).toBe(true);
+});
+
+test('the shipped guard keeps the file picker closed when uploads are denied', async ({ page }) => {
+  const { received } = await openWithShippedGuard(page, config());
+  await page.goto(`${servers.appOrigin}/clipboard`);
+  await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<input type="file" id="upload" aria-label="attach">'));
+  let chooserOpened = false;
+  page.on('filechooser', () => (chooserOpened = true));
+  await page.click('#upload');
+  await expect.poll(() => received.ipc).toContainEqual({ channel: GUARD_REPORT_CHANNEL, payload: { block: 'upload', reason: 'file-picker' } });
+  await page.waitForTimeout(300);
+  expect(chooserOpened).toBe(false);
 });
 
 test('the shipped guard sends Clipboard API writes to the workspace clipboard through the main-world bridge', async ({ page }) => {

@@ -28,7 +28,7 @@ describe('workspace clipboard', () => {
   });
 });
 
-const rules = (appId: string, clipboard: ClipboardMode): HostedAppRules => ({ appId, navigationOrigins: [], requestOrigins: [], permissions: [], downloads: 'deny', printing: 'deny', uploads: 'deny', clipboard, allowLoopbackHttp: false });
+const rules = (appId: string, clipboard: ClipboardMode): HostedAppRules => ({ appId, navigationOrigins: [`https://${appId}.example.com`], requestOrigins: [], permissions: [], downloads: 'deny', printing: 'deny', uploads: 'deny', clipboard, allowLoopbackHttp: false });
 
 function setup() {
   const ipc = new FakeIpcMain();
@@ -41,8 +41,9 @@ function setup() {
   ]);
   const copied: number[] = [];
   registerWorkspaceClipboard(ipc, (id) => apps.get(id) ?? null, clipboard, audit, () => copied.push(1));
-  const write = (id: number, text: unknown) => ipc.listeners.get(WORKSPACE_CLIPBOARD_WRITE_CHANNEL)?.({ sender: { id } }, text);
-  const read = (id: number) => ipc.invoke(WORKSPACE_CLIPBOARD_READ_CHANNEL, { sender: { id } });
+  const frameOf = (id: number) => ({ origin: `https://${apps.get(id)?.appId ?? 'unknown'}.example.com` });
+  const write = (id: number, text: unknown, senderFrame: { origin: string } | null = frameOf(id)) => ipc.listeners.get(WORKSPACE_CLIPBOARD_WRITE_CHANNEL)?.({ sender: { id }, senderFrame } as never, text);
+  const read = (id: number, senderFrame: { origin: string } | null = frameOf(id)) => ipc.invoke(WORKSPACE_CLIPBOARD_READ_CHANNEL, { sender: { id }, senderFrame });
   return { audit, clipboard, write, read, copied };
 }
 
@@ -69,6 +70,17 @@ describe('the guard\'s workspace clipboard channels', () => {
     ]);
     expect(JSON.stringify(audit.events)).not.toMatch(/SYN-0001|555-0100/);
     expect(copied).toEqual([]);
+  });
+
+  it('refuses frames that are not the app\'s own origin: an embedded third party, a data: frame, a gone frame', async () => {
+    const { write, read, audit, clipboard } = setup();
+    clipboard.write('555-0100');
+    expect(await read(2, { origin: 'https://ads.example.net' })).toBeNull();
+    expect(await read(2, { origin: 'null' })).toBeNull();
+    expect(await read(2, null)).toBeNull();
+    write(1, 'SYN-0001', { origin: 'https://ads.example.net' });
+    expect(clipboard.read()).toBe('555-0100');
+    expect(audit.events.map((e) => [e.type, e.appId])).toEqual(Array(4).fill(['ipc.refused', undefined]).map((_, i) => ['ipc.refused', i < 3 ? 'messages' : 'ehr']));
   });
 
   it('refuses a write that is not text or is too large', () => {

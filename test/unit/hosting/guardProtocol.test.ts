@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeGuardArgument, encodeGuardArgument, GUARD_ARGUMENT_PREFIX, type GuardConfig } from '../../../common/hosting/guardProtocol';
 import { navigationBlock } from '../../../preload/guard/isolatedGuard';
 
-const config: GuardConfig = { navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'allow', allowLoopbackHttp: false, clipboard: 'workspace', watermark: { text: 'Valerie · 7K2M-QX4P · {time}', opacity: 0.12 } };
-const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', watermark: { text: 'Cordon · unidentified session · {time}', opacity: 0.2 } };
+const config: GuardConfig = { navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'allow', uploads: 'allow', allowLoopbackHttp: false, clipboard: 'workspace', watermark: { text: 'Valerie · 7K2M-QX4P · {time}', opacity: 0.12 } };
+const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', watermark: { text: 'Cordon · unidentified session · {time}', opacity: 0.2 } };
 
 describe('guard configuration argument', () => {
   it('round-trips among other renderer arguments', () => {

@@ -17,7 +17,7 @@ function pageWorld(printing: 'allow' | 'deny', clipboard: 'blocked' | 'workspace
   );
   const run = vm.runInContext(`(${mainWorldGuard.toString()})`, context) as typeof mainWorldGuard;
   const workspace: string[] = [];
-  run({ printing, navigationOrigins: ['https://ehr.example.com'], clipboard }, (r) => reports.push(r), (text) => workspace.push(text));
+  run({ printing, uploads: 'deny', navigationOrigins: ['https://ehr.example.com'], clipboard }, (r) => reports.push(r), (text) => workspace.push(text));
   return { context, reports, registered, workspace, evaluate: (code: string) => vm.runInContext(code, context) as unknown };
 }
 
