@@ -47,7 +47,43 @@ function linkTarget(event: Event): HTMLAnchorElement | HTMLAreaElement | null {
   return null;
 }
 
-export function installIsolatedGuard(config: GuardConfig, win: Window & { navigation?: NavigationTarget }, { report, workspaceClipboard }: GuardPort): void {
+/** Marks a window (in this isolated world only, out of the page's sight) as guarded. */
+const GUARDED = '__cordonGuarded';
+
+/**
+ * Electron runs no preload in about:blank child frames (electron#31313), where rich-text
+ * editors live: the parent's guard adopts every same-origin child frame it sees.
+ */
+function adoptChildFrames(win: Window, install: (child: Window) => void): void {
+  const adopt = (frame: HTMLIFrameElement | HTMLFrameElement) => {
+    const tryChild = () => {
+      try {
+        const child = frame.contentWindow;
+        // Throws for a cross-origin frame: that one runs its own preload.
+        if (child !== null && child.document !== null) install(child);
+      } catch {
+        // Cross-origin.
+      }
+    };
+    tryChild();
+    frame.addEventListener('load', tryChild);
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      record.addedNodes.forEach((node) => {
+        if (node instanceof HTMLIFrameElement || node instanceof HTMLFrameElement) adopt(node);
+        else if (node instanceof Element) node.querySelectorAll<HTMLIFrameElement | HTMLFrameElement>('iframe, frame').forEach(adopt);
+      });
+    }
+  }).observe(win.document, { childList: true, subtree: true });
+}
+
+export function installIsolatedGuard(config: GuardConfig, win: Window & { navigation?: NavigationTarget }, port: GuardPort): void {
+  const marks = win as unknown as Record<string, boolean>;
+  if (marks[GUARDED] === true) return;
+  marks[GUARDED] = true;
+  const { report, workspaceClipboard } = port;
+  adoptChildFrames(win, (child) => installIsolatedGuard(config, child, port));
   installClipboardGuard(config.clipboard, win, report, workspaceClipboard);
   // Only the top frame draws it: it covers the whole view, sub-frames included.
   if (win.top === win) installWatermark(win, config.watermark, report);

@@ -3,8 +3,10 @@
 // registration and the async Clipboard API (which fires no copy event). Electron runs it there with contextBridge.executeInMainWorld, which
 // serializes the function: it must not use anything from outside its own body. It
 // replaces the functions with non-configurable properties, so the page cannot put the
-// originals back, and it runs in every frame (about:blank ones included), so a fresh
-// iframe does not hand the page a pristine copy.
+// originals back. Electron runs no preload in about:blank child frames (electron#31313),
+// so the guard also puts its blocks on a same-origin child window the moment the page
+// reaches for it through contentWindow or contentDocument; a fresh iframe does not hand
+// the page a pristine print() that way.
 
 export interface MainWorldGuardConfig {
   printing: 'allow' | 'deny';
@@ -16,62 +18,105 @@ export interface MainWorldGuardConfig {
 export type MainWorldReport = (report: { block: 'print' | 'service-worker' | 'clipboard' | 'upload'; origin?: string; reason: string }) => void;
 
 export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldReport, toWorkspaceClipboard: (text: string) => void): void {
+  type GuardedWindow = Window & typeof globalThis;
+  const guarded = new WeakSet<object>();
   const lock = (target: object, name: string, value: unknown) => {
     Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: true });
   };
 
-  if (config.printing === 'deny') {
-    lock(window, 'print', function print() {
-      report({ block: 'print', reason: 'window-print' });
-    });
-  }
+  /** Puts the blocks on one window: this page's, or a same-origin child frame's. */
+  const guardWindow = (w: GuardedWindow) => {
+    if (guarded.has(w)) return;
+    guarded.add(w);
+    // A frame whose own preload already locked these keeps its locks.
+    if (Object.getOwnPropertyDescriptor(w, 'print')?.configurable === false) return;
 
-  if (config.uploads === 'deny' && 'showOpenFilePicker' in window) {
-    lock(window, 'showOpenFilePicker', function showOpenFilePicker() {
-      report({ block: 'upload', reason: 'file-picker' });
-      return Promise.reject(new DOMException('File picker blocked by Cordon', 'AbortError'));
-    });
-  }
+    if (config.printing === 'deny') {
+      lock(w, 'print', function print() {
+        report({ block: 'print', reason: 'window-print' });
+      });
+    }
 
-  const container = typeof ServiceWorkerContainer === 'undefined' ? null : ServiceWorkerContainer.prototype;
-  if (container !== null) {
-    const register = container.register;
-    lock(container, 'register', function (this: ServiceWorkerContainer, scriptUrl: string | URL, options?: RegistrationOptions) {
-      let origin = 'invalid-url';
-      try {
-        origin = new URL(String(scriptUrl), location.href).origin;
-      } catch {
-        // An unparsable URL is refused below like any unapproved one.
+    if (config.uploads === 'deny' && 'showOpenFilePicker' in w) {
+      lock(w, 'showOpenFilePicker', function showOpenFilePicker() {
+        report({ block: 'upload', reason: 'file-picker' });
+        return Promise.reject(new w.DOMException('File picker blocked by Cordon', 'AbortError'));
+      });
+    }
+
+    const container = typeof w.ServiceWorkerContainer === 'undefined' ? null : w.ServiceWorkerContainer.prototype;
+    if (container !== null) {
+      const register = container.register;
+      lock(container, 'register', function (this: ServiceWorkerContainer, scriptUrl: string | URL, options?: RegistrationOptions) {
+        let origin = 'invalid-url';
+        try {
+          origin = new URL(String(scriptUrl), w.location.href).origin;
+        } catch {
+          // An unparsable URL is refused below like any unapproved one.
+        }
+        if (!config.navigationOrigins.includes(origin)) {
+          report({ block: 'service-worker', origin, reason: 'origin-not-approved' });
+          return Promise.reject(new w.DOMException('Service worker blocked by Cordon', 'SecurityError'));
+        }
+        return register.call(this, scriptUrl, options);
+      });
+    }
+
+    // The async Clipboard API: writes go to the workspace clipboard in workspace mode and
+    // nowhere otherwise; reads never reach the OS clipboard (the session denies them too).
+    const clipboard = typeof w.Clipboard === 'undefined' ? null : w.Clipboard.prototype;
+    if (clipboard !== null) {
+      const refuse = (reason: string) => {
+        report({ block: 'clipboard', reason });
+        return Promise.reject(new w.DOMException('Clipboard blocked by Cordon', 'NotAllowedError'));
+      };
+      lock(clipboard, 'writeText', function writeText(text: string) {
+        if (config.clipboard !== 'workspace') return refuse('clipboard-api-write');
+        toWorkspaceClipboard(String(text));
+        return Promise.resolve();
+      });
+      lock(clipboard, 'write', function write() {
+        return refuse('clipboard-api-write');
+      });
+      lock(clipboard, 'readText', function readText() {
+        return refuse('clipboard-api-read');
+      });
+      lock(clipboard, 'read', function read() {
+        return refuse('clipboard-api-read');
+      });
+    }
+
+    // Same-origin child frames (about:blank ones especially, where Electron runs no
+    // preload) are guarded the moment the page reaches into them.
+    for (const frameClass of [w.HTMLIFrameElement, w.HTMLFrameElement]) {
+      if (frameClass === undefined) continue;
+      const windowOf = Object.getOwnPropertyDescriptor(frameClass.prototype, 'contentWindow')?.get;
+      if (windowOf === undefined) continue;
+      for (const name of ['contentWindow', 'contentDocument'] as const) {
+        const getter = Object.getOwnPropertyDescriptor(frameClass.prototype, name)?.get;
+        if (getter === undefined) continue;
+        Object.defineProperty(frameClass.prototype, name, {
+          configurable: false,
+          enumerable: true,
+          get(this: HTMLIFrameElement) {
+            guardChild(windowOf.call(this) as Window | null);
+            return getter.call(this) as unknown;
+          },
+        });
       }
-      if (!config.navigationOrigins.includes(origin)) {
-        report({ block: 'service-worker', origin, reason: 'origin-not-approved' });
-        return Promise.reject(new DOMException('Service worker blocked by Cordon', 'SecurityError'));
-      }
-      return register.call(this, scriptUrl, options);
-    });
-  }
+    }
+  };
 
-  // The async Clipboard API: writes go to the workspace clipboard in workspace mode and
-  // nowhere otherwise; reads never reach the OS clipboard (the session denies them too).
-  const clipboard = typeof Clipboard === 'undefined' ? null : Clipboard.prototype;
-  if (clipboard !== null) {
-    const refuse = (reason: string) => {
-      report({ block: 'clipboard', reason });
-      return Promise.reject(new DOMException('Clipboard blocked by Cordon', 'NotAllowedError'));
-    };
-    lock(clipboard, 'writeText', function writeText(text: string) {
-      if (config.clipboard !== 'workspace') return refuse('clipboard-api-write');
-      toWorkspaceClipboard(String(text));
-      return Promise.resolve();
-    });
-    lock(clipboard, 'write', function write() {
-      return refuse('clipboard-api-write');
-    });
-    lock(clipboard, 'readText', function readText() {
-      return refuse('clipboard-api-read');
-    });
-    lock(clipboard, 'read', function read() {
-      return refuse('clipboard-api-read');
-    });
-  }
+  const guardChild = (child: Window | null) => {
+    if (child === null) return;
+    try {
+      // Throws for a cross-origin frame: that one is its own renderer's, with its own preload.
+      void child.document;
+    } catch {
+      return;
+    }
+    guardWindow(child as GuardedWindow);
+  };
+
+  guardWindow(window);
 }

@@ -25,6 +25,8 @@ test.afterAll(async () => {
 /** Stand-in for Electron's preload environment around the shipped CommonJS bundle. */
 function preloadSource(bundle: string, argv: string[]): string {
   return `(() => {
+    // As Electron does (electron#31313): no preload in about:blank child frames.
+    if (window !== window.top && location.href === 'about:blank') return;
     const ipcRenderer = {
       send: (channel, payload) => cordonIpcSend(JSON.stringify({ channel, payload })),
       invoke: async () => null,
@@ -114,6 +116,33 @@ test('the shipped guard keeps the file picker closed when uploads are denied', a
   await expect.poll(() => received.ipc).toContainEqual({ channel: GUARD_REPORT_CHANNEL, payload: { block: 'upload', reason: 'file-picker' } });
   await page.waitForTimeout(300);
   expect(chooserOpened).toBe(false);
+});
+
+test('about:blank child frames, which get no preload in Electron, are guarded by their parent', async ({ page }) => {
+  const { received } = await openWithShippedGuard(page, config());
+  await page.goto(`${servers.appOrigin}/clipboard`);
+  // A rich-text editor in a script-made about:blank iframe, as many EHR editors are.
+  await page.evaluate(() => {
+    const frame = document.createElement('iframe');
+    frame.id = 'editor';
+    frame.title = 'note editor';
+    document.body.append(frame);
+  });
+  const editor = page.frameLocator('#editor').locator('body');
+  await page.waitForTimeout(100);
+  await page.evaluate(() => {
+    const frame = document.getElementById('editor') as HTMLIFrameElement;
+    const doc = frame.contentDocument as Document;
+    doc.body.contentEditable = 'true';
+    doc.body.textContent = 'Phone 555-0100';
+    frame.contentWindow?.print();
+  });
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+C');
+  // The copy went to the workspace clipboard (so not to the OS), and the child's print was blocked.
+  await expect.poll(() => received.ipc).toContainEqual({ channel: 'cordon:workspace-clipboard-write', payload: 'Phone 555-0100' });
+  await expect.poll(() => received.mainWorld).toContainEqual({ block: 'print', reason: 'window-print' });
 });
 
 test('the shipped guard sends Clipboard API writes to the workspace clipboard through the main-world bridge', async ({ page }) => {

@@ -11,8 +11,9 @@ function pageWorld(printing: 'allow' | 'deny', clipboard: 'blocked' | 'workspace
   const context = vm.createContext({ location: { href: 'https://ehr.example.com/chart' }, URL, Promise, DOMException: class extends Error {} });
   vm.runInContext(
     `var window = globalThis; window.print = function print() { printed += 1; }; var printed = 0;
-     class Clipboard { writeText() { return Promise.resolve('os'); } write() { return Promise.resolve('os'); } readText() { return Promise.resolve('OS TEXT'); } read() { return Promise.resolve([]); } }
-     class ServiceWorkerContainer { register(url) { registered.push(String(url)); return Promise.resolve('registered'); } }`,
+     globalThis.Clipboard = class Clipboard { writeText() { return Promise.resolve('os'); } write() { return Promise.resolve('os'); } readText() { return Promise.resolve('OS TEXT'); } read() { return Promise.resolve([]); } };
+     // Web IDL interfaces are properties of the global object, as in a page.
+     globalThis.ServiceWorkerContainer = class ServiceWorkerContainer { register(url) { registered.push(String(url)); return Promise.resolve('registered'); } };`,
     Object.assign(context, { registered }),
   );
   const run = vm.runInContext(`(${mainWorldGuard.toString()})`, context) as typeof mainWorldGuard;
