@@ -64,7 +64,9 @@ export function psLister(run: RunProgram): ProcessLister {
 }
 
 export function processListerFor(platform: string, env: Record<string, string | undefined> = {}): ProcessLister {
-  if (platform === 'win32') return tasklistLister(runProgram, env.SystemRoot);
+  // SystemRoot comes from whoever started Cordon: only a plain drive-root Windows folder is
+  // believed, so a planted tasklist.exe elsewhere is never run.
+  if (platform === 'win32') return tasklistLister(runProgram, /^[A-Za-z]:\\Windows$/.test(env.SystemRoot ?? '') ? env.SystemRoot : undefined);
   if (platform === 'darwin') return psLister(runProgram);
   return procCommLister();
 }

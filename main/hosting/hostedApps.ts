@@ -89,7 +89,9 @@ export class HostedApps {
   session(partition: string) {
     const session = this.options.electron.sessionFor(partition);
     if (!this.hardened.has(partition)) {
-      hardenHostedSession(session, this.appFor, this.options.audit, (id, permission, mediaTypes) => {
+      // Service workers and workers have no webContents: they get their partition's rules.
+      const lookup = (id: number | undefined) => (id === undefined ? this.workerRules(partition) : this.appFor(id));
+      hardenHostedSession(session, lookup, this.options.audit, (id, permission, mediaTypes) => {
         if (permission === 'media' && mediaTypes.includes('audio')) this.microphones.add(id);
       });
       this.hardened.add(partition);
@@ -136,6 +138,27 @@ export class HostedApps {
     };
     this.byContents.set(contents.id, rules);
     contents.once('destroyed', () => this.byContents.delete(contents.id));
+  }
+
+  /**
+   * What a worker of a partition may reach: the origins of the apps sharing it, and
+   * nothing else (no permissions, downloads, printing, uploads or clipboard).
+   */
+  private workerRules(partition: string): HostedAppRules | null {
+    const apps = this.options.policy.apps.filter((app) => partitionFor(app) === partition);
+    if (apps.length === 0) return null;
+    const union = (pick: (rules: HostedAppRules) => readonly string[]) => [...new Set(apps.flatMap((app) => pick(hostedAppRules(this.options.policy, app))))];
+    return {
+      appId: apps.length === 1 && apps[0] !== undefined ? apps[0].id : 'practice-workers',
+      navigationOrigins: union((r) => r.navigationOrigins),
+      requestOrigins: union((r) => r.requestOrigins),
+      permissions: [],
+      downloads: 'deny',
+      printing: 'deny',
+      uploads: 'deny',
+      clipboard: 'blocked',
+      allowLoopbackHttp: this.options.policy.environment === 'demo',
+    };
   }
 
   /**

@@ -44,6 +44,9 @@ export interface IdleTickSources {
 /** One tick: what the OS and the caller know, then the clock. Call every IDLE_TICK_MS. */
 export function idleTick(lock: Pick<IdleLock, 'osEvent' | 'systemInputAgo' | 'activity' | 'tick'>, { powerMonitor, isInActiveCall }: IdleTickSources): () => void {
   let osLocked = false;
+  // Some desktops (Wayland) always report 0 s of OS idle time, which would keep the
+  // session awake for ever: OS idle time counts only once it has been seen to rise.
+  let systemIdleWorks = false;
   return () => {
     // Where the OS reports its lock through the idle state (e.g. Linux screensavers).
     // Only the change to 'locked' counts, so a desktop that always says 'locked' cannot
@@ -52,7 +55,9 @@ export function idleTick(lock: Pick<IdleLock, 'osEvent' | 'systemInputAgo' | 'ac
     if (locked && !osLocked) lock.osEvent('os-lock');
     osLocked = locked;
     // The machine decides whether these count (policy: countSystemActivity, activeCallCountsAsActivity).
-    lock.systemInputAgo(powerMonitor.getSystemIdleTime() * 1000);
+    const systemIdleSeconds = powerMonitor.getSystemIdleTime();
+    if (systemIdleSeconds > 0) systemIdleWorks = true;
+    if (systemIdleWorks) lock.systemInputAgo(systemIdleSeconds * 1000);
     if (isInActiveCall()) lock.activity('call');
     lock.tick();
   };

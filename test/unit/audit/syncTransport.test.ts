@@ -52,6 +52,14 @@ describe('Electron transport (session.fetch)', () => {
     await expect(electronSyncTransport(down).send(request('https://collector.example/v1/events'))).rejects.toThrow(TransportError);
     const huge = new FakeElectronSession(async () => new Response('x'.repeat(MAX_RESPONSE_BYTES + 1)));
     await expect(electronSyncTransport(huge).send(request('https://collector.example/v1/events'))).rejects.toThrow(/more data/);
+    // Refused from its declared length, and while streaming when it declares none.
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({ pull: (controller) => { pulled += 1; controller.enqueue(new Uint8Array(64 * 1024)); } });
+    const streaming = new FakeElectronSession(async () => new Response(endless));
+    await expect(electronSyncTransport(streaming).send(request('https://collector.example/v1/events'))).rejects.toThrow(/more data/);
+    expect(pulled).toBeLessThan(MAX_RESPONSE_BYTES / (64 * 1024) + 3);
+    const declared = new FakeElectronSession(async () => new Response('{}', { headers: { 'content-length': String(MAX_RESPONSE_BYTES + 1) } }));
+    await expect(electronSyncTransport(declared).send(request('https://collector.example/v1/events'))).rejects.toThrow(/more data/);
   });
 
   it('over real HTTP (Node fetch standing in for Chromium), a redirect is an error, not followed', async () => {

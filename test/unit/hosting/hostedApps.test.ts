@@ -142,6 +142,24 @@ describe('hosted apps', () => {
     expect((apps.view('ehr') as unknown as FakeView).webContents).not.toBe(ehr);
   });
 
+  it('lets workers (no webContents) reach only the origins of the apps sharing their partition', () => {
+    const { apps, sessions, audit } = setup();
+    apps.view('ehr');
+    apps.view('billing');
+    const decide = (partition: string, url: string) => {
+      let cancel: boolean | undefined;
+      (sessions.get(partition)?.beforeRequest as (...a: unknown[]) => void)({ webContentsId: undefined, url, resourceType: 'xhr' }, (r: { cancel: boolean }) => (cancel = r.cancel));
+      return !cancel;
+    };
+    // The practice session is shared by ehr and messages: a worker there may reach either.
+    expect(decide('cordon-practice', 'https://api.ehr.example.com/v1')).toBe(true);
+    expect(decide('cordon-practice', 'https://chat.example.com/sw.js')).toBe(true);
+    expect(decide('cordon-practice', 'https://billing.example.com/')).toBe(false);
+    expect(decide('cordon-app-billing', 'https://billing.example.com/sw.js')).toBe(true);
+    expect(decide('cordon-app-billing', 'https://api.ehr.example.com/v1')).toBe(false);
+    expect(audit.events.filter((e) => e.outcome === 'blocked').map((e) => e.appId)).toEqual(['practice-workers', 'billing']);
+  });
+
   it('sign-out closes every view, wipes the workspace clipboard and clears every hosted session', async () => {
     const { apps, clipboard, cleared, audit } = setup();
     const ehr = (apps.view('ehr') as unknown as FakeView).webContents;

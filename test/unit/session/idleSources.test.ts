@@ -123,6 +123,16 @@ describe('each tick', () => {
     }
   });
 
+  it('ignores an OS idle time that never rises above 0 (some Wayland desktops), so it cannot keep the session awake', () => {
+    const { clock, lock } = setup({ countSystemActivity: true });
+    const powerMonitor = new FakePowerMonitor();
+    const tick = idleTick(lock, { powerMonitor, isInActiveCall: () => false });
+    powerMonitor.idleSeconds = 0;
+    clock.advance(6 * MIN);
+    tick();
+    expect(lock.status().phase).toBe('locked');
+  });
+
   it("asks the caller's isInActiveCall hook, which counts when the policy says so", () => {
     for (const activeCallCountsAsActivity of [true, false]) {
       const { clock, lock } = setup({ activeCallCountsAsActivity });
