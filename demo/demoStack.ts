@@ -1,15 +1,18 @@
-// The demo stack Cordon runs against by default: demo apps on 127.0.0.1 and the demo
-// policy, freshly signed with the demo key (only development builds trust that key).
+// The demo stack Cordon runs against by default: the demo IdP, demo apps and the practice's
+// audit collector on 127.0.0.1, and the demo policy, freshly signed with the demo key
+// (only development builds trust that key).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PolicyInput } from '../common/policy/policySchema';
 import { signPolicyDocument } from '../main/policy/policyKeys';
+import { startCollector } from '../collector/collectorServer';
+import { COLLECTOR_AUDIENCE } from '../common/audit/collectorAudience';
 import { startDemoApp } from './apps/demoApps';
 import { startDemoIdp } from './idp/demoIdp';
 
 export const DEMO_DIR = import.meta.dirname;
 /** Fixed ports, because the demo policy names these origins. */
-export const DEMO_PORTS = { idp: 4400, ehr: 4410, messages: 4420 } as const;
+export const DEMO_PORTS = { idp: 4400, ehr: 4410, messages: 4420, collector: 4430 } as const;
 
 export interface DemoService {
   name: string;
@@ -34,6 +37,13 @@ export async function startDemoStack(): Promise<{ services: DemoService[]; close
     for (const [name, app] of [['Demo EHR', 'ehr'], ['Demo messaging', 'messages']] as const) {
       started.push({ name, ...(await startDemoApp(app, { port: DEMO_PORTS[app], issuer: idp.issuer })) });
     }
+    // Devices enroll here with the demo IdP's collector-audience token at first sign-in.
+    const collector = await startCollector({
+      storage: { kind: 'sqlite', file: path.resolve(DEMO_DIR, '..', '.collector-data', 'demo-collector.db') },
+      port: DEMO_PORTS.collector,
+      trustedIssuer: { issuer: idp.issuer, audience: COLLECTOR_AUDIENCE },
+    });
+    started.push({ name: 'Demo audit collector', url: collector.url, close: collector.close });
   } catch (error) {
     await Promise.all(started.map((service) => service.close()));
     throw new Error(`cannot start the demo stack: ${error instanceof Error ? error.message : String(error)} (is another demo already running?)`, { cause: error });

@@ -27,6 +27,9 @@ describe('npm start without an Electron binary', () => {
       expect(metadata.issuer).toBe('http://127.0.0.1:4400');
       expect(metadata.code_challenge_methods_supported).toContain('S256');
       expect(output).toMatch(/valerie \/ demo-valerie \(va\): TOTP seed [A-Z2-7]+ otpauth:\/\/totp\//);
+      // The practice's collector, where the demo policy sends the audit trail.
+      expect(output).toContain('Demo audit collector: http://127.0.0.1:4430');
+      expect((await fetch('http://127.0.0.1:4430/health')).status).toBe(200);
       expect(output).toContain('nora / demo-nora (va): no MFA set up');
       // The demo apps sign their users in through the demo IdP (single sign-on inside Cordon).
       for (const url of urls) {
@@ -43,6 +46,6 @@ describe('npm start without an Electron binary', () => {
     }
     await exited;
     expect(output).toContain('demo stack stopped');
-    for (const url of [...urls, 'http://127.0.0.1:4400/.well-known/openid-configuration']) await expect(fetch(url)).rejects.toThrow();
+    for (const url of [...urls, 'http://127.0.0.1:4400/.well-known/openid-configuration', 'http://127.0.0.1:4430/health']) await expect(fetch(url)).rejects.toThrow();
   }, 90_000);
 });
