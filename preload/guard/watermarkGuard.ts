@@ -45,7 +45,8 @@ const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charC
  */
 export function watermarkTile(text: string, opacity: number): string {
   const width = Math.round(Math.max(320, Math.min(1000, text.length * 7.2 + 60)));
-  const row = 150;
+  // Tall enough for a whole tilted line (sin 12° ≈ 0.21 of its width): no line is cut.
+  const row = Math.round(width * 0.21) + 30;
   const line = (x: number, y: number) =>
     `<text x="${x}" y="${y}" text-anchor="middle" dominant-baseline="middle" transform="rotate(-12 ${x} ${y})" ` +
     `font-family="DejaVu Sans, Arial, sans-serif" font-size="14" fill="#1a1a1a" fill-opacity="${opacity}" stroke="#ffffff" stroke-opacity="${opacity * 0.6}" stroke-width="0.6">${escapeXml(text)}</text>`;

@@ -1,6 +1,7 @@
 // The controls must not break the practice's work: with Cordon's hosted-session filter
 // in place, the demo EHR signs in through the demo IdP, navigates and saves a note, and
 // the messaging app opens already signed in (single sign-on) and sends a message.
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { hostedAppRules } from '../../common/hosting/hostedAppRules';
 import { policyV1Schema } from '../../common/policy/policySchema';
@@ -9,7 +10,8 @@ import { startDemoIdp, type DemoIdp } from '../../demo/idp/demoIdp';
 import { typeDemoCredentials } from '../support/demoIdpLogin';
 import { RecordingAuditSink } from '../support/electronFakes';
 import { validPolicy } from '../support/policyFixtures';
-import { startChromiumHost } from './chromiumHost';
+import { startChromiumHost, TEST_WATERMARK } from './chromiumHost';
+import { watermarkText } from './watermarkProbe';
 
 let idp: DemoIdp;
 let ehr: { url: string; close: () => Promise<void> };
@@ -48,6 +50,9 @@ test('allowed paths: EHR signs in and saves a note; messaging opens by single si
     await expect(ehrPage.locator('#user')).toHaveText('Valerie Assistant');
     await ehrPage.getByRole('link', { name: 'Testpatient, Alpha' }).click();
     await expect(ehrPage.locator('#phone')).toHaveText('555-0101');
+    // The chart carries the watermark naming the VA and the session (saved for a look).
+    expect(await watermarkText(ehrPage)).toContain(TEST_WATERMARK.text.replace(' · {time}', ''));
+    await ehrPage.screenshot({ path: path.resolve(import.meta.dirname, '../../.cache/watermark-screenshots/demo-ehr-chart.png') });
     await ehrPage.getByLabel('New note').fill('Called back about refill (synthetic).');
     await ehrPage.getByRole('button', { name: 'Save note' }).click();
     await expect(ehrPage.locator('#notes .note')).toHaveText(['Called back about refill (synthetic).']);

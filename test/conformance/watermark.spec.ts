@@ -13,6 +13,7 @@ import { RecordingAuditSink } from '../support/electronFakes';
 import { validPolicy } from '../support/policyFixtures';
 import { startChromiumHost, TEST_WATERMARK } from './chromiumHost';
 import { startHostileServers, type HostileServers } from './hostileServers';
+import { watermarkText } from './watermarkProbe';
 
 const SESSION_CODE = '7K2M-QX4P';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../.cache/watermark-screenshots');
@@ -75,20 +76,6 @@ async function attacked(browser: Browser, attack: WatermarkAttack, guard: boolea
   // Long enough for a repeating attack to have run many times.
   await page.waitForTimeout(300);
   return { host, page, audit };
-}
-
-/** The watermark's text, read through CDP (which pierces the closed shadow root). */
-async function watermarkText(page: Page): Promise<string> {
-  const cdp = await page.context().newCDPSession(page);
-  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  const texts: string[] = [];
-  const walk = (node: { nodeName: string; attributes?: string[]; children?: typeof node[]; shadowRoots?: typeof node[] }, inside: boolean) => {
-    const here = inside || node.nodeName === 'CORDON-WATERMARK';
-    if (here && node.attributes !== undefined) texts.push(...node.attributes.filter((_, i) => i % 2 === 1));
-    for (const child of [...(node.shadowRoots ?? []), ...(node.children ?? [])]) walk(child, here);
-  };
-  walk(root, false);
-  return decodeURIComponent(texts.join(' '));
 }
 
 for (const attack of ATTACKS) {
