@@ -22,6 +22,7 @@ import { WorkspaceClipboard } from './clipboard/workspaceClipboard';
 import { SessionWatermark } from './watermark/sessionWatermark';
 import type { Identity } from '../common/auth/identity';
 import type { GuardWatermark } from '../common/hosting/guardProtocol';
+import type { ShellState } from '../common/ipc/contract';
 import { registerWorkspaceClipboard } from './hosting/guardClipboard';
 import { registerGuardReports } from './hosting/guardReports';
 import { HostedApps } from './hosting/hostedApps';
@@ -36,7 +37,7 @@ import { NavigationRules } from './shell/navigationRules';
 import { hardenShellSession } from './shell/sessionHardening';
 import { createShellHandlers } from './shell/shellHandlers';
 import { ShellNotices } from './shell/shellNotices';
-import { COPIED_INSIDE_NOTICE, DELIVERY_BEHIND_NOTICE, noticeForEvent } from '../common/ui/notices';
+import { COPIED_INSIDE_NOTICE, DELIVERY_BEHIND_NOTICE, noticeForEvent, signedOutNoticeFor } from '../common/ui/notices';
 import { IdleLock } from './session/idleLock';
 import { IDLE_TICK_MS, idleTick, watchInput, watchPowerMonitor } from './session/idleSources';
 import { shellFocuser } from './session/warningFocus';
@@ -154,9 +155,13 @@ if (!app.requestSingleInstanceLock()) {
     hosting?.session(PRACTICE_PARTITION);
     // Tell the VA, briefly, whenever a hosted app was stopped or its copy kept inside.
     const notices = new ShellNotices();
+    // After an automatic logoff, the sign-in screen says why until the next sign-in.
+    let signedOutNotice: string | undefined;
     audit.observe((event) => {
       const text = noticeForEvent(event);
       if (text !== null) notices.push(text);
+      if (event.type === 'sign-in.succeeded') signedOutNotice = undefined;
+      if (policy.ok) signedOutNotice = signedOutNoticeFor(event, policy.policy.session.logoffMinutes) ?? signedOutNotice;
     });
     if (hosting !== null && clipboard !== null) {
       registerGuardReports(ipcMain, hosting.appFor, audit);
@@ -239,12 +244,14 @@ if (!app.requestSingleInstanceLock()) {
       if (queueFull) return { code: 'audit-queue-full', message: `Too much of Cordon's activity log is waiting to reach the practice, so Cordon is locked until it is delivered. Tell IT: the collector at ${policy.ok ? policy.policy.audit.collectorUrl : 'the configured address'} is not accepting this computer's log.` };
       return null;
     };
-    const state = () =>
-      gatedShellState(shellStateFor(policy, posture(), auth?.identity ?? null, lockReason(), activeAppId), {
+    const state = (): ShellState => {
+      const gated = gatedShellState(shellStateFor(policy, posture(), auth?.identity ?? null, lockReason(), activeAppId), {
         idle: idle?.status() ?? { phase: 'signed-out' },
         appsHidden: capture.appsHidden ?? processWatch?.appsHidden ?? null,
         notice: notices.current(),
       });
+      return gated.kind === 'signed-out' && signedOutNotice !== undefined ? { ...gated, notice: signedOutNotice } : gated;
+    };
     registerIpcHandlers(ipcMain, createShellHandlers(state, auth, workspace, idle), {
       shellWebContentsId: () => shellWindow?.webContents.id,
       onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),

@@ -41,7 +41,13 @@ const reasonSchema = z.object({ code: z.string(), message: z.string() });
 
 export const shellStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('policy-error'), problem: policyProblemSchema, posture: z.array(protectionStatusSchema) }),
-  z.object({ kind: z.literal('signed-out'), practiceName: z.string(), posture: z.array(protectionStatusSchema) }),
+  z.object({
+    kind: z.literal('signed-out'),
+    practiceName: z.string(),
+    /** Why Cordon signed the VA out by itself (automatic logoff), until the next sign-in. */
+    notice: z.string().optional(),
+    posture: z.array(protectionStatusSchema),
+  }),
   // Something Cordon needs to stay safe failed (e.g. the audit queue): nothing is hosted,
   // and only fixing the problem ends it.
   z.object({ kind: z.literal('locked'), reason: reasonSchema, posture: z.array(protectionStatusSchema) }),

@@ -40,3 +40,10 @@ export function noticeForEvent(event: AuditEventInput): string | null {
       return null;
   }
 }
+
+/** What the sign-in screen says after Cordon signed the VA out by itself. */
+export function signedOutNoticeFor(event: AuditEventInput, logoffMinutes: number): string | null {
+  if (event.type !== 'session.logoff' || event.outcome !== 'success') return null;
+  if (event.reason === 'wrong-user') return 'Someone else tried to unlock Cordon, so it signed you out. Sign in again to go on.';
+  return `Cordon signed you out after ${logoffMinutes} minutes away, to keep patient information safe. Sign in again to go on.`;
+}

@@ -1,7 +1,7 @@
 import { cordonApi } from '../cordonApi';
 import { useMainAction } from '../useMainAction';
 
-export function SignedOutScreen({ practiceName, onShowPosture, onSignedIn }: { practiceName: string; onShowPosture: () => void; onSignedIn: () => void }) {
+export function SignedOutScreen({ practiceName, notice, onShowPosture, onSignedIn }: { practiceName: string; notice?: string | undefined; onShowPosture: () => void; onSignedIn: () => void }) {
   const signIn = useMainAction(() => cordonApi().signIn(), { failed: 'Sign-in failed. Try again, or call IT if it keeps failing.', onDone: onSignedIn });
 
   return (
@@ -19,7 +19,7 @@ export function SignedOutScreen({ practiceName, onShowPosture, onSignedIn }: { p
           </button>
         </div>
         <p className="status" role="status" aria-live="polite">
-          {signIn.message}
+          {signIn.message === '' ? (notice ?? '') : signIn.message}
         </p>
       </div>
     </main>

@@ -104,6 +104,12 @@ test('workspace shows main\'s refusal when an app cannot be selected', async ({ 
   await expect(page.getByRole('status')).toHaveText('That app is not approved by the policy.');
 });
 
+test('after an automatic logoff the sign-in screen says why', async ({ page }) => {
+  await open(page, { state: { kind: 'signed-out', practiceName: 'Sunrise Family Medicine', posture, notice: 'Cordon signed you out after 30 minutes away, to keep patient information safe. Sign in again to go on.' } });
+  await expect(page.getByRole('status')).toHaveText('Cordon signed you out after 30 minutes away, to keep patient information safe. Sign in again to go on.');
+  await expectAccessible(page);
+});
+
 test('workspace tells the VA, calmly, what Cordon just stopped; a new notice replaces the old', async ({ page }) => {
   await open(page, { state: { ...workspace, notice: { id: 1, text: 'That link leads outside the practice\u2019s approved sites, so Cordon blocked it.' } } });
   const status = page.getByTestId('notice');

@@ -1,6 +1,6 @@
 // What the VA is told when Cordon stops or contains something, and for how long.
 import { describe, expect, it } from 'vitest';
-import { COPIED_INSIDE_NOTICE, noticeForEvent } from '../../../common/ui/notices';
+import { COPIED_INSIDE_NOTICE, noticeForEvent, signedOutNoticeFor } from '../../../common/ui/notices';
 import { ShellNotices } from '../../../main/shell/shellNotices';
 
 describe('notices for blocked events', () => {
@@ -39,5 +39,14 @@ describe('shell notices', () => {
     expect(notices.current()?.id).toBe(2);
     now = 8_000;
     expect(notices.current()).toBeUndefined();
+  });
+});
+
+describe('the sign-in screen after an automatic logoff', () => {
+  it('says why Cordon signed the VA out, and says nothing for anything else', () => {
+    expect(signedOutNoticeFor({ type: 'session.logoff', outcome: 'success', reason: 'idle' }, 30)).toMatch(/after 30 minutes away/);
+    expect(signedOutNoticeFor({ type: 'session.logoff', outcome: 'success', reason: 'wrong-user' }, 30)).toMatch(/Someone else tried to unlock/);
+    expect(signedOutNoticeFor({ type: 'session.logoff', outcome: 'failure', reason: 'idle' }, 30)).toBeNull();
+    expect(signedOutNoticeFor({ type: 'sign-out', outcome: 'success' }, 30)).toBeNull();
   });
 });
