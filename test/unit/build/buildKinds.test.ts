@@ -42,6 +42,16 @@ async function runBuiltMain(mode: string) {
 }
 
 describe('build kinds', () => {
+  it('both preloads are single sandbox-safe files: they load nothing but electron', async () => {
+    for (const mode of ['production', 'development']) {
+      for (const preload of ['index.cjs', 'hostedGuard.cjs']) {
+        const code = await readFile(path.join(outFor(mode), 'preload', preload), 'utf8');
+        const required = [...code.matchAll(/require\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
+        expect(new Set(required), `${mode} ${preload}`).toEqual(new Set(['electron']));
+      }
+    }
+  });
+
   it('a production build does not carry the demo policy key at all', async () => {
     const bundle = await readFile(path.join(outFor('production'), 'main', 'index.js'), 'utf8');
     const demoKeyBody = demoKeys().publicKeyPem.split('\n')[1] ?? 'missing';
