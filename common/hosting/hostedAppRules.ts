@@ -41,6 +41,11 @@ export function hostedAppRules(policy: Policy, app: AppPolicy): HostedAppRules {
   };
 }
 
+/** Rules that may reach these origins and nothing more: no permissions, downloads, printing, uploads or clipboard. */
+export function originsOnlyRules(appId: string, origins: { navigation: readonly string[]; request: readonly string[] }, allowLoopbackHttp: boolean): HostedAppRules {
+  return { appId, navigationOrigins: origins.navigation, requestOrigins: origins.request, permissions: [], downloads: 'deny', printing: 'deny', uploads: 'deny', clipboard: 'blocked', allowLoopbackHttp };
+}
+
 const ALLOW: Verdict = { allowed: true };
 
 const deny = (reason: string, url: string): Verdict => ({ allowed: false, reason, origin: auditableOrigin(url) });

@@ -4,7 +4,7 @@
 // once, and every view gets locked-down preferences, its app's navigation and
 // window-opening rules, and a place in the app lookup the session consults.
 import type { BrowserWindowConstructorOptions, Session, WebContents, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
-import { decideNavigation, decideWindowOpen, hostedAppRules, type HostedAppRules } from '../../common/hosting/hostedAppRules';
+import { decideNavigation, decideWindowOpen, hostedAppRules, originsOnlyRules, type HostedAppRules } from '../../common/hosting/hostedAppRules';
 import { encodeGuardArgument, guardConfigFor, type GuardWatermark } from '../../common/hosting/guardProtocol';
 import type { AuditSink } from '../../common/audit/auditSink';
 import type { Policy } from '../../common/policy/policySchema';
@@ -125,17 +125,7 @@ export class HostedApps {
    */
   registerSignInWindow(contents: WebContents, origins: readonly string[]): void {
     this.session(PRACTICE_PARTITION);
-    const rules: HostedAppRules = {
-      appId: 'sign-in',
-      navigationOrigins: origins,
-      requestOrigins: origins,
-      permissions: [],
-      downloads: 'deny',
-      printing: 'deny',
-      uploads: 'deny',
-      clipboard: 'blocked',
-      allowLoopbackHttp: this.options.policy.environment === 'demo',
-    };
+    const rules = originsOnlyRules('sign-in', { navigation: origins, request: origins }, this.options.policy.environment === 'demo');
     this.byContents.set(contents.id, rules);
     contents.once('destroyed', () => this.byContents.delete(contents.id));
   }
@@ -148,17 +138,8 @@ export class HostedApps {
     const apps = this.options.policy.apps.filter((app) => partitionFor(app) === partition);
     if (apps.length === 0) return null;
     const union = (pick: (rules: HostedAppRules) => readonly string[]) => [...new Set(apps.flatMap((app) => pick(hostedAppRules(this.options.policy, app))))];
-    return {
-      appId: apps.length === 1 && apps[0] !== undefined ? apps[0].id : 'practice-workers',
-      navigationOrigins: union((r) => r.navigationOrigins),
-      requestOrigins: union((r) => r.requestOrigins),
-      permissions: [],
-      downloads: 'deny',
-      printing: 'deny',
-      uploads: 'deny',
-      clipboard: 'blocked',
-      allowLoopbackHttp: this.options.policy.environment === 'demo',
-    };
+    const appId = apps.length === 1 && apps[0] !== undefined ? apps[0].id : 'practice-workers';
+    return originsOnlyRules(appId, { navigation: union((r) => r.navigationOrigins), request: union((r) => r.requestOrigins) }, this.options.policy.environment === 'demo');
   }
 
   /**
