@@ -23,6 +23,7 @@ options (environment variable in brackets):
   --issuer URL --audience AUD      the practice IdP whose access tokens may enroll devices
                        [CORDON_COLLECTOR_ISSUER, CORDON_COLLECTOR_AUDIENCE]
   --jwks-uri URL       the IdP's key set, if discovery should be skipped [CORDON_COLLECTOR_JWKS_URI]
+  /metrics behind a bearer token: [CORDON_COLLECTOR_METRICS_TOKEN] (environment only)
   --help`;
 
 export class UsageError extends Error {}
@@ -105,7 +106,13 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   return {
     command: values.help === true ? 'help' : verb === 'issue-code' || verb === 'find-session' ? verb : 'serve',
     ...(verb === 'find-session' && rest[0] !== undefined ? { sessionCode: rest[0] } : {}),
-    config: { storage, host: values.host ?? env.CORDON_COLLECTOR_HOST ?? '127.0.0.1', port, trustedIssuer },
+    config: {
+      storage,
+      host: values.host ?? env.CORDON_COLLECTOR_HOST ?? '127.0.0.1',
+      port,
+      trustedIssuer,
+      ...(env.CORDON_COLLECTOR_METRICS_TOKEN === undefined || env.CORDON_COLLECTOR_METRICS_TOKEN === '' ? {} : { metricsToken: env.CORDON_COLLECTOR_METRICS_TOKEN }),
+    },
     tlsFiles: tlsKey !== undefined && tlsCert !== undefined ? { key: tlsKey, cert: tlsCert } : null,
     notes,
   };

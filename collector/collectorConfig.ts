@@ -22,6 +22,8 @@ export interface CollectorConfig {
   rateLimit?: { max: number; windowMs: number };
   /** How long an enrollment code stays usable. Default 24 hours. */
   enrollmentCodeTtlMs?: number;
+  /** When set, /metrics answers only requests bearing this token (Authorization: Bearer). */
+  metricsToken?: string;
 }
 
 export const DEFAULT_SQLITE_FILE = '.collector-data/collector.db';

@@ -1,6 +1,7 @@
 // The collector's HTTP(S) server: enrollment, verified ingest, device status, health and
 // metrics (paths and bodies from common/audit/syncProtocol). Every refusal is a 4xx with
 // a JSON { error, message }; every tamper finding is stored as an alert before answering.
+import { timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +67,13 @@ function hostForUrl(host: string): string {
 function statusCodeOf(error: unknown): number {
   const code = typeof error === 'object' && error !== null && 'statusCode' in error ? Number(error.statusCode) : NaN;
   return Number.isInteger(code) && code >= 400 && code <= 599 ? code : 500;
+}
+
+/** Constant-time comparison of an Authorization header with the expected bearer token. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? '', 'utf8');
+  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics): Promise<FastifyInstance> {
@@ -169,7 +177,11 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     }
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    // Device and alert counts say something about the practice: behind a token when one is set.
+    if (config.metricsToken !== undefined && !bearerMatches(request.headers.authorization, config.metricsToken)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: '/metrics needs the configured bearer token' });
+    }
     const text = metrics.render({ devices: await store.deviceCount(), alertsByKind: await store.alertCountsByKind() });
     return reply.code(200).type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });

@@ -32,6 +32,9 @@ describe('collector command line', () => {
     expect(practice.config).toMatchObject({ storage: { kind: 'postgres', url: 'postgres://u:p@db/collector' }, port: 0, trustedIssuer: { issuer: 'https://idp.practice.example', audience: 'urn:practice:collector' } });
     expect(practice.notes).toEqual([]);
     expect(parseCollectorArgs(['issue-code'], {}).command).toBe('issue-code');
+    expect(parseCollectorArgs(['find-session', '7K2M-QX4P'], {})).toMatchObject({ command: 'find-session', sessionCode: '7K2M-QX4P' });
+    expect(parseCollectorArgs([], { CORDON_COLLECTOR_METRICS_TOKEN: 'metrics-secret-1' }).config.metricsToken).toBe('metrics-secret-1');
+    expect(defaults.config.metricsToken).toBeUndefined();
     for (const [args, env] of [
       [['--port', '70000'], {}],
       [['--issuer', 'https://idp.example'], {}],

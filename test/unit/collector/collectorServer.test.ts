@@ -64,4 +64,17 @@ describeOnEachStorage('collector rate limit', (storage) => {
       await server.stop();
     }
   });
+
+  it('GET /metrics answers only the configured bearer token when one is set', async () => {
+    const guarded = await startTestCollector(storage, { metricsToken: 'metrics-secret-1' });
+    try {
+      expect((await send(`${guarded.url}/metrics`)).status).toBe(401);
+      expect((await send(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-secret-1' } })).status).toBe(401);
+      const allowed = await send(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer metrics-secret-1' } });
+      expect(allowed.status).toBe(200);
+      expect(allowed.text).toContain('cordon_collector_events_ingested_total');
+    } finally {
+      await guarded.stop();
+    }
+  });
 });
