@@ -20,16 +20,21 @@ export type MainWorldReport = (report: { block: 'print' | 'service-worker' | 'cl
 export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldReport, toWorkspaceClipboard: (text: string) => void): void {
   type GuardedWindow = Window & typeof globalThis;
   const guarded = new WeakSet<object>();
-  const lock = (target: object, name: string, value: unknown) => {
-    Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: true });
+  /**
+   * Defines a property for good. One already fixed (by this frame's own preload, when the
+   * page reaches a same-origin frame that has one) keeps its definition: redefining it would
+   * throw inside the page's own call.
+   */
+  const fix = (target: object, name: string, descriptor: PropertyDescriptor) => {
+    if (Object.getOwnPropertyDescriptor(target, name)?.configurable === false) return;
+    Object.defineProperty(target, name, { ...descriptor, configurable: false, enumerable: true });
   };
+  const lock = (target: object, name: string, value: unknown) => fix(target, name, { value, writable: false });
 
   /** Puts the blocks on one window: this page's, or a same-origin child frame's. */
   const guardWindow = (w: GuardedWindow) => {
     if (guarded.has(w)) return;
     guarded.add(w);
-    // A frame whose own preload already locked these keeps its locks.
-    if (Object.getOwnPropertyDescriptor(w, 'print')?.configurable === false) return;
 
     if (config.printing === 'deny') {
       lock(w, 'print', function print() {
@@ -95,9 +100,7 @@ export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldRe
       for (const name of ['contentWindow', 'contentDocument'] as const) {
         const getter = Object.getOwnPropertyDescriptor(frameClass.prototype, name)?.get;
         if (getter === undefined) continue;
-        Object.defineProperty(frameClass.prototype, name, {
-          configurable: false,
-          enumerable: true,
+        fix(frameClass.prototype, name, {
           get(this: HTMLIFrameElement) {
             guardChild(windowOf.call(this) as Window | null);
             return getter.call(this) as unknown;

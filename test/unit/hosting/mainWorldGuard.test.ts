@@ -66,4 +66,14 @@ describe('main-world guard (from its serialized source)', () => {
     expect(page.workspace).toEqual([]);
     expect(page.reports).toEqual([{ block: 'clipboard', reason: 'clipboard-api-write' }]);
   });
+
+  it('guards a window a second time without throwing (a same-origin frame whose own preload ran), whatever the policy', () => {
+    for (const printing of ['allow', 'deny'] as const) {
+      const page = pageWorld(printing);
+      const again = vm.runInContext(`(${mainWorldGuard.toString()})`, page.context) as typeof mainWorldGuard;
+      expect(() => again({ printing, uploads: 'deny', navigationOrigins: ['https://ehr.example.com'], clipboard: 'workspace' }, () => undefined, () => undefined)).not.toThrow();
+      // The first guard's locks stay in force.
+      expect(page.evaluate('Object.getOwnPropertyDescriptor(Clipboard.prototype, "writeText").configurable')).toBe(false);
+    }
+  });
 });
