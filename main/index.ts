@@ -177,7 +177,7 @@ if (!app.requestSingleInstanceLock()) {
         : null;
     void auth?.revokeLeftover();
     audit.setContext(() => {
-      const identity = auth?.identity ?? null;
+      const identity = signedIn();
       return identity === null || sessionWatermark === null ? null : { subject: identity.subject, session: sessionWatermark.codeFor(identity) };
     });
     // Deliver the queue to the practice's collector; enroll this device at the first sign-in.
@@ -188,7 +188,7 @@ if (!app.requestSingleInstanceLock()) {
         audit,
         transport: electronSyncTransport(session.fromPartition(AUDIT_SYNC_PARTITION)),
         onQueueFailure: (error) => audit.fail(error),
-        // Past the hard limit Cordon locks rather than drop events (soft: see README).
+        // Past the soft limit the VA is told; past the hard limit Cordon locks rather than drop events.
         onPressure: (pressure) => {
           queueFull = pressure === 'hard';
           if (queueFull) onAuditFailure();
@@ -245,7 +245,7 @@ if (!app.requestSingleInstanceLock()) {
       return null;
     };
     const state = (): ShellState => {
-      const gated = gatedShellState(shellStateFor(policy, posture(), auth?.identity ?? null, lockReason(), activeAppId), {
+      const gated = gatedShellState(shellStateFor(policy, posture(), signedIn(), lockReason(), activeAppId), {
         idle: idle?.status() ?? { phase: 'signed-out' },
         appsHidden: capture.appsHidden ?? processWatch?.appsHidden ?? null,
         notice: notices.current(),
