@@ -2,7 +2,7 @@
 // verified in a signed ID token.
 import { z } from 'zod';
 
-export const CORDON_ROLES = ['va', 'supervisor', 'admin'] as const;
+export const CORDON_ROLES = ['va', 'supervisor', 'compliance', 'admin'] as const;
 export type CordonRole = (typeof CORDON_ROLES)[number];
 
 export interface Identity {

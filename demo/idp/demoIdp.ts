@@ -13,6 +13,11 @@ import { escapeHtml, readForm } from '../httpHelpers';
 import { DEMO_ACR, DEMO_USERS, type DemoUser } from './demoUsers';
 
 export const DEMO_CLIENT_ID = 'cordon-desktop';
+/** The collector's console: a confidential web client (its secret never leaves the server). */
+export const DEMO_CONSOLE_CLIENT = { clientId: 'cordon-console', clientSecret: 'demo-console-secret-not-for-production' } as const;
+/** Where the console receives the code: loopback, any port (the collector's). */
+export const CONSOLE_REDIRECT_URI = 'http://127.0.0.1/console/auth/callback';
+export const CONSOLE_POST_LOGOUT_URI = 'http://127.0.0.1/console/signed-out';
 /** System-browser mode (RFC 8252): loopback, any port. */
 export const LOOPBACK_REDIRECT_URI = 'http://127.0.0.1/callback';
 
@@ -79,6 +84,16 @@ export async function startDemoIdp({ port = 0, ttl = {} }: DemoIdpOptions = {}):
         response_types: ['code' as const],
         redirect_uris: ['http://127.0.0.1/callback'],
       })),
+      {
+        client_id: DEMO_CONSOLE_CLIENT.clientId,
+        client_secret: DEMO_CONSOLE_CLIENT.clientSecret,
+        application_type: 'native',
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [CONSOLE_REDIRECT_URI],
+        post_logout_redirect_uris: [CONSOLE_POST_LOGOUT_URI],
+      },
     ],
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'roles'],

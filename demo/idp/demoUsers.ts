@@ -6,7 +6,7 @@ export interface DemoUser {
   password: string;
   name: string;
   email: string;
-  roles: ('va' | 'supervisor' | 'admin')[];
+  roles: ('va' | 'supervisor' | 'compliance' | 'admin')[];
   /** Base32 TOTP seed; null for the user whose MFA is not set up. */
   totpSecret: string | null;
 }
@@ -14,7 +14,8 @@ export interface DemoUser {
 export const DEMO_USERS: readonly DemoUser[] = [
   { subject: 'demo-va-0001', username: 'valerie', password: 'demo-valerie', name: 'Valerie Assistant', email: 'valerie@sunrise.demo', roles: ['va'], totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
   { subject: 'demo-sup-0001', username: 'sam', password: 'demo-sam', name: 'Sam Supervisor', email: 'sam@sunrise.demo', roles: ['supervisor'], totpSecret: 'KRUGS4ZANFZSAYJAORSXG5BAONSWK3LE' },
-  { subject: 'demo-adm-0001', username: 'ada', password: 'demo-ada', name: 'Ada Admin', email: 'ada@sunrise.demo', roles: ['admin', 'supervisor'], totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' },
+  { subject: 'demo-cmp-0001', username: 'cora', password: 'demo-cora', name: 'Cora Compliance', email: 'cora@sunrise.demo', roles: ['compliance'], totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' },
+  { subject: 'demo-adm-0001', username: 'ada', password: 'demo-ada', name: 'Ada Admin', email: 'ada@sunrise.demo', roles: ['admin'], totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' },
   { subject: 'demo-va-0002', username: 'nora', password: 'demo-nora', name: 'Nora No-MFA', email: 'nora@sunrise.demo', roles: ['va'], totpSecret: null },
 ];
 
