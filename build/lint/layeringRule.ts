@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import type { Rule } from 'eslint';
 
-export type Layer = 'common' | 'main' | 'preload' | 'renderer' | 'collector';
+export type Layer = 'common' | 'main' | 'preload' | 'renderer' | 'collector' | 'console';
 /** Where an npm package may run: everywhere, only under Node, or only in a DOM page. */
 export type PackageEnvironment = 'anywhere' | 'node' | 'dom';
 
@@ -17,8 +17,10 @@ const ALLOWED_FOLDERS: Record<Layer, readonly string[]> = {
   preload: ['preload', 'common'],
   renderer: ['renderer', 'common'],
   collector: ['collector', 'common'],
+  // The collector's web console runs in a browser tab: it shares only the contract in common/.
+  console: ['console', 'common'],
 };
-const OUR_FOLDERS = ['main', 'preload', 'renderer', 'common', 'collector', 'demo', 'build', 'test'];
+const OUR_FOLDERS = ['main', 'preload', 'renderer', 'common', 'collector', 'console', 'demo', 'build', 'test'];
 
 const ALLOWED_PACKAGES: Record<Layer, readonly PackageEnvironment[]> = {
   common: ['anywhere'],
@@ -28,6 +30,7 @@ const ALLOWED_PACKAGES: Record<Layer, readonly PackageEnvironment[]> = {
   // bundled, so only environment-neutral packages make sense.
   preload: ['anywhere'],
   renderer: ['anywhere', 'dom'],
+  console: ['anywhere', 'dom'],
 };
 
 /** Layers that may import Node built-ins and `electron`. */
@@ -38,6 +41,8 @@ export const PACKAGE_ENVIRONMENTS: Record<string, PackageEnvironment> = {
   zod: 'anywhere',
   react: 'dom',
   'react-dom': 'dom',
+  '@tanstack/react-query': 'dom',
+  '@observablehq/plot': 'dom',
   'openid-client': 'node',
   'better-sqlite3-multiple-ciphers': 'node',
   fastify: 'node',
@@ -56,7 +61,7 @@ function packageName(source: string): string {
 
 export function layerOf(filename: string, root: string): Layer | null {
   const top = path.relative(root, filename).split(path.sep)[0];
-  return top === 'common' || top === 'main' || top === 'preload' || top === 'renderer' || top === 'collector'
+  return top === 'common' || top === 'main' || top === 'preload' || top === 'renderer' || top === 'collector' || top === 'console'
     ? top
     : null;
 }
@@ -104,7 +109,7 @@ export function createLayeringRule(root: string): Rule.RuleModule {
   return {
     meta: {
       type: 'problem',
-      docs: { description: 'Enforce Cordon folder layering (common, main, preload, renderer, collector)' },
+      docs: { description: 'Enforce Cordon folder layering (common, main, preload, renderer, collector, console)' },
       schema: [],
       messages: { violation: '{{reason}}' },
     },

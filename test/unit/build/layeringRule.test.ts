@@ -22,6 +22,10 @@ describe('layering rule (unit)', () => {
       { filename: file('collector/server.ts'), code: "import http from 'node:http'; import { x } from '../common/audit/auditSink';" },
       { filename: file('test/unit/x.test.ts'), code: "import { app } from 'electron'; import '../../main/index'; import fs from 'fs';" },
       { filename: file('demo/start.ts'), code: "import '../main/policy/policyCli'; import '../renderer/App';" },
+      {
+        filename: file('console/views/Overview.tsx'),
+        code: "import { useQuery } from '@tanstack/react-query'; import * as Plot from '@observablehq/plot'; import { createRoot } from 'react-dom/client'; import { CONSOLE_ROUTES } from '../../common/console/consoleApi'; import { call } from '../api/consoleClient';",
+      },
     ],
     invalid: [
       { filename: file('common/a.ts'), code: "import fs from 'node:fs';", errors: [{ message: "common/ may not import the Node built-in 'node:fs'" }] },
@@ -44,6 +48,14 @@ describe('layering rule (unit)', () => {
       { filename: file('main/index.ts'), code: "import { x } from '../collector/server';", errors: 1 },
       { filename: file('collector/server.ts'), code: "import { x } from '../main/index';", errors: 1 },
       { filename: file('common/a.ts'), code: "import x from '../../outside/thing';", errors: [{ message: /outside the project's layered folders/ }] },
+      { filename: file('console/App.tsx'), code: "import { x } from '../collector/server';", errors: [{ message: /console\/ may not import from collector\// }] },
+      { filename: file('console/App.tsx'), code: "import fs from 'node:fs';", errors: [{ message: "console/ may not import the Node built-in 'node:fs'" }] },
+      { filename: file('console/App.tsx'), code: "import { ipcRenderer } from 'electron';", errors: [{ message: "console/ may not import 'electron'" }] },
+      { filename: file('console/App.tsx'), code: "import { x } from '../main/index';", errors: 1 },
+      { filename: file('console/App.tsx'), code: "import { App } from '../renderer/App';", errors: 1 },
+      { filename: file('console/App.tsx'), code: "import Fastify from 'fastify';", errors: [{ message: "console/ may not import 'fastify' (a node-only package)" }] },
+      { filename: file('common/a.ts'), code: "import { call } from '../console/api/consoleClient';", errors: 1 },
+      { filename: file('collector/server.ts'), code: "import { App } from '../console/App';", errors: 1 },
     ],
   });
 });
@@ -62,6 +74,11 @@ describe('layering rule (through the project ESLint config)', () => {
   it('fails a renderer file importing electron', async () => {
     const [result] = await eslint.lintText("import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n", { filePath: file('renderer/deliberateViolation.ts') });
     expect(result?.messages.some((m) => m.ruleId === 'cordon/layering')).toBe(true);
+  });
+
+  it('fails a console file importing the collector and node:fs', async () => {
+    const [result] = await eslint.lintText("import fs from 'node:fs';\nimport { x } from '../collector/server';\nexport const y = [fs, x];\n", { filePath: file('console/deliberateViolation.ts') });
+    expect(result?.messages.filter((m) => m.ruleId === 'cordon/layering').map((m) => m.line)).toEqual([1, 2]);
   });
 
   it('passes the same code in test/, where anything may be imported', async () => {
