@@ -8,6 +8,7 @@ declare const cordonGuardConfig: GuardConfig;
 declare function cordonGuardReport(payload: string): void;
 declare function cordonClipboardWrite(text: string): void;
 declare function cordonClipboardRead(requestId: string): void;
+declare function cordonGuardInstallFailed(message: string): void;
 
 /** Answers to clipboard reads arrive from the host by Runtime.evaluate in this world. */
 const pendingReads = new Map<string, (text: string | null) => void>();
@@ -19,15 +20,20 @@ Object.defineProperty(globalThis, 'cordonClipboardAnswer', {
   },
 });
 
-installIsolatedGuard(cordonGuardConfig, window, {
-  report: (report: GuardReport) => cordonGuardReport(JSON.stringify(report)),
-  workspaceClipboard: {
-    write: cordonClipboardWrite,
-    read: () =>
-      new Promise((resolve) => {
-        nextRead += 1;
-        pendingReads.set(String(nextRead), resolve);
-        cordonClipboardRead(String(nextRead));
-      }),
-  },
-});
+// A throw here is reported to the host, which fails its run instead of measuring a page without its guard.
+try {
+  installIsolatedGuard(cordonGuardConfig, window, {
+    report: (report: GuardReport) => cordonGuardReport(JSON.stringify(report)),
+    workspaceClipboard: {
+      write: cordonClipboardWrite,
+      read: () =>
+        new Promise((resolve) => {
+          nextRead += 1;
+          pendingReads.set(String(nextRead), resolve);
+          cordonClipboardRead(String(nextRead));
+        }),
+    },
+  });
+} catch (error) {
+  cordonGuardInstallFailed(`isolated world: ${error instanceof Error ? error.message : String(error)}`);
+}

@@ -21,8 +21,6 @@ import { WorkspaceClipboard } from '../../main/clipboard/workspaceClipboard';
 import { registerWorkspaceClipboard } from '../../main/hosting/guardClipboard';
 import { registerGuardReports } from '../../main/hosting/guardReports';
 import { hardenHostedSession, type HostedSession } from '../../main/hosting/hostedSessionHardening';
-import { mainWorldGuard } from '../../preload/guard/mainWorldGuard';
-import { permissionShim } from './permissionShim';
 
 type Handlers = {
   beforeRequest: (details: { url: string; resourceType: string; webContentsId: number }, callback: (response: { cancel: boolean }) => void) => void;
@@ -46,7 +44,10 @@ const RESOURCE_TYPES: Record<string, string> = {
 };
 
 const GUARD_WORLD = 'cordon-guard';
+// Both halves are bundled from source, never copied out of this process with
+// Function.toString (whatever compiled this file may have added helpers the page lacks).
 let isolatedGuardBundle: Promise<string> | null = null;
+let mainWorldGuardBundle: Promise<string> | null = null;
 
 type Decide = (url: string, resourceType: string, webContentsId: number) => Promise<boolean>;
 
@@ -72,6 +73,8 @@ export interface ChromiumHost {
    */
   openApp(webContentsId: number): Promise<Page>;
   downloads: DownloadVerdict[];
+  /** Page-side guard installs that threw: close() fails when there is any. */
+  installFailures: string[];
   close(): Promise<void>;
   /** What this host does differently from Electron, for the test output. */
   differences: string[];
@@ -140,10 +143,12 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
   async function installGuard(page: Page, cdp: CDPSession, webContentsId: number, rules: HostedAppRules): Promise<void> {
     const config = guardConfigFor(rules, watermark);
     isolatedGuardBundle ??= bundleGuardScript(path.join(import.meta.dirname, 'chromiumGuardEntry.ts'), 'iife');
+    mainWorldGuardBundle ??= bundleGuardScript(path.join(import.meta.dirname, 'chromiumMainWorldEntry.ts'), 'iife');
     const mainBinding = `b${randomUUID().replaceAll('-', '')}`;
     const permissionBinding = `p${randomUUID().replaceAll('-', '')}`;
     const resolver = `r${randomUUID().replaceAll('-', '')}`;
     const clipboardBinding = `c${randomUUID().replaceAll('-', '')}`;
+    const failedBinding = `f${randomUUID().replaceAll('-', '')}`;
     await cdp.send('Page.enable');
     // Bindings report only with the Runtime domain on.
     await cdp.send('Runtime.enable');
@@ -151,8 +156,14 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     await cdp.send('Runtime.addBinding', { name: mainBinding });
     await cdp.send('Runtime.addBinding', { name: permissionBinding });
     await cdp.send('Runtime.addBinding', { name: clipboardBinding });
-    for (const name of ['cordonClipboardWrite', 'cordonClipboardRead']) await cdp.send('Runtime.addBinding', { name, executionContextName: GUARD_WORLD });
+    await cdp.send('Runtime.addBinding', { name: failedBinding });
+    for (const name of ['cordonClipboardWrite', 'cordonClipboardRead', 'cordonGuardInstallFailed']) await cdp.send('Runtime.addBinding', { name, executionContextName: GUARD_WORLD });
     cdp.on('Runtime.bindingCalled', (event) => {
+      if (event.name === failedBinding || event.name === 'cordonGuardInstallFailed') {
+        installFailures.push(event.payload);
+        console.error(`CORDON-HOST guard install failed: ${event.payload}`);
+        return;
+      }
       // CDP does not name the calling frame: the page's origin stands in for it here.
       const sender = { sender: { id: webContentsId }, senderFrame: { origin: new URL(page.url()).origin } };
       if (event.name === 'cordonGuardReport' || event.name === mainBinding) {
@@ -174,20 +185,10 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
       worldName: GUARD_WORLD,
       runImmediately: true,
     });
-    // Main world: capture the bindings, then remove them from the page's reach.
+    // Main world: the bundle takes the bindings out of the page's reach before any page script runs.
+    const mainWorld = { config: { printing: config.printing, uploads: config.uploads, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard }, bindings: { report: mainBinding, clipboard: clipboardBinding, permission: permissionBinding, failed: failedBinding }, resolver };
     await cdp.send('Page.addScriptToEvaluateOnNewDocument', {
-      source: `(() => {
-        const report = window.${mainBinding}; delete window.${mainBinding};
-        const toWorkspace = window.${clipboardBinding}; delete window.${clipboardBinding};
-        const ask = window.${permissionBinding}; delete window.${permissionBinding};
-        const pending = new Map(); let next = 0;
-        Object.defineProperty(window, '${resolver}', { value: (id, granted) => { pending.get(id)?.(granted); pending.delete(id); } });
-        (${mainWorldGuard.toString()})(${JSON.stringify({ printing: config.printing, uploads: config.uploads, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard })}, (r) => report(JSON.stringify(r)), (text) => toWorkspace(text));
-        (${permissionShim.toString()})((permission, mediaTypes) => new Promise((resolve) => {
-          next += 1; pending.set(next, resolve);
-          ask(JSON.stringify({ id: next, permission, mediaTypes, url: location.href }));
-        }));
-      })();`,
+      source: `(() => { const cordonMainWorld = ${JSON.stringify(mainWorld)};\n${await mainWorldGuardBundle}\n})();`,
       runImmediately: true,
     });
     // Electron decides will-download before the item exists. Over CDP a page's download
@@ -209,9 +210,11 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
   }
   const context = await browser.newContext({ acceptDownloads: false });
   const downloads: DownloadVerdict[] = [];
+  const installFailures: string[] = [];
   return {
     context,
     downloads,
+    installFailures,
     differences,
     openApp: async (webContentsId) => {
       const rules = apps.get(webContentsId);
@@ -229,6 +232,7 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     close: async () => {
       await context.close();
       await browserCdp?.detach().catch(() => undefined);
+      if (installFailures.length > 0) throw new Error(`the guard did not install in every frame: ${installFailures.join('; ')}`);
     },
   };
 }
