@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, powerMonitor, protocol, safeStorage, session, shell, webContents, WebContentsView } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, safeStorage, session, shell, webContents, WebContentsView } from 'electron';
 import { decideCapture } from '../common/capture/captureProtection';
 import { assessPosture, type ProtectionId } from '../common/posture/posture';
 import { idleConfigFromPolicy } from '../common/session/idleMachine';
@@ -45,6 +45,9 @@ import { registerShellScheme, serveShell } from './shell/shellProtocol';
 import { gatedShellState, shellStateFor } from './shell/shellState';
 import { createShellWindow } from './shell/shellWindow';
 import { hardenWebContents } from './shell/webContentsHardening';
+import { decideLaunch, userArguments } from './launch/launchGuard';
+import { refuseLaunch } from './launch/refuseLaunch';
+import { markerPath, takeRefusedLaunchMarker } from './launch/refusedLaunchMarker';
 
 const build = __CORDON_BUILD_KIND__;
 const allowDevTools = build === 'development';
@@ -69,203 +72,215 @@ const INSTALLED: ReadonlySet<ProtectionId> = new Set([
   'idle-lock',
 ]);
 
-// Must precede 'ready': sandbox every renderer, and give cordon:// a secure origin.
-app.enableSandbox();
-registerShellScheme(protocol);
+// Before anything else: a production start carrying unsafe switches, arguments or
+// environment variables (main/launch/launchGuard.ts lists them) never runs.
+const launch = decideLaunch({ build, platform: process.platform, args: userArguments(process.argv, process.defaultApp), env: process.env });
+const launchMarker = markerPath(app.getPath('appData'), app.name);
+if (!launch.ok) refuseLaunch(launch.refused, { app, dialog, markerFile: launchMarker, now: () => new Date() });
+else startCordon();
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  // Fail closed: if the encrypted audit queue cannot record, hide every app and lock.
-  let onAuditFailure: () => void = () => undefined;
-  const audit = new QueueAuditSink((error) => {
-    console.error(`Cordon locked: audit queue ${error.code}: ${error.message}`);
-    onAuditFailure();
-  });
-  const navigation = new NavigationRules();
-  let shellWindow: BrowserWindow | null = null;
-  let idle: IdleLock | null = null;
+function startCordon(): void {
+  // Must precede 'ready': sandbox every renderer, and give cordon:// a secure origin.
+  app.enableSandbox();
+  registerShellScheme(protocol);
 
-  app.on('web-contents-created', (_event, contents) => {
-    hardenWebContents(contents, { allowDevTools, audit, navigation });
-    // Input in any Cordon page (shell, hosted app, popup) is the VA's activity.
-    watchInput(contents, () => idle?.activity('input'));
-  });
-  refuseCertificateErrors(app, audit);
-  app.on('second-instance', () => {
-    if (shellWindow === null) return;
-    if (shellWindow.isMinimized()) shellWindow.restore();
-    shellWindow.focus();
-  });
-  app.on('window-all-closed', () => app.quit());
-
-  const policyResult = loadPolicy({
-    sources: policySources(build, process.platform, process.env, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }),
-    verifier: createPolicyVerifier(__CORDON_POLICY_KEYS__),
-    build,
-  });
-
-  void app.whenReady().then(async () => {
-    const template = minimalMenuTemplate(process.platform, app.name);
-    Menu.setApplicationMenu(template === null ? null : Menu.buildFromTemplate(template));
-    hardenShellSession(session.defaultSession, { allowDevTools, audit });
-    serveShell(protocol, path.join(here, '../renderer'));
-    // The OS keychain (safeStorage) is usable only once the app is ready.
-    let device: ReturnType<typeof openDeviceAudit> | null = null;
-    try {
-      device = openDeviceAudit(app.getPath('userData'), safeStorage, process.platform);
-      audit.attach(device.queue);
-    } catch (error) {
-      audit.fail(classifyQueueError(error));
-    }
-
-    const policy = await policyResult;
-    if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
-    else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
-    // Fail closed: without a trusted policy, protect as if it were required.
-    const capture = decideCapture(process.platform, policy.ok ? policy.policy.screenCapture.protection : 'required');
-    if (capture.protectWindows) protectEveryWindow(app);
-
-    let auditSync: AuditSync | null = null;
-    let queueFull = false;
-    // The encrypted queue counts only if it actually opened; delivery only while it works.
-    const posture = () => {
-      const working: ProtectionId[] = [...(audit.failure === null ? (['audit-encrypted'] as const) : []), ...(auditSync?.status.state === 'delivered' ? (['audit-delivered'] as const) : [])];
-      return assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed: new Set<ProtectionId>([...INSTALLED, ...working]) });
-    };
-    // Nothing is hosted without a trusted policy; with one, every hosted session is
-    // hardened by HostedApps, the practice session up front, before anything can use it.
-    const clipboard = policy.ok ? new WorkspaceClipboard(policy.policy.clipboard.workspaceTtlSeconds * 1000) : null;
-    const sessionWatermark = policy.ok ? new SessionWatermark(policy.policy, hostname()) : null;
-    // Read late (auth is built after hosting, which it needs).
-    const signedIn = (): Identity | null => auth?.identity ?? null;
-    const hosting =
-      policy.ok && clipboard !== null
-      ? new HostedApps({
-          policy: policy.policy,
-          navigation,
-          audit,
-          allowDevTools,
-          guardPreloadPath: path.join(here, '../preload/hostedGuard.cjs'),
-          clipboard,
-          watermark: (): GuardWatermark | null => sessionWatermark?.watermarkFor(signedIn()) ?? null,
-          electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) },
-        })
-      : null;
-    hosting?.session(PRACTICE_PARTITION);
-    // Tell the VA, briefly, whenever a hosted app was stopped or its copy kept inside.
-    const notices = new ShellNotices();
-    // After an automatic logoff, the sign-in screen says why until the next sign-in.
-    let signedOutNotice: string | undefined;
-    audit.observe((event) => {
-      const text = noticeForEvent(event);
-      if (text !== null) notices.push(text);
-      if (event.type === 'sign-in.succeeded') signedOutNotice = undefined;
-      if (policy.ok) signedOutNotice = signedOutNoticeFor(event, policy.policy.session.logoffMinutes) ?? signedOutNotice;
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+  } else {
+    // Fail closed: if the encrypted audit queue cannot record, hide every app and lock.
+    let onAuditFailure: () => void = () => undefined;
+    const audit = new QueueAuditSink((error) => {
+      console.error(`Cordon locked: audit queue ${error.code}: ${error.message}`);
+      onAuditFailure();
     });
-    if (hosting !== null && clipboard !== null) {
-      registerGuardReports(ipcMain, hosting.appFor, audit);
-      registerWorkspaceClipboard(ipcMain, hosting.appFor, clipboard, audit, () => notices.push(COPIED_INSIDE_NOTICE));
-    }
-    const auth =
-      policy.ok && hosting !== null
-        ? createSignIn(
-            policy.policy,
-            { BrowserWindow, shell, safeStorage, userDataDir: app.getPath('userData'), platform: process.platform },
-            { navigation, audit, parent: () => shellWindow, allowDevTools, hosting },
-          )
+    // A start refused earlier could not audit itself; this one does.
+    const refusedLaunch = takeRefusedLaunchMarker(launchMarker);
+    if (refusedLaunch !== null) audit.record(refusedLaunch);
+    const navigation = new NavigationRules();
+    let shellWindow: BrowserWindow | null = null;
+    let idle: IdleLock | null = null;
+
+    app.on('web-contents-created', (_event, contents) => {
+      hardenWebContents(contents, { allowDevTools, audit, navigation });
+      // Input in any Cordon page (shell, hosted app, popup) is the VA's activity.
+      watchInput(contents, () => idle?.activity('input'));
+    });
+    refuseCertificateErrors(app, audit);
+    app.on('second-instance', () => {
+      if (shellWindow === null) return;
+      if (shellWindow.isMinimized()) shellWindow.restore();
+      shellWindow.focus();
+    });
+    app.on('window-all-closed', () => app.quit());
+
+    const policyResult = loadPolicy({
+      sources: policySources(build, process.platform, process.env, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }),
+      verifier: createPolicyVerifier(__CORDON_POLICY_KEYS__),
+      build,
+    });
+
+    void app.whenReady().then(async () => {
+      const template = minimalMenuTemplate(process.platform, app.name);
+      Menu.setApplicationMenu(template === null ? null : Menu.buildFromTemplate(template));
+      hardenShellSession(session.defaultSession, { allowDevTools, audit });
+      serveShell(protocol, path.join(here, '../renderer'));
+      // The OS keychain (safeStorage) is usable only once the app is ready.
+      let device: ReturnType<typeof openDeviceAudit> | null = null;
+      try {
+        device = openDeviceAudit(app.getPath('userData'), safeStorage, process.platform);
+        audit.attach(device.queue);
+      } catch (error) {
+        audit.fail(classifyQueueError(error));
+      }
+
+      const policy = await policyResult;
+      if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
+      else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
+      // Fail closed: without a trusted policy, protect as if it were required.
+      const capture = decideCapture(process.platform, policy.ok ? policy.policy.screenCapture.protection : 'required');
+      if (capture.protectWindows) protectEveryWindow(app);
+
+      let auditSync: AuditSync | null = null;
+      let queueFull = false;
+      // The encrypted queue counts only if it actually opened; delivery only while it works.
+      const posture = () => {
+        const working: ProtectionId[] = [...(audit.failure === null ? (['audit-encrypted'] as const) : []), ...(auditSync?.status.state === 'delivered' ? (['audit-delivered'] as const) : [])];
+        return assessPosture({ platform: process.platform, build, policy: policy.ok ? policy.policy : null, installed: new Set<ProtectionId>([...INSTALLED, ...working]) });
+      };
+      // Nothing is hosted without a trusted policy; with one, every hosted session is
+      // hardened by HostedApps, the practice session up front, before anything can use it.
+      const clipboard = policy.ok ? new WorkspaceClipboard(policy.policy.clipboard.workspaceTtlSeconds * 1000) : null;
+      const sessionWatermark = policy.ok ? new SessionWatermark(policy.policy, hostname()) : null;
+      // Read late (auth is built after hosting, which it needs).
+      const signedIn = (): Identity | null => auth?.identity ?? null;
+      const hosting =
+        policy.ok && clipboard !== null
+        ? new HostedApps({
+            policy: policy.policy,
+            navigation,
+            audit,
+            allowDevTools,
+            guardPreloadPath: path.join(here, '../preload/hostedGuard.cjs'),
+            clipboard,
+            watermark: (): GuardWatermark | null => sessionWatermark?.watermarkFor(signedIn()) ?? null,
+            electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) },
+          })
         : null;
-    void auth?.revokeLeftover();
-    audit.setContext(() => {
-      const identity = signedIn();
-      return identity === null || sessionWatermark === null ? null : { subject: identity.subject, session: sessionWatermark.codeFor(identity) };
-    });
-    // Deliver the queue to the practice's collector; enroll this device at the first sign-in.
-    if (policy.ok && device !== null && audit.failure === null) {
-      auditSync = startAuditSync({
-        ...device,
-        policy: policy.policy.audit,
-        audit,
-        transport: electronSyncTransport(session.fromPartition(AUDIT_SYNC_PARTITION)),
-        onQueueFailure: (error) => audit.fail(error),
-        // Past the soft limit the VA is told; past the hard limit Cordon locks rather than drop events.
-        onPressure: (pressure) => {
-          queueFull = pressure === 'hard';
-          if (queueFull) onAuditFailure();
-          if (pressure === 'soft') notices.push(DELIVERY_BEHIND_NOTICE);
-        },
-        enrollmentProof: async () => (auth?.identity == null ? null : { kind: 'access-token', token: await auth.resourceAccessToken(COLLECTOR_AUDIENCE) }),
+      hosting?.session(PRACTICE_PARTITION);
+      // Tell the VA, briefly, whenever a hosted app was stopped or its copy kept inside.
+      const notices = new ShellNotices();
+      // After an automatic logoff, the sign-in screen says why until the next sign-in.
+      let signedOutNotice: string | undefined;
+      audit.observe((event) => {
+        const text = noticeForEvent(event);
+        if (text !== null) notices.push(text);
+        if (event.type === 'sign-in.succeeded') signedOutNotice = undefined;
+        if (policy.ok) signedOutNotice = signedOutNoticeFor(event, policy.policy.session.logoffMinutes) ?? signedOutNotice;
       });
-      app.on('will-quit', () => void auditSync?.stop());
-    }
-    let layout: WorkspaceLayout | null = null;
-    // The app last shown, so an unlock (or a capture tool closing) returns to it.
-    let activeAppId: string | undefined;
-    const workspace =
-      hosting === null
-        ? null
-        : {
-            show: (appId: string) => {
-              if (shellWindow === null || auth?.identity == null || lockReason() !== null) return;
-              layout ??= new WorkspaceLayout(shellWindow);
-              layout.show(hosting.view(appId));
-              activeAppId = appId;
-            },
-            hideAll: () => layout?.hideAll(),
-          };
-    onAuditFailure = () => workspace?.hideAll();
-    // Hides practice data everywhere: hosted views detached, every other Cordon window
-    // (hosted popups) closed, the workspace clipboard wiped.
-    const hideEverything = () => {
-      workspace?.hideAll();
-      clipboard?.wipe();
-      for (const window of BrowserWindow.getAllWindows()) if (window !== shellWindow) window.close();
-    };
-    if (policy.ok && auth !== null) {
-      idle = new IdleLock({
-        config: idleConfigFromPolicy(policy.policy.session),
-        auth,
-        audit,
-        hideAll: hideEverything,
-        signOut: () => auth.signOut(),
-        focusShell: shellFocuser(() => webContents.getFocusedWebContents(), () => shellWindow?.webContents ?? null),
+      if (hosting !== null && clipboard !== null) {
+        registerGuardReports(ipcMain, hosting.appFor, audit);
+        registerWorkspaceClipboard(ipcMain, hosting.appFor, clipboard, audit, () => notices.push(COPIED_INSIDE_NOTICE));
+      }
+      const auth =
+        policy.ok && hosting !== null
+          ? createSignIn(
+              policy.policy,
+              { BrowserWindow, shell, safeStorage, userDataDir: app.getPath('userData'), platform: process.platform },
+              { navigation, audit, parent: () => shellWindow, allowDevTools, hosting },
+            )
+          : null;
+      void auth?.revokeLeftover();
+      audit.setContext(() => {
+        const identity = signedIn();
+        return identity === null || sessionWatermark === null ? null : { subject: identity.subject, session: sessionWatermark.codeFor(identity) };
       });
-      watchPowerMonitor(powerMonitor, idle);
-      setInterval(idleTick(idle, { powerMonitor, isInActiveCall: () => hosting?.isInActiveCall() ?? false }), IDLE_TICK_MS);
-    }
-    const blockedProcesses = policy.ok ? policy.policy.screenCapture.blockedProcesses : [];
-    const processWatch = blockedProcesses.length === 0 ? null : new BlockedProcessWatch({ blocked: blockedProcesses, lister: processListerFor(process.platform, process.env), audit, hideAll: hideEverything });
-    if (processWatch !== null) {
-      void processWatch.check();
-      setInterval(() => void processWatch.check(), PROCESS_CHECK_MS);
-    }
-    const lockReason = () => {
-      if (audit.failure !== null) return { code: `audit-${audit.failure.code}`, message: `Cordon cannot record its activity log safely, so it is locked. Tell IT: ${audit.failure.message}` };
-      if (queueFull) return { code: 'audit-queue-full', message: `Too much of Cordon's activity log is waiting to reach the practice, so Cordon is locked until it is delivered. Tell IT: the collector at ${policy.ok ? policy.policy.audit.collectorUrl : 'the configured address'} is not accepting this computer's log.` };
-      return null;
-    };
-    const state = (): ShellState => {
-      const gated = gatedShellState(shellStateFor(policy, posture(), signedIn(), lockReason(), activeAppId), {
-        idle: idle?.status() ?? { phase: 'signed-out' },
-        appsHidden: capture.appsHidden ?? processWatch?.appsHidden ?? null,
-        notice: notices.current(),
+      // Deliver the queue to the practice's collector; enroll this device at the first sign-in.
+      if (policy.ok && device !== null && audit.failure === null) {
+        auditSync = startAuditSync({
+          ...device,
+          policy: policy.policy.audit,
+          audit,
+          transport: electronSyncTransport(session.fromPartition(AUDIT_SYNC_PARTITION)),
+          onQueueFailure: (error) => audit.fail(error),
+          // Past the soft limit the VA is told; past the hard limit Cordon locks rather than drop events.
+          onPressure: (pressure) => {
+            queueFull = pressure === 'hard';
+            if (queueFull) onAuditFailure();
+            if (pressure === 'soft') notices.push(DELIVERY_BEHIND_NOTICE);
+          },
+          enrollmentProof: async () => (auth?.identity == null ? null : { kind: 'access-token', token: await auth.resourceAccessToken(COLLECTOR_AUDIENCE) }),
+        });
+        app.on('will-quit', () => void auditSync?.stop());
+      }
+      let layout: WorkspaceLayout | null = null;
+      // The app last shown, so an unlock (or a capture tool closing) returns to it.
+      let activeAppId: string | undefined;
+      const workspace =
+        hosting === null
+          ? null
+          : {
+              show: (appId: string) => {
+                if (shellWindow === null || auth?.identity == null || lockReason() !== null) return;
+                layout ??= new WorkspaceLayout(shellWindow);
+                layout.show(hosting.view(appId));
+                activeAppId = appId;
+              },
+              hideAll: () => layout?.hideAll(),
+            };
+      onAuditFailure = () => workspace?.hideAll();
+      // Hides practice data everywhere: hosted views detached, every other Cordon window
+      // (hosted popups) closed, the workspace clipboard wiped.
+      const hideEverything = () => {
+        workspace?.hideAll();
+        clipboard?.wipe();
+        for (const window of BrowserWindow.getAllWindows()) if (window !== shellWindow) window.close();
+      };
+      if (policy.ok && auth !== null) {
+        idle = new IdleLock({
+          config: idleConfigFromPolicy(policy.policy.session),
+          auth,
+          audit,
+          hideAll: hideEverything,
+          signOut: () => auth.signOut(),
+          focusShell: shellFocuser(() => webContents.getFocusedWebContents(), () => shellWindow?.webContents ?? null),
+        });
+        watchPowerMonitor(powerMonitor, idle);
+        setInterval(idleTick(idle, { powerMonitor, isInActiveCall: () => hosting?.isInActiveCall() ?? false }), IDLE_TICK_MS);
+      }
+      const blockedProcesses = policy.ok ? policy.policy.screenCapture.blockedProcesses : [];
+      const processWatch = blockedProcesses.length === 0 ? null : new BlockedProcessWatch({ blocked: blockedProcesses, lister: processListerFor(process.platform, process.env), audit, hideAll: hideEverything });
+      if (processWatch !== null) {
+        void processWatch.check();
+        setInterval(() => void processWatch.check(), PROCESS_CHECK_MS);
+      }
+      const lockReason = () => {
+        if (audit.failure !== null) return { code: `audit-${audit.failure.code}`, message: `Cordon cannot record its activity log safely, so it is locked. Tell IT: ${audit.failure.message}` };
+        if (queueFull) return { code: 'audit-queue-full', message: `Too much of Cordon's activity log is waiting to reach the practice, so Cordon is locked until it is delivered. Tell IT: the collector at ${policy.ok ? policy.policy.audit.collectorUrl : 'the configured address'} is not accepting this computer's log.` };
+        return null;
+      };
+      const state = (): ShellState => {
+        const gated = gatedShellState(shellStateFor(policy, posture(), signedIn(), lockReason(), activeAppId), {
+          idle: idle?.status() ?? { phase: 'signed-out' },
+          appsHidden: capture.appsHidden ?? processWatch?.appsHidden ?? null,
+          notice: notices.current(),
+        });
+        return gated.kind === 'signed-out' && signedOutNotice !== undefined ? { ...gated, notice: signedOutNotice } : gated;
+      };
+      registerIpcHandlers(ipcMain, createShellHandlers(state, auth, workspace, idle), {
+        shellWebContentsId: () => shellWindow?.webContents.id,
+        onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),
       });
-      return gated.kind === 'signed-out' && signedOutNotice !== undefined ? { ...gated, notice: signedOutNotice } : gated;
-    };
-    registerIpcHandlers(ipcMain, createShellHandlers(state, auth, workspace, idle), {
-      shellWebContentsId: () => shellWindow?.webContents.id,
-      onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),
-    });
 
-    shellWindow = createShellWindow(BrowserWindow, {
-      preloadPath: path.join(here, '../preload/index.cjs'),
-      allowDevTools,
-      contentProtection: capture.protectWindows,
-      title: policy.ok ? `Cordon — ${policy.policy.practice.name}` : 'Cordon',
+      shellWindow = createShellWindow(BrowserWindow, {
+        preloadPath: path.join(here, '../preload/index.cjs'),
+        allowDevTools,
+        contentProtection: capture.protectWindows,
+        title: policy.ok ? `Cordon — ${policy.policy.practice.name}` : 'Cordon',
+      });
+      shellWindow.on('closed', () => {
+        shellWindow = null;
+      });
+      audit.record({ type: 'app.started', outcome: 'success', reason: build });
     });
-    shellWindow.on('closed', () => {
-      shellWindow = null;
-    });
-    audit.record({ type: 'app.started', outcome: 'success', reason: build });
-  });
+  }
 }

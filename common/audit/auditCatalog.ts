@@ -39,6 +39,7 @@ interface CatalogEntry {
 export const AUDIT_CATALOG = {
   'app.started': { category: 'applicationActivity', dicomSubtype: 'applicationStart', action: 'E', description: 'Cordon started' },
   'app.stopped': { category: 'applicationActivity', dicomSubtype: 'applicationStop', action: 'E', description: 'Cordon stopped' },
+  'app.launch-refused': { category: 'securityAlert', action: 'E', description: 'Cordon refused to start with unsafe switches, arguments or environment variables' },
   'policy.loaded': { category: 'applicationActivity', action: 'R', description: 'managed policy loaded' },
   'policy.refused': { category: 'securityAlert', action: 'R', description: 'managed policy refused' },
   'sign-in.succeeded': { category: 'userAuthentication', dicomSubtype: 'login', action: 'E', description: 'sign-in' },

@@ -49,8 +49,7 @@ export class FakeWindow {
   }
 }
 
-export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexistent-app', keychain = true } = {}) {
-  const userData = mkdtempSync(path.join(tmpdir(), 'cordon-userdata-'));
+export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexistent-app', keychain = true, userData = mkdtempSync(path.join(tmpdir(), 'cordon-userdata-')) } = {}) {
   let ready!: () => void;
   const readyPromise = new Promise<void>((resolve) => (ready = resolve));
   const appEvents = new Map<string, (...args: unknown[]) => void>();
@@ -65,6 +64,7 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
       enableSandbox: () => calls.order.push('enableSandbox'),
       requestSingleInstanceLock: () => (calls.order.push('requestSingleInstanceLock'), gotLock),
       quit: () => calls.order.push('quit'),
+      exit: (code: number) => calls.order.push(`exit ${code}`),
       on: (event: string, listener: (...args: unknown[]) => void) => appEvents.set(event, listener),
       whenReady: () => readyPromise,
       getAppPath: () => appPath,
@@ -84,6 +84,7 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
     },
     // Stand-in for the OS keychain (safeStorage), which cannot exist here: a working one, or none.
     safeStorage: keychain ? new FakeKeychain() : new FakeKeychain('basic_text'),
+    dialog: { showErrorBox: (title: string) => calls.order.push(`showErrorBox ${title}`) },
     shell: { openExternal: () => Promise.reject(new Error('no system browser in tests')) },
     ipcMain,
     Menu: { setApplicationMenu: (menu: unknown) => (calls.menu = menu), buildFromTemplate: (t: unknown) => t },

@@ -1,5 +1,6 @@
 // Drives main/index.ts against a stand-in for the `electron` module (the Electron binary
 // cannot run here) and checks that the real wiring installs every hardening step.
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,7 @@ afterEach(() => {
   vi.doUnmock('electron');
 });
 
-async function startMain(options: { gotLock?: boolean; keychain?: boolean } = {}) {
+async function startMain(options: { gotLock?: boolean; keychain?: boolean; userData?: string } = {}) {
   const calls: Calls = { order: [], windows: [], handled: [], menu: 'unset' };
   const fake = fakeElectron(calls, options);
   vi.doMock('electron', () => fake.electron);
@@ -39,6 +40,30 @@ describe('main process wiring', () => {
   it('enables the sandbox and registers the scheme before anything else, then takes the single-instance lock', async () => {
     const { calls } = await startMain();
     expect(calls.order.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
+  });
+
+  it('refuses a production start with an unsafe switch before anything else, and the next start audits it', async () => {
+    Object.assign(globalThis, { __CORDON_BUILD_KIND__: 'production' });
+    const argv = process.argv;
+    process.argv = ['/opt/Cordon/cordon', '--remote-debugging-port=9222'];
+    // The fake answers every getPath with this one directory (appData included).
+    const userData = await mkdtemp(path.join(tmpdir(), 'cordon-appdata-'));
+    const marker = path.join(userData, 'Cordon', 'refused-launch.json');
+    try {
+      const { calls, appEvents } = await startMain({ userData });
+      expect(calls.order).toEqual(['showErrorBox Cordon did not start', 'exit 1']);
+      expect(appEvents.size).toBe(0);
+      expect(calls.windows).toHaveLength(0);
+    } finally {
+      process.argv = argv;
+    }
+    // The next (development) start finds the marker, records it and deletes it.
+    Object.assign(globalThis, { __CORDON_BUILD_KIND__: 'development' });
+    vi.resetModules();
+    expect(existsSync(marker)).toBe(true);
+    const { calls } = await startMain({ userData });
+    expect(calls.order.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('quits a second instance without creating anything', async () => {
