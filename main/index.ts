@@ -48,6 +48,7 @@ import { hardenWebContents } from './shell/webContentsHardening';
 import { decideLaunch, userArguments } from './launch/launchGuard';
 import { refuseLaunch } from './launch/refuseLaunch';
 import { markerPath, takeRefusedLaunchMarker } from './launch/refusedLaunchMarker';
+import { hidePracticeData, windowsBesides } from './workspace/hidePracticeData';
 
 const build = __CORDON_BUILD_KIND__;
 const allowDevTools = build === 'development';
@@ -225,16 +226,19 @@ function startCordon(): void {
                 layout.show(hosting.view(appId));
                 activeAppId = appId;
               },
-              hideAll: () => layout?.hideAll(),
+              // Sign-out hides as much as a lock does.
+              hideAll: () => hideEverything(),
             };
-      onAuditFailure = () => workspace?.hideAll();
-      // Hides practice data everywhere: hosted views detached, every other Cordon window
-      // (hosted popups) closed, the workspace clipboard wiped.
-      const hideEverything = () => {
-        workspace?.hideAll();
-        clipboard?.wipe();
-        for (const window of BrowserWindow.getAllWindows()) if (window !== shellWindow) window.close();
-      };
+      // Hides practice data everywhere: hosted views detached, the workspace clipboard
+      // wiped, every other Cordon window (hosted popups) destroyed, which no page can cancel.
+      const hideEverything = () =>
+        hidePracticeData({
+          detachViews: () => layout?.hideAll(),
+          wipeClipboard: () => clipboard?.wipe(),
+          otherWindows: () => windowsBesides(BrowserWindow.getAllWindows(), shellWindow),
+        });
+      // The audit-failure and queue-full locks hide everything the idle lock hides.
+      onAuditFailure = hideEverything;
       if (policy.ok && auth !== null) {
         idle = new IdleLock({
           config: idleConfigFromPolicy(policy.policy.session),

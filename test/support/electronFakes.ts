@@ -103,6 +103,20 @@ export class FakeSession extends EventEmitter {
       this.beforeRequest = listener;
     },
   };
+  /** How often sign-out wiped this session (storage, cache and auth cache each count once). */
+  wipes = 0;
+  clearStorageData(): Promise<void> {
+    this.wipes += 1;
+    return Promise.resolve();
+  }
+  clearCache(): Promise<void> {
+    this.wipes += 1;
+    return Promise.resolve();
+  }
+  clearAuthCache(): Promise<void> {
+    this.wipes += 1;
+    return Promise.resolve();
+  }
   setSpellCheckerEnabled(enabled: boolean) {
     this.spellCheckerEnabled = enabled;
   }

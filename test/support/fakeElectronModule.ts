@@ -38,8 +38,16 @@ export class FakeWindow {
   setContentProtection(value: boolean) {
     this.contentProtection = value;
   }
+  /** 'close' (a page's beforeunload could cancel it) or 'destroy' (it cannot), as called. */
+  readonly ended: string[] = [];
+  close() {
+    this.ended.push('close');
+  }
+  destroy() {
+    this.ended.push('destroy');
+  }
   isDestroyed() {
-    return false;
+    return this.ended.includes('destroy');
   }
   once() {}
   on() {}

@@ -9,7 +9,7 @@ import { GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPB
 import { IPC_CHANNELS } from '../../../common/ipc/channels';
 import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
 import { FakeWebContents, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
-import { fakeElectron, type Calls } from '../../support/fakeElectronModule';
+import { FakeWindow, fakeElectron, type Calls } from '../../support/fakeElectronModule';
 
 let policyDir: string;
 beforeEach(async () => {
@@ -122,6 +122,18 @@ describe('main process wiring', () => {
     window?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
     window?.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
     expect(window?.webContents.reloads).toBe(1);
+  });
+
+  it('sign-out destroys every other Cordon window (a popup cannot cancel it with beforeunload), never the shell', async () => {
+    await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
+    const { calls, ready, ipcMain } = await startMain();
+    ready();
+    await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
+    // Stands in for a hosted popup (the fake records close vs destroy).
+    const popup = new FakeWindow({ webPreferences: {} });
+    expect(await ipcMain.invoke(IPC_CHANNELS.signOut, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')))).toEqual({ ok: true });
+    expect(popup.ended).toEqual(['destroy']);
+    expect(calls.windows[0]?.ended).toEqual([]);
   });
 
   it('locks (and says why) when the audit queue cannot be opened safely: no OS keychain', async () => {
