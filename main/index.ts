@@ -28,6 +28,8 @@ import { registerGuardReports } from './hosting/guardReports';
 import { HostedApps } from './hosting/hostedApps';
 import { WorkspaceLayout } from './hosting/workspaceLayout';
 import { refuseCertificateErrors } from './shell/certificateErrors';
+import { handleClientCertificates } from './shell/clientCertificates';
+import type { Policy } from '../common/policy/policySchema';
 import { registerIpcHandlers } from './ipc/ipcServer';
 import { policySources } from './policy/policyLocations';
 import { loadPolicy } from './policy/policyLoader';
@@ -107,6 +109,9 @@ function startCordon(): void {
       watchInput(contents, () => idle?.activity('input'));
     });
     refuseCertificateErrors(app, audit);
+    // No client certificate leaves before the policy names one (default: never).
+    let clientCertificateRules: Policy['clientCertificates']['allow'] = [];
+    handleClientCertificates(app, () => clientCertificateRules, audit);
     app.on('second-instance', () => {
       if (shellWindow === null) return;
       if (shellWindow.isMinimized()) shellWindow.restore();
@@ -135,6 +140,7 @@ function startCordon(): void {
       }
 
       const policy = await policyResult;
+      if (policy.ok) clientCertificateRules = policy.policy.clientCertificates.allow;
       if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
       else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
       // Fail closed: without a trusted policy, protect as if it were required.

@@ -65,6 +65,8 @@ export const AUDIT_CATALOG = {
   'capture.blocked': { category: 'securityAlert', action: 'E', description: 'screen capture blocked or capture tool detected' },
   'watermark.tampered': { category: 'securityAlert', action: 'E', description: 'a hosted page tried to remove, restyle or cover the watermark' },
   'webview.blocked': { category: 'securityAlert', action: 'E', description: 'embedded webview blocked' },
+  'client-certificate.refused': { category: 'securityAlert', action: 'E', description: 'a server asked for a TLS client certificate and none was sent' },
+  'client-certificate.sent': { category: 'securityAlert', action: 'E', description: 'a TLS client certificate the policy allows was sent' },
   'devtools.blocked': { category: 'securityAlert', action: 'E', description: 'developer tools blocked' },
   'ipc.refused': { category: 'securityAlert', action: 'E', description: 'message to Cordon refused' },
   'renderer.gone': { category: 'securityAlert', action: 'E', description: 'page process crashed' },

@@ -50,5 +50,6 @@ export function explainPolicy(policy: Policy): string[] {
     `watermark: "${policy.watermark.template}" at opacity ${policy.watermark.opacity}`,
     `audit: sent to ${policy.audit.collectorUrl}; kept locally ${policy.audit.retentionDays} days after delivery; VA warned at ${policy.audit.queueSoftLimit} unsent events, new sessions locked at ${policy.audit.queueHardLimit}`,
     `updates: ${policy.updates.channel === 'none' ? 'automatic updates off' : `${policy.updates.channel} channel`}`,
+    `client certificates: ${list(policy.clientCertificates.allow.map((rule) => `to ${rule.origin} one issued by "${rule.issuerCommonName}"`), 'never sent')}`,
   ];
 }

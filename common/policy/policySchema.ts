@@ -135,6 +135,26 @@ export const auditPolicySchema = z
   .strict()
   .refine((a) => a.queueHardLimit > a.queueSoftLimit, { path: ['queueHardLimit'], message: 'must be greater than queueSoftLimit' });
 
+/**
+ * TLS client certificates: none is ever sent unless a rule names the server's origin and
+ * the issuer's common name (like Chrome's AutoSelectCertificateForUrls). Default: none.
+ */
+export const clientCertificatePolicySchema = z
+  .object({
+    allow: z
+      .array(
+        z
+          .object({
+            origin: origin.refine(isHttps, 'must use https'),
+            issuerCommonName: nonEmpty.max(200),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict()
+  .default({ allow: [] });
+
 export const policyV1Schema = z
   .object({
     schemaVersion: z.literal(1),
@@ -155,6 +175,7 @@ export const policyV1Schema = z
     watermark: watermarkPolicySchema,
     audit: auditPolicySchema,
     updates: z.object({ channel: z.enum(UPDATE_CHANNELS).default('stable') }).strict(),
+    clientCertificates: clientCertificatePolicySchema,
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL } from '../../../common/hosting/guardProtocol';
 import { IPC_CHANNELS } from '../../../common/ipc/channels';
 import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
-import { FakeWebContents, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
+import { FakeWebContents, fakeEvent, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
 import { FakeWindow, fakeElectron, type Calls } from '../../support/fakeElectronModule';
 
 let policyDir: string;
@@ -73,6 +73,17 @@ describe('main process wiring', () => {
     expect(calls.order).toContain('quit');
     expect(appEvents.has('web-contents-created')).toBe(false);
     expect(calls.windows).toHaveLength(0);
+  });
+
+  it('sends no TLS client certificate unless the policy names one (Electron would send the first)', async () => {
+    const { appEvents } = await startMain();
+    const select = appEvents.get('select-client-certificate');
+    expect(select).toBeDefined();
+    const event = fakeEvent({});
+    const answers: unknown[] = [];
+    select?.(event, null, 'ehr.example.com:443', [{ issuer: { commonName: 'Any CA' } }], (...args: unknown[]) => answers.push(args));
+    expect(event.defaultPrevented).toBe(true);
+    expect(answers).toEqual([[undefined]]);
   });
 
   it('hardens every webContents the app creates', async () => {

@@ -52,6 +52,7 @@ describe('cordon-policy CLI', () => {
     expect(lines.some((l) => l.startsWith('idle lock: after 5 min'))).toBe(true);
     expect(lines.some((l) => l.startsWith('multi-factor authentication: required; accepted proof: amr otp'))).toBe(true);
     expect(lines.some((l) => l.includes('downloads blocked, printing blocked, uploads blocked'))).toBe(true);
+    expect(lines).toContain('client certificates: never sent');
   });
 
   it('refuses a tampered policy with the cause and exit code 1', async () => {

@@ -28,6 +28,7 @@ describe('signed policy evaluation', () => {
     // Deny by default for everything the policy does not grant.
     expect(result.policy.apps[0]).toMatchObject({ downloads: 'deny', printing: 'deny', uploads: 'deny', permissions: [], session: 'shared' });
     expect(result.policy.environment).toBe('production');
+    expect(result.policy.clientCertificates).toEqual({ allow: [] });
   });
 
   it('keeps the signature valid when the file is re-formatted or its keys reordered', () => {
@@ -118,6 +119,8 @@ describe('policy content validation (each kind of invalid names its field)', () 
     { name: 'hard limit below soft limit', policy: { ...base, audit: { ...base.audit, queueHardLimit: 10 } }, field: 'policy.audit.queueHardLimit', reason: /greater than queueSoftLimit/ },
     { name: 'expiry before issue', policy: { ...base, expiresAt: '2026-01-01T00:00:00Z' }, field: 'policy.expiresAt', reason: /later than issuedAt/ },
     { name: 'date without timezone', policy: { ...base, expiresAt: '2027-12-31' }, field: 'policy.expiresAt', reason: /ISO 8601/ },
+    { name: 'client certificate rule over plain http', policy: { ...base, clientCertificates: { allow: [{ origin: 'http://ehr.example.com', issuerCommonName: 'Practice CA' }] } }, field: 'policy.clientCertificates.allow.0.origin', reason: /https/ },
+    { name: 'client certificate rule without issuer', policy: { ...base, clientCertificates: { allow: [{ origin: 'https://ehr.example.com' }] } }, field: 'policy.clientCertificates.allow.0.issuerCommonName', reason: /expected string/i },
     { name: 'unknown field (typo of a control)', policy: { ...base, clipbaord: { mode: 'blocked' } }, field: 'policy', reason: /unrecognized key.*clipbaord/i },
   ];
 
