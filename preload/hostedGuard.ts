@@ -1,16 +1,31 @@
 // The preload of every hosted app's frames (sandboxed, context-isolated). It installs
 // the guard: listeners in this isolated world, and the print, service-worker and
-// Clipboard API blocks in the page's main world. Its lines to main are the report channel
-// and the workspace clipboard; main checks the sender and validates every message.
+// Clipboard API blocks in the page's main world. Its lines to main are the watermark, the
+// report channel and the workspace clipboard; main checks the sender and validates every
+// message.
 import { contextBridge, ipcRenderer } from 'electron';
-import { decodeGuardArgument, GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL, type GuardReport } from '../common/hosting/guardProtocol';
+import {
+  decodeGuardArgument,
+  GUARD_REPORT_CHANNEL,
+  GUARD_WATERMARK_CHANNEL,
+  UNIDENTIFIED_WATERMARK,
+  watermarkFromMain,
+  WORKSPACE_CLIPBOARD_READ_CHANNEL,
+  WORKSPACE_CLIPBOARD_WRITE_CHANNEL,
+  type GuardConfig,
+  type GuardReport,
+} from '../common/hosting/guardProtocol';
 import { installIsolatedGuard } from './guard/isolatedGuard';
 import { mainWorldGuard } from './guard/mainWorldGuard';
 
 /** The sandboxed renderer's `process` has argv (webPreferences.additionalArguments land there). */
 declare const process: { argv: string[] };
 
-const config = decodeGuardArgument(process.argv);
+// Only the top frame draws the watermark. Its text names who is signed in, so it comes from
+// main over IPC, never through the process arguments; asked synchronously so the page is
+// never shown unmarked.
+const isTopFrame = window.top === window;
+const config: GuardConfig = { ...decodeGuardArgument(process.argv), watermark: isTopFrame ? watermarkFromMain(ipcRenderer.sendSync(GUARD_WATERMARK_CHANNEL)) : UNIDENTIFIED_WATERMARK };
 const report = (r: GuardReport) => ipcRenderer.send(GUARD_REPORT_CHANNEL, r);
 const toWorkspaceClipboard = (text: string) => ipcRenderer.send(WORKSPACE_CLIPBOARD_WRITE_CHANNEL, text);
 

@@ -1,6 +1,8 @@
 // What passes between main and the guard that runs inside every hosted page: the
-// guard's configuration (main → guard, as a renderer command-line argument) and its
-// reports of blocked attempts (guard → main, one fire-and-forget IPC channel). Reports
+// guard's rules (main → guard, as a renderer command-line argument, which any local user
+// can read with `ps`: so never who is signed in), the watermark (main → guard over IPC,
+// answered only to a hosted top frame) and its reports of blocked attempts (guard → main,
+// one fire-and-forget IPC channel). Reports
 // carry an origin or scheme at most, never a URL, and name no app: main knows which app
 // a sender belongs to and never takes the page's word for it.
 // Zod-free on purpose: the guard bundle is evaluated in every hosted frame, so it stays
@@ -8,6 +10,12 @@
 import type { ClipboardMode, HostedAppRules } from './hostedAppRules';
 
 export const GUARD_REPORT_CHANNEL = 'cordon:guard-report';
+/**
+ * The watermark, asked for synchronously (ipcRenderer.sendSync) by the guard of a hosted
+ * top frame before any page script runs, so no page is shown unmarked. Main answers a
+ * GuardWatermark, or null to a sender that is not a hosted top frame.
+ */
+export const GUARD_WATERMARK_CHANNEL = 'cordon:guard-watermark';
 /** The in-memory workspace clipboard: `send` to write, `invoke` to read. */
 export const WORKSPACE_CLIPBOARD_WRITE_CHANNEL = 'cordon:workspace-clipboard-write';
 export const WORKSPACE_CLIPBOARD_READ_CHANNEL = 'cordon:workspace-clipboard-read';
@@ -23,49 +31,57 @@ export interface GuardWatermark {
   opacity: number;
 }
 
-export interface GuardConfig {
+/** The guard's rules, as carried in the renderer's arguments: nothing about who is signed in. */
+export interface GuardArgument {
   navigationOrigins: string[];
   printing: 'allow' | 'deny';
   uploads: 'allow' | 'deny';
   allowLoopbackHttp: boolean;
   clipboard: ClipboardMode;
+}
+
+/** Everything the guard runs with: its rules, and the watermark main sent it. */
+export interface GuardConfig extends GuardArgument {
   watermark: GuardWatermark;
 }
 
-export function guardConfigFor(rules: HostedAppRules, watermark: GuardWatermark): GuardConfig {
-  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, uploads: rules.uploads, allowLoopbackHttp: rules.allowLoopbackHttp, clipboard: rules.clipboard, watermark };
+export function guardArgumentFor(rules: HostedAppRules): GuardArgument {
+  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, uploads: rules.uploads, allowLoopbackHttp: rules.allowLoopbackHttp, clipboard: rules.clipboard };
 }
 
-/** Shown when the configuration is missing or damaged: the page still carries a mark. */
-const UNIDENTIFIED_WATERMARK: GuardWatermark = { text: 'Cordon · unidentified session · {time}', opacity: 0.2 };
+export function guardConfigFor(rules: HostedAppRules, watermark: GuardWatermark): GuardConfig {
+  return { ...guardArgumentFor(rules), watermark };
+}
 
-export function encodeGuardArgument(config: GuardConfig): string {
-  return GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify(config));
+/** Drawn when main's answer is missing or damaged: the page still carries a mark. */
+export const UNIDENTIFIED_WATERMARK: GuardWatermark = { text: 'Cordon · unidentified session · {time}', opacity: 0.2 };
+
+export function encodeGuardArgument(argument: GuardArgument): string {
+  return GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify(argument));
 }
 
 /**
- * The guard's configuration from the renderer's arguments. A missing or damaged one
- * yields the strictest configuration: fail closed.
+ * The guard's rules from the renderer's arguments. A missing or damaged argument yields
+ * the strictest rules: fail closed.
  */
-export function decodeGuardArgument(argv: readonly string[]): GuardConfig {
-  const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', watermark: UNIDENTIFIED_WATERMARK };
+export function decodeGuardArgument(argv: readonly string[]): GuardArgument {
+  const strictest: GuardArgument = { navigationOrigins: [], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked' };
   const raw = argv.find((a) => a.startsWith(GUARD_ARGUMENT_PREFIX));
   if (raw === undefined) return strictest;
   try {
     const value: unknown = JSON.parse(decodeURIComponent(raw.slice(GUARD_ARGUMENT_PREFIX.length)));
-    return isGuardConfig(value) ? value : strictest;
+    return isGuardArgument(value) ? value : strictest;
   } catch {
     return strictest;
   }
 }
 
-function isGuardConfig(value: unknown): value is GuardConfig {
+function isGuardArgument(value: unknown): value is GuardArgument {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    Object.keys(v).length === 6 &&
+    Object.keys(v).length === 5 &&
     (v.uploads === 'allow' || v.uploads === 'deny') &&
-    isWatermark(v.watermark) &&
     Array.isArray(v.navigationOrigins) &&
     v.navigationOrigins.every((o) => typeof o === 'string') &&
     (v.printing === 'allow' || v.printing === 'deny') &&
@@ -74,10 +90,13 @@ function isGuardConfig(value: unknown): value is GuardConfig {
   );
 }
 
-function isWatermark(value: unknown): value is GuardWatermark {
-  if (typeof value !== 'object' || value === null) return false;
-  const w = value as Record<string, unknown>;
-  return typeof w.text === 'string' && w.text.length > 0 && w.text.length <= 400 && typeof w.opacity === 'number' && w.opacity >= 0.04 && w.opacity <= 0.5;
+/** Main's answer on GUARD_WATERMARK_CHANNEL; anything else draws the unidentified mark (fail closed). */
+export function watermarkFromMain(value: unknown): GuardWatermark {
+  if (typeof value !== 'object' || value === null || Object.keys(value).length !== 2) return UNIDENTIFIED_WATERMARK;
+  const { text, opacity } = value as Record<string, unknown>;
+  if (typeof text !== 'string' || text.length === 0 || text.length > 400) return UNIDENTIFIED_WATERMARK;
+  if (typeof opacity !== 'number' || opacity < 0.04 || opacity > 0.5) return UNIDENTIFIED_WATERMARK;
+  return { text, opacity };
 }
 
 /** What the guard stopped. */

@@ -5,7 +5,7 @@
 // window-opening rules, and a place in the app lookup the session consults.
 import type { BrowserWindowConstructorOptions, Session, WebContents, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
 import { decideNavigation, decideWindowOpen, hostedAppRules, originsOnlyRules, type HostedAppRules } from '../../common/hosting/hostedAppRules';
-import { encodeGuardArgument, guardConfigFor, type GuardWatermark } from '../../common/hosting/guardProtocol';
+import { encodeGuardArgument, guardArgumentFor, type GuardWatermark } from '../../common/hosting/guardProtocol';
 import type { AuditSink } from '../../common/audit/auditSink';
 import type { Policy } from '../../common/policy/policySchema';
 import { PRACTICE_PARTITION } from '../auth/workspaceSignIn';
@@ -22,18 +22,19 @@ export function partitionFor(app: { id: string; session: 'shared' | 'isolated' }
 export interface HostedPreferencesOptions {
   partition: string;
   allowDevTools: boolean;
-  /** The guard preload (out/preload/hostedGuard.cjs), the app whose rules it enforces, and the watermark it draws. */
+  /** The guard preload (out/preload/hostedGuard.cjs) and the app whose rules it enforces. */
   guardPreloadPath: string;
   rules: HostedAppRules;
-  watermark: GuardWatermark;
 }
 
-export function hostedWebPreferences({ partition, allowDevTools, guardPreloadPath, rules, watermark }: HostedPreferencesOptions): WebPreferences {
+export function hostedWebPreferences({ partition, allowDevTools, guardPreloadPath, rules }: HostedPreferencesOptions): WebPreferences {
   return {
     ...lockedDownWebPreferences({ allowDevTools }),
     partition,
     preload: guardPreloadPath,
-    additionalArguments: [encodeGuardArgument(guardConfigFor(rules, watermark))],
+    // Rules only: the watermark (who is signed in) goes over IPC (guardWatermark.ts), since
+    // renderer arguments are readable by any local user in the process list.
+    additionalArguments: [encodeGuardArgument(guardArgumentFor(rules))],
     // Runs the guard preload in every frame, iframes included. Node stays off: the
     // sandbox gives sub-frame preloads no Node, exactly as it does the main frame's.
     nodeIntegrationInSubFrames: true,
@@ -179,9 +180,8 @@ export class HostedApps {
 
   /** Null while nobody is signed in: no page is hosted without a watermark naming who is looking. */
   private preferences(partition: string, rules: HostedAppRules): WebPreferences | null {
-    const watermark = this.options.watermark();
-    if (watermark === null) return null;
-    return hostedWebPreferences({ partition, rules, allowDevTools: this.options.allowDevTools, guardPreloadPath: this.options.guardPreloadPath, watermark });
+    if (this.options.watermark() === null) return null;
+    return hostedWebPreferences({ partition, rules, allowDevTools: this.options.allowDevTools, guardPreloadPath: this.options.guardPreloadPath });
   }
 
   /** Binds a webContents (a view, or a window a hosted page opened) to its app's rules. */

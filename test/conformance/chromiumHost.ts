@@ -14,12 +14,13 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Download, Page } from '@playwright/test';
 import type { AuditSink } from '../../common/audit/auditSink';
-import { guardConfigFor, type GuardWatermark } from '../../common/hosting/guardProtocol';
+import { guardConfigFor, watermarkFromMain, type GuardWatermark } from '../../common/hosting/guardProtocol';
 import type { HostedAppRules } from '../../common/hosting/hostedAppRules';
 import { bundleGuardScript } from '../../build/guardBundle';
 import { WorkspaceClipboard } from '../../main/clipboard/workspaceClipboard';
 import { registerWorkspaceClipboard } from '../../main/hosting/guardClipboard';
 import { registerGuardReports } from '../../main/hosting/guardReports';
+import { registerGuardWatermark, type WatermarkRequestEvent } from '../../main/hosting/guardWatermark';
 import { hardenHostedSession, type HostedSession } from '../../main/hosting/hostedSessionHardening';
 
 type Handlers = {
@@ -114,6 +115,14 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
   hardenHostedSession(session, appFor, audit);
   let guardReport: ((event: { sender: { id: number } }, payload: unknown) => void) | null = null;
   registerGuardReports({ on: (_channel, listener) => (guardReport = listener) }, (id) => appFor(id), audit);
+  // The watermark comes from main's own IPC handler, asked for the page's top frame as the guard asks it.
+  let watermarkAnswer: ((event: WatermarkRequestEvent) => void) | null = null;
+  registerGuardWatermark({ on: (_channel, listener) => (watermarkAnswer = listener) }, (id) => appFor(id), () => watermark, audit);
+  const watermarkFor = (webContentsId: number): GuardWatermark => {
+    const event: WatermarkRequestEvent = { sender: { id: webContentsId }, senderFrame: { parent: null }, returnValue: undefined };
+    watermarkAnswer?.(event);
+    return watermarkFromMain(event.returnValue);
+  };
   // One workspace clipboard for all apps, as main keeps one; reached through main's own handlers.
   const clipboard = { write: null as ((event: { sender: { id: number } }, text: unknown) => void) | null, read: null as ((event: { sender: { id: number } }) => unknown) | null };
   registerWorkspaceClipboard(
@@ -141,7 +150,7 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     });
 
   async function installGuard(page: Page, cdp: CDPSession, webContentsId: number, rules: HostedAppRules): Promise<void> {
-    const config = guardConfigFor(rules, watermark);
+    const config = guardConfigFor(rules, watermarkFor(webContentsId));
     isolatedGuardBundle ??= bundleGuardScript(path.join(import.meta.dirname, 'chromiumGuardEntry.ts'), 'iife');
     mainWorldGuardBundle ??= bundleGuardScript(path.join(import.meta.dirname, 'chromiumMainWorldEntry.ts'), 'iife');
     const mainBinding = `b${randomUUID().replaceAll('-', '')}`;

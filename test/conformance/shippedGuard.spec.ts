@@ -5,11 +5,12 @@
 // `contextBridge.executeInMainWorld` does what Electron documents, serializing the
 // function and running it in the page's main world. This proves the bundle loads as
 // one sandbox-safe file, reads its configuration from process.argv, and that the
-// main-world function survives serialization as bundled.
+// main-world function survives serialization as bundled. `ipcRenderer.sendSync` answers
+// the watermark request as main's handler does.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
-import { encodeGuardArgument, GUARD_REPORT_CHANNEL, type GuardConfig } from '../../common/hosting/guardProtocol';
+import { encodeGuardArgument, GUARD_REPORT_CHANNEL, GUARD_WATERMARK_CHANNEL, type GuardConfig, type GuardWatermark } from '../../common/hosting/guardProtocol';
 import { BROWSER_BUILD_OUT } from '../browser/globalSetup';
 import { TEST_WATERMARK } from './chromiumHost';
 import { startHostileServers, type HostileServers } from './hostileServers';
@@ -23,13 +24,18 @@ test.afterAll(async () => {
 });
 
 /** Stand-in for Electron's preload environment around the shipped CommonJS bundle. */
-function preloadSource(bundle: string, argv: string[]): string {
+function preloadSource(bundle: string, argv: string[], watermark: GuardWatermark | null): string {
   return `(() => {
     // As Electron does (electron#31313): no preload in about:blank child frames.
     if (window !== window.top && location.href === 'about:blank') return;
     const ipcRenderer = {
       send: (channel, payload) => cordonIpcSend(JSON.stringify({ channel, payload })),
       invoke: async () => null,
+      // Main's synchronous answer; the request is recorded like any other message.
+      sendSync: (channel) => {
+        cordonIpcSend(JSON.stringify({ channel }));
+        return channel === ${JSON.stringify(GUARD_WATERMARK_CHANNEL)} ? ${JSON.stringify(watermark)} : undefined;
+      },
     };
     // Electron serializes func and runs it in the main world, before any page script.
     const contextBridge = {
@@ -58,7 +64,7 @@ interface Received {
   mainWorld: unknown[];
 }
 
-async function openWithShippedGuard(page: Page, config: GuardConfig): Promise<{ cdp: CDPSession; received: Received }> {
+async function openWithShippedGuard(page: Page, config: GuardConfig, watermarkAnswer: GuardWatermark | null = config.watermark): Promise<{ cdp: CDPSession; received: Received }> {
   const bundle = readFileSync(path.join(BROWSER_BUILD_OUT, 'preload', 'hostedGuard.cjs'), 'utf8');
   const cdp = await page.context().newCDPSession(page);
   const received: Received = { ipc: [], mainWorld: [] };
@@ -71,9 +77,12 @@ async function openWithShippedGuard(page: Page, config: GuardConfig): Promise<{ 
     if (event.name === 'cordonIpcSend') received.ipc.push(JSON.parse(event.payload) as Received['ipc'][number]);
     else received.mainWorld.push(event.name === 'cordonMainWorldReport' ? JSON.parse(event.payload) : { copied: event.payload });
   });
-  await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: preloadSource(bundle, ['--type=renderer', encodeGuardArgument(config)]), worldName: 'electron-preload', runImmediately: true });
+  await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: preloadSource(bundle, ['--type=renderer', encodeGuardArgument(guardArgumentOf(config))], watermarkAnswer), worldName: 'electron-preload', runImmediately: true });
   return { cdp, received };
 }
+
+/** What main puts on the command line: the rules, never the watermark. */
+const guardArgumentOf = ({ navigationOrigins, printing, uploads, allowLoopbackHttp, clipboard }: GuardConfig) => ({ navigationOrigins, printing, uploads, allowLoopbackHttp, clipboard });
 
 const config = (overrides: Partial<GuardConfig> = {}): GuardConfig => ({ navigationOrigins: [servers.appOrigin], printing: 'deny', uploads: 'deny', allowLoopbackHttp: true, clipboard: 'workspace', watermark: TEST_WATERMARK, ...overrides });
 
@@ -94,6 +103,17 @@ test('the shipped guard bundle blocks print from the main world and a javascript
   const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
   expect(JSON.stringify(root)).toContain('CORDON-WATERMARK');
   expect(decodeURIComponent(JSON.stringify(root))).toContain('7K2M-QX4P');
+});
+
+test('the shipped guard asks main for the watermark over IPC, and draws the unidentified mark when main refuses', async ({ page }) => {
+  const { received, cdp } = await openWithShippedGuard(page, config(), null);
+  await page.goto(`${servers.appOrigin}/clipboard`);
+  // Asked once per top-level document (this stand-in also runs in the initial about:blank one).
+  expect(received.ipc.filter((m) => m.channel === GUARD_WATERMARK_CHANNEL).length).toBeGreaterThan(0);
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  const drawn = decodeURIComponent(JSON.stringify(root));
+  expect(drawn).toContain('unidentified session');
+  expect(drawn).not.toContain('7K2M-QX4P');
 });
 
 test('the shipped guard reads its configuration from the renderer arguments (printing allowed here)', async ({ page }) => {

@@ -1,29 +1,49 @@
-// The guard's configuration travels as a renderer argument; a damaged one fails closed.
+// The guard's rules travel as a renderer argument, its watermark over IPC; damaged ones fail closed.
 // And the guard's navigation verdicts, which decide what the isolated world cancels.
 import { describe, expect, it } from 'vitest';
-import { decodeGuardArgument, encodeGuardArgument, GUARD_ARGUMENT_PREFIX, type GuardConfig } from '../../../common/hosting/guardProtocol';
+import { decodeGuardArgument, encodeGuardArgument, GUARD_ARGUMENT_PREFIX, watermarkFromMain, type GuardArgument, type GuardConfig } from '../../../common/hosting/guardProtocol';
 import { navigationBlock } from '../../../preload/guard/isolatedGuard';
 
 const config: GuardConfig = { navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'allow', uploads: 'allow', allowLoopbackHttp: false, clipboard: 'workspace', watermark: { text: 'Valerie · 7K2M-QX4P · {time}', opacity: 0.12 } };
-const strictest: GuardConfig = { navigationOrigins: [], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', watermark: { text: 'Cordon · unidentified session · {time}', opacity: 0.2 } };
+const argument: GuardArgument = { navigationOrigins: config.navigationOrigins, printing: 'allow', uploads: 'allow', allowLoopbackHttp: false, clipboard: 'workspace' };
+const strictest: GuardArgument = { navigationOrigins: [], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked' };
+const unidentified = { text: 'Cordon · unidentified session · {time}', opacity: 0.2 };
 
 describe('guard configuration argument', () => {
   it('round-trips among other renderer arguments', () => {
-    expect(decodeGuardArgument(['--type=renderer', encodeGuardArgument(config), '--lang=en'])).toEqual(config);
+    expect(decodeGuardArgument(['--type=renderer', encodeGuardArgument(argument), '--lang=en'])).toEqual(argument);
+  });
+
+  it('refuses an argument that carries a watermark: who is signed in never goes on the command line', () => {
+    expect(decodeGuardArgument([GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify(config))])).toEqual(strictest);
   });
 
   it.each([
     ['missing', []],
     ['not JSON', [`${GUARD_ARGUMENT_PREFIX}%7Bnope`]],
     ['bad percent-encoding', [`${GUARD_ARGUMENT_PREFIX}%E0%A4%A`]],
-    ['wrong shape', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, printing: 'sometimes' }))]],
-    ['extra fields', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, debug: true }))]],
-    ['an unknown clipboard mode', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, clipboard: 'os' }))]],
-    ['a watermark without text', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, watermark: { text: '', opacity: 0.1 } }))]],
-    ['an invisible watermark', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, watermark: { text: 'x', opacity: 0 } }))]],
-    ['origins not strings', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...config, navigationOrigins: [1] }))]],
+    ['wrong shape', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...argument, printing: 'sometimes' }))]],
+    ['extra fields', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...argument, debug: true }))]],
+    ['an unknown clipboard mode', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...argument, clipboard: 'os' }))]],
+    ['origins not strings', [GUARD_ARGUMENT_PREFIX + encodeURIComponent(JSON.stringify({ ...argument, navigationOrigins: [1] }))]],
   ])('falls back to the strictest configuration when %s', (_name, argv) => {
     expect(decodeGuardArgument(argv)).toEqual(strictest);
+  });
+});
+
+describe("main's watermark answer", () => {
+  it('is taken as sent when valid', () => {
+    expect(watermarkFromMain(config.watermark)).toEqual(config.watermark);
+  });
+
+  it.each([
+    ['null (not a hosted top frame)', null],
+    ['without text', { text: '', opacity: 0.1 }],
+    ['invisible', { text: 'x', opacity: 0 }],
+    ['with extra fields', { ...config.watermark, css: 'display:none' }],
+    ['a string', 'Valerie'],
+  ])('draws the unidentified mark when %s', (_name, answer) => {
+    expect(watermarkFromMain(answer)).toEqual(unidentified);
   });
 });
 

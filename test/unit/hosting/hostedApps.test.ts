@@ -74,10 +74,24 @@ describe('hosted apps', () => {
     expect(view.options.webPreferences).toMatchObject({ partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, devTools: false, spellcheck: false });
     // The guard preload runs in every frame (sub-frames included), configured for this app.
     expect(view.options.webPreferences).toMatchObject({ preload: '/app/out/preload/hostedGuard.cjs', nodeIntegrationInSubFrames: true });
-    expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'workspace', watermark: WATERMARK });
+    expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'workspace' });
     expect(view.webContents.loaded).toBe('https://ehr.example.com/home');
     expect((apps.view('billing') as unknown as FakeView).options.webPreferences.partition).toBe('cordon-app-billing');
     expect(() => apps.view('payroll')).toThrow(/not approved/);
+  });
+
+  it('puts nothing of who is signed in into any webPreferences (renderer arguments show in the process list)', () => {
+    const { apps, harden } = setup();
+    const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
+    harden(ehr);
+    // A popup the page opens gets its preferences from the same place.
+    const popup = ehr.windowOpenHandler?.({ url: 'https://ehr.example.com/print-preview' }).overrideBrowserWindowOptions as { webPreferences?: unknown } | undefined;
+    const everyPreference = [...FakeView.created.map((v) => v.options.webPreferences), popup?.webPreferences];
+    expect(everyPreference.filter((p) => p !== undefined)).toHaveLength(2);
+    for (const preferences of everyPreference) {
+      const text = decodeURIComponent(JSON.stringify(preferences));
+      for (const secret of ['Valerie', '7K2M-QX4P', WATERMARK.text]) expect(text).not.toContain(secret);
+    }
   });
 
   it('hardens each session exactly once, with the request filter that maps webContents to apps', () => {
