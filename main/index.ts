@@ -51,6 +51,7 @@ import { decideLaunch, userArguments } from './launch/launchGuard';
 import { refuseLaunch } from './launch/refuseLaunch';
 import { markerPath, takeRefusedLaunchMarker } from './launch/refusedLaunchMarker';
 import { hidePracticeData, windowsBesides } from './workspace/hidePracticeData';
+import { mainLog } from './logging/mainLog';
 
 const build = __CORDON_BUILD_KIND__;
 const allowDevTools = build === 'development';
@@ -83,6 +84,10 @@ if (!launch.ok) refuseLaunch(launch.refused, { app, dialog, markerFile: launchMa
 else startCordon();
 
 function startCordon(): void {
+  // Crash reports: Electron's crashReporter is never started. Until start() runs, no
+  // Crashpad handler exists, so nothing is dumped or uploaded (a renderer's dump would
+  // hold PHI); even uploadToServer: false keeps dumps on disk. The OS's own crash
+  // reporting (Windows Error Reporting, macOS ReportCrash, Linux core dumps) is IT's to set.
   // Must precede 'ready': sandbox every renderer, and give cordon:// a secure origin.
   app.enableSandbox();
   registerShellScheme(protocol);
@@ -92,8 +97,9 @@ function startCordon(): void {
   } else {
     // Fail closed: if the encrypted audit queue cannot record, hide every app and lock.
     let onAuditFailure: () => void = () => undefined;
+    const log = mainLog();
     const audit = new QueueAuditSink((error) => {
-      console.error(`Cordon locked: audit queue ${error.code}: ${error.message}`);
+      log.error(`Cordon locked: audit queue ${error.code}: ${error.message}`);
       onAuditFailure();
     });
     // A start refused earlier could not audit itself; this one does.

@@ -92,6 +92,7 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
     },
     // Stand-in for the OS keychain (safeStorage), which cannot exist here: a working one, or none.
     safeStorage: keychain ? new FakeKeychain() : new FakeKeychain('basic_text'),
+    crashReporter: { start: () => calls.order.push('crashReporter.start') },
     dialog: { showErrorBox: (title: string) => calls.order.push(`showErrorBox ${title}`) },
     shell: { openExternal: () => Promise.reject(new Error('no system browser in tests')) },
     ipcMain,

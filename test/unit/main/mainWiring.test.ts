@@ -133,6 +133,8 @@ describe('main process wiring', () => {
     window?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
     window?.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
     expect(window?.webContents.reloads).toBe(1);
+    // Crash dumps of a hosted renderer hold PHI: Electron's crash reporter is never started.
+    expect(calls.order).not.toContain('crashReporter.start');
   });
 
   it('sign-out destroys every other Cordon window (a popup cannot cancel it with beforeunload), never the shell', async () => {
