@@ -1,5 +1,6 @@
 // How a collector is set up: where it stores, where it listens, whom it trusts.
 import type { TrustedIssuer } from './accessTokenVerifier';
+import type { ConsoleConfig } from './console/consolePlugin';
 
 export type StorageConfig =
   /** Embedded, one file (created 0600 with its directory). */
@@ -24,6 +25,10 @@ export interface CollectorConfig {
   enrollmentCodeTtlMs?: number;
   /** When set, /metrics answers only requests bearing this token (Authorization: Bearer). */
   metricsToken?: string;
+  /** What the collector takes as the current time (ms). Default Date.now; the demo's seeding and tests replay history with it. */
+  clock?: () => number;
+  /** The supervisors' and compliance officers' console; off when absent. */
+  console?: ConsoleConfig;
 }
 
 export const DEFAULT_SQLITE_FILE = '.collector-data/collector.db';

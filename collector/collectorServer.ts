@@ -12,6 +12,7 @@ import type { Alert, AlertDraft } from './alerts';
 import { DEFAULT_ENROLLMENT_CODE_TTL_MS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import { CollectorMetrics } from './collectorMetrics';
 import { CollectorStore, statusOf, type DeviceRecord, type ReceivedEvent } from './collectorStore';
+import { consoleOriginProblem, registerConsole } from './console/consolePlugin';
 import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceRequestAuth';
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
@@ -76,12 +77,13 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics): Promise<FastifyInstance> {
+async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics, listeningUrl: () => string): Promise<FastifyInstance> {
   const options = { logger: false, bodyLimit: MAX_BODY_BYTES, requestTimeout: 30_000, return503OnClosing: true };
   // Fastify types HTTP and HTTPS instances apart; the routes are the same for both.
   const app = (config.tls === undefined ? Fastify(options) : Fastify({ ...options, https: { key: config.tls.key, cert: config.tls.cert } })) as unknown as FastifyInstance;
   const verifyAccessToken = config.trustedIssuer === undefined ? null : createAccessTokenVerifier(config.trustedIssuer);
   const limit = config.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const now = config.clock ?? Date.now;
 
   // JSON bodies arrive as bytes: the device's request signature covers the exact bytes.
   app.removeAllContentTypeParsers();
@@ -103,9 +105,9 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: `too many requests from this address: retry in ${context.after}` }),
   });
 
-  const storeAlert = (alert: AlertDraft | null): Promise<void> => (alert === null ? Promise.resolve() : store.addAlert(alert, Date.now()));
+  const storeAlert = (alert: AlertDraft | null): Promise<void> => (alert === null ? Promise.resolve() : store.addAlert(alert, now()));
   const authenticate = async (request: FastifyRequest, route: string): Promise<DeviceAuthResult> => {
-    const auth = await authenticateDeviceRequest({ method: request.method, url: request.url, route, headers: request.headers, rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) }, store);
+    const auth = await authenticateDeviceRequest({ method: request.method, url: request.url, route, headers: request.headers, rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) }, store, now());
     if (!auth.ok) {
       await storeAlert(auth.alert);
       CollectorMetrics.bump(metrics.batchesRefused, auth.refusal.error);
@@ -123,7 +125,7 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
       CollectorMetrics.bump(metrics.enrollmentsRefused, 'invalid-body');
       return reply.code(400).send({ error: 'invalid-body', message: body.message });
     }
-    const outcome = await enrollDevice(body.value, store, verifyAccessToken);
+    const outcome = await enrollDevice(body.value, store, verifyAccessToken, now());
     if (!outcome.ok) {
       CollectorMetrics.bump(metrics.enrollmentsRefused, outcome.error);
       return reply.code(outcome.httpStatus).send({ error: outcome.error, message: outcome.message });
@@ -148,7 +150,7 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
         CollectorMetrics.bump(metrics.batchesRefused, decision.refusal.error);
         return reply.code(decision.status).send(decision.refusal);
       }
-      const stores = decision.newEvents.length === 0 || (await store.appendEvents(device.deviceId, device.head.seq, decision.head, decision.newEvents, Date.now()));
+      const stores = decision.newEvents.length === 0 || (await store.appendEvents(device.deviceId, device.head.seq, decision.head, decision.newEvents, now()));
       if (stores) {
         metrics.batchesAccepted += 1;
         metrics.eventsIngested += decision.newEvents.length;
@@ -186,9 +188,14 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     return reply.code(200).type('text/plain; version=0.0.4; charset=utf-8').send(text);
   });
 
+  if (config.console !== undefined) {
+    const ttlMs = config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS;
+    await registerConsole(app, config.console, { db: store.database, listeningUrl, issueEnrollmentCode: () => issueEnrollmentCode(store, ttlMs, now()), now });
+  }
+
   // Nonces older than the skew window can never be replayed successfully: forget them.
   const purge = setInterval(() => {
-    store.purgeNonces(Date.now()).catch((error: unknown) => console.error(`collector: nonce purge failed: ${error instanceof Error ? error.message : String(error)}`));
+    store.purgeNonces(now()).catch((error: unknown) => console.error(`collector: nonce purge failed: ${error instanceof Error ? error.message : String(error)}`));
   }, Math.min(NONCE_PURGE_INTERVAL_MS, REQUEST_CLOCK_SKEW_MS));
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
@@ -200,17 +207,23 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   const store = await CollectorStore.open(storage);
   let app: FastifyInstance;
   const host = config.host ?? '127.0.0.1';
+  let url = '';
   try {
-    app = await buildServer(config, store, new CollectorMetrics());
+    app = await buildServer(config, store, new CollectorMetrics(), () => url);
     await app.listen({ host, port: config.port ?? DEFAULT_PORT });
+    url = `${config.tls === undefined ? 'http' : 'https'}://${hostForUrl(host)}:${(app.server.address() as AddressInfo).port}`;
+    const problem = config.console === undefined ? null : consoleOriginProblem(config.console.publicUrl ?? url);
+    if (problem !== null) {
+      await app.close();
+      throw new Error(problem);
+    }
   } catch (error) {
     await store.close();
     throw error;
   }
-  const { port } = app.server.address() as AddressInfo;
   let closing: Promise<void> | null = null;
   return {
-    url: `${config.tls === undefined ? 'http' : 'https'}://${hostForUrl(host)}:${port}`,
+    url,
     storage: storage.kind,
     close: () => (closing ??= app.close().then(() => store.close())),
     issueEnrollmentCode: async (options = {}) => (await issueEnrollmentCode(store, options.ttlMs ?? config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS)).code,

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { ChainedEvent, DeviceStatus } from '../common/audit/syncProtocol';
 import type { Alert, AlertDraft, AlertKind } from './alerts';
 import type { StorageConfig } from './collectorConfig';
+import { indexBatch, type IndexedEvent, type SessionDelta } from './console/sessionIndex';
 import { openDatabase, type CollectorDatabase, type DevicesTable } from './database';
 import type { ChainHead, StoredEvent } from './ingestVerifier';
 
@@ -31,6 +32,34 @@ const INSERT_CHUNK = 1000;
 
 class AlreadyEnrolled extends Error {}
 
+/** Grows a session's row by a batch's share of it (created on its first event). */
+async function upsertSession(trx: Kysely<CollectorDatabase>, deviceId: string, s: SessionDelta): Promise<void> {
+  await trx
+    .insertInto('sessions')
+    .values({ device_id: deviceId, code: s.code, subject: s.subject, started_at: s.startedAt, ended_at: s.endedAt, last_event_at: s.lastEventAt, first_seq: s.firstSeq, last_seq: s.lastSeq, events: s.events, blocks: s.blocks, locks: s.locks, review_note: null, reviewed_by: null, reviewed_at: null })
+    .onConflict((oc) =>
+      oc.columns(['device_id', 'code']).doUpdateSet((eb) => ({
+        subject: eb.fn.coalesce('sessions.subject', 'excluded.subject'),
+        // Portable min/max (SQLite's min() is PostgreSQL's least()).
+        started_at: eb.case().when('excluded.started_at', '<', eb.ref('sessions.started_at')).then(eb.ref('excluded.started_at')).else(eb.ref('sessions.started_at')).end(),
+        ended_at: eb.fn.coalesce('excluded.ended_at', 'sessions.ended_at'),
+        last_event_at: eb.case().when('excluded.last_event_at', '>', eb.ref('sessions.last_event_at')).then(eb.ref('excluded.last_event_at')).else(eb.ref('sessions.last_event_at')).end(),
+        last_seq: eb.ref('excluded.last_seq'),
+        events: eb(eb.ref('sessions.events'), '+', eb.ref('excluded.events')),
+        blocks: eb(eb.ref('sessions.blocks'), '+', eb.ref('excluded.blocks')),
+        locks: eb(eb.ref('sessions.locks'), '+', eb.ref('excluded.locks')),
+      })),
+    )
+    .execute();
+  if (s.apps.size > 0) {
+    await trx
+      .insertInto('session_apps')
+      .values([...s.apps].map((app) => ({ device_id: deviceId, code: s.code, app_id: app })))
+      .onConflict((oc) => oc.columns(['device_id', 'code', 'app_id']).doNothing())
+      .execute();
+  }
+}
+
 function toDevice(row: DevicesTable): DeviceRecord {
   return {
     deviceId: row.device_id,
@@ -50,6 +79,11 @@ export function statusOf(device: DeviceRecord): DeviceStatus {
 
 export class CollectorStore {
   private constructor(private readonly db: Kysely<CollectorDatabase>) {}
+
+  /** The same database, for the console's own queries (collector/console). */
+  get database(): Kysely<CollectorDatabase> {
+    return this.db;
+  }
 
   static async open(storage: StorageConfig): Promise<CollectorStore> {
     return new CollectorStore(await openDatabase(storage));
@@ -169,10 +203,15 @@ export class CollectorStore {
         .where('acknowledged_seq', '=', fromSeq)
         .executeTakeFirst();
       if (moved.numUpdatedRows !== 1n) return false;
+      const index = indexBatch(events);
       for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-        const rows = events.slice(i, i + INSERT_CHUNK).map((e) => ({ device_id: deviceId, seq: e.seq, body: e.body, link: e.link, received_at: now }));
+        const rows = events.slice(i, i + INSERT_CHUNK).map((e, j) => {
+          const columns = index.events[i + j] as IndexedEvent;
+          return { device_id: deviceId, seq: e.seq, body: e.body, link: e.link, received_at: now, session_code: columns.sessionCode, subject: columns.subject, type: columns.type, recorded_at: columns.recordedAt };
+        });
         await trx.insertInto('events').values(rows).execute();
       }
+      for (const session of index.sessions) await upsertSession(trx, deviceId, session);
       return true;
     });
   }

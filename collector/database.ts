@@ -26,6 +26,67 @@ export interface EventsTable {
   body: string;
   link: string;
   received_at: number;
+  /** Copied from the verified body at ingest, so the console can query without parsing. */
+  session_code: string | null;
+  subject: string | null;
+  type: string | null;
+  recorded_at: number | null;
+}
+
+/** One VA session (one sign-in, one watermark code) on one device, kept current at ingest. */
+export interface SessionsTable {
+  device_id: string;
+  code: string;
+  subject: string | null;
+  started_at: number;
+  ended_at: number | null;
+  last_event_at: number;
+  first_seq: number;
+  last_seq: number;
+  events: number;
+  blocks: number;
+  locks: number;
+  review_status: Generated<'not-reviewed' | 'reviewed' | 'flagged'>;
+  review_note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: number | null;
+}
+
+export interface SessionAppsTable {
+  device_id: string;
+  code: string;
+  app_id: string;
+}
+
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  subject: string;
+  name: string;
+  email: string;
+  /** JSON array of console roles. */
+  roles: string;
+  mfa: string;
+  csrf_token: string;
+  id_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface ConsoleLoginsTable {
+  id_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: number;
+}
+
+export interface AccessLogTable {
+  seq: number;
+  body: string;
+  link: string;
+  signature: string;
+  key_id: string;
 }
 
 export interface RequestNoncesTable {
@@ -41,6 +102,10 @@ export interface AlertsTable {
   seq: number | null;
   detected_at: number;
   detail: string;
+  status: Generated<'open' | 'acknowledged' | 'resolved'>;
+  note: string | null;
+  handled_by: string | null;
+  handled_at: number | null;
 }
 
 export interface EnrollmentCodesTable {
@@ -57,6 +122,11 @@ export interface CollectorDatabase {
   request_nonces: RequestNoncesTable;
   alerts: AlertsTable;
   enrollment_codes: EnrollmentCodesTable;
+  sessions: SessionsTable;
+  session_apps: SessionAppsTable;
+  console_sessions: ConsoleSessionsTable;
+  console_logins: ConsoleLoginsTable;
+  access_log: AccessLogTable;
 }
 
 const PG_INT8 = 20;

@@ -1,10 +1,12 @@
 // Decides whether a device's batch extends the collector's copy of its chain. Pure: the
 // caller loads the stored head and the stored events the batch overlaps, and stores what
 // this accepts. Every refusal carries the alert IT should see.
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { firstChainBreak } from '../common/audit/hashChain';
 import { auditEventBodySchema, checkpointMessage, type BatchRefusal, type ChainedEvent, type EventBatch } from '../common/audit/syncProtocol';
 import { canonicalJson } from '../common/policy/canonicalJson';
 import type { AlertDraft, AlertKind } from './alerts';
+import { sha256Link } from './chainDigest';
 import { verifyDeviceSignature } from './deviceIdentity';
 import { describeIssues } from './validationMessage';
 
@@ -97,12 +99,9 @@ export function verifyBatch(batch: EventBatch, context: BatchContext): IngestDec
 
   // New events must chain from the stored head and be valid canonical audit events.
   const newEvents = events.filter((event) => event.seq > head.seq);
-  // link(n) = SHA-256(link(n-1) || UTF-8 body(n)), chained as bytes; links travel as hex.
-  let link = Buffer.from(head.link, 'hex');
-  for (const event of newEvents) {
-    link = createHash('sha256').update(link).update(event.body, 'utf8').digest();
-    if (link.toString('hex') !== event.link) return refuse('edit', 'chain-mismatch', 409, event.seq, `event ${event.seq} does not match its chain link (content changed after it was chained, or the chain diverged)`);
-  }
+  // Sequence continuity was checked above, so the only break left is a wrong link.
+  const broken = firstChainBreak(sha256Link, head, newEvents);
+  if (broken !== null) return refuse('edit', 'chain-mismatch', 409, broken.seq, `event ${broken.seq} does not match its chain link (content changed after it was chained, or the chain diverged)`);
   for (const event of newEvents) {
     const problem = invalidEventBody(event.body);
     if (problem !== null) return refuse('invalid-event', 'invalid-body', 400, event.seq, `event ${event.seq} ${problem}`);

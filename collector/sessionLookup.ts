@@ -2,10 +2,8 @@
 // which device, which user (IdP subject), from when to when, and what happened. Events
 // carry the code in their canonical body, so the lookup needs no extra index.
 import { auditEventBodySchema } from '../common/audit/syncProtocol';
+import { readSessionCode } from '../common/console/sessionCode';
 import type { CollectorStore } from './collectorStore';
-
-/** Crockford base32, as the device makes them: XXXX-XXXX. */
-export const SESSION_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
 export interface SessionSummary {
   deviceId: string;
@@ -37,8 +35,8 @@ export function summarizeSession(code: string, rows: readonly { deviceId: string
 }
 
 export async function findSession(store: CollectorStore, code: string): Promise<SessionSummary[]> {
-  const normalized = code.trim().toUpperCase();
-  // Checked before it goes near a LIKE pattern: only the code's own alphabet.
-  if (!SESSION_CODE_PATTERN.test(normalized)) throw new RangeError(`'${code}' is not a session code (8 characters like 7K2M-QX4P)`);
-  return summarizeSession(normalized, await store.sessionEvents(normalized));
+  // Checked before it goes near a query: only the code's own alphabet.
+  const reading = readSessionCode(code);
+  if (!reading.ok) throw new RangeError(`'${code}' is not a session code: ${reading.problem}`);
+  return summarizeSession(reading.code, await store.sessionEvents(reading.code));
 }

@@ -5,10 +5,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PolicyInput } from '../common/policy/policySchema';
 import { signPolicyDocument } from '../main/policy/policyKeys';
+import type { ConsoleConfig } from '../collector/console/consolePlugin';
 import { startCollector } from '../collector/collectorServer';
 import { COLLECTOR_AUDIENCE } from '../common/audit/collectorAudience';
+import { CONSOLE_BASE } from '../common/console/consoleApi';
 import { startDemoApp } from './apps/demoApps';
-import { startDemoIdp } from './idp/demoIdp';
+import { DEMO_CONSOLE_CLIENT, startDemoIdp } from './idp/demoIdp';
+import { ReplayClock, seedConsoleDemo } from './seed/consoleSeed';
 
 export const DEMO_DIR = import.meta.dirname;
 /** Fixed ports, because the demo policy names these origins. */
@@ -29,6 +32,30 @@ export async function signDemoPolicy(outFile: string, now = new Date()): Promise
   await writeFile(outFile, `${JSON.stringify(signed, null, 2)}\n`);
 }
 
+/** Where `npm run build:console` puts the console's UI (CORDON_CONSOLE_OUT overrides it). */
+export const CONSOLE_UI_DIR = path.resolve(DEMO_DIR, '..', process.env.CORDON_CONSOLE_OUT ?? 'out/console');
+
+/**
+ * The console as the demo practice configures it: its confidential client at the demo IdP,
+ * and MFA and roles exactly as the demo policy asks of the desktop.
+ */
+export async function demoConsoleConfig(issuer: string, options: { uiDir?: string; keyFile: string; idleTimeoutSeconds?: number }): Promise<ConsoleConfig> {
+  const { identity } = JSON.parse(await readFile(path.join(DEMO_DIR, 'policy', 'demo-policy.json'), 'utf8')) as { identity: { mfa: { acrValues?: string[]; amrMethods?: string[] }; rolesClaim?: string } };
+  return {
+    oidc: {
+      issuer,
+      clientId: DEMO_CONSOLE_CLIENT.clientId,
+      clientSecret: DEMO_CONSOLE_CLIENT.clientSecret,
+      mfa: { acrValues: identity.mfa.acrValues ?? [], amrMethods: identity.mfa.amrMethods ?? [] },
+      rolesClaim: identity.rolesClaim ?? 'roles',
+      allowInsecureLoopback: true,
+    },
+    uiDir: options.uiDir ?? CONSOLE_UI_DIR,
+    keyFile: options.keyFile,
+    ...(options.idleTimeoutSeconds === undefined ? {} : { idleTimeoutSeconds: options.idleTimeoutSeconds }),
+  };
+}
+
 export async function startDemoStack(): Promise<{ services: DemoService[]; close: () => Promise<void> }> {
   const started: { name: string; url: string; close: () => Promise<unknown> }[] = [];
   try {
@@ -37,13 +64,21 @@ export async function startDemoStack(): Promise<{ services: DemoService[]; close
     for (const [name, app] of [['Demo EHR', 'ehr'], ['Demo messaging', 'messages']] as const) {
       started.push({ name, ...(await startDemoApp(app, { port: DEMO_PORTS[app], issuer: idp.issuer })) });
     }
-    // Devices enroll here with the demo IdP's collector-audience token at first sign-in.
+    // Devices enroll here with the demo IdP's collector-audience token at first sign-in;
+    // supervisors sign in to its console with the same IdP.
+    const dataDir = path.resolve(DEMO_DIR, '..', '.collector-data');
+    const clock = new ReplayClock();
     const collector = await startCollector({
-      storage: { kind: 'sqlite', file: path.resolve(DEMO_DIR, '..', '.collector-data', 'demo-collector.db') },
+      storage: { kind: 'sqlite', file: path.join(dataDir, 'demo-collector.db') },
       port: DEMO_PORTS.collector,
       trustedIssuer: { issuer: idp.issuer, audience: COLLECTOR_AUDIENCE },
+      clock: clock.now,
+      console: await demoConsoleConfig(idp.issuer, { keyFile: path.join(dataDir, 'demo-collector-key.pem') }),
     });
     started.push({ name: 'Demo audit collector', url: collector.url, close: collector.close });
+    started.push({ name: 'Supervisor console', url: `${collector.url}${CONSOLE_BASE}/`, close: async () => undefined });
+    // An empty console teaches nothing: the first run gets a few realistic sessions.
+    if ((await collector.devices()).length === 0) await seedConsoleDemo(collector, clock);
   } catch (error) {
     await Promise.all(started.map((service) => service.close()));
     throw new Error(`cannot start the demo stack: ${error instanceof Error ? error.message : String(error)} (is another demo already running?)`, { cause: error });

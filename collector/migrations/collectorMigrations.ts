@@ -3,6 +3,7 @@
 // never edit one that has shipped.
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial';
+import * as consoleViews from './0002_console';
 
 export type StorageKind = 'sqlite' | 'postgres';
 
@@ -12,6 +13,7 @@ interface CollectorMigration {
 
 const MIGRATIONS: Record<string, CollectorMigration> = {
   '0001_initial': initial,
+  '0002_console': consoleViews,
 };
 
 export function collectorMigrations(kind: StorageKind): MigrationProvider {

@@ -57,7 +57,11 @@ it('accepts a freshly enrolled device\'s events, and finds its session by code',
     expect(found.stdout).toContain('user (IdP subject): sub-valerie');
     expect(found.stdout).toContain(`from ${at(1)} to ${at(2)}, 2 events`);
     expect(found.stdout).toContain('clipboard.blocked: 1');
-    expect(npmCollector('find-session', 'not-a-code').status).toBe(2);
+    // As read off a photo: lower case, a space for the hyphen, and no trouble with that.
+    expect(npmCollector('find-session', '7k2m qx4p').stdout).toContain('device VA laptop 7');
+    const unreadable = npmCollector('find-session', 'not-a-session-code');
+    expect(unreadable.status).toBe(2);
+    expect(unreadable.stderr).toContain('8 letters and digits');
   } finally {
     // npm runs the collector in a child: stop the whole group.
     if (server.pid !== undefined) process.kill(-server.pid, 'SIGTERM');

@@ -1,0 +1,119 @@
+// The console's own access log: who signed in, was refused, looked at which session,
+// searched, looked up a code, marked a review, issued a code. Hash-chained exactly like a
+// device's trail (common/audit/hashChain) and every entry signed by the collector's key
+// as a checkpoint, so an edit in the database shows. Append-only: no route edits it.
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { firstChainBreak, GENESIS_LINK_HEX } from '../../common/audit/hashChain';
+import { checkpointMessage } from '../../common/audit/syncProtocol';
+import type { AccessLogEntry } from '../../common/console/consoleApi';
+import { canonicalJson } from '../../common/policy/canonicalJson';
+import { sha256Link } from '../chainDigest';
+import type { CollectorDatabase } from '../database';
+import { verifyDeviceSignature } from '../deviceIdentity';
+
+export interface CollectorKey {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** First 16 hex digits of SHA-256 over the public key's SPKI. */
+  keyId: string;
+}
+
+export type AccessLogInput = Omit<AccessLogEntry, 'seq' | 'at'>;
+
+export interface ChainCheck {
+  intact: boolean;
+  entries: number;
+  problem: string | null;
+}
+
+/** Concurrent writers (several collectors on one PostgreSQL) race for the next number. */
+const APPEND_ATTEMPTS = 8;
+const VERIFY_CHUNK = 2000;
+
+function keyIdOf(publicKey: KeyObject): string {
+  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+}
+
+/**
+ * The collector's Ed25519 key, from `file` (PEM, created 0600 on first use). Several
+ * collectors behind one load balancer must be given the same file.
+ */
+export function loadOrCreateCollectorKey(file: string): CollectorKey {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the collector key '${file}': ${(error as Error).message}`, { cause: error });
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
+    chmodSync(file, 0o600);
+  }
+  const privateKey = createPrivateKey(pem);
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the collector key '${file}' is not an Ed25519 private key`);
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  // SQLite: SQLITE_CONSTRAINT_PRIMARYKEY; PostgreSQL: unique_violation.
+  return code.startsWith('SQLITE_CONSTRAINT') || code === '23505';
+}
+
+export class AccessLog {
+  constructor(
+    private readonly db: Kysely<CollectorDatabase>,
+    private readonly key: CollectorKey,
+  ) {}
+
+  async append(input: AccessLogInput, now = Date.now()): Promise<number> {
+    for (let attempt = 1; ; attempt += 1) {
+      const head = await this.db.selectFrom('access_log').select(['seq', 'link']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const seq = (head?.seq ?? 0) + 1;
+      const body = canonicalJson({ seq, at: new Date(now).toISOString(), actor: input.actor, action: input.action, outcome: input.outcome, target: input.target });
+      const link = sha256Link(head?.link ?? GENESIS_LINK_HEX, body);
+      const signature = sign(null, Buffer.from(checkpointMessage(seq, link), 'utf8'), this.key.privateKey).toString('base64url');
+      try {
+        await this.db.insertInto('access_log').values({ seq, body, link, signature, key_id: this.key.keyId }).execute();
+        return seq;
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= APPEND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Newest first; `before` is the last seq of the previous page. */
+  async page(before: number | null, limit: number): Promise<{ items: AccessLogEntry[]; next: number | null }> {
+    let query = this.db.selectFrom('access_log').select(['seq', 'body']).orderBy('seq', 'desc').limit(limit + 1);
+    if (before !== null) query = query.where('seq', '<', before);
+    const rows = await query.execute();
+    const items = rows.slice(0, limit).map((row) => ({ ...(JSON.parse(row.body) as Omit<AccessLogEntry, 'seq'>), seq: row.seq }));
+    return { items, next: rows.length > limit ? (items.at(-1)?.seq ?? null) : null };
+  }
+
+  /** Walks the whole log: every link recomputed, every checkpoint signature checked. */
+  async verify(): Promise<ChainCheck> {
+    let head = { seq: 0, link: GENESIS_LINK_HEX };
+    let entries = 0;
+    for (;;) {
+      const rows = await this.db.selectFrom('access_log').select(['seq', 'body', 'link', 'signature', 'key_id']).where('seq', '>', head.seq).orderBy('seq').limit(VERIFY_CHUNK).execute();
+      if (rows.length === 0) return { intact: true, entries, problem: null };
+      const broken = firstChainBreak(sha256Link, head, rows);
+      if (broken !== null) return { intact: false, entries, problem: broken.detail };
+      for (const row of rows) {
+        if (row.key_id !== this.key.keyId || !verifyDeviceSignature(this.key.publicKey, checkpointMessage(row.seq, row.link), row.signature)) {
+          return { intact: false, entries, problem: `entry ${row.seq} is not signed by this collector's key` };
+        }
+        const body = JSON.parse(row.body) as { seq?: unknown };
+        if (body.seq !== row.seq) return { intact: false, entries, problem: `entry ${row.seq} names sequence number ${String(body.seq)}` };
+      }
+      entries += rows.length;
+      const last = rows[rows.length - 1] as { seq: number; link: string };
+      head = { seq: last.seq, link: last.link };
+    }
+  }
+}

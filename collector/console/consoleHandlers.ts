@@ -1,0 +1,112 @@
+// What each console route does, once the route layer (consoleRoutes.ts) has checked the
+// session, the role and the input. Each answer names what it touched, for the access log.
+import type { z } from 'zod';
+import type { CONSOLE_ROUTES, ConsoleRouteName, RouteResult } from '../../common/console/consoleApi';
+import { readSessionCode } from '../../common/console/sessionCode';
+import { decodeCursor, encodeCursor, isIdCursor, isSessionCursor, type ConsoleStore } from './consoleStore';
+import type { AccessLog } from './accessLog';
+import type { ConsoleSession } from './consoleSessions';
+
+export type HandlerAnswer<N extends ConsoleRouteName> =
+  | { ok: true; result: RouteResult<N>; target: string | null }
+  | { ok: false; status: 400 | 404; error: string; message: string; target: string | null };
+
+type Input<N extends ConsoleRouteName> = {
+  params: (typeof CONSOLE_ROUTES)[N] extends { params: infer S extends z.ZodType } ? z.output<S> : undefined;
+  query: (typeof CONSOLE_ROUTES)[N] extends { query: infer S extends z.ZodType } ? z.output<S> : undefined;
+  body: (typeof CONSOLE_ROUTES)[N] extends { body: infer S extends z.ZodType } ? z.output<S> : undefined;
+};
+
+export interface HandlerContext {
+  user: ConsoleSession;
+  now: number;
+}
+
+export type ConsoleHandlers = { [N in ConsoleRouteName]: (input: Input<N>, context: HandlerContext) => Promise<HandlerAnswer<N>> };
+
+export interface HandlerDependencies {
+  store: ConsoleStore;
+  accessLog: AccessLog;
+  idleTimeoutSeconds: number;
+  issueEnrollmentCode: () => Promise<{ code: string; expiresAt: number }>;
+  /** The IdP's logout URL for this session, after the session itself has ended. */
+  endSession: (session: ConsoleSession) => Promise<string | null>;
+}
+
+const badCursor = (target: string | null) => ({ ok: false as const, status: 400 as const, error: 'invalid-request', message: 'cursor: is not a cursor this console issued for this list', target });
+
+function describeFilters(query: Record<string, unknown>): string | null {
+  const parts = Object.entries(query)
+    .filter(([key, value]) => value !== undefined && key !== 'cursor' && key !== 'limit')
+    .map(([key, value]) => `${key}=${String(value)}`);
+  return parts.length === 0 ? null : parts.join(' ');
+}
+
+export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandlers {
+  const { store } = deps;
+  return {
+    me: async (_input, { user }) => ({
+      ok: true,
+      target: null,
+      result: { subject: user.subject, name: user.name, email: user.email, roles: user.roles, mfa: user.mfa, csrfToken: user.csrfToken, idleTimeoutSeconds: deps.idleTimeoutSeconds, expiresAt: new Date(user.expiresAt).toISOString() },
+    }),
+    signOut: async (_input, { user }) => ({ ok: true, target: null, result: { endSessionUrl: await deps.endSession(user) } }),
+    overview: async ({ query }, { now }) => ({ ok: true, target: `last ${query.days} days`, result: await store.overview(query.days, now) }),
+    sessions: async ({ query }) => {
+      const target = describeFilters(query);
+      const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, isSessionCursor);
+      if (query.cursor !== undefined && cursor === null) return badCursor(target);
+      const { user, device, from, to, hasAlerts, notReviewed } = query;
+      const page = await store.sessions({ user, device, from, to, hasAlerts, notReviewed }, cursor, query.limit);
+      return { ok: true, target, result: { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) } };
+    },
+    timeline: async ({ params }) => {
+      const target = `session ${params.code} on device ${params.deviceId}`;
+      const timeline = await store.timeline(params.deviceId, params.code);
+      if (timeline === null) return { ok: false, status: 404, error: 'not-found', message: `no session ${params.code} on that device`, target };
+      return { ok: true, target, result: timeline };
+    },
+    review: async ({ params, body }, { user, now }) => {
+      const target = `session ${params.code} on device ${params.deviceId}: ${body.status}`;
+      const marked = await store.review(params.deviceId, params.code, body.status, body.note, user.subject, now);
+      const session = marked ? await store.session(params.deviceId, params.code) : null;
+      if (session === null) return { ok: false, status: 404, error: 'not-found', message: `no session ${params.code} on that device`, target };
+      return { ok: true, target, result: session };
+    },
+    lookup: async ({ query }) => {
+      const reading = readSessionCode(query.code);
+      if (!reading.ok) return { ok: true, target: 'an unreadable code', result: { normalized: null, matches: [], problem: reading.problem } };
+      const matches = await store.sessionsByCode(reading.code);
+      return {
+        ok: true,
+        target: `code ${reading.code}`,
+        result: { normalized: reading.code, matches, problem: matches.length === 0 ? `No session has the code ${reading.code}. Check the photo again: the code is the last part of the watermark.` : null },
+      };
+    },
+    alerts: async ({ query }) => {
+      const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, isIdCursor);
+      const target = query.status === undefined ? 'all alerts' : `${query.status} alerts`;
+      if (query.cursor !== undefined && cursor === null) return badCursor(target);
+      const page = await store.alerts(query.status, cursor?.id ?? null, query.limit);
+      return { ok: true, target, result: { items: page.items, nextCursor: page.next === null ? null : encodeCursor({ id: page.next }) } };
+    },
+    handleAlert: async ({ params, body }, { user, now }) => {
+      const target = `alert ${params.id}: ${body.status}`;
+      const alert = await store.handleAlert(params.id, body.status, body.note, user.subject, now);
+      if (alert === null) return { ok: false, status: 404, error: 'not-found', message: `no alert ${params.id}`, target };
+      return { ok: true, target, result: alert };
+    },
+    devices: async () => ({ ok: true, target: null, result: { items: (await store.devices()).map((d) => ({ ...d, chain: d.openAlerts === 0 ? 'intact' : 'alerts', softwareVersion: null })) } }),
+    issueCode: async () => {
+      const issued = await deps.issueEnrollmentCode();
+      // The code itself stays out of the log: it is a credential until used.
+      return { ok: true, target: `code expiring ${new Date(issued.expiresAt).toISOString()}`, result: { code: issued.code, expiresAt: new Date(issued.expiresAt).toISOString() } };
+    },
+    accessLog: async ({ query }) => {
+      const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, isIdCursor);
+      if (query.cursor !== undefined && cursor === null) return badCursor(null);
+      const page = await deps.accessLog.page(cursor?.id ?? null, query.limit);
+      return { ok: true, target: null, result: { items: page.items, nextCursor: page.next === null ? null : encodeCursor({ id: page.next }), chain: await deps.accessLog.verify() } };
+    },
+  };
+}

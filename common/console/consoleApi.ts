@@ -1,0 +1,251 @@
+// The console's API, defined once: per route its method, path, zod schemas and the roles
+// allowed. The collector registers its routes from this table (one authorisation check in
+// one place), the console UI calls through a client typed from it, and the role-matrix
+// test is generated from it. Pure: no Node, no DOM.
+import { z } from 'zod';
+import { AUDIT_EVENT_TYPES } from '../audit/auditCatalog';
+import { deviceIdSchema } from '../audit/syncProtocol';
+import { SESSION_CODE_PATTERN } from './sessionCode';
+
+/** Roles that may use the console at all. A VA (or no role) is refused everywhere. */
+export const CONSOLE_ROLES = ['supervisor', 'compliance', 'admin'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
+
+export const CONSOLE_BASE = '/console';
+export const CONSOLE_API_BASE = `${CONSOLE_BASE}/api`;
+export const CONSOLE_AUTH_PATHS = {
+  signIn: `${CONSOLE_BASE}/auth/sign-in`,
+  callback: `${CONSOLE_BASE}/auth/callback`,
+  signedOut: `${CONSOLE_BASE}/signed-out`,
+} as const;
+/** The header a state-changing request carries its CSRF token in. */
+export const CSRF_HEADER = 'x-cordon-csrf';
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+const REVIEWERS = ['supervisor', 'compliance'] as const satisfies readonly ConsoleRole[];
+
+const isoTime = z.iso.datetime({ offset: true });
+const sessionCode = z.string().regex(SESSION_CODE_PATTERN, 'must be a session code like 7K2M-QX4P');
+/** Opaque cursor (base64url); the server checks what it holds. */
+const cursor = z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'is not a cursor this console issued');
+const pageSize = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE);
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const note = z.string().trim().max(2000);
+
+export const REVIEW_STATUSES = ['not-reviewed', 'reviewed', 'flagged'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+export const CHAIN_STATUSES = ['verified', 'delivered-late', 'gap', 'tampered'] as const;
+export type ChainStatus = (typeof CHAIN_STATUSES)[number];
+
+export const meSchema = z.object({
+  subject: z.string(),
+  name: z.string(),
+  email: z.string(),
+  roles: z.array(z.enum(CONSOLE_ROLES)),
+  mfa: z.string(),
+  csrfToken: z.string(),
+  idleTimeoutSeconds: z.number().int(),
+  expiresAt: isoTime,
+});
+
+export const sessionRowSchema = z.object({
+  deviceId: z.string(),
+  deviceName: z.string(),
+  code: z.string(),
+  subject: z.string().nullable(),
+  startedAt: isoTime,
+  endedAt: isoTime.nullable(),
+  lastEventAt: isoTime,
+  apps: z.array(z.string()),
+  events: z.number().int(),
+  blocks: z.number().int(),
+  locks: z.number().int(),
+  openAlerts: z.number().int(),
+  review: z.enum(REVIEW_STATUSES),
+  reviewNote: z.string().nullable(),
+});
+export type SessionRow = z.infer<typeof sessionRowSchema>;
+
+export const sessionsQuerySchema = z
+  .object({
+    user: z.string().trim().min(1).max(255).optional(),
+    device: z.string().trim().min(1).max(128).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    hasAlerts: flag.optional(),
+    notReviewed: flag.optional(),
+    cursor: cursor.optional(),
+    limit: pageSize,
+  })
+  .strict()
+  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), { path: ['to'], message: 'must not be before from' });
+
+export const timelineEventSchema = z.object({
+  seq: z.number().int(),
+  type: z.enum(AUDIT_EVENT_TYPES as [string, ...string[]]),
+  outcome: z.string(),
+  recordedAt: isoTime,
+  receivedAt: isoTime,
+  appId: z.string().nullable(),
+  origin: z.string().nullable(),
+  reason: z.string().nullable(),
+  chain: z.enum(CHAIN_STATUSES),
+});
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+
+export const stretchSchema = z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), status: z.enum(CHAIN_STATUSES), explanation: z.string() });
+export type ChainStretch = z.infer<typeof stretchSchema>;
+
+export const timelineSchema = z.object({
+  session: sessionRowSchema,
+  events: z.array(timelineEventSchema),
+  stretches: z.array(stretchSchema),
+  /** True when the session has more events than one answer carries. */
+  truncated: z.boolean(),
+});
+
+export const alertRowSchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  severity: z.enum(['critical', 'high', 'medium', 'low']),
+  deviceId: z.string().nullable(),
+  deviceName: z.string().nullable(),
+  subject: z.string().nullable(),
+  seq: z.number().int().nullable(),
+  detectedAt: isoTime,
+  detail: z.string(),
+  status: z.enum(ALERT_STATUSES),
+  note: z.string().nullable(),
+  handledBy: z.string().nullable(),
+});
+export type AlertRow = z.infer<typeof alertRowSchema>;
+
+export const deviceRowSchema = z.object({
+  deviceId: z.string(),
+  deviceName: z.string(),
+  enrollmentMethod: z.string(),
+  enrolledBy: z.string().nullable(),
+  enrolledAt: isoTime,
+  lastSyncAt: isoTime.nullable(),
+  headSeq: z.number().int(),
+  chain: z.enum(['intact', 'alerts']),
+  openAlerts: z.number().int(),
+  softwareVersion: z.string().nullable(),
+});
+
+export const accessLogEntrySchema = z.object({
+  seq: z.number().int(),
+  at: isoTime,
+  actor: z.string(),
+  action: z.string(),
+  outcome: z.enum(['success', 'refused']),
+  target: z.string().nullable(),
+});
+export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
+
+export const overviewSchema = z.object({
+  days: z.array(z.object({ day: z.string(), sessions: z.number().int(), blocks: z.number().int() })),
+  alertsByKind: z.array(z.object({ kind: z.string(), count: z.number().int() })),
+  silentDevices: z.array(z.object({ deviceId: z.string(), deviceName: z.string(), lastSyncAt: isoTime.nullable() })),
+});
+
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+interface RouteDefinition {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Who may call it. Everything else is refused (403) before the handler runs. */
+  roles: readonly ConsoleRole[];
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  result: z.ZodType;
+  /** What the access log records it as; null for the console's own bookkeeping (who am I). */
+  action: string | null;
+}
+
+const codeParams = z.object({ deviceId: deviceIdSchema, code: sessionCode }).strict();
+
+export const CONSOLE_ROUTES = {
+  me: { method: 'GET', path: `${CONSOLE_API_BASE}/me`, roles: CONSOLE_ROLES, result: meSchema, action: null },
+  signOut: { method: 'POST', path: `${CONSOLE_API_BASE}/sign-out`, roles: CONSOLE_ROLES, body: z.object({}).strict(), result: z.object({ endSessionUrl: z.string().nullable() }), action: 'sign-out' },
+  overview: { method: 'GET', path: `${CONSOLE_API_BASE}/overview`, roles: REVIEWERS, query: z.object({ days: z.coerce.number().int().min(1).max(90).default(14) }).strict(), result: overviewSchema, action: 'view-overview' },
+  sessions: { method: 'GET', path: `${CONSOLE_API_BASE}/sessions`, roles: REVIEWERS, query: sessionsQuerySchema, result: page(sessionRowSchema), action: 'search-sessions' },
+  timeline: { method: 'GET', path: `${CONSOLE_API_BASE}/sessions/:deviceId/:code`, roles: REVIEWERS, params: codeParams, result: timelineSchema, action: 'view-session' },
+  review: {
+    method: 'POST',
+    path: `${CONSOLE_API_BASE}/sessions/:deviceId/:code/review`,
+    roles: REVIEWERS,
+    params: codeParams,
+    body: z.object({ status: z.enum(['reviewed', 'flagged']), note }).strict(),
+    result: sessionRowSchema,
+    action: 'review-session',
+  },
+  lookup: {
+    method: 'GET',
+    path: `${CONSOLE_API_BASE}/lookup`,
+    roles: REVIEWERS,
+    query: z.object({ code: z.string().trim().min(1).max(40) }).strict(),
+    result: z.object({ normalized: z.string().nullable(), matches: z.array(sessionRowSchema), problem: z.string().nullable() }),
+    action: 'lookup-code',
+  },
+  alerts: {
+    method: 'GET',
+    path: `${CONSOLE_API_BASE}/alerts`,
+    roles: REVIEWERS,
+    query: z.object({ status: z.enum(ALERT_STATUSES).optional(), cursor: cursor.optional(), limit: pageSize }).strict(),
+    result: page(alertRowSchema),
+    action: 'view-alerts',
+  },
+  handleAlert: {
+    method: 'POST',
+    path: `${CONSOLE_API_BASE}/alerts/:id`,
+    roles: REVIEWERS,
+    params: z.object({ id: z.coerce.number().int().positive() }).strict(),
+    body: z.object({ status: z.enum(['acknowledged', 'resolved']), note }).strict(),
+    result: alertRowSchema,
+    action: 'handle-alert',
+  },
+  devices: { method: 'GET', path: `${CONSOLE_API_BASE}/devices`, roles: ['admin'], result: z.object({ items: z.array(deviceRowSchema) }), action: 'view-devices' },
+  issueCode: {
+    method: 'POST',
+    path: `${CONSOLE_API_BASE}/enrollment-codes`,
+    roles: ['admin'],
+    body: z.object({}).strict(),
+    result: z.object({ code: z.string(), expiresAt: isoTime }),
+    action: 'issue-enrollment-code',
+  },
+  accessLog: {
+    method: 'GET',
+    path: `${CONSOLE_API_BASE}/access-log`,
+    roles: ['compliance'],
+    query: z.object({ cursor: cursor.optional(), limit: pageSize }).strict(),
+    result: z.object({ items: z.array(accessLogEntrySchema), nextCursor: z.string().nullable(), chain: z.object({ intact: z.boolean(), entries: z.number().int(), problem: z.string().nullable() }) }),
+    action: 'view-access-log',
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+export type ConsoleRouteName = keyof typeof CONSOLE_ROUTES;
+export type ConsoleRoute<N extends ConsoleRouteName> = (typeof CONSOLE_ROUTES)[N];
+type Schema<R, K extends string> = R extends Record<K, infer S extends z.ZodType> ? S : undefined;
+export type RouteParams<N extends ConsoleRouteName> = Schema<ConsoleRoute<N>, 'params'> extends z.ZodType ? z.input<Schema<ConsoleRoute<N>, 'params'>> : undefined;
+export type RouteQuery<N extends ConsoleRouteName> = Schema<ConsoleRoute<N>, 'query'> extends z.ZodType ? z.input<Schema<ConsoleRoute<N>, 'query'>> : undefined;
+export type RouteBody<N extends ConsoleRouteName> = Schema<ConsoleRoute<N>, 'body'> extends z.ZodType ? z.input<Schema<ConsoleRoute<N>, 'body'>> : undefined;
+export type RouteResult<N extends ConsoleRouteName> = z.output<ConsoleRoute<N>['result']>;
+
+/** The one authorisation rule: does any of the user's roles appear in the route's list? */
+export function mayCall(route: { roles: readonly ConsoleRole[] }, roles: readonly string[]): boolean {
+  return route.roles.some((role) => roles.includes(role));
+}
+
+/** Fills `:name` segments of a route path. */
+export function routePath(path: string, params: Record<string, string | number> = {}): string {
+  return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name}`);
+    return encodeURIComponent(String(value));
+  });
+}
