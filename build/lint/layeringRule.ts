@@ -47,6 +47,9 @@ export const PACKAGE_ENVIRONMENTS: Record<string, PackageEnvironment> = {
   'better-sqlite3-multiple-ciphers': 'node',
   fastify: 'node',
   '@fastify/rate-limit': 'node',
+  '@fastify/cookie': 'node',
+  '@fastify/helmet': 'node',
+  '@fastify/static': 'node',
   kysely: 'node',
   pg: 'node',
   jose: 'node',
@@ -60,6 +63,8 @@ function packageName(source: string): string {
 }
 
 export function layerOf(filename: string, root: string): Layer | null {
+  // A build config (console/vite.config.ts) runs under Node at build time, not in the layer.
+  if (/\.config\.ts$/.test(filename)) return null;
   const top = path.relative(root, filename).split(path.sep)[0];
   return top === 'common' || top === 'main' || top === 'preload' || top === 'renderer' || top === 'collector' || top === 'console'
     ? top

@@ -22,6 +22,7 @@ describe('layering rule (unit)', () => {
       { filename: file('collector/server.ts'), code: "import http from 'node:http'; import { x } from '../common/audit/auditSink';" },
       { filename: file('test/unit/x.test.ts'), code: "import { app } from 'electron'; import '../../main/index'; import fs from 'fs';" },
       { filename: file('demo/start.ts'), code: "import '../main/policy/policyCli'; import '../renderer/App';" },
+      { filename: file('console/vite.config.ts'), code: "import path from 'node:path'; import react from '@vitejs/plugin-react';" },
       {
         filename: file('console/views/Overview.tsx'),
         code: "import { useQuery } from '@tanstack/react-query'; import * as Plot from '@observablehq/plot'; import { createRoot } from 'react-dom/client'; import { CONSOLE_ROUTES } from '../../common/console/consoleApi'; import { call } from '../api/consoleClient';",

@@ -1,0 +1,97 @@
+// IT's view: every enrolled device, who enrolled it, when it last synced, how far its audit
+// chain reaches and whether it raised alerts; and one-time enrollment codes for new ones.
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { call } from '../api/consoleClient';
+import { formatDayTime } from '../format';
+import { errorMessage, Problem, ViewHeading } from '../ui';
+
+export function DevicesView() {
+  const devices = useQuery({ queryKey: ['devices'], queryFn: () => call('devices') });
+  // Not cached anywhere: the code is shown once, in this answer, and gone with the page.
+  const issue = useMutation({ mutationFn: () => call('issueCode', { body: {} }) });
+
+  return (
+    <>
+      <ViewHeading title="Devices">Devices</ViewHeading>
+      <p className="lede">Every device enrolled with this collector. A new device enrolls itself at its first sign-in, or with a one-time code from here.</p>
+      <section className="panel enroll" aria-labelledby="enroll-heading">
+        <h2 id="enroll-heading">Enroll a device with a code</h2>
+        <button type="button" onClick={() => issue.mutate()} disabled={issue.isPending}>
+          Issue enrollment code
+        </button>
+        <div role="status" className="issued">
+          {issue.data !== undefined && (
+            <>
+              <p>
+                Enrollment code: <strong className="code code-large">{issue.data.code}</strong>
+              </p>
+              <p>
+                Valid until <time dateTime={issue.data.expiresAt}>{formatDayTime(issue.data.expiresAt)}</time>, for one device. It is shown only now: note it before
+                you leave this page.
+              </p>
+            </>
+          )}
+        </div>
+        {issue.isError && (
+          <p className="notice notice-problem" role="alert">
+            {errorMessage(issue.error)}
+          </p>
+        )}
+      </section>
+      {devices.isError && <Problem error={devices.error} />}
+      <div className="table-wrap">
+        <table className="data">
+          <caption>Enrolled devices{devices.isPending && <span className="muted"> (loading…)</span>}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Enrolled</th>
+              <th scope="col">Enrolled by</th>
+              <th scope="col">Last sync</th>
+              <th scope="col" className="num">
+                Events
+              </th>
+              <th scope="col">Chain</th>
+              <th scope="col">Version</th>
+            </tr>
+          </thead>
+          <tbody>
+            {devices.data?.items.map((d) => (
+              <tr key={d.deviceId}>
+                <th scope="row">
+                  {d.deviceName}
+                  <span className="code">{d.deviceId}</span>
+                </th>
+                <td>
+                  <time dateTime={d.enrolledAt}>{formatDayTime(d.enrolledAt)}</time> <span className="muted">({d.enrollmentMethod})</span>
+                </td>
+                <td>{d.enrolledBy ?? <span className="muted">not recorded</span>}</td>
+                <td>{d.lastSyncAt === null ? <span className="muted">never</span> : <time dateTime={d.lastSyncAt}>{formatDayTime(d.lastSyncAt)}</time>}</td>
+                <td className="num">{d.headSeq}</td>
+                <td>
+                  {d.chain === 'intact' ? (
+                    <span className="chain-badge chain-verified">
+                      <span aria-hidden="true">✓</span> Intact
+                    </span>
+                  ) : (
+                    <span className="chain-badge chain-tampered">
+                      <span aria-hidden="true">!</span> {d.openAlerts === 1 ? '1 open alert' : `${d.openAlerts} open alerts`}
+                    </span>
+                  )}
+                </td>
+                <td>{d.softwareVersion ?? <span className="muted">unknown</span>}</td>
+              </tr>
+            ))}
+            {devices.data?.items.length === 0 && (
+              <tr>
+                <td colSpan={7} className="empty">
+                  No device has enrolled yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
