@@ -12,6 +12,7 @@ import { PRACTICE_PARTITION } from '../auth/workspaceSignIn';
 import { lockedDownWebPreferences } from '../shell/lockedDownWebPreferences';
 import type { WorkspaceClipboard } from '../clipboard/workspaceClipboard';
 import type { NavigationRules } from '../shell/navigationRules';
+import { applyNetworkAllowlist, type ProxySession } from '../network/networkAllowlist';
 import { hardenHostedSession, type HostedSession } from './hostedSessionHardening';
 
 /** Apps whose policy asks for isolation get their own in-memory partition. */
@@ -54,7 +55,7 @@ export async function wipeSession(session: Pick<Session, 'clearStorageData' | 'c
 /** The Electron pieces this module needs, passed in so it is testable without Electron. */
 export interface HostingElectron {
   WebContentsView: new (options: WebContentsViewConstructorOptions) => WebContentsView;
-  sessionFor: (partition: string) => HostedSession & Pick<Session, 'clearStorageData' | 'clearCache' | 'clearAuthCache'>;
+  sessionFor: (partition: string) => HostedSession & ProxySession & Pick<Session, 'clearStorageData' | 'clearCache' | 'clearAuthCache'>;
 }
 
 export interface HostedAppsOptions {
@@ -74,7 +75,8 @@ export class HostedApps {
   private readonly views = new Map<string, WebContentsView>();
   /** webContents id → app rules, for the session's request and permission handlers. */
   private readonly byContents = new Map<number, HostedAppRules>();
-  private readonly hardened = new Set<string>();
+  /** Partition → its network allowlist, applied once when the session is hardened. */
+  private readonly hardened = new Map<string, Promise<void>>();
   /** Every hosted webContents by id (views and the windows their pages opened). */
   private readonly contents = new Map<number, WebContents>();
   /** Hosted webContents granted the microphone. */
@@ -95,9 +97,18 @@ export class HostedApps {
       hardenHostedSession(session, lookup, this.options.audit, (id, permission, mediaTypes) => {
         if (permission === 'media' && mediaTypes.includes('audio')) this.microphones.add(id);
       });
-      this.hardened.add(partition);
+      this.hardened.set(partition, applyNetworkAllowlist(session, this.partitionOrigins(partition)));
     }
     return session;
+  }
+
+  /**
+   * The origins a partition's network allowlist lets out: its apps' origins and the
+   * identity provider (single sign-on and the sign-in window run in these sessions).
+   */
+  private partitionOrigins(partition: string): string[] {
+    const apps = this.options.policy.apps.filter((app) => partitionFor(app) === partition);
+    return [...apps.flatMap((app) => [...app.navigationOrigins, ...app.requestOrigins]), new URL(this.options.policy.identity.issuer).origin];
   }
 
   /** The view for `appId`, created (and loaded) on first use. */
@@ -116,7 +127,11 @@ export class HostedApps {
     this.views.set(appId, view);
     this.options.audit.record({ type: 'app.opened', outcome: 'success', appId });
     view.webContents.once('destroyed', () => this.options.audit.record({ type: 'app.closed', outcome: 'success', appId }));
-    void view.webContents.loadURL(app.startUrl);
+    // Nothing loads before the network allowlist is in place; if it cannot be, nothing loads (fail closed).
+    void (this.hardened.get(partition) ?? Promise.reject(new Error('session not hardened'))).then(
+      () => view.webContents.loadURL(app.startUrl),
+      () => this.options.audit.record({ type: 'request.blocked', outcome: 'blocked', appId, reason: 'network-allowlist-not-applied' }),
+    );
     return view;
   }
 
@@ -186,6 +201,8 @@ export class HostedApps {
 
   /** Binds a webContents (a view, or a window a hosted page opened) to its app's rules. */
   private adopt(contents: WebContents, rules: HostedAppRules, partition: string): void {
+    // WebRTC may not send UDP outside the proxy: no STUN or peer traffic around the allowlist.
+    contents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
     this.byContents.set(contents.id, rules);
     this.contents.set(contents.id, contents);
     contents.once('destroyed', () => {

@@ -86,6 +86,10 @@ export class FakeWebContents extends EventEmitter {
   closeDevTools(): void {
     this.devToolsClosed += 1;
   }
+  webRTCIPHandlingPolicy = 'default';
+  setWebRTCIPHandlingPolicy(policy: string): void {
+    this.webRTCIPHandlingPolicy = policy;
+  }
 }
 
 type Handler = (...args: never[]) => unknown;
@@ -97,12 +101,22 @@ export class FakeSession extends EventEmitter {
   devicePermissionHandler: Handler | null = null;
   displayMediaRequestHandler: Handler | null = null;
   beforeRequest: Handler | null = null;
+  headersReceived: Handler | null = null;
   spellCheckerEnabled = true;
   readonly webRequest = {
     onBeforeRequest: (listener: Handler) => {
       this.beforeRequest = listener;
     },
+    onHeadersReceived: (listener: Handler) => {
+      this.headersReceived = listener;
+    },
   };
+  /** The proxy configurations main set, in order. */
+  readonly proxies: unknown[] = [];
+  setProxy(config: unknown): Promise<void> {
+    this.proxies.push(config);
+    return Promise.resolve();
+  }
   /** How often sign-out wiped this session (storage, cache and auth cache each count once). */
   wipes = 0;
   clearStorageData(): Promise<void> {

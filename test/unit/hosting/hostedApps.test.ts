@@ -28,9 +28,12 @@ const policy = policyV1Schema.parse({
   ],
 });
 
+/** Lets settled promises run their callbacks (the allowlist, then the load). */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const WATERMARK = { text: 'Valerie Demo · 7K2M-QX4P · {time}', opacity: 0.12 };
 
-function setup() {
+function setup(setProxy: (config: unknown) => Promise<void> = () => Promise.resolve()) {
   FakeView.created = [];
   let watermark: { text: string; opacity: number } | null = WATERMARK;
   const cleared: string[] = [];
@@ -56,6 +59,8 @@ function setup() {
             clearCache: async () => void cleared.push(`${partition}:cache`),
             clearAuthCache: async () => void cleared.push(`${partition}:auth`),
           });
+        const record = session.setProxy.bind(session);
+        session.setProxy = (config) => record(config).then(() => setProxy(config));
         sessions.set(partition, session);
         return session as never;
       },
@@ -67,7 +72,7 @@ function setup() {
 }
 
 describe('hosted apps', () => {
-  it('creates each view once, locked down, in the app\'s in-memory partition, and loads its start URL', () => {
+  it('creates each view once, locked down, in the app\'s in-memory partition, and loads its start URL', async () => {
     const { apps } = setup();
     const view = apps.view('ehr') as unknown as FakeView;
     expect(apps.view('ehr')).toBe(view as never);
@@ -75,6 +80,7 @@ describe('hosted apps', () => {
     // The guard preload runs in every frame (sub-frames included), configured for this app.
     expect(view.options.webPreferences).toMatchObject({ preload: '/app/out/preload/hostedGuard.cjs', nodeIntegrationInSubFrames: true });
     expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'workspace' });
+    await flush();
     expect(view.webContents.loaded).toBe('https://ehr.example.com/home');
     expect((apps.view('billing') as unknown as FakeView).options.webPreferences.partition).toBe('cordon-app-billing');
     expect(() => apps.view('payroll')).toThrow(/not approved/);
@@ -92,6 +98,40 @@ describe('hosted apps', () => {
       const text = decodeURIComponent(JSON.stringify(preferences));
       for (const secret of ['Valerie', '7K2M-QX4P', WATERMARK.text]) expect(text).not.toContain(secret);
     }
+  });
+
+  it('puts a network allowlist (PAC) on each hosted session and loads nothing before Chromium applied it', async () => {
+    let applied: () => void = () => undefined;
+    const { apps, sessions } = setup(() => new Promise<void>((resolve) => (applied = resolve)));
+    const view = apps.view('ehr') as unknown as FakeView;
+    const [config] = (sessions.get('cordon-practice')?.proxies ?? []) as { mode: string; pacScript: string }[];
+    expect(config?.mode).toBe('pac_script');
+    const pac = Buffer.from(config?.pacScript.replace('data:application/x-ns-proxy-autoconfig;base64,', '') ?? '', 'base64').toString('utf8');
+    // The practice session's apps and the IdP; not the isolated billing app.
+    expect(pac).toContain('["api.ehr.example.com","chat.example.com","ehr.example.com","login.example.com"]');
+    expect(pac).not.toContain('billing.example.com');
+    await flush();
+    expect(view.webContents.loaded).toBeNull();
+    applied();
+    await flush();
+    expect(view.webContents.loaded).toBe('https://ehr.example.com/home');
+  });
+
+  it('keeps WebRTC UDP inside the proxy for every hosted webContents, popups included', () => {
+    const { apps, harden } = setup();
+    const ehr = (apps.view('ehr') as unknown as FakeView).webContents;
+    harden(ehr);
+    const popup = new FakeWebContents();
+    ehr.emit('did-create-window', { webContents: popup });
+    expect([ehr.webRTCIPHandlingPolicy, popup.webRTCIPHandlingPolicy]).toEqual(['disable_non_proxied_udp', 'disable_non_proxied_udp']);
+  });
+
+  it('loads nothing, and audits, when the allowlist cannot be applied', async () => {
+    const { apps, audit } = setup(() => Promise.reject(new Error('proxy refused')));
+    const view = apps.view('ehr') as unknown as FakeView;
+    await flush();
+    expect(view.webContents.loaded).toBeNull();
+    expect(audit.events).toContainEqual({ type: 'request.blocked', outcome: 'blocked', appId: 'ehr', reason: 'network-allowlist-not-applied' });
   });
 
   it('hardens each session exactly once, with the request filter that maps webContents to apps', () => {
