@@ -1,0 +1,183 @@
+// What the stand-in collector answers: a small practice's week, every answer parsed with the
+// contract's own result schema at load, so a fixture cannot drift from what the real
+// collector may send. Times are UTC; the browser shows them in America/Chicago (GMT-6 on
+// these dates, before daylight saving starts).
+import type { z } from 'zod';
+import {
+  accessLogEntrySchema,
+  alertRowSchema,
+  CONSOLE_ROUTES,
+  deviceRowSchema,
+  meSchema,
+  overviewSchema,
+  sessionRowSchema,
+  type timelineSchema,
+  type AccessLogEntry,
+  type AlertRow,
+  type ConsoleRole,
+  type SessionRow,
+} from '../../common/console/consoleApi';
+
+export const DEVICE_A = 'a3f09c2e6b7d4e1f8a9b0c1d2e3f4a5b';
+export const DEVICE_B = 'b41e7d9c0a2b3c4d5e6f708192a3b4c5';
+export const DEVICE_C = 'c5d6e7f8091a2b3c4d5e6f7081920a1b';
+
+/** The session the timeline tests read: all four chain states, in order. */
+export const MAIN_CODE = '7K2M-QX4P';
+/** A code with a 0 in it, for the look-alike reading (typed as "b7oq4m2x"). */
+export const ZERO_CODE = 'B70Q-4M2X';
+/** A code two devices reported (one person's session restored on a second laptop). */
+export const SHARED_CODE = 'H3TR-9WD2';
+
+export const IDLE_SECONDS = 15 * 60;
+
+export function meFor(roles: ConsoleRole[], name = 'Sam Supervisor'): z.output<typeof meSchema> {
+  return meSchema.parse({
+    subject: 'sam',
+    name,
+    email: 'sam@sunrise.example',
+    roles,
+    mfa: 'pwd otp',
+    csrfToken: 'csrf-token-for-the-test-3c1f',
+    idleTimeoutSeconds: IDLE_SECONDS,
+    expiresAt: '2027-03-01T23:00:00Z',
+  });
+}
+
+const minutes = (iso: string, n: number) => new Date(Date.parse(iso) + n * 60_000).toISOString();
+
+function session(over: Partial<SessionRow> & Pick<SessionRow, 'code' | 'startedAt'>): SessionRow {
+  return sessionRowSchema.parse({
+    deviceId: DEVICE_A,
+    deviceName: 'VAL-LAPTOP-01',
+    subject: 'valerie',
+    endedAt: minutes(over.startedAt, 240),
+    lastEventAt: minutes(over.startedAt, 240),
+    apps: ['Sunrise EHR', 'Front Desk Messages'],
+    events: 40,
+    blocks: 0,
+    locks: 1,
+    openAlerts: 0,
+    review: 'not-reviewed',
+    reviewNote: null,
+    ...over,
+  });
+}
+
+export const MAIN_SESSION = session({ code: MAIN_CODE, startedAt: '2027-03-01T15:00:00Z', endedAt: '2027-03-01T21:30:00Z', blocks: 3, locks: 2, openAlerts: 1, events: 18 });
+export const ZERO_SESSION = session({ code: ZERO_CODE, deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', subject: 'nora', startedAt: '2027-02-28T14:10:00Z', blocks: 1 });
+const SHARED_ONE = session({ code: SHARED_CODE, startedAt: '2027-02-27T13:00:00Z', review: 'reviewed', reviewNote: 'Normal day.' });
+const SHARED_TWO = session({ code: SHARED_CODE, deviceId: DEVICE_C, deviceName: 'VAL-SPARE', startedAt: '2027-02-27T19:00:00Z', endedAt: null });
+
+/** Sixty sessions: more than one page (50), so paging is real. Newest first. */
+export function allSessions(): SessionRow[] {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const filler = Array.from({ length: 56 }, (_, i) =>
+    session({
+      code: `Q${alphabet[i % 32]}${alphabet[(i * 7) % 32]}${alphabet[(i * 3) % 32]}-${alphabet[(i * 5) % 32]}${alphabet[(i * 11) % 32]}${alphabet[i % 29]}Z`,
+      deviceId: i % 2 === 0 ? DEVICE_A : DEVICE_B,
+      deviceName: i % 2 === 0 ? 'VAL-LAPTOP-01' : 'NORA-DESKTOP',
+      subject: i % 2 === 0 ? 'valerie' : 'nora',
+      startedAt: new Date(Date.parse('2027-02-26T14:00:00Z') - i * 6 * 3_600_000).toISOString(),
+      blocks: i % 4,
+      review: i % 5 === 0 ? 'reviewed' : 'not-reviewed',
+    }),
+  );
+  return [MAIN_SESSION, ZERO_SESSION, SHARED_ONE, SHARED_TWO, ...filler];
+}
+
+type Event = z.input<typeof timelineSchema>['events'][number];
+const event = (seq: number, recordedAt: string, type: Event['type'], over: Partial<Event> = {}): Event => ({
+  seq,
+  type,
+  outcome: 'success',
+  recordedAt,
+  receivedAt: minutes(recordedAt, 0.1),
+  appId: null,
+  origin: null,
+  reason: null,
+  chain: 'verified',
+  ...over,
+});
+
+/** 09:02:14 in Chicago (GMT-6) is 15:02:14 UTC: the offset test reads this event. */
+export const SIGN_IN_AT = '2027-03-01T15:02:14Z';
+/** The event the watermark photo points at (10:31 Chicago): the highlighted one. */
+export const PHOTO_EVENT_SEQ = 8;
+
+export function mainTimeline(review: Pick<SessionRow, 'review' | 'reviewNote'> = MAIN_SESSION) {
+  const late = (iso: string) => ({ chain: 'delivered-late' as const, receivedAt: minutes(iso, 125) });
+  return CONSOLE_ROUTES.timeline.result.parse({
+    session: { ...MAIN_SESSION, ...review },
+    events: [
+      event(1, SIGN_IN_AT, 'sign-in.succeeded', { reason: 'pwd + otp' }),
+      event(2, '2027-03-01T15:02:40Z', 'app.opened', { appId: 'ehr', origin: 'https://ehr.sunrise.example' }),
+      event(3, '2027-03-01T15:20:05Z', 'clipboard.blocked', { appId: 'ehr', origin: 'https://ehr.sunrise.example', outcome: 'blocked', reason: 'paste outside the workspace' }),
+      event(4, '2027-03-01T15:47:00Z', 'session.locked', { reason: 'idle for 10 minutes' }),
+      event(5, '2027-03-01T15:52:30Z', 'session.unlocked'),
+      event(6, '2027-03-01T16:05:00Z', 'app.opened', { appId: 'messages', origin: 'https://messages.sunrise.example' }),
+      event(7, '2027-03-01T16:20:00Z', 'navigation.blocked', { appId: 'messages', origin: 'https://unknown.example', outcome: 'blocked', ...late('2027-03-01T16:20:00Z') }),
+      event(8, '2027-03-01T16:31:10Z', 'download.blocked', { appId: 'ehr', origin: 'https://ehr.sunrise.example', outcome: 'blocked', ...late('2027-03-01T16:31:10Z') }),
+      event(9, '2027-03-01T16:45:00Z', 'app.closed', { appId: 'messages', ...late('2027-03-01T16:45:00Z') }),
+      event(10, '2027-03-01T18:00:00Z', 'session.renewed', { chain: 'gap' }),
+      event(13, '2027-03-01T19:10:00Z', 'app.opened', { appId: 'ehr', chain: 'gap' }),
+      event(14, '2027-03-01T20:40:00Z', 'session.locked', { chain: 'tampered' }),
+      event(15, '2027-03-01T21:30:00Z', 'sign-out', { chain: 'tampered' }),
+    ],
+    stretches: [
+      { fromSeq: 1, toSeq: 6, status: 'verified', explanation: 'Arrived within a minute of happening; every link and signature checks.' },
+      { fromSeq: 7, toSeq: 9, status: 'delivered-late', explanation: 'The device was offline for about 2 hours and sent these when it reconnected; the chain is intact.' },
+      { fromSeq: 10, toSeq: 13, status: 'gap', explanation: 'Events 11 and 12 never reached the collector; the device reported a gap in its queue.' },
+      { fromSeq: 14, toSeq: 15, status: 'tampered', explanation: "Event 14's link does not match event 13: the stored history was changed on the device." },
+    ],
+    truncated: false,
+  });
+}
+
+export function simpleTimeline(row: SessionRow) {
+  return CONSOLE_ROUTES.timeline.result.parse({
+    session: row,
+    events: [event(1, minutes(row.startedAt, 1), 'sign-in.succeeded'), event(2, minutes(row.startedAt, 3), 'app.opened', { appId: 'ehr' }), event(3, minutes(row.startedAt, 200), 'sign-out')],
+    stretches: [{ fromSeq: 1, toSeq: 3, status: 'verified', explanation: 'Every link and signature checks.' }],
+    truncated: false,
+  });
+}
+
+export function allAlerts(): AlertRow[] {
+  return [
+    { id: 31, kind: 'audit-tampered', severity: 'critical', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 14, detectedAt: '2027-03-01T21:31:00Z', detail: "Event 14's link does not match the stored chain.", status: 'open', note: null, handledBy: null },
+    { id: 30, kind: 'blocked-copy-burst', severity: 'medium', deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', subject: 'nora', seq: 201, detectedAt: '2027-02-28T16:02:00Z', detail: '6 blocked copy attempts in 2 minutes.', status: 'open', note: null, handledBy: null },
+    { id: 29, kind: 'device-silent', severity: 'high', deviceId: DEVICE_C, deviceName: 'VAL-SPARE', subject: null, seq: null, detectedAt: '2027-02-27T23:00:00Z', detail: 'No sync for 26 hours.', status: 'acknowledged', note: 'Laptop is in the office drawer.', handledBy: 'sam' },
+    { id: 28, kind: 'off-hours-sign-in', severity: 'low', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 1, detectedAt: '2027-02-26T04:10:00Z', detail: 'Sign-in at 22:10 local time.', status: 'resolved', note: 'Approved overtime.', handledBy: 'sam' },
+  ].map((a) => alertRowSchema.parse(a));
+}
+
+export const overview = overviewSchema.parse({
+  days: Array.from({ length: 14 }, (_, i) => ({ day: new Date(Date.parse('2027-02-16T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10), sessions: [3, 4, 4, 2, 0, 0, 5, 4, 3, 4, 5, 0, 0, 3][i], blocks: [1, 0, 6, 2, 0, 0, 3, 1, 0, 2, 9, 0, 0, 3][i] })),
+  alertsByKind: [
+    { kind: 'blocked-copy-burst', count: 4 },
+    { kind: 'device-silent', count: 2 },
+    { kind: 'audit-tampered', count: 1 },
+    { kind: 'off-hours-sign-in', count: 3 },
+  ],
+  silentDevices: [{ deviceId: DEVICE_C, deviceName: 'VAL-SPARE', lastSyncAt: '2027-02-26T21:00:00Z' }],
+});
+
+export const devices = [
+  { deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', enrollmentMethod: 'sign-in', enrolledBy: 'valerie', enrolledAt: '2027-01-04T14:00:00Z', lastSyncAt: '2027-03-01T21:31:00Z', headSeq: 4211, chain: 'alerts', openAlerts: 1, softwareVersion: '0.1.0' },
+  { deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', enrollmentMethod: 'code', enrolledBy: 'ada', enrolledAt: '2027-01-10T15:30:00Z', lastSyncAt: '2027-03-01T20:02:00Z', headSeq: 1877, chain: 'intact', openAlerts: 0, softwareVersion: '0.1.0' },
+  { deviceId: DEVICE_C, deviceName: 'VAL-SPARE', enrollmentMethod: 'sign-in', enrolledBy: null, enrolledAt: '2027-02-01T16:00:00Z', lastSyncAt: '2027-02-26T21:00:00Z', headSeq: 96, chain: 'intact', openAlerts: 0, softwareVersion: null },
+].map((d) => deviceRowSchema.parse(d));
+
+export function accessLog(): AccessLogEntry[] {
+  const actions: [string, string, 'success' | 'refused', string | null][] = [
+    ['sam', 'sign-in', 'success', null],
+    ['sam', 'search-sessions', 'success', 'user=valerie'],
+    ['sam', 'lookup-code', 'success', MAIN_CODE],
+    ['sam', 'view-session', 'success', `${DEVICE_A}/${MAIN_CODE}`],
+    ['sam', 'review-session', 'success', `${DEVICE_A}/${MAIN_CODE} reviewed`],
+    ['valerie', 'sign-in', 'refused', 'no console role'],
+    ['cora', 'view-access-log', 'success', null],
+  ];
+  return actions.map(([actor, action, outcome, target], i) => accessLogEntrySchema.parse({ seq: i + 1, at: minutes('2027-03-01T22:00:00Z', i * 3), actor, action, outcome, target })).reverse();
+}

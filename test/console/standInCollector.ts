@@ -1,0 +1,212 @@
+// A STAND-IN for the collector, for the console's browser tests: it serves the built UI the
+// way the collector does (/console/assets/*, index.html for every other non-API path under
+// /console/, the collector's CSP) and answers the console API from in-test fixtures. Every
+// request is checked against the contract (method, path, roles, params, query and body
+// schemas, the CSRF header on POSTs) and every answer is parsed with the route's result
+// schema. It records what it received, so tests can assert on it. It is not the collector:
+// sign-in, sessions and the access log's chain are the real collector's, tested against it.
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { z } from 'zod';
+import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, mayCall, type AlertRow, type ConsoleRole, type ConsoleRouteName, type SessionRow } from '../../common/console/consoleApi';
+import { readSessionCode } from '../../common/console/sessionCode';
+import * as fixtures from './consoleFixtures';
+
+/** The collector's console CSP, as the brief for the collector fixes it. */
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+export interface RecordedRequest {
+  route: ConsoleRouteName;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+type ErrorBody = { error: string; message: string };
+
+export interface StandInState {
+  /** Who /me says is signed in, or the refusal every API call gets. */
+  auth: { roles: ConsoleRole[]; name?: string } | { status: 401 | 403; body: ErrorBody };
+  sessions: SessionRow[];
+  alerts: AlertRow[];
+  accessChain: { intact: boolean; problem: string | null };
+  /** Answers given instead of the normal ones, per route, once each. */
+  forced: Map<ConsoleRouteName, { status: number; body: ErrorBody }>;
+  requests: RecordedRequest[];
+}
+
+export function freshState(auth: StandInState['auth']): StandInState {
+  return { auth, sessions: fixtures.allSessions(), alerts: fixtures.allAlerts(), accessChain: { intact: true, problem: null }, forced: new Map(), requests: [] };
+}
+
+const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.svg': 'image/svg+xml' };
+
+const encodeCursor = (offset: number) => Buffer.from(`o${offset}`).toString('base64url');
+const decodeCursor = (cursor: string | undefined) => (cursor === undefined ? 0 : Number(Buffer.from(cursor, 'base64url').toString().slice(1)));
+
+function page<T>(items: readonly T[], cursor: string | undefined, limit: number) {
+  const start = decodeCursor(cursor);
+  const end = start + limit;
+  return { items: items.slice(start, end), nextCursor: end < items.length ? encodeCursor(end) : null };
+}
+
+function matchRoute(method: string, pathname: string): { name: ConsoleRouteName; params: Record<string, string> } | null {
+  for (const [name, route] of Object.entries(CONSOLE_ROUTES) as [ConsoleRouteName, (typeof CONSOLE_ROUTES)[ConsoleRouteName]][]) {
+    if (route.method !== method) continue;
+    const names: string[] = [];
+    const pattern = new RegExp(`^${route.path.replace(/:([A-Za-z]+)/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`);
+    const match = pattern.exec(pathname);
+    if (match !== null) return { name, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1] ?? '')])) };
+  }
+  return null;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function answer(state: StandInState, name: ConsoleRouteName, params: Record<string, unknown>, query: Record<string, unknown>, body: Record<string, unknown>): { status: number; body: unknown } {
+  const roles = 'roles' in state.auth ? state.auth.roles : [];
+  switch (name) {
+    case 'me':
+      return { status: 200, body: fixtures.meFor(roles, 'roles' in state.auth ? state.auth.name : undefined) };
+    case 'signOut':
+      return { status: 200, body: { endSessionUrl: null } };
+    case 'overview':
+      return { status: 200, body: fixtures.overview };
+    case 'sessions': {
+      const rows = state.sessions.filter(
+        (s) =>
+          (query.user === undefined || s.subject === query.user) &&
+          (query.device === undefined || s.deviceName === query.device || s.deviceId === query.device) &&
+          (query.from === undefined || Date.parse(s.startedAt) >= Date.parse(String(query.from))) &&
+          (query.to === undefined || Date.parse(s.startedAt) <= Date.parse(String(query.to))) &&
+          (query.hasAlerts !== true || s.openAlerts > 0) &&
+          (query.notReviewed !== true || s.review === 'not-reviewed'),
+      );
+      return { status: 200, body: page(rows, query.cursor as string | undefined, query.limit as number) };
+    }
+    case 'timeline': {
+      const row = state.sessions.find((s) => s.deviceId === params.deviceId && s.code === params.code);
+      if (row === undefined) return { status: 404, body: { error: 'not-found', message: `No session ${String(params.code)} on that device.` } };
+      return { status: 200, body: row.code === fixtures.MAIN_CODE ? fixtures.mainTimeline(row) : fixtures.simpleTimeline(row) };
+    }
+    case 'review': {
+      const row = state.sessions.find((s) => s.deviceId === params.deviceId && s.code === params.code);
+      if (row === undefined) return { status: 404, body: { error: 'not-found', message: 'No such session.' } };
+      row.review = body.status as SessionRow['review'];
+      row.reviewNote = String(body.note);
+      return { status: 200, body: row };
+    }
+    case 'lookup': {
+      const reading = readSessionCode(String(query.code));
+      if (!reading.ok) return { status: 200, body: { normalized: null, matches: [], problem: reading.problem } };
+      const matches = state.sessions.filter((s) => s.code === reading.code);
+      return { status: 200, body: { normalized: reading.code, matches, problem: matches.length === 0 ? `No session with the code ${reading.code} has reached this collector.` : null } };
+    }
+    case 'alerts':
+      return { status: 200, body: page(state.alerts.filter((a) => query.status === undefined || a.status === query.status), query.cursor as string | undefined, query.limit as number) };
+    case 'handleAlert': {
+      const alert = state.alerts.find((a) => a.id === params.id);
+      if (alert === undefined) return { status: 404, body: { error: 'not-found', message: 'No such alert.' } };
+      Object.assign(alert, { status: body.status, note: body.note, handledBy: 'sam' });
+      return { status: 200, body: alert };
+    }
+    case 'devices':
+      return { status: 200, body: { items: fixtures.devices } };
+    case 'issueCode':
+      return { status: 200, body: { code: 'ENR-4KQ9-TX2M', expiresAt: '2027-03-02T22:00:00Z' } };
+    case 'accessLog':
+      return { status: 200, body: { ...page(fixtures.accessLog(), query.cursor as string | undefined, query.limit as number), chain: { ...state.accessChain, entries: fixtures.accessLog().length } } };
+  }
+}
+
+async function handleApi(state: StandInState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const send = (status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  const method = req.method ?? 'GET';
+  const matched = matchRoute(method, url.pathname);
+  if (matched === null) return send(404, { error: 'not-found', message: `No console route ${method} ${url.pathname}.` });
+  const route = CONSOLE_ROUTES[matched.name];
+  const raw = await readBody(req);
+  const query = Object.fromEntries(url.searchParams);
+  state.requests.push({ route: matched.name, method, path: url.pathname, query, headers: req.headers, body: raw === '' ? undefined : (JSON.parse(raw) as unknown) });
+
+  if (!('roles' in state.auth)) return send(state.auth.status, state.auth.body);
+  const forced = state.forced.get(matched.name);
+  if (forced !== undefined) {
+    state.forced.delete(matched.name);
+    return send(forced.status, forced.body);
+  }
+  if (!mayCall(route, state.auth.roles)) return send(403, { error: 'forbidden', message: `Your roles may not ${route.action}.` });
+  if (method === 'POST') {
+    if (req.headers[CSRF_HEADER] !== fixtures.meFor([]).csrfToken) return send(403, { error: 'csrf', message: 'The request did not carry this session’s CSRF token.' });
+    if (!String(req.headers['content-type']).startsWith('application/json')) return send(415, { error: 'unsupported-media-type', message: 'Send JSON.' });
+  }
+  const parse = (schema: z.ZodType | undefined, value: unknown) => (schema === undefined ? { success: true as const, data: {} } : schema.safeParse(value));
+  const params = parse('params' in route ? route.params : undefined, matched.params);
+  const parsedQuery = parse('query' in route ? route.query : undefined, query);
+  const body = parse('body' in route ? route.body : undefined, raw === '' ? {} : JSON.parse(raw));
+  for (const [part, result] of [['params', params], ['query', parsedQuery], ['body', body]] as const) {
+    if (!result.success) return send(400, { error: 'bad-request', message: `The ${part} is not valid: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+  }
+  const result = answer(state, matched.name, params.data as Record<string, unknown>, parsedQuery.data as Record<string, unknown>, body.data as Record<string, unknown>);
+  // The stand-in may only say what the contract lets the collector say.
+  send(result.status, result.status === 200 ? route.result.parse(result.body) : result.body);
+}
+
+export async function startStandInCollector(uiDir: string, initial: StandInState): Promise<{ origin: string; state: StandInState; reset: (next: StandInState) => void; close: () => Promise<void> }> {
+  const holder = { state: initial };
+  const index = readFileSync(path.join(uiDir, 'index.html'));
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    res.setHeader('content-security-policy', CONSOLE_CSP);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    if (url.pathname.startsWith(`${CONSOLE_API_BASE}/`)) {
+      handleApi(holder.state, req, res, url).catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'stand-in-failed', message: String(error) }));
+      });
+      return;
+    }
+    if (url.pathname.startsWith('/console/assets/')) {
+      const file = path.join(uiDir, path.normalize(decodeURIComponent(url.pathname).slice('/console/'.length)));
+      try {
+        if (!file.startsWith(path.join(uiDir, 'assets'))) throw new Error('outside the assets folder');
+        const content = readFileSync(file);
+        res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' });
+        res.end(content);
+      } catch {
+        res.writeHead(404).end();
+      }
+      return;
+    }
+    if (url.pathname === '/console' || url.pathname.startsWith('/console/')) {
+      res.writeHead(200, { 'content-type': CONTENT_TYPES['.html'] ?? 'text/html' });
+      res.end(index);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    get state() {
+      return holder.state;
+    },
+    reset: (next) => {
+      holder.state = next;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
