@@ -24,7 +24,9 @@ import type { Identity } from '../common/auth/identity';
 import type { GuardWatermark } from '../common/hosting/guardProtocol';
 import type { ShellState } from '../common/ipc/contract';
 import { registerWorkspaceClipboard } from './hosting/guardClipboard';
-import { registerGuardReports } from './hosting/guardReports';
+import { registerGuardReports, REPORT_WINDOW_MS } from './hosting/guardReports';
+import { BlockAggregator } from './throttle/blockAggregator';
+import { UserGestures } from './clipboard/userGestures';
 import { HostedApps } from './hosting/hostedApps';
 import { WorkspaceLayout } from './hosting/workspaceLayout';
 import { refuseCertificateErrors } from './shell/certificateErrors';
@@ -102,6 +104,11 @@ function startCordon(): void {
       log.error(`Cordon locked: audit queue ${error.code}: ${error.message}`);
       onAuditFailure();
     });
+    // Pages can trigger blocks in a loop: each (app, type, origin, reason) is audited once
+    // per window, repeats summarised with a count (main/throttle/blockAggregator.ts).
+    const blocks = new BlockAggregator(audit);
+    // Main's own record of key presses and clicks, which workspace-clipboard writes need.
+    const gestures = new UserGestures();
     // A start refused earlier could not audit itself; this one does.
     const refusedLaunch = takeRefusedLaunchMarker(launchMarker);
     if (refusedLaunch !== null) audit.record(refusedLaunch);
@@ -110,7 +117,8 @@ function startCordon(): void {
     let idle: IdleLock | null = null;
 
     app.on('web-contents-created', (_event, contents) => {
-      hardenWebContents(contents, { allowDevTools, audit, navigation });
+      hardenWebContents(contents, { allowDevTools, audit: blocks, navigation });
+      gestures.watch(contents);
       // Input in any Cordon page (shell, hosted app, popup) is the VA's activity.
       watchInput(contents, () => idle?.activity('input'));
     });
@@ -171,7 +179,7 @@ function startCordon(): void {
         ? new HostedApps({
             policy: policy.policy,
             navigation,
-            audit,
+            audit: blocks,
             allowDevTools,
             guardPreloadPath: path.join(here, '../preload/hostedGuard.cjs'),
             clipboard,
@@ -191,8 +199,13 @@ function startCordon(): void {
         if (policy.ok) signedOutNotice = signedOutNoticeFor(event, policy.policy.session.logoffMinutes) ?? signedOutNotice;
       });
       if (hosting !== null && clipboard !== null) {
-        registerGuardReports(ipcMain, hosting.appFor, audit);
-        registerWorkspaceClipboard(ipcMain, hosting.appFor, clipboard, audit, () => notices.push(COPIED_INSIDE_NOTICE));
+        const guardReports = registerGuardReports(ipcMain, hosting.appFor, blocks);
+        registerWorkspaceClipboard(ipcMain, hosting.appFor, clipboard, blocks, () => notices.push(COPIED_INSIDE_NOTICE), { hadGesture: (id) => gestures.recent(id) });
+        // Summaries of repeats are written when their window ends, even if the page falls silent.
+        setInterval(() => {
+          blocks.flush();
+          guardReports.flush();
+        }, REPORT_WINDOW_MS);
       }
       const auth =
         policy.ok && hosting !== null

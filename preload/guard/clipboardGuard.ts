@@ -8,6 +8,7 @@
 // The listeners run first (capture phase, registered before any page script) and stop
 // the event, so a page's own copy handler cannot put data on the OS clipboard either.
 // Dragging selected text, links or images out of the page is blocked in every mode.
+// A copy into the workspace needs transient user activation (navigator.userActivation).
 import type { GuardConfig } from '../../common/hosting/guardProtocol';
 import type { Report } from './isolatedGuard';
 
@@ -38,6 +39,13 @@ export function installClipboardGuard(mode: GuardConfig['clipboard'], win: Windo
     if (!event.isTrusted) return;
     if (mode !== 'workspace') {
       report({ block: 'clipboard', reason: event.type });
+      return;
+    }
+    // A page's own execCommand('copy') fires a trusted copy event too: only one the VA
+    // caused (a key press or click just now) may replace what they copied. Main checks
+    // its own record of input as well.
+    if (!win.navigator.userActivation.isActive) {
+      report({ block: 'clipboard', reason: 'copy-without-user-gesture' });
       return;
     }
     const text = selectedText(doc);

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL } from '../../../common/hosting/guardProtocol';
 import type { ClipboardMode, HostedAppRules } from '../../../common/hosting/hostedAppRules';
 import { WorkspaceClipboard } from '../../../main/clipboard/workspaceClipboard';
-import { registerWorkspaceClipboard } from '../../../main/hosting/guardClipboard';
+import { CLIPBOARD_WRITE_WINDOW_MS, CLIPBOARD_WRITES_PER_WINDOW, registerWorkspaceClipboard, type WorkspaceClipboardOptions } from '../../../main/hosting/guardClipboard';
+import { GESTURE_WINDOW_MS, UserGestures } from '../../../main/clipboard/userGestures';
+import { EventEmitter } from 'node:events';
 import { FakeIpcMain, RecordingAuditSink } from '../../support/electronFakes';
 
 describe('workspace clipboard', () => {
@@ -30,7 +32,7 @@ describe('workspace clipboard', () => {
 
 const rules = (appId: string, clipboard: ClipboardMode): HostedAppRules => ({ appId, navigationOrigins: [`https://${appId}.example.com`], requestOrigins: [], permissions: [], downloads: 'deny', printing: 'deny', uploads: 'deny', clipboard, allowLoopbackHttp: false });
 
-function setup() {
+function setup(options: WorkspaceClipboardOptions = {}) {
   const ipc = new FakeIpcMain();
   const audit = new RecordingAuditSink();
   const clipboard = new WorkspaceClipboard(300_000);
@@ -40,7 +42,7 @@ function setup() {
     [3, rules('billing', 'blocked')],
   ]);
   const copied: number[] = [];
-  registerWorkspaceClipboard(ipc, (id) => apps.get(id) ?? null, clipboard, audit, () => copied.push(1));
+  registerWorkspaceClipboard(ipc, (id) => apps.get(id) ?? null, clipboard, audit, () => copied.push(1), options);
   const frameOf = (id: number) => ({ origin: `https://${apps.get(id)?.appId ?? 'unknown'}.example.com` });
   const write = (id: number, text: unknown, senderFrame: { origin: string } | null = frameOf(id)) => ipc.listeners.get(WORKSPACE_CLIPBOARD_WRITE_CHANNEL)?.({ sender: { id }, senderFrame } as never, text);
   const read = (id: number, senderFrame: { origin: string } | null = frameOf(id)) => ipc.invoke(WORKSPACE_CLIPBOARD_READ_CHANNEL, { sender: { id }, senderFrame });
@@ -92,5 +94,51 @@ describe('the guard\'s workspace clipboard channels', () => {
       { type: 'clipboard.blocked', outcome: 'blocked', appId: 'ehr', reason: 'copy-too-large-or-invalid' },
       { type: 'clipboard.blocked', outcome: 'blocked', appId: 'ehr', reason: 'copy-too-large-or-invalid' },
     ]);
+  });
+
+  it('refuses a write without a recent key press or click in the sender (a page copying by script)', () => {
+    const gestures = new Set<number>([2]);
+    const { write, audit, clipboard } = setup({ hadGesture: (id) => gestures.has(id) });
+    write(1, 'x'.repeat(1_000_000));
+    expect(clipboard.read()).toBeNull();
+    expect(audit.events).toEqual([{ type: 'clipboard.blocked', outcome: 'blocked', appId: 'ehr', reason: 'copy-without-user-gesture' }]);
+    write(2, 'Phone 555-0100');
+    expect(clipboard.read()).toBe('Phone 555-0100');
+  });
+
+  it('limits writes per sender per window', () => {
+    let now = 0;
+    const { write, audit, clipboard } = setup({ now: () => now });
+    for (let i = 0; i < CLIPBOARD_WRITES_PER_WINDOW + 5; i += 1) write(1, `copy ${i}`);
+    expect(clipboard.read()).toBe(`copy ${CLIPBOARD_WRITES_PER_WINDOW - 1}`);
+    expect(audit.events).toHaveLength(5);
+    expect(audit.events[0]).toEqual({ type: 'clipboard.blocked', outcome: 'blocked', appId: 'ehr', reason: 'copy-rate-limited' });
+    now = CLIPBOARD_WRITE_WINDOW_MS;
+    write(1, 'later');
+    expect(clipboard.read()).toBe('later');
+  });
+});
+
+describe('main\'s record of user gestures', () => {
+  const input = (contents: EventEmitter, type: string, key?: string) => contents.emit('input-event', {}, { type, ...(key === undefined ? {} : { key }) });
+
+  it('counts key presses and clicks for a few seconds, not pointer moves, wheel or Escape', () => {
+    let now = 0;
+    const gestures = new UserGestures(() => now);
+    const contents = Object.assign(new EventEmitter(), { id: 5 });
+    gestures.watch(contents as never);
+    input(contents, 'mouseMove');
+    input(contents, 'mouseWheel');
+    input(contents, 'rawKeyDown', 'Escape');
+    expect(gestures.recent(5)).toBe(false);
+    input(contents, 'rawKeyDown', 'c');
+    expect(gestures.recent(5)).toBe(true);
+    now = GESTURE_WINDOW_MS;
+    expect(gestures.recent(5)).toBe(false);
+    input(contents, 'mouseDown');
+    expect(gestures.recent(5)).toBe(true);
+    expect(gestures.recent(6)).toBe(false);
+    contents.emit('destroyed');
+    expect(gestures.recent(5)).toBe(false);
   });
 });

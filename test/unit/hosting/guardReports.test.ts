@@ -1,9 +1,9 @@
 // Main's side of the guard's report channel: only hosted pages may report, the app is
-// main's record of the sender, reports are validated, and floods are cut off.
+// main's record of the sender, reports are validated, and each kind has its own budget.
 import { describe, expect, it } from 'vitest';
 import { GUARD_REPORT_CHANNEL } from '../../../common/hosting/guardProtocol';
 import type { HostedAppRules } from '../../../common/hosting/hostedAppRules';
-import { registerGuardReports, ReportLimiter } from '../../../main/hosting/guardReports';
+import { registerGuardReports, REPORT_WINDOW_MS, REPORTS_PER_KIND } from '../../../main/hosting/guardReports';
 import { FakeIpcMain, RecordingAuditSink } from '../../support/electronFakes';
 
 const ehr: HostedAppRules = { appId: 'ehr', navigationOrigins: ['https://ehr.example.com'], requestOrigins: ['https://ehr.example.com'], permissions: [], downloads: 'deny', printing: 'deny', uploads: 'deny', clipboard: 'workspace', allowLoopbackHttp: false };
@@ -11,9 +11,9 @@ const ehr: HostedAppRules = { appId: 'ehr', navigationOrigins: ['https://ehr.exa
 function setup(now = () => 0) {
   const ipc = new FakeIpcMain();
   const audit = new RecordingAuditSink();
-  registerGuardReports(ipc, (id) => (id === 7 ? ehr : null), audit, now);
+  const reports = registerGuardReports(ipc, (id) => (id === 7 ? ehr : null), audit, now);
   const send = (senderId: number, payload: unknown) => ipc.listeners.get(GUARD_REPORT_CHANNEL)?.({ sender: { id: senderId } }, payload);
-  return { audit, send };
+  return { audit, send, reports };
 }
 
 describe('guard reports', () => {
@@ -50,20 +50,33 @@ describe('guard reports', () => {
     expect(JSON.stringify(audit.events)).not.toContain('SYN-0001');
   });
 
-  it('cuts a flooding page off with one event, and listens again after the window', () => {
-    let now = 0;
-    const { audit, send } = setup(() => now);
+  it('gives each kind its own budget: a page that spends the print budget cannot hide watermark tampering', () => {
+    const { audit, send } = setup();
     for (let i = 0; i < 100; i += 1) send(7, { block: 'print', reason: 'window-print' });
-    expect(audit.events.filter((e) => e.type === 'print.blocked')).toHaveLength(30);
-    expect(audit.events.filter((e) => e.type === 'ipc.refused')).toHaveLength(1);
-    now = 10_000;
-    send(7, { block: 'print', reason: 'window-print' });
-    expect(audit.events.filter((e) => e.type === 'print.blocked')).toHaveLength(31);
+    send(7, { block: 'watermark', reason: 'layer-removed' });
+    expect(audit.events.filter((e) => e.type === 'print.blocked')).toHaveLength(REPORTS_PER_KIND);
+    expect(audit.events.filter((e) => e.type === 'watermark.tampered')).toEqual([{ type: 'watermark.tampered', outcome: 'blocked', appId: 'ehr', reason: 'layer-removed' }]);
   });
 
-  it('limits each sender on its own', () => {
-    const limiter = new ReportLimiter(2, 1000);
-    expect([limiter.take(1, 0), limiter.take(1, 0), limiter.take(1, 0), limiter.take(1, 0)]).toEqual(['ok', 'ok', 'first-excess', 'excess']);
-    expect(limiter.take(2, 0)).toBe('ok');
+  it('summarises the suppressed repeats with a count when the window ends, then listens again', () => {
+    let now = 0;
+    const { audit, send, reports } = setup(() => now);
+    for (let i = 0; i < 100; i += 1) send(7, { block: 'print', reason: 'window-print' });
+    expect(audit.events).toHaveLength(REPORTS_PER_KIND);
+    now = REPORT_WINDOW_MS;
+    reports.flush();
+    expect(audit.events.at(-1)).toEqual({ type: 'print.blocked', outcome: 'blocked', appId: 'ehr', reason: `${GUARD_REPORT_CHANNEL}: +90 more print reports in 10 s` });
+    send(7, { block: 'print', reason: 'window-print' });
+    expect(audit.events.filter((e) => e.type === 'print.blocked' && e.reason === 'window-print')).toHaveLength(REPORTS_PER_KIND + 1);
+  });
+
+  it('budgets each sender on its own, and bounds invalid reports and strangers too', () => {
+    const { audit, send } = setup();
+    for (let i = 0; i < 50; i += 1) {
+      send(7, 'junk');
+      send(3, { block: 'print', reason: 'window-print' });
+    }
+    expect(audit.events.filter((e) => e.appId === 'ehr')).toHaveLength(REPORTS_PER_KIND);
+    expect(audit.events.filter((e) => e.appId === undefined)).toHaveLength(REPORTS_PER_KIND);
   });
 });
