@@ -226,7 +226,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
     url,
     storage: storage.kind,
     close: () => (closing ??= app.close().then(() => store.close())),
-    issueEnrollmentCode: async (options = {}) => (await issueEnrollmentCode(store, options.ttlMs ?? config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS)).code,
+    issueEnrollmentCode: async (options = {}) => (await issueEnrollmentCode(store, options.ttlMs ?? config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS, (config.clock ?? Date.now)())).code,
     alerts: (deviceId) => store.alerts(deviceId),
     deviceEvents: (deviceId) => store.deviceEvents(deviceId),
     findSession: (code) => findSession(store, code),

@@ -304,14 +304,16 @@ export class ConsoleStore {
   /** Per UTC day of the last `days`: sessions started and blocks in them; alerts by kind; silent devices. */
   async overview(days: number, now: number) {
     const since = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate()) - (days - 1) * 86_400_000;
-    const dayExpr = sql<number>`(s.started_at - ${since}) / 86400000`;
-    const perDay = await this.db
-      .selectFrom('sessions as s')
-      .select([dayExpr.as('day'), (eb) => eb.fn.countAll<number>().as('sessions'), (eb) => eb.fn.sum<number>('s.blocks').as('blocks')])
-      .where('s.started_at', '>=', since)
-      .groupBy(dayExpr)
-      .execute();
-    const byDay = new Map(perDay.map((r) => [Math.floor(Number(r.day)), r]));
+    // Bucketed here rather than in SQL: integer division and date functions differ by dialect.
+    const started = await this.db.selectFrom('sessions').select(['started_at', 'blocks']).where('started_at', '>=', since).execute();
+    const byDay = new Map<number, { sessions: number; blocks: number }>();
+    for (const row of started) {
+      const day = Math.floor((row.started_at - since) / 86_400_000);
+      const bucket = byDay.get(day) ?? { sessions: 0, blocks: 0 };
+      bucket.sessions += 1;
+      bucket.blocks += Number(row.blocks);
+      byDay.set(day, bucket);
+    }
     const alertsByKind = await this.db
       .selectFrom('alerts')
       .select(['kind', (eb) => eb.fn.countAll<number>().as('count')])
@@ -329,7 +331,7 @@ export class ConsoleStore {
     return {
       days: Array.from({ length: days }, (_, i) => {
         const row = byDay.get(i);
-        return { day: iso(since + i * 86_400_000).slice(0, 10), sessions: Number(row?.sessions ?? 0), blocks: Number(row?.blocks ?? 0) };
+        return { day: iso(since + i * 86_400_000).slice(0, 10), sessions: row?.sessions ?? 0, blocks: row?.blocks ?? 0 };
       }),
       alertsByKind: alertsByKind.map((r) => ({ kind: r.kind, count: Number(r.count) })),
       silentDevices: silent.map((r) => ({ deviceId: r.device_id, deviceName: r.device_name, lastSyncAt: r.last_seen_at === null ? null : iso(r.last_seen_at) })),

@@ -84,6 +84,11 @@ class SeedDevice {
     const reply = await this.device.sendBatch(events, {}, { timestamp: new Date(at).toISOString() });
     if (reply.status !== 200) throw new Error(`seeding the demo console: the collector refused a batch (${reply.status} ${reply.text})`);
   }
+
+  /** An online device: each event reaches the collector seconds after it happened. */
+  async deliverLive(events: ChainedEvent[]): Promise<void> {
+    for (const event of events) await this.deliver([event], Date.parse((JSON.parse(event.body) as { recordedAt: string }).recordedAt) + 20_000);
+  }
 }
 
 /** A VA's working stretch: sign-in, both apps, a few refusals, an idle lock and its unlock. */
@@ -114,14 +119,13 @@ export async function seedConsoleDemo(collector: RunningCollector, clock: Replay
     await laptop.enroll(now - 30 * HOUR);
     const yesterday = { code: sessionCode(), subject: valerie, start: now - 26 * HOUR };
     const day1 = laptop.record(workday(yesterday.start, { signOutAfter: 420 }), yesterday);
-    await laptop.deliver(day1.slice(0, 5), yesterday.start + 40 * MIN);
-    await laptop.deliver(day1.slice(5), yesterday.start + 421 * MIN);
+    await laptop.deliverLive(day1);
     sessions.push({ deviceId: laptop.device.deviceId, deviceName: laptop.device.name, code: yesterday.code, subject: valerie, startedAt: yesterday.start });
 
-    const today = { code: sessionCode(), subject: valerie, start: now - 3 * HOUR };
+    const today = { code: sessionCode(), subject: valerie, start: now - 4 * HOUR };
     const day2 = laptop.record(workday(today.start, { signOutAfter: null }), today);
-    // Live for the first hour; the Wi-Fi drops before the lock, and the rest arrives two hours later.
-    await laptop.deliver(day2.slice(0, 6), today.start + 60 * MIN);
+    // Live for the first hour; the Wi-Fi drops before the lock, and the rest arrives when it is back.
+    await laptop.deliverLive(day2.slice(0, 6));
     await laptop.deliver(day2.slice(6), now - 10 * MIN);
     const late = { deviceId: laptop.device.deviceId, deviceName: laptop.device.name, code: today.code, subject: valerie, startedAt: today.start };
     sessions.push(late);
@@ -131,7 +135,7 @@ export async function seedConsoleDemo(collector: RunningCollector, clock: Replay
     await frontDesk.enroll(now - 8 * HOUR);
     const morning = { code: sessionCode(), subject: valerie, start: now - 6 * HOUR };
     const day3 = frontDesk.record(workday(morning.start, { signOutAfter: 140 }).slice(0, 6), morning);
-    await frontDesk.deliver(day3, morning.start + 20 * MIN);
+    await frontDesk.deliverLive(day3);
     const edited = day3.map((e, i) => (i === 4 ? { ...e, body: e.body.replace('clipboard.blocked', 'app.closed').replace('"blocked"', '"success"') } : e));
     clock.travelTo(morning.start + 150 * MIN);
     const refused = await frontDesk.device.sendBatch(edited, {}, { timestamp: new Date(morning.start + 150 * MIN).toISOString() });
@@ -143,7 +147,7 @@ export async function seedConsoleDemo(collector: RunningCollector, clock: Replay
     const spare = new SeedDevice(collector, clock, 'VA-LT-009 (spare)');
     await spare.enroll(now - 80 * HOUR);
     const old = { code: sessionCode(), subject: valerie, start: now - 75 * HOUR };
-    await spare.deliver(spare.record(workday(old.start, { signOutAfter: 60 }).slice(0, 4), old), old.start + 5 * MIN);
+    await spare.deliverLive(spare.record(workday(old.start, { signOutAfter: 60 }).slice(0, 4), old));
     sessions.push({ deviceId: spare.device.deviceId, deviceName: spare.device.name, code: old.code, subject: valerie, startedAt: old.start });
     return { sessions, tampered, late };
   } finally {

@@ -32,11 +32,9 @@ export class ConsoleHttpUser {
   async request(method: string, path: string, options: { body?: unknown; rawBody?: string; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<HttpAnswer> {
     const headers = new Headers(options.headers);
     if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    if (method === 'POST') {
-      headers.set('content-type', 'application/json');
-      if (options.csrf !== false && !headers.has(CSRF_HEADER)) headers.set(CSRF_HEADER, this.csrfToken);
-    }
+    if (method === 'POST' && options.csrf !== false && !headers.has(CSRF_HEADER)) headers.set(CSRF_HEADER, this.csrfToken);
     const body = options.rawBody ?? (options.body === undefined ? (method === 'POST' ? '{}' : undefined) : JSON.stringify(options.body));
+    if (body !== undefined) headers.set('content-type', 'application/json');
     const response = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
     const setCookies = response.headers.getSetCookie();
     for (const header of setCookies) {

@@ -1,0 +1,140 @@
+// Every console route against every console role (and nobody), generated from the one
+// route table: the server must answer exactly what the table says, on SQLite and on
+// PostgreSQL. Plus bad input on each route: a clear 4xx and an access-log line, never a 5xx.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CONSOLE_API_BASE, CONSOLE_ROUTES, CONSOLE_ROLES, MAX_PAGE_SIZE, routePath, type ConsoleRole, type ConsoleRouteName } from '../../../common/console/consoleApi';
+import { ConsoleHttpUser } from '../../support/consoleHttpUser';
+import { startConsoleStack, type ConsoleStack } from '../../support/consoleStack';
+import { describeOnEachStorage } from './collectorHarness';
+
+const SIGNED_IN_AS: Record<ConsoleRole, string> = { supervisor: 'sam', compliance: 'cora', admin: 'ada' };
+
+describeOnEachStorage('console authorisation', (storage) => {
+  let stack: ConsoleStack;
+  let removeStorage: () => Promise<void>;
+  const users = new Map<ConsoleRole, ConsoleHttpUser>();
+
+  beforeAll(async () => {
+    const created = await storage.create();
+    removeStorage = created.remove;
+    stack = await startConsoleStack({ storage: created.storage });
+    for (const role of CONSOLE_ROLES) users.set(role, await ConsoleHttpUser.signedIn(stack, SIGNED_IN_AS[role]));
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await removeStorage?.();
+  });
+
+  /** One valid request per route: a route without one fails to compile. */
+  const sample = (): Record<ConsoleRouteName, { params?: Record<string, string | number>; query?: string; body?: unknown }> => {
+    const session = stack.seeded?.late ?? { deviceId: '', code: '' };
+    return {
+      me: {},
+      signOut: { body: {} },
+      overview: { query: 'days=7' },
+      sessions: { query: 'limit=5&hasAlerts=false' },
+      timeline: { params: { deviceId: session.deviceId, code: session.code } },
+      review: { params: { deviceId: session.deviceId, code: session.code }, body: { status: 'reviewed', note: 'checked the offline stretch' } },
+      lookup: { query: `code=${session.code.toLowerCase().replace('-', '')}` },
+      alerts: { query: 'status=open' },
+      handleAlert: { params: { id: 1 }, body: { status: 'acknowledged', note: 'looking into it' } },
+      devices: {},
+      issueCode: { body: {} },
+      accessLog: { query: 'limit=10' },
+    };
+  };
+
+  const call = (user: ConsoleHttpUser, name: ConsoleRouteName) => {
+    const route = CONSOLE_ROUTES[name];
+    const request = sample()[name];
+    const path = routePath(route.path, request.params) + (request.query === undefined ? '' : `?${request.query}`);
+    return user.request(route.method, path, route.method === 'POST' ? { body: request.body } : {});
+  };
+
+  // Sign-out ends the session it runs in: it goes last.
+  const names = (Object.keys(CONSOLE_ROUTES) as ConsoleRouteName[]).sort((a, b) => Number(a === 'signOut') - Number(b === 'signOut'));
+
+  it('answers every route for every role exactly as the route table says', async () => {
+    const matrix: string[] = [];
+    for (const name of names) {
+      for (const role of CONSOLE_ROLES) {
+        const allowed = (CONSOLE_ROUTES[name].roles as readonly ConsoleRole[]).includes(role);
+        const answer = await call(users.get(role) as ConsoleHttpUser, name);
+        matrix.push(`${name} ${role} ${answer.status}`);
+        expect(`${name} ${role} ${answer.status}`).toBe(`${name} ${role} ${allowed ? 200 : 403}`);
+        if (!allowed) expect(answer.json.error).toBe('forbidden');
+      }
+    }
+    expect(matrix).toHaveLength(names.length * CONSOLE_ROLES.length);
+  });
+
+  it('answers 401 to nobody on every route, before looking at anything else', async () => {
+    const nobody = new ConsoleHttpUser(stack.collector.url);
+    for (const name of names) {
+      const answer = await call(nobody, name);
+      expect(`${name} ${answer.status} ${String(answer.json.error)}`).toBe(`${name} 401 signed-out`);
+    }
+  });
+
+  it('keeps the table to its purpose: admins see no timelines, supervisors no access log, nobody edits the log', () => {
+    const may = (name: ConsoleRouteName, role: ConsoleRole) => (CONSOLE_ROUTES[name].roles as readonly ConsoleRole[]).includes(role);
+    expect(may('timeline', 'admin')).toBe(false);
+    expect(may('sessions', 'admin')).toBe(false);
+    expect(may('accessLog', 'supervisor')).toBe(false);
+    expect(may('accessLog', 'compliance')).toBe(true);
+    expect(may('devices', 'supervisor')).toBe(false);
+    expect(may('issueCode', 'admin')).toBe(true);
+    const logRoutes = Object.values(CONSOLE_ROUTES).filter((r) => r.path.includes('access-log'));
+    expect(logRoutes.map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it('offers no way to change or delete the access log, whatever the role', async () => {
+    for (const role of CONSOLE_ROLES) {
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+        const answer = await (users.get(role) as ConsoleHttpUser).request(method, `${CONSOLE_API_BASE}/access-log`, { body: {} });
+        expect(`${role} ${method} ${answer.status}`).toBe(`${role} ${method} 404`);
+      }
+    }
+  });
+
+  it('refuses bad input with a clear 4xx and logs it, never a 5xx', async () => {
+    const cora = await ConsoleHttpUser.signedIn(stack, 'cora');
+    const session = stack.seeded?.late ?? { deviceId: '', code: '' };
+    const cases: [string, string, unknown, number, RegExp][] = [
+      ['GET', `${CONSOLE_ROUTES.sessions.path}?limit=${MAX_PAGE_SIZE + 1}`, undefined, 400, /limit/],
+      ['GET', `${CONSOLE_ROUTES.sessions.path}?limit=-3`, undefined, 400, /limit/],
+      ['GET', `${CONSOLE_ROUTES.sessions.path}?from=yesterday`, undefined, 400, /from/],
+      ['GET', `${CONSOLE_ROUTES.sessions.path}?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z`, undefined, 400, /to: must not be before from/],
+      ['GET', `${CONSOLE_ROUTES.sessions.path}?hasAlerts=maybe`, undefined, 400, /hasAlerts/],
+      ['GET', `${CONSOLE_ROUTES.sessions.path}?user=a&user=b`, undefined, 400, /user/],
+      ['GET', `${CONSOLE_ROUTES.sessions.path}?sort=evil`, undefined, 400, /Unrecognized key/i],
+      ['GET', `${CONSOLE_ROUTES.sessions.path}?cursor=bm90LWEtY3Vyc29y`, undefined, 400, /cursor/],
+      ['GET', `${CONSOLE_ROUTES.sessions.path}?cursor=${'%27%3B--'}`, undefined, 400, /cursor/],
+      ['GET', `${CONSOLE_ROUTES.alerts.path}?cursor=eyJpZCI6Inh4In0`, undefined, 400, /cursor/],
+      ['GET', routePath(CONSOLE_ROUTES.timeline.path, { deviceId: session.deviceId, code: 'ZZZZ-ZZZZ' }), undefined, 404, /no session ZZZZ-ZZZZ/],
+      ['GET', routePath(CONSOLE_ROUTES.timeline.path, { deviceId: 'not-a-device', code: session.code }), undefined, 400, /deviceId/],
+      ['GET', `${CONSOLE_API_BASE}/sessions/${session.deviceId}/not-a-code`, undefined, 400, /code/],
+      ['GET', `${CONSOLE_ROUTES.lookup.path}`, undefined, 400, /code/],
+      ['POST', routePath(CONSOLE_ROUTES.review.path, { deviceId: session.deviceId, code: session.code }), { status: 'deleted', note: '' }, 400, /status/],
+      ['POST', routePath(CONSOLE_ROUTES.review.path, { deviceId: session.deviceId, code: session.code }), { status: 'reviewed', note: 'x'.repeat(3000) }, 400, /note/],
+      ['POST', routePath(CONSOLE_ROUTES.handleAlert.path, { id: 999_999 }), { status: 'resolved', note: '' }, 404, /no alert/],
+      ['POST', routePath(CONSOLE_ROUTES.handleAlert.path, { id: 'x' }), { status: 'resolved', note: '' }, 400, /id/],
+    ];
+    for (const [method, path, body, status, message] of cases) {
+      const answer = await cora.request(method, path, body === undefined ? {} : { body });
+      expect(`${method} ${path} ${answer.status}`).toBe(`${method} ${path} ${status}`);
+      expect(String(answer.json.message)).toMatch(message);
+    }
+    const raw = await cora.request('POST', routePath(CONSOLE_ROUTES.review.path, { deviceId: session.deviceId, code: session.code }), { rawBody: '{"status":' });
+    expect(raw.status).toBe(400);
+    // An unreadable code is an answer, not an error: the person is told what a code looks like.
+    const lookup = await cora.request('GET', `${CONSOLE_ROUTES.lookup.path}?code=hello`);
+    expect(lookup.status).toBe(200);
+    expect(lookup.json).toMatchObject({ normalized: null, matches: [] });
+    expect(String(lookup.json.problem)).toMatch(/8 letters and digits/);
+
+    const log = await cora.request('GET', `${CONSOLE_ROUTES.accessLog.path}?limit=200`);
+    const refusals = (log.json.items as { actor: string; outcome: string }[]).filter((e) => e.actor === 'Cora Compliance [demo-cmp-0001]' && e.outcome === 'refused');
+    expect(refusals.length).toBeGreaterThanOrEqual(cases.length + 1);
+  });
+});
