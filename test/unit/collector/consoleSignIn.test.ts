@@ -100,7 +100,8 @@ describe('console sessions', () => {
     const sam = await ConsoleHttpUser.signedIn(stack, 'sam');
     const review = CONSOLE_ROUTES.handleAlert.path.replace(':id', '1');
     const body = { status: 'acknowledged', note: '' };
-    for (const attempt of [{ csrf: false }, { headers: { [CSRF_HEADER]: 'wrong' } }, { headers: { origin: 'http://evil.example' } }, { headers: { 'sec-fetch-site': 'cross-site' } }]) {
+    const attempts: { csrf?: boolean; headers?: Record<string, string> }[] = [{ csrf: false }, { headers: { [CSRF_HEADER]: 'wrong' } }, { headers: { origin: 'http://evil.example' } }, { headers: { 'sec-fetch-site': 'cross-site' } }];
+    for (const attempt of attempts) {
       const answer = await sam.request('POST', review, { body, ...attempt });
       expect(answer.status).toBe(403);
       expect(answer.json.error).toBe('csrf');
