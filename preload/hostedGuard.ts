@@ -16,7 +16,7 @@ import {
   type GuardReport,
 } from '../common/hosting/guardProtocol';
 import { installIsolatedGuard } from './guard/isolatedGuard';
-import { mainWorldGuard } from './guard/mainWorldGuard';
+import { mainWorldConfig, mainWorldGuard } from './guard/mainWorldGuard';
 
 /** The sandboxed renderer's `process` has argv (webPreferences.additionalArguments land there). */
 declare const process: { argv: string[] };
@@ -35,5 +35,5 @@ installIsolatedGuard(config, window, {
 });
 contextBridge.executeInMainWorld({
   func: mainWorldGuard,
-  args: [{ printing: config.printing, uploads: config.uploads, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard }, report, toWorkspaceClipboard],
+  args: [mainWorldConfig(config), report, toWorkspaceClipboard],
 });

@@ -36,8 +36,13 @@ export interface GuardArgument {
   navigationOrigins: string[];
   printing: 'allow' | 'deny';
   uploads: 'allow' | 'deny';
+  downloads: 'allow' | 'deny';
   allowLoopbackHttp: boolean;
   clipboard: ClipboardMode;
+  /** 'allow' when the app may use the microphone or camera: only then does WebRTC exist in its pages. */
+  calls: 'allow' | 'deny';
+  /** Hosts of the app's request origins: the only TURN servers a call may relay through. */
+  iceHosts: string[];
 }
 
 /** Everything the guard runs with: its rules, and the watermark main sent it. */
@@ -46,7 +51,9 @@ export interface GuardConfig extends GuardArgument {
 }
 
 export function guardArgumentFor(rules: HostedAppRules): GuardArgument {
-  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, uploads: rules.uploads, allowLoopbackHttp: rules.allowLoopbackHttp, clipboard: rules.clipboard };
+  const calls = rules.permissions.includes('microphone') || rules.permissions.includes('camera') ? 'allow' : 'deny';
+  const iceHosts = [...new Set(rules.requestOrigins.map((origin) => new URL(origin).hostname.toLowerCase()))];
+  return { navigationOrigins: [...rules.navigationOrigins], printing: rules.printing, uploads: rules.uploads, downloads: rules.downloads, allowLoopbackHttp: rules.allowLoopbackHttp, clipboard: rules.clipboard, calls, iceHosts };
 }
 
 export function guardConfigFor(rules: HostedAppRules, watermark: GuardWatermark): GuardConfig {
@@ -65,7 +72,7 @@ export function encodeGuardArgument(argument: GuardArgument): string {
  * the strictest rules: fail closed.
  */
 export function decodeGuardArgument(argv: readonly string[]): GuardArgument {
-  const strictest: GuardArgument = { navigationOrigins: [], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked' };
+  const strictest: GuardArgument = { navigationOrigins: [], printing: 'deny', uploads: 'deny', downloads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', calls: 'deny', iceHosts: [] };
   const raw = argv.find((a) => a.startsWith(GUARD_ARGUMENT_PREFIX));
   if (raw === undefined) return strictest;
   try {
@@ -80,8 +87,12 @@ function isGuardArgument(value: unknown): value is GuardArgument {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    Object.keys(v).length === 5 &&
+    Object.keys(v).length === 8 &&
     (v.uploads === 'allow' || v.uploads === 'deny') &&
+    (v.downloads === 'allow' || v.downloads === 'deny') &&
+    (v.calls === 'allow' || v.calls === 'deny') &&
+    Array.isArray(v.iceHosts) &&
+    v.iceHosts.every((h) => typeof h === 'string') &&
     Array.isArray(v.navigationOrigins) &&
     v.navigationOrigins.every((o) => typeof o === 'string') &&
     (v.printing === 'allow' || v.printing === 'deny') &&

@@ -7,12 +7,27 @@
 // so the guard also puts its blocks on a same-origin child window the moment the page
 // reaches for it through contentWindow or contentDocument; a fresh iframe does not hand
 // the page a pristine print() that way.
+// Ways out that the request filter does not see are closed here too, in depth below the
+// session's network allowlist: without call permissions, RTCPeerConnection, WebTransport
+// and SharedWorker are refused; with them, WebRTC may use only TURN relays on the app's
+// own hosts (no STUN, no host or reflexive candidates that leak addresses or data), and
+// WebTransport and SharedWorker are left to the network allowlist.
 
 export interface MainWorldGuardConfig {
   printing: 'allow' | 'deny';
   uploads: 'allow' | 'deny';
+  downloads: 'allow' | 'deny';
   navigationOrigins: readonly string[];
   clipboard: 'blocked' | 'workspace' | 'inbound-only';
+  /** 'allow' when the app may use the microphone or camera (calls). */
+  calls: 'allow' | 'deny';
+  /** Hosts whose TURN servers a call may relay through (the app's own request hosts). */
+  iceHosts: readonly string[];
+}
+
+/** The part of the guard's configuration the main world needs (never the watermark). */
+export function mainWorldConfig({ printing, uploads, downloads, navigationOrigins, clipboard, calls, iceHosts }: MainWorldGuardConfig): MainWorldGuardConfig {
+  return { printing, uploads, downloads, navigationOrigins, clipboard, calls, iceHosts };
 }
 
 export type MainWorldReport = (report: { block: 'print' | 'service-worker' | 'clipboard' | 'upload'; origin?: string; reason: string }) => void;
@@ -42,11 +57,59 @@ export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldRe
       });
     }
 
-    if (config.uploads === 'deny' && 'showOpenFilePicker' in w) {
-      lock(w, 'showOpenFilePicker', function showOpenFilePicker() {
-        report({ block: 'upload', reason: 'file-picker' });
+    // The File System Access pickers: open and directory read files into the page, save
+    // (and a writable directory) put the page's data on disk without a download.
+    const refusePicker = (name: string, reason: string) => {
+      if (!(name in w)) return;
+      lock(w, name, function picker() {
+        report({ block: 'upload', reason });
         return Promise.reject(new w.DOMException('File picker blocked by Cordon', 'AbortError'));
       });
+    };
+    if (config.uploads === 'deny') refusePicker('showOpenFilePicker', 'file-picker');
+    if (config.uploads === 'deny' || config.downloads === 'deny') refusePicker('showDirectoryPicker', 'directory-picker');
+    if (config.uploads === 'deny' || config.downloads === 'deny') refusePicker('showSaveFilePicker', 'save-file-picker');
+
+    // Peer-to-peer and QUIC transports, and a worker shared across the app's pages, whose
+    // traffic the session's request filter does not see (see the header).
+    const refuseConstructor = (name: string, reason: string) => {
+      if (!(name in w)) return;
+      lock(w, name, function refused() {
+        report({ block: 'service-worker', reason });
+        throw new w.DOMException(`${name} blocked by Cordon`, 'NotAllowedError');
+      });
+    };
+    const Peer = (w as unknown as { RTCPeerConnection?: typeof RTCPeerConnection }).RTCPeerConnection;
+    if (config.calls === 'deny') {
+      refuseConstructor('RTCPeerConnection', 'webrtc-not-permitted');
+      refuseConstructor('webkitRTCPeerConnection', 'webrtc-not-permitted');
+      refuseConstructor('WebTransport', 'webtransport-not-permitted');
+      refuseConstructor('SharedWorker', 'shared-worker-not-permitted');
+    } else if (Peer !== undefined) {
+      /** TURN servers on approved hosts only, relay candidates only. */
+      const relayOnly = (configuration?: RTCConfiguration): RTCConfiguration => {
+        const approvedUrl = (url: string) => {
+          const match = /^turns?:(\[[^\]]+\]|[^:?]+)/i.exec(url);
+          return match?.[1] !== undefined && config.iceHosts.includes(match[1].toLowerCase());
+        };
+        const iceServers = (configuration?.iceServers ?? [])
+          .map((server) => ({ ...server, urls: (Array.isArray(server.urls) ? server.urls : [server.urls]).filter(approvedUrl) }))
+          .filter((server) => server.urls.length > 0);
+        if (iceServers.length < (configuration?.iceServers?.length ?? 0)) report({ block: 'service-worker', reason: 'ice-server-not-approved' });
+        return { ...configuration, iceServers, iceTransportPolicy: 'relay' };
+      };
+      const setConfiguration = Object.getOwnPropertyDescriptor(Peer.prototype, 'setConfiguration')?.value as ((this: RTCPeerConnection, c: RTCConfiguration) => void) | undefined;
+      if (setConfiguration !== undefined) {
+        lock(Peer.prototype, 'setConfiguration', function (this: RTCPeerConnection, configuration: RTCConfiguration) {
+          setConfiguration.call(this, relayOnly(configuration));
+        });
+      }
+      const Guarded = function RTCPeerConnection(configuration?: RTCConfiguration) {
+        return new Peer(relayOnly(configuration));
+      };
+      Guarded.prototype = Peer.prototype;
+      lock(w, 'RTCPeerConnection', Guarded);
+      if ('webkitRTCPeerConnection' in w) lock(w, 'webkitRTCPeerConnection', Guarded);
     }
 
     const container = typeof w.ServiceWorkerContainer === 'undefined' ? null : w.ServiceWorkerContainer.prototype;

@@ -22,6 +22,7 @@ import { registerWorkspaceClipboard } from '../../main/hosting/guardClipboard';
 import { registerGuardReports } from '../../main/hosting/guardReports';
 import { registerGuardWatermark, type WatermarkRequestEvent } from '../../main/hosting/guardWatermark';
 import { hardenHostedSession, type HostedSession } from '../../main/hosting/hostedSessionHardening';
+import { mainWorldConfig } from '../../preload/guard/mainWorldGuard';
 
 type Handlers = {
   beforeRequest: (details: { url: string; resourceType: string; webContentsId: number }, callback: (response: { cancel: boolean }) => void) => void;
@@ -195,7 +196,7 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
       runImmediately: true,
     });
     // Main world: the bundle takes the bindings out of the page's reach before any page script runs.
-    const mainWorld = { config: { printing: config.printing, uploads: config.uploads, navigationOrigins: config.navigationOrigins, clipboard: config.clipboard }, bindings: { report: mainBinding, clipboard: clipboardBinding, permission: permissionBinding, failed: failedBinding }, resolver };
+    const mainWorld = { config: mainWorldConfig(config), bindings: { report: mainBinding, clipboard: clipboardBinding, permission: permissionBinding, failed: failedBinding }, resolver };
     await cdp.send('Page.addScriptToEvaluateOnNewDocument', {
       source: `(() => { const cordonMainWorld = ${JSON.stringify(mainWorld)};\n${await mainWorldGuardBundle}\n})();`,
       runImmediately: true,

@@ -82,9 +82,9 @@ async function openWithShippedGuard(page: Page, config: GuardConfig, watermarkAn
 }
 
 /** What main puts on the command line: the rules, never the watermark. */
-const guardArgumentOf = ({ navigationOrigins, printing, uploads, allowLoopbackHttp, clipboard }: GuardConfig) => ({ navigationOrigins, printing, uploads, allowLoopbackHttp, clipboard });
+const guardArgumentOf = ({ navigationOrigins, printing, uploads, downloads, allowLoopbackHttp, clipboard, calls, iceHosts }: GuardConfig) => ({ navigationOrigins, printing, uploads, downloads, allowLoopbackHttp, clipboard, calls, iceHosts });
 
-const config = (overrides: Partial<GuardConfig> = {}): GuardConfig => ({ navigationOrigins: [servers.appOrigin], printing: 'deny', uploads: 'deny', allowLoopbackHttp: true, clipboard: 'workspace', watermark: TEST_WATERMARK, ...overrides });
+const config = (overrides: Partial<GuardConfig> = {}): GuardConfig => ({ navigationOrigins: [servers.appOrigin], printing: 'deny', uploads: 'deny', downloads: 'deny', allowLoopbackHttp: true, clipboard: 'workspace', calls: 'deny', iceHosts: ['127.0.0.1'], watermark: TEST_WATERMARK, ...overrides });
 
 test('the shipped guard bundle blocks print from the main world and a javascript: link from the isolated world, and draws the watermark', async ({ page }) => {
   const { received, cdp } = await openWithShippedGuard(page, config());

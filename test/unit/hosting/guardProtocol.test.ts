@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeGuardArgument, encodeGuardArgument, GUARD_ARGUMENT_PREFIX, watermarkFromMain, type GuardArgument, type GuardConfig } from '../../../common/hosting/guardProtocol';
 import { navigationBlock } from '../../../preload/guard/isolatedGuard';
 
-const config: GuardConfig = { navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'allow', uploads: 'allow', allowLoopbackHttp: false, clipboard: 'workspace', watermark: { text: 'Valerie · 7K2M-QX4P · {time}', opacity: 0.12 } };
-const argument: GuardArgument = { navigationOrigins: config.navigationOrigins, printing: 'allow', uploads: 'allow', allowLoopbackHttp: false, clipboard: 'workspace' };
-const strictest: GuardArgument = { navigationOrigins: [], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked' };
+const config: GuardConfig = { navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'allow', uploads: 'allow', downloads: 'deny', allowLoopbackHttp: false, clipboard: 'workspace', calls: 'deny', iceHosts: ['ehr.example.com'], watermark: { text: 'Valerie · 7K2M-QX4P · {time}', opacity: 0.12 } };
+const argument: GuardArgument = { navigationOrigins: config.navigationOrigins, printing: 'allow', uploads: 'allow', downloads: 'deny', allowLoopbackHttp: false, clipboard: 'workspace', calls: 'deny', iceHosts: ['ehr.example.com'] };
+const strictest: GuardArgument = { navigationOrigins: [], printing: 'deny', uploads: 'deny', downloads: 'deny', allowLoopbackHttp: false, clipboard: 'blocked', calls: 'deny', iceHosts: [] };
 const unidentified = { text: 'Cordon · unidentified session · {time}', opacity: 0.2 };
 
 describe('guard configuration argument', () => {

@@ -79,7 +79,7 @@ describe('hosted apps', () => {
     expect(view.options.webPreferences).toMatchObject({ partition: 'cordon-practice', sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, devTools: false, spellcheck: false });
     // The guard preload runs in every frame (sub-frames included), configured for this app.
     expect(view.options.webPreferences).toMatchObject({ preload: '/app/out/preload/hostedGuard.cjs', nodeIntegrationInSubFrames: true });
-    expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', uploads: 'deny', allowLoopbackHttp: false, clipboard: 'workspace' });
+    expect(decodeGuardArgument(view.options.webPreferences.additionalArguments ?? [])).toEqual({ navigationOrigins: ['https://ehr.example.com', 'https://login.example.com'], printing: 'deny', uploads: 'deny', downloads: 'deny', allowLoopbackHttp: false, clipboard: 'workspace', calls: 'deny', iceHosts: ['ehr.example.com', 'login.example.com', 'api.ehr.example.com'] });
     await flush();
     expect(view.webContents.loaded).toBe('https://ehr.example.com/home');
     expect((apps.view('billing') as unknown as FakeView).options.webPreferences.partition).toBe('cordon-app-billing');
