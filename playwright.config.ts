@@ -23,6 +23,12 @@ export default defineConfig({
       testDir: 'test/conformance',
       use: { browserName: 'chromium', launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } },
     },
+    {
+      // The supervisors' console, served by a collector (a stand-in, and the real one with the demo IdP).
+      name: 'console-chromium',
+      testDir: 'test/console',
+      use: { browserName: 'chromium', launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } },
+    },
     { name: 'electron-e2e', testDir: 'test/e2e' },
   ],
 });
