@@ -38,6 +38,7 @@ const VIEWS: readonly ViewEntry[] = [
 const SIGNED_OUT_PATH = CONSOLE_AUTH_PATHS.signedOut.slice(CONSOLE_BASE.length);
 
 type Ended = { reason: SignedOutReason; message: string | null; idleSeconds: number | null };
+type Limits = { idleSeconds: number; expiresAt: number };
 
 export function App() {
   const location = useLocation();
@@ -47,15 +48,17 @@ export function App() {
   const onSignedOutPage = location.path === SIGNED_OUT_PATH;
 
   const me = useQuery({ queryKey: ['me'], queryFn: () => call('me'), enabled: !onSignedOutPage && ended === null });
-  /** Kept apart from the query, which is cleared at logoff, to say how long "idle" was. */
-  const idleSeconds = useRef<number | null>(null);
+  /** Kept apart from the query, which is cleared at logoff, to say why the session ended. */
+  const limits = useRef<Limits | null>(null);
 
   const end = useCallback(
     (reason: SignedOutReason, message: string | null) => {
       // What was on screen goes with the session: nothing stays readable after logoff.
       setCsrfToken(null);
       queryClient.clear();
-      setEnded({ reason, message, idleSeconds: idleSeconds.current });
+      // The collector says session-expired for both limits; past the maximum length it was not idleness.
+      const pastLimit = limits.current !== null && Date.now() >= limits.current.expiresAt;
+      setEnded({ reason: reason === 'session-expired' && pastLimit ? 'session-limit' : reason, message, idleSeconds: limits.current?.idleSeconds ?? null });
     },
     [queryClient],
   );
@@ -69,7 +72,7 @@ export function App() {
   useEffect(() => {
     if (me.data === undefined) return;
     setCsrfToken(me.data.csrfToken);
-    idleSeconds.current = me.data.idleTimeoutSeconds;
+    limits.current = { idleSeconds: me.data.idleTimeoutSeconds, expiresAt: Date.parse(me.data.expiresAt) };
     const back = takeWhereTo();
     if (back !== null) navigate(back, { replace: true });
   }, [me.data]);

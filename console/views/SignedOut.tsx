@@ -7,9 +7,12 @@ import { rememberWhereTo } from '../returnTo';
 
 /**
  * signed-out: no session (first visit, or the collector ended it); signed-out-by-user: the
- * person signed out; session-expired: the collector's idle timeout; idle: this page's own.
+ * person signed out; session-expired: the collector ended it (idle or maximum length);
+ * session-limit: it had reached its maximum length; idle: this page's own idle timeout.
  */
-export type SignedOutReason = 'signed-out' | 'signed-out-by-user' | 'session-expired' | 'idle';
+export type SignedOutReason = 'signed-out' | 'signed-out-by-user' | 'session-expired' | 'session-limit' | 'idle';
+
+const idleWords = (seconds: number) => (seconds < 60 ? plural(seconds, 'second') : plural(Math.round(seconds / 60), 'minute'));
 
 function useTitle(title: string): void {
   useEffect(() => {
@@ -18,10 +21,9 @@ function useTitle(title: string): void {
 }
 
 export function SignedOutView({ reason, message, idleSeconds }: { reason: SignedOutReason; message: string | null; idleSeconds: number | null }) {
-  const timedOut = reason === 'idle' || reason === 'session-expired';
+  const timedOut = reason === 'idle' || reason === 'session-expired' || reason === 'session-limit';
   const heading = timedOut ? 'You were signed out' : reason === 'signed-out-by-user' ? 'You are signed out' : 'Sign in to the Cordon console';
   useTitle(heading);
-  const minutes = idleSeconds === null ? null : Math.max(1, Math.round(idleSeconds / 60));
   return (
     <main id="main" className="screen centered">
       <div className="card">
@@ -29,8 +31,12 @@ export function SignedOutView({ reason, message, idleSeconds }: { reason: Signed
         <h1>{heading}</h1>
         {timedOut && (
           <p role="status">
-            {minutes !== null ? `You were signed out after ${plural(minutes, 'minute')} without activity.` : (message ?? 'You were signed out after a while without activity.')} The console
-            signs out on its own because it shows information close to patients' records.
+            {reason === 'session-limit'
+              ? 'Your console session reached its maximum length.'
+              : idleSeconds !== null
+                ? `You were signed out after ${idleWords(idleSeconds)} without activity.`
+                : (message ?? 'You were signed out after a while without activity.')}{' '}
+            The console signs out on its own because it shows information close to patients' records.
           </p>
         )}
         {reason === 'signed-out-by-user' && <p role="status">Your console session has ended. Close this tab, or sign in again.</p>}

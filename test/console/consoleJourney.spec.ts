@@ -1,0 +1,163 @@
+// The supervisor's and compliance officer's journeys (shared/journeys.md) in real Chromium
+// against the REAL collector and the REAL demo IdP (test/support/consoleStack.ts): nothing
+// here is a stand-in. Sam signs in with password and TOTP, looks up a watermark code as
+// read off a photo, reads the timeline and marks it reviewed; Valerie (a VA) is refused;
+// Cora (compliance) reads the access log with Sam's steps in it; an idle session ends.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startConsoleStack, type ConsoleStack } from '../support/consoleStack';
+import { typeDemoCredentials } from '../support/demoIdpLogin';
+import { buildConsoleUi } from './consoleBuild';
+
+const TIMEZONE = 'America/Chicago';
+const IDLE_SECONDS = 120;
+
+// Each journey is several pages with axe on each, on a shared two-core machine.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
+test.use({ timezoneId: TIMEZONE, locale: 'en-US', viewport: { width: 1280, height: 800 } });
+
+let stack: ConsoleStack;
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  stack = await startConsoleStack({ uiDir: buildConsoleUi(), idleTimeoutSeconds: IDLE_SECONDS });
+});
+test.afterAll(async () => {
+  await stack.close();
+});
+
+function seeded(): NonNullable<ConsoleStack['seeded']> {
+  if (stack.seeded === null) throw new Error('the console stack was started without its demo sessions');
+  return stack.seeded;
+}
+
+/** CSP refusals and page errors: every journey expects none. */
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  return problems;
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical');
+  expect(found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/** Opens the console signed out, follows Sign in to the IdP, types password and TOTP. */
+async function signIn(browser: Browser, username: string): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext({ timezoneId: TIMEZONE, locale: 'en-US', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(stack.consoleUrl);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to the Cordon console');
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await typeDemoCredentials(page, username);
+  return { page, problems, close: () => context.close() };
+}
+
+/** How a person reads a code off a photo: lower case, no hyphen, O for 0 and l for 1. */
+const asReadOffAPhoto = (code: string) => code.toLowerCase().replace('-', '').replaceAll('0', 'o').replaceAll('1', 'l');
+
+/** "14:05" on the viewer's clock for an instant. */
+const wallClock = (ms: number) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TIMEZONE }).format(ms);
+
+test('a supervisor signs in with password and TOTP, looks up a photo code, reads the timeline and marks it reviewed', async ({ browser }) => {
+  const sam = await signIn(browser, 'sam');
+  const { page } = sam;
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
+  await expect(page.getByRole('banner')).toContainText('Sam Supervisor');
+  await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link')).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts']);
+  await expect(page.locator('figure.chart svg[role="img"]').first()).toBeVisible();
+  await expectAccessible(page);
+
+  // The sessions list by keyboard: Tab reaches today's session, Enter opens it.
+  const { late } = seeded();
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Sessions' }).click();
+  await expect(page.getByRole('table', { name: 'All sessions' }).locator('tbody tr')).toHaveCount(seeded().sessions.length);
+  await expectAccessible(page);
+  const todays = page.getByRole('link', { name: new RegExp(`session ${late.code}`) });
+  await page.locator('body').focus();
+  for (let i = 0; i < 60 && !(await todays.evaluate((el) => el === document.activeElement)); i += 1) await page.keyboard.press('Tab');
+  await expect(todays).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Session ${late.code}`);
+  // Offline for two hours, chain intact: marked as such, in words.
+  await expect(page.locator('section.stretch').filter({ hasText: 'Delivered late' }).first()).toBeVisible();
+  await expect(page.locator('section.stretch').filter({ hasText: 'Verified' }).first()).toBeVisible();
+  await expectAccessible(page);
+
+  // The watermark lookup, typed as read off a photo, with the time on the photo: the
+  // clipboard block 37 minutes into the session.
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Watermark lookup' }).click();
+  await page.getByLabel('Session code from the watermark').fill(asReadOffAPhoto(late.code));
+  await page.getByLabel('Time on the photo (optional)').fill(wallClock(late.startedAt + 37 * 60_000));
+  await page.getByRole('button', { name: 'Find the session' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Session ${late.code}`);
+  const atMinute = page.locator('li.event.highlight');
+  await expect(atMinute).toBeFocused();
+  await expect(atMinute).toContainText('Clipboard use blocked');
+  await expect(atMinute).toContainText(/GMT-[56]/);
+
+  await page.getByRole('radio', { name: 'Reviewed' }).check();
+  await page.getByLabel('Note').fill('Checked with Valerie: the clipboard block was a phone number she kept in the EHR.');
+  await page.getByRole('button', { name: 'Save review' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toHaveText('Saved: Reviewed.');
+  await page.reload();
+  await expect(page.getByTestId('review-status')).toContainText('Reviewed');
+  await expect(page.getByTestId('review-status')).toContainText('Checked with Valerie');
+  expect(sam.problems).toEqual([]);
+  await sam.close();
+});
+
+test('a VA is refused with a clear page', async ({ browser }) => {
+  const valerie = await signIn(browser, 'valerie');
+  await expect(valerie.page.getByRole('heading', { level: 1 })).toHaveText('This console is not for your account');
+  await expect(valerie.page.locator('main')).toContainText('The console is for supervisors, compliance officers and IT admins');
+  await expect(valerie.page.getByRole('link', { name: 'Sign out' })).toBeVisible();
+  await expectAccessible(valerie.page);
+  expect(valerie.problems).toEqual([]);
+  await valerie.close();
+});
+
+test("a compliance officer reads the console's access log, with the supervisor's lookup, view and review in it", async ({ browser }) => {
+  const cora = await signIn(browser, 'cora');
+  const { page } = cora;
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Access log' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Access log');
+  await expect(page.getByTestId('access-chain')).toContainText('Chain intact');
+  const rows = page.getByRole('table', { name: 'Console access log' }).locator('tbody tr');
+  for (const action of ['lookup-code', 'view-session', 'review-session']) {
+    await expect(rows.filter({ hasText: 'Sam Supervisor' }).filter({ hasText: action }).first()).toBeVisible();
+  }
+  await expect(rows.filter({ hasText: 'refused' }).filter({ hasText: 'no-console-role' }).first()).toBeVisible();
+  await expectAccessible(page);
+  expect(cora.problems).toEqual([]);
+  await cora.close();
+});
+
+test('an idle console session ends at the collector, and the page says so', async ({ browser }) => {
+  const sam = await signIn(browser, 'sam');
+  const { page } = sam;
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
+  // Loaded, so no request is still in flight when the clock moves.
+  await expect(page.locator('figure.chart svg[role="img"]').first()).toBeVisible();
+  // The collector's clock moves past the idle timeout (no waiting in real time); the next
+  // thing Sam does is refused, and the page clears and says why.
+  stack.clock.travelTo(Date.now() + (IDLE_SECONDS + 5) * 1000);
+  try {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Sessions' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('You were signed out');
+    await expect(page.getByRole('status')).toContainText('You were signed out after 2 minutes without activity.');
+    await expect(page.getByRole('table')).toHaveCount(0);
+    const me = await page.request.get(`${stack.collector.url}/console/api/me`);
+    expect(me.status()).toBe(401);
+  } finally {
+    stack.clock.travelTo(null);
+  }
+  expect(sam.problems).toEqual([]);
+  await sam.close();
+});
