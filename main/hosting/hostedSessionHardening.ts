@@ -5,10 +5,31 @@
 import { decideNavigation, decidePermission, decideRequest, type HostedAppRules, type Verdict } from '../../common/hosting/hostedAppRules';
 import { auditableOrigin, type AuditEventInput, type AuditSink } from '../../common/audit/auditSink';
 
+import type { Session } from 'electron';
 import type { HardenableSession } from '../shell/sessionHardening';
 
 /** The parts of an Electron Session this hardening installs handlers on. */
-export type HostedSession = HardenableSession;
+export type HostedSession = HardenableSession & { webRequest: Pick<Session['webRequest'], 'onBeforeRequest' | 'onHeadersReceived'> };
+
+/** Frame loads: where a PDF would open in Chromium's viewer (whose Print button no guard sees). */
+const DOCUMENT_TYPES = new Set(['mainFrame', 'subFrame', 'object']);
+
+/**
+ * A PDF document in an app that may not print becomes a download (Content-Disposition:
+ * attachment), so the session's download rule decides it instead of the PDF viewer
+ * showing it with a Print button. Returns the new headers, or null to leave the response alone.
+ */
+export function pdfAsDownload(rules: Pick<HostedAppRules, 'printing'>, resourceType: string, headers: Record<string, string[]> | undefined): Record<string, string[]> | null {
+  if (rules.printing !== 'deny' || !DOCUMENT_TYPES.has(resourceType) || headers === undefined) return null;
+  const named = (name: string) => Object.keys(headers).filter((key) => key.toLowerCase() === name);
+  const contentType = named('content-type').flatMap((key) => headers[key] ?? []);
+  if (!contentType.some((value) => /^\s*application\/(x-)?pdf\s*(;|$)/i.test(value))) return null;
+  const disposition = named('content-disposition').flatMap((key) => headers[key] ?? [])[0] ?? '';
+  // Keep the file name (after the first ';'); only the disposition type changes.
+  const parameters = disposition.includes(';') ? disposition.slice(disposition.indexOf(';')) : '';
+  const rewritten = Object.fromEntries(Object.entries(headers).filter(([key]) => key.toLowerCase() !== 'content-disposition'));
+  return { ...rewritten, 'Content-Disposition': [`attachment${parameters}`] };
+}
 
 /** Which hosted app a webContents belongs to; null for anything else (then: deny). */
 export type AppLookup = (webContentsId: number | undefined) => HostedAppRules | null;
@@ -33,6 +54,17 @@ export function hardenHostedSession(session: HostedSession, appFor: AppLookup, a
     const verdict = rules === null ? unregistered(details.url) : isFrame ? decideNavigation(rules, details.url) : decideRequest(rules, details.url);
     record(audit, isFrame ? 'navigation.blocked' : 'request.blocked', rules, verdict);
     callback({ cancel: !verdict.allowed });
+  });
+
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const rules = appFor(details.webContentsId);
+    const headers = rules === null ? null : pdfAsDownload(rules, details.resourceType, details.responseHeaders);
+    if (rules === null || headers === null) {
+      callback({});
+      return;
+    }
+    audit.record({ type: 'print.blocked', outcome: 'blocked', appId: rules.appId, origin: auditableOrigin(details.url), reason: 'pdf-viewer' });
+    callback({ responseHeaders: headers });
   });
 
   session.setPermissionRequestHandler((contents, permission, callback, details) => {

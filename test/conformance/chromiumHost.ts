@@ -24,8 +24,10 @@ import { registerGuardWatermark, type WatermarkRequestEvent } from '../../main/h
 import { hardenHostedSession, type HostedSession } from '../../main/hosting/hostedSessionHardening';
 import { mainWorldConfig } from '../../preload/guard/mainWorldGuard';
 
+type ResponseHeaders = Record<string, string[]>;
 type Handlers = {
   beforeRequest: (details: { url: string; resourceType: string; webContentsId: number }, callback: (response: { cancel: boolean }) => void) => void;
+  headersReceived: (details: { url: string; resourceType: string; webContentsId: number; responseHeaders: ResponseHeaders }, callback: (response: { cancel?: boolean; responseHeaders?: ResponseHeaders }) => void) => void;
   permissionRequest: (contents: { id: number }, permission: string, callback: (granted: boolean) => void, details: { requestingUrl: string; mediaTypes?: string[] }) => void;
   displayMedia: (request: { securityOrigin: string }, callback: (streams: unknown) => void) => void;
   willDownload: (event: { preventDefault(): void }, item: unknown, contents: { id: number }) => void;
@@ -52,11 +54,35 @@ let isolatedGuardBundle: Promise<string> | null = null;
 let mainWorldGuardBundle: Promise<string> | null = null;
 
 type Decide = (url: string, resourceType: string, webContentsId: number) => Promise<boolean>;
+/** The session's onHeadersReceived answer for a document response: new headers, or null to leave it. */
+type Respond = (url: string, resourceType: string, webContentsId: number, headers: ResponseHeaders) => Promise<ResponseHeaders | null>;
 
-/** Feeds every request a CDP session sees through the decision, before it leaves. */
-async function filterRequests(cdp: CDPSession, webContentsId: number, decide: Decide): Promise<void> {
-  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }] });
+/**
+ * Feeds every request a CDP session sees through the decision, before it leaves, and
+ * every document's response headers through the headers hook (CDP names every frame's
+ * document 'Document': the hook sees them all as 'mainFrame').
+ */
+async function filterRequests(cdp: CDPSession, webContentsId: number, decide: Decide, respond: Respond): Promise<void> {
+  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }, { urlPattern: '*', resourceType: 'Document', requestStage: 'Response' }] });
   cdp.on('Fetch.requestPaused', (event) => {
+    if (event.responseStatusCode !== undefined) {
+      const headers: ResponseHeaders = {};
+      for (const { name, value } of event.responseHeaders ?? []) headers[name] = [...(headers[name] ?? []), value];
+      void respond(event.request.url, 'mainFrame', webContentsId, headers)
+        .then(async (changed) => {
+          if (changed === null) return cdp.send('Fetch.continueRequest', { requestId: event.requestId });
+          // New headers need the body read and handed back (continueResponse stalls downloads).
+          const { body, base64Encoded } = await cdp.send('Fetch.getResponseBody', { requestId: event.requestId });
+          return cdp.send('Fetch.fulfillRequest', {
+            requestId: event.requestId,
+            responseCode: event.responseStatusCode ?? 200,
+            responseHeaders: Object.entries(changed).flatMap(([name, values]) => values.map((value) => ({ name, value }))),
+            body: base64Encoded ? body : Buffer.from(body).toString('base64'),
+          });
+        })
+        .catch(() => undefined);
+      return;
+    }
     void decide(event.request.url, RESOURCE_TYPES[event.resourceType] ?? 'other', webContentsId).then((allowed) =>
       (allowed ? cdp.send('Fetch.continueRequest', { requestId: event.requestId }) : cdp.send('Fetch.failRequest', { requestId: event.requestId, errorReason: 'BlockedByClient' })).catch(() => undefined),
     );
@@ -101,7 +127,10 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     "downloads are refused by this host's engine as well; the evidence is the will-download handler's verdict",
   ];
   const session: HostedSession = {
-    webRequest: { onBeforeRequest: ((listener: Handlers['beforeRequest']) => (handlers.beforeRequest = listener)) as never },
+    webRequest: {
+      onBeforeRequest: ((listener: Handlers['beforeRequest']) => (handlers.beforeRequest = listener)) as never,
+      onHeadersReceived: ((listener: Handlers['headersReceived']) => (handlers.headersReceived = listener)) as never,
+    },
     setSpellCheckerEnabled: () => undefined,
     setPermissionRequestHandler: ((h: Handlers['permissionRequest']) => (handlers.permissionRequest = h)) as never,
     setPermissionCheckHandler: () => undefined,
@@ -137,6 +166,12 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     new Promise((resolve) => {
       if (handlers.beforeRequest === undefined) throw new Error('hardenHostedSession installed no request hook');
       handlers.beforeRequest({ url, resourceType, webContentsId }, ({ cancel }) => resolve(!cancel));
+    });
+
+  const respond: Respond = (url, resourceType, webContentsId, responseHeaders) =>
+    new Promise((resolve) => {
+      if (handlers.headersReceived === undefined) throw new Error('hardenHostedSession installed no headers hook');
+      handlers.headersReceived({ url, resourceType, webContentsId, responseHeaders }, (answer) => resolve(answer.responseHeaders ?? null));
     });
 
   const askHandlers = (webContentsId: number, requestingUrl: string, permission: string, mediaTypes: string[]): Promise<boolean> =>
@@ -216,7 +251,7 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
   if (scope === 'browser') {
     if (onlyApp === undefined || apps.size !== 1) throw new Error('a browser-wide host stands for exactly one app');
     browserCdp = await browser.newBrowserCDPSession();
-    await filterRequests(browserCdp, onlyApp, decide);
+    await filterRequests(browserCdp, onlyApp, decide, respond);
   }
   const context = await browser.newContext({ acceptDownloads: false });
   const downloads: DownloadVerdict[] = [];
@@ -231,7 +266,7 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
       if (rules === undefined) throw new Error(`no app ${webContentsId}`);
       const page = await context.newPage();
       const cdp = await context.newCDPSession(page);
-      if (scope === 'page') await filterRequests(cdp, webContentsId, decide);
+      if (scope === 'page') await filterRequests(cdp, webContentsId, decide, respond);
       if (guard) await installGuard(page, cdp, webContentsId, rules);
       await page.routeWebSocket(/.*/, async (ws) => {
         if (await decide(ws.url(), 'webSocket', webContentsId)) ws.connectToServer();

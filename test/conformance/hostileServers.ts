@@ -17,6 +17,22 @@ const CLIPBOARD_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-
   window.pageCopyHandler = () => document.addEventListener('copy', (e) => { e.clipboardData.setData('text/plain', 'PAGE-DATA SYN-0001'); e.preventDefault(); });
 </script></body></html>`;
 
+/** A one-page PDF (synthetic chart text), valid enough for Chromium's viewer. */
+const SYNTHETIC_PDF = (() => {
+  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 100] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>', '', '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
+  const stream = 'BT /F1 12 Tf 20 50 Td (Synthetic chart SYN-0001) Tj ET';
+  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+  let body = '%PDF-1.4\n';
+  const offsets = objects.map((object, i) => {
+    const offset = body.length;
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+    return offset;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  return `${body}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+})();
+
 export interface HostileServers {
   appOrigin: string;
   evilOrigin: string;
@@ -63,6 +79,11 @@ export async function startHostileServers(): Promise<HostileServers> {
       // Headers first, body later: the download exists before any byte could be saved.
       res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="chart-SYN-0001.pdf"' });
       setTimeout(() => res.end('%PDF-1.4 synthetic chart SYN-0001'), 1_000);
+      return;
+    }
+    if (url.pathname === '/document/chart.pdf') {
+      // Shown inline: in a browser it opens in the PDF viewer, whose Print button no page guard sees.
+      res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'inline; filename="chart-SYN-0001.pdf"' }).end(SYNTHETIC_PDF);
       return;
     }
     if (url.pathname === '/clipboard') {

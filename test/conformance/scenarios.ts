@@ -151,6 +151,15 @@ export const SCENARIOS: readonly Scenario[] = [
     audited: (e) => e.type === 'upload.blocked' && e.reason === 'file-drop',
   },
   {
+    // A PDF from the approved origin, opened as a document: in Chromium's viewer its Print
+    // button would bypass the guard. With printing denied it must become a download
+    // (refused here by the download rule) and be audited.
+    id: 'pdf-viewer',
+    page: () => script(`location.href = '/document/chart.pdf';`),
+    evidence: [{ kind: 'no-download' }],
+    audited: (e) => e.type === 'print.blocked' && e.reason === 'pdf-viewer',
+  },
+  {
     id: 'service-worker',
     page: ({ evilOrigin }) =>
       script(`${tell('service-worker')}

@@ -103,3 +103,32 @@ describe('hosted session hardening', () => {
     expect(session.spellCheckerEnabled).toBe(false);
   });
 });
+
+describe('PDF documents in apps that may not print', () => {
+  /** What the session's onHeadersReceived hook answers for one response. */
+  function respond(session: FakeSession, webContentsId: number, resourceType: string, responseHeaders: Record<string, string[]>) {
+    let answer: { cancel?: boolean; responseHeaders?: Record<string, string[]> } | undefined;
+    (session.headersReceived as (...a: unknown[]) => void)({ webContentsId, url: 'https://ehr.example.com/charts/SYN-0001.pdf?token=secret', resourceType, responseHeaders }, (r: typeof answer) => (answer = r));
+    if (answer === undefined) throw new Error('callback not called');
+    return answer;
+  }
+
+  it('turns a PDF document into a download (so the download rule decides), keeping its file name, and audits the viewer refused', () => {
+    const { session, audit } = setup();
+    const answer = respond(session, EHR, 'mainFrame', { 'content-type': ['application/pdf'], 'Content-Disposition': ['inline; filename="chart.pdf"'], 'cache-control': ['no-store'] });
+    expect(answer).toEqual({ responseHeaders: { 'content-type': ['application/pdf'], 'cache-control': ['no-store'], 'Content-Disposition': ['attachment; filename="chart.pdf"'] } });
+    expect(respond(session, EHR, 'subFrame', { 'Content-Type': ['Application/PDF; qs=0.9'] }).responseHeaders?.['Content-Disposition']).toEqual(['attachment']);
+    // The audit names the origin, never the URL's path or query.
+    expect(audit.events).toContainEqual({ type: 'print.blocked', outcome: 'blocked', appId: 'ehr', origin: 'https://ehr.example.com', reason: 'pdf-viewer' });
+    expect(JSON.stringify(audit.events)).not.toContain('secret');
+  });
+
+  it('leaves alone PDFs fetched by script, other documents, and apps that may print', () => {
+    const { session } = setup();
+    expect(respond(session, EHR, 'xhr', { 'content-type': ['application/pdf'] })).toEqual({});
+    expect(respond(session, EHR, 'mainFrame', { 'content-type': ['text/html'] })).toEqual({});
+    const printing = new FakeSession();
+    hardenHostedSession(printing as never, () => ({ ...hostedAppRules(policy, policy.apps[0] ?? ehrApp), printing: 'allow' }) as HostedAppRules, new RecordingAuditSink());
+    expect(respond(printing, EHR, 'mainFrame', { 'content-type': ['application/pdf'] })).toEqual({});
+  });
+});
