@@ -128,7 +128,9 @@ describe('PDF documents in apps that may not print', () => {
     expect(respond(session, EHR, 'xhr', { 'content-type': ['application/pdf'] })).toEqual({});
     expect(respond(session, EHR, 'mainFrame', { 'content-type': ['text/html'] })).toEqual({});
     const printing = new FakeSession();
-    hardenHostedSession(printing as never, () => ({ ...hostedAppRules(policy, policy.apps[0] ?? ehrApp), printing: 'allow' }) as HostedAppRules, new RecordingAuditSink());
+    const ehrRules = byId.get(EHR);
+    if (ehrRules === undefined) throw new Error('no ehr rules');
+    hardenHostedSession(printing as never, () => ({ ...ehrRules, printing: 'allow' }), new RecordingAuditSink());
     expect(respond(printing, EHR, 'mainFrame', { 'content-type': ['application/pdf'] })).toEqual({});
   });
 });
