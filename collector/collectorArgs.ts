@@ -4,6 +4,10 @@
 import { parseArgs } from 'node:util';
 import type { TrustedIssuer } from './accessTokenVerifier';
 import { DEFAULT_PORT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
+import type { ConsoleConfig } from './console/consolePlugin';
+
+export const DEFAULT_CONSOLE_KEY_FILE = '.collector-data/collector-key.pem';
+export const DEFAULT_CONSOLE_UI_DIR = 'out/console';
 
 export const DEMO_TRUSTED_ISSUER: TrustedIssuer = { issuer: 'http://127.0.0.1:4400', audience: 'urn:cordon:collector' };
 
@@ -24,6 +28,19 @@ options (environment variable in brackets):
                        [CORDON_COLLECTOR_ISSUER, CORDON_COLLECTOR_AUDIENCE]
   --jwks-uri URL       the IdP's key set, if discovery should be skipped [CORDON_COLLECTOR_JWKS_URI]
   /metrics behind a bearer token: [CORDON_COLLECTOR_METRICS_TOKEN] (environment only)
+
+the supervisors' console at /console/ (on when CORDON_CONSOLE_ISSUER is set; environment
+only, so the client secret never shows in the process list):
+  CORDON_CONSOLE_ISSUER, CORDON_CONSOLE_CLIENT_ID, CORDON_CONSOLE_CLIENT_SECRET
+                       the practice IdP and the console's confidential client there
+  CORDON_CONSOLE_MFA_AMR, CORDON_CONSOLE_MFA_ACR
+                       comma lists: the MFA proof required, as the policy's identity.mfa
+  CORDON_CONSOLE_ROLES_CLAIM   the ID-token claim with Cordon roles, default roles
+  CORDON_CONSOLE_PUBLIC_URL    the address browsers use (behind a load balancer)
+  CORDON_CONSOLE_IDLE_MINUTES  automatic logoff, default 15
+  --console-key-file FILE      the access log's signing key, default ${DEFAULT_CONSOLE_KEY_FILE}
+                               (created when missing; every collector of a practice needs the same)
+  --console-ui DIR             the built console (npm run build:console), default ${DEFAULT_CONSOLE_UI_DIR}
   --help`;
 
 export class UsageError extends Error {}
@@ -66,6 +83,8 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         issuer: { type: 'string' },
         audience: { type: 'string' },
         'jwks-uri': { type: 'string' },
+        'console-key-file': { type: 'string' },
+        'console-ui': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -103,6 +122,9 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
     trustedIssuer = { issuer: httpUrl(issuer, '--issuer'), audience, ...(jwksUri === undefined ? {} : { jwksUri: httpUrl(jwksUri, '--jwks-uri') }) };
   }
 
+  const consoleConfig = parseConsoleEnv(env, { keyFile: values['console-key-file'] ?? DEFAULT_CONSOLE_KEY_FILE, uiDir: values['console-ui'] ?? DEFAULT_CONSOLE_UI_DIR });
+  if (consoleConfig === null) notes.push('the supervisors\' console is off: set CORDON_CONSOLE_ISSUER (see --help) to serve it at /console/');
+
   return {
     command: values.help === true ? 'help' : verb === 'issue-code' || verb === 'find-session' ? verb : 'serve',
     ...(verb === 'find-session' && rest[0] !== undefined ? { sessionCode: rest[0] } : {}),
@@ -112,8 +134,34 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
       port,
       trustedIssuer,
       ...(env.CORDON_COLLECTOR_METRICS_TOKEN === undefined || env.CORDON_COLLECTOR_METRICS_TOKEN === '' ? {} : { metricsToken: env.CORDON_COLLECTOR_METRICS_TOKEN }),
+      ...(consoleConfig === null ? {} : { console: consoleConfig }),
     },
     tlsFiles: tlsKey !== undefined && tlsCert !== undefined ? { key: tlsKey, cert: tlsCert } : null,
     notes,
+  };
+}
+
+const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+
+/** The console's settings from CORDON_CONSOLE_*; null (console off) without an issuer. */
+function parseConsoleEnv(env: Readonly<Record<string, string | undefined>>, files: { keyFile: string; uiDir: string }): ConsoleConfig | null {
+  const issuer = env.CORDON_CONSOLE_ISSUER;
+  if (issuer === undefined || issuer === '') return null;
+  const clientId = env.CORDON_CONSOLE_CLIENT_ID;
+  const clientSecret = env.CORDON_CONSOLE_CLIENT_SECRET;
+  if (clientId === undefined || clientId === '' || clientSecret === undefined || clientSecret === '') throw new UsageError('the console needs CORDON_CONSOLE_CLIENT_ID and CORDON_CONSOLE_CLIENT_SECRET with CORDON_CONSOLE_ISSUER');
+  const mfa = { amrMethods: list(env.CORDON_CONSOLE_MFA_AMR), acrValues: list(env.CORDON_CONSOLE_MFA_ACR) };
+  if (mfa.amrMethods.length + mfa.acrValues.length === 0) throw new UsageError('the console needs CORDON_CONSOLE_MFA_AMR or CORDON_CONSOLE_MFA_ACR: MFA is not optional (use the values of the policy\'s identity.mfa)');
+  const idleText = env.CORDON_CONSOLE_IDLE_MINUTES ?? '15';
+  const idleMinutes = /^\d{1,4}$/.test(idleText) ? Number(idleText) : NaN;
+  if (!(idleMinutes >= 1 && idleMinutes <= 480)) throw new UsageError(`CORDON_CONSOLE_IDLE_MINUTES must be 1 to 480, got '${idleText}'`);
+  const issuerUrl = httpUrl(issuer, 'CORDON_CONSOLE_ISSUER');
+  const publicUrl = env.CORDON_CONSOLE_PUBLIC_URL;
+  return {
+    oidc: { issuer: issuerUrl, clientId, clientSecret, mfa, rolesClaim: env.CORDON_CONSOLE_ROLES_CLAIM ?? 'roles', allowInsecureLoopback: new URL(issuerUrl).hostname === '127.0.0.1' },
+    uiDir: files.uiDir,
+    keyFile: files.keyFile,
+    idleTimeoutSeconds: idleMinutes * 60,
+    ...(publicUrl === undefined || publicUrl === '' ? {} : { publicUrl: httpUrl(publicUrl, 'CORDON_CONSOLE_PUBLIC_URL') }),
   };
 }

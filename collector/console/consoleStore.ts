@@ -2,7 +2,7 @@
 // Kysely database as ingest. Every list is keyset-paged on an index (never OFFSET), so a
 // page is as cheap with a million events as with ten thousand and stays stable while
 // devices keep syncing.
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import { GENESIS_LINK_HEX } from '../../common/audit/hashChain';
 import type { AlertRow, AlertStatus, ChainStretch, ReviewStatus, SessionRow, TimelineEvent } from '../../common/console/consoleApi';
 import type { AlertKind } from '../alerts';
@@ -131,15 +131,8 @@ export class ConsoleStore {
         return has ? exists : eb.not(exists);
       });
     }
-    if (cursor !== null) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('s.started_at', '<', cursor.startedAt),
-          eb.and([eb('s.started_at', '=', cursor.startedAt), eb('s.device_id', '<', cursor.deviceId)]),
-          eb.and([eb('s.started_at', '=', cursor.startedAt), eb('s.device_id', '=', cursor.deviceId), eb('s.code', '<', cursor.code)]),
-        ]) as Expression<SqlBool>,
-      );
-    }
+    // A row-value comparison: both engines turn it into one index range.
+    if (cursor !== null) query = query.where((eb) => eb(eb.refTuple('s.started_at', 's.device_id', 's.code'), '<', eb.tuple(cursor.startedAt, cursor.deviceId, cursor.code)));
     const rows = await query.orderBy('s.started_at', 'desc').orderBy('s.device_id', 'desc').orderBy('s.code', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit);
     const last = page.at(-1);

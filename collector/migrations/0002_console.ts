@@ -34,8 +34,8 @@ export async function up(db: Kysely<unknown>, kind: StorageKind): Promise<void> 
     .execute();
   // The list's order (newest first) and its filters, each a range scan.
   await db.schema.createIndex('sessions_started').on('sessions').columns(['started_at', 'device_id', 'code']).execute();
-  await db.schema.createIndex('sessions_subject').on('sessions').columns(['subject', 'started_at']).execute();
-  await db.schema.createIndex('sessions_device').on('sessions').columns(['device_id', 'started_at']).execute();
+  await db.schema.createIndex('sessions_subject').on('sessions').columns(['subject', 'started_at', 'device_id', 'code']).execute();
+  await db.schema.createIndex('sessions_device').on('sessions').columns(['device_id', 'started_at', 'code']).execute();
   await db.schema.createIndex('sessions_code').on('sessions').column('code').execute();
 
   await db.schema

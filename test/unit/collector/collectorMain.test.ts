@@ -15,7 +15,7 @@ const root = path.resolve(import.meta.dirname, '../../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 const main = path.join(root, 'collector/collectorMain.ts');
 const dir = mkdtempSync(path.join(tmpdir(), 'cordon-collector-cli-'));
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CORDON_COLLECTOR_')));
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CORDON_COLLECTOR_') && !name.startsWith('CORDON_CONSOLE_')));
 
 function runCli(args: string[], env: Record<string, string> = {}) {
   return spawnSync(tsx, [main, ...args], { cwd: dir, env: { ...cleanEnv, ...env }, encoding: 'utf8', timeout: 30_000 });
@@ -30,7 +30,7 @@ describe('collector command line', () => {
     expect(defaults.notes.join()).toMatch(/DEMO IdP/);
     const practice = parseCollectorArgs(['--issuer', 'https://idp.practice.example', '--audience', 'urn:practice:collector', '--port', '0'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://u:p@db/collector' });
     expect(practice.config).toMatchObject({ storage: { kind: 'postgres', url: 'postgres://u:p@db/collector' }, port: 0, trustedIssuer: { issuer: 'https://idp.practice.example', audience: 'urn:practice:collector' } });
-    expect(practice.notes).toEqual([]);
+    expect(practice.notes).toEqual(["the supervisors' console is off: set CORDON_CONSOLE_ISSUER (see --help) to serve it at /console/"]);
     expect(parseCollectorArgs(['issue-code'], {}).command).toBe('issue-code');
     expect(parseCollectorArgs(['find-session', '7K2M-QX4P'], {})).toMatchObject({ command: 'find-session', sessionCode: '7K2M-QX4P' });
     expect(parseCollectorArgs([], { CORDON_COLLECTOR_METRICS_TOKEN: 'metrics-secret-1' }).config.metricsToken).toBe('metrics-secret-1');
@@ -45,6 +45,21 @@ describe('collector command line', () => {
       [['--issuer', 'ftp://idp', '--audience', 'a'], {}],
     ] as const) {
       expect(() => parseCollectorArgs(args, env), args.join(' ')).toThrow(UsageError);
+    }
+  });
+
+  it('turns CORDON_CONSOLE_* into the console settings, and refuses a console without a client or without MFA', () => {
+    const env = { CORDON_CONSOLE_ISSUER: 'https://idp.practice.example', CORDON_CONSOLE_CLIENT_ID: 'console', CORDON_CONSOLE_CLIENT_SECRET: 's3cret', CORDON_CONSOLE_MFA_AMR: 'otp, hwk', CORDON_CONSOLE_IDLE_MINUTES: '10' };
+    const parsed = parseCollectorArgs(['--console-key-file', '/etc/cordon/collector-key.pem'], env);
+    expect(parsed.config.console).toMatchObject({
+      oidc: { issuer: 'https://idp.practice.example', clientId: 'console', clientSecret: 's3cret', mfa: { amrMethods: ['otp', 'hwk'], acrValues: [] }, rolesClaim: 'roles', allowInsecureLoopback: false },
+      keyFile: '/etc/cordon/collector-key.pem',
+      uiDir: 'out/console',
+      idleTimeoutSeconds: 600,
+    });
+    expect(parsed.notes.join()).not.toMatch(/console is off/);
+    for (const bad of [{ CORDON_CONSOLE_CLIENT_SECRET: '' }, { CORDON_CONSOLE_MFA_AMR: ' , ' }, { CORDON_CONSOLE_IDLE_MINUTES: '0' }, { CORDON_CONSOLE_ISSUER: 'idp.example' }]) {
+      expect(() => parseCollectorArgs([], { ...env, ...bad }), JSON.stringify(bad)).toThrow(UsageError);
     }
   });
 
