@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { ALERT_STATUSES, type AlertRow, type AlertStatus } from '../../common/console/consoleApi';
+import { alertKindLabel } from '../alertKinds';
 import { call } from '../api/consoleClient';
 import { formatDayTime } from '../format';
 import { navigate } from '../router';
@@ -62,7 +63,7 @@ export function AlertsView({ search }: { search: URLSearchParams }) {
           ) : (
             <ul className="alerts">
               {alerts.data.items.map((alert) => (
-                <AlertItem key={alert.id} alert={alert} onHandled={(row) => setHandled(`${row.kind} on ${row.deviceName ?? 'no device'}: ${STATUS_LABELS[row.status].toLowerCase()}.`)} />
+                <AlertItem key={alert.id} alert={alert} onHandled={(row) => setHandled(`${alertKindLabel(row.kind)} on ${row.deviceName ?? 'no device'}: ${STATUS_LABELS[row.status].toLowerCase()}.`)} />
               ))}
             </ul>
           )}
@@ -96,7 +97,8 @@ function AlertItem({ alert, onHandled }: { alert: AlertRow; onHandled: (row: Ale
     <li className={`alert panel severity-${shown.severity}`} aria-labelledby={headingId}>
       <div className="alert-head">
         <span className={`pill severity severity-${shown.severity}`}>{shown.severity}</span>
-        <h2 id={headingId}>{shown.kind}</h2>
+        <h2 id={headingId}>{alertKindLabel(shown.kind)}</h2>
+        {alertKindLabel(shown.kind) !== shown.kind && <span className="code">{shown.kind}</span>}
         <span className={`pill alert-status status-${shown.status}`}>{STATUS_LABELS[shown.status]}</span>
       </div>
       <p className="alert-detail">{shown.detail}</p>

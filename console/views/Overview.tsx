@@ -4,6 +4,7 @@
 import * as Plot from '@observablehq/plot';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef } from 'react';
+import { alertKindLabel } from '../alertKinds';
 import { call } from '../api/consoleClient';
 import { formatDayTime } from '../format';
 import { Link } from '../router';
@@ -91,6 +92,7 @@ export function OverviewView() {
   const charts = useMemo(() => {
     if (data === undefined) return null;
     const days = data.days.map((d) => ({ ...d, label: shortDay(d.day) }));
+    const kinds = data.alertsByKind.map((a) => ({ ...a, label: alertKindLabel(a.kind) }));
     const perDay = (y: 'sessions' | 'blocks', fill: string): Plot.PlotOptions => ({
       width: 560,
       height: 220,
@@ -104,11 +106,11 @@ export function OverviewView() {
       blocks: perDay('blocks', '#b8612a'),
       alerts: {
         width: 560,
-        height: Math.max(120, 48 + data.alertsByKind.length * 30),
-        marginLeft: 170,
+        height: Math.max(120, 48 + kinds.length * 30),
+        marginLeft: 200,
         x: { label: null, grid: true, tickFormat: 'd' },
         y: { label: null },
-        marks: [Plot.barX(data.alertsByKind, { x: 'count', y: 'kind', fill: '#a23b3b', sort: { y: '-x' } }), Plot.ruleX([0])],
+        marks: [Plot.barX(kinds, { x: 'count', y: 'label', fill: '#a23b3b', sort: { y: '-x' } }), Plot.ruleX([0])],
       } satisfies Plot.PlotOptions,
     };
   }, [data]);
@@ -129,7 +131,7 @@ export function OverviewView() {
               <p>No alerts in these {DAYS} days.</p>
             </section>
           ) : (
-            <ChartFigure title="Alerts by kind" options={charts.alerts} rows={data.alertsByKind} columns={[{ header: 'Kind', value: (a) => a.kind }, { header: 'Alerts', value: (a) => a.count }]} />
+            <ChartFigure title="Alerts by kind" options={charts.alerts} rows={data.alertsByKind} columns={[{ header: 'Kind', value: (a) => alertKindLabel(a.kind) }, { header: 'Alerts', value: (a) => a.count }]} />
           )}
           <section className="panel" aria-labelledby="silent-heading">
             <h2 id="silent-heading">Devices not heard from</h2>

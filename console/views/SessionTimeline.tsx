@@ -209,9 +209,13 @@ function Stretch({ group, highlighted, newDays }: { group: Group; highlighted: n
           <span className="stretch-range">{group.fromSeq === group.toSeq ? `event ${group.fromSeq}` : `events ${group.fromSeq}–${group.toSeq}`}</span>
         </h3>
         <p className="stretch-explanation">
-          {group.explanation ?? CHAIN_LABELS[group.status].meaning}
-          {group.status === 'delivered-late' && lateBy > 0 && ` Arrived up to ${formatDuration(lateBy)} after they happened.`}
-          {missing > 0 && ` ${plural(missing, 'event')} of this stretch never arrived.`}
+          {/* The collector's explanation says it all; without one, the console's own words and numbers. */}
+          {group.explanation ?? (
+            <>
+              {CHAIN_LABELS[group.status].meaning}.{group.status === 'delivered-late' && lateBy > 0 && ` Arrived up to ${formatDuration(lateBy)} after they happened.`}
+              {missing > 0 && ` ${plural(missing, 'event')} of this stretch never arrived.`}
+            </>
+          )}
         </p>
       </header>
       {group.events.length > 0 && (

@@ -90,7 +90,7 @@ test('supervisor: overview charts with the same numbers as text, only the views 
   for (const [name, text] of [
     ['Sessions per day', /2027-02-26\s*5/],
     ['Blocks per day', /2027-02-26\s*9/],
-    ['Alerts by kind', /blocked-copy-burst\s*4/],
+    ['Alerts by kind', /blocked-copy-burst\s*4.*History edited\s*1/],
   ] as const) {
     const chart = page.getByRole('img', { name });
     await expect(chart).toBeVisible();
@@ -189,12 +189,14 @@ test('timeline: viewer-timezone times with the offset, all four chain marks in w
     await expect(stretch.getByRole('heading', { level: 3 })).toBeVisible();
     await expect(stretch).toContainText(explanation ?? '');
   }
-  await expect(stretches.nth(1)).toContainText('Arrived up to 2 h 5 min after they happened.');
-  await expect(stretches.nth(2)).toContainText('2 events of this stretch never arrived.');
   // The worst state is said once at the top, in words.
   await expect(page.getByTestId('chain-summary')).toContainText('Tampered');
   await expect(page.getByTestId('chain-summary')).toContainText('something was changed or removed');
-  if (screenshots) await page.screenshot({ path: `${REPO_ROOT}/docs/images/console-timeline.png` });
+  if (screenshots) {
+    // From the chain summary down: the stretches and their marks are what the picture is for.
+    await page.getByTestId('chain-summary').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: `${REPO_ROOT}/docs/images/console-timeline.png` });
+  }
   await expectAccessible(page);
 
   // Review, by keyboard: the form is reachable and submits; the POST carries the CSRF token.
@@ -269,7 +271,9 @@ test('alerts: severity, device, user, time; acknowledge and resolve with a note,
   await expectFrame(page, 'Alerts');
   const items = page.locator('ul.alerts > li');
   await expect(items).toHaveCount(2);
-  const tampered = items.filter({ has: page.getByRole('heading', { name: 'audit-tampered' }) });
+  // Kinds the console knows get a name people read; others (later rules) show as sent.
+  const tampered = items.filter({ has: page.getByRole('heading', { name: 'History edited' }) });
+  await expect(tampered).toContainText('edit');
   await expect(tampered).toContainText('critical');
   await expect(tampered).toContainText('VAL-LAPTOP-01');
   await expect(tampered).toContainText('valerie');
@@ -278,7 +282,7 @@ test('alerts: severity, device, user, time; acknowledge and resolve with a note,
 
   await tampered.getByLabel('Note').fill('Looking into it with IT.');
   await tampered.getByRole('button', { name: 'Acknowledge' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'audit-tampered' })).toHaveText('audit-tampered on VAL-LAPTOP-01: acknowledged.');
+  await expect(page.getByRole('status').filter({ hasText: 'History edited' })).toHaveText('History edited on VAL-LAPTOP-01: acknowledged.');
   expect(posts().at(-1)).toMatchObject({ route: 'handleAlert', path: '/console/api/alerts/31', body: { status: 'acknowledged', note: 'Looking into it with IT.' } });
   expect(posts().at(-1)?.headers[CSRF_HEADER]).toBe(meFor([]).csrfToken);
   await expect(items).toHaveCount(1);
