@@ -24,3 +24,18 @@ export function signInNavigation(url: string, { redirectUris, allowedOrigins }: 
   if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return 'deny';
   return allowedOrigins.includes(parsed.origin) ? 'allow' : 'deny';
 }
+
+/** What the sign-in window may reach: pages only on `navigation`; subresources there and on the IdP's asset origins. */
+export interface SignInScope {
+  navigation: readonly string[];
+  request: readonly string[];
+}
+
+/**
+ * The sign-in window's scope. The IdP's asset origins (policy identity.requestOrigins, its
+ * CDNs) serve scripts and styles to its pages; they are never a place the window goes,
+ * so signInNavigation is given `navigation` only.
+ */
+export function signInScope(navigation: readonly string[], assetOrigins: readonly string[]): SignInScope {
+  return { navigation: [...new Set(navigation)], request: [...new Set([...navigation, ...assetOrigins])] };
+}

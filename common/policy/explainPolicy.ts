@@ -40,6 +40,7 @@ export function explainPolicy(policy: Policy): string[] {
     `practice: ${policy.practice.name}`,
     ...policy.apps.flatMap(appLines),
     `sign-in: ${policy.identity.issuer} as client ${policy.identity.clientId}, scopes ${policy.identity.scopes.join(' ')}, in ${policy.identity.signInMode === 'workspace' ? 'a Cordon window (single sign-on into hosted apps)' : 'the system browser (loopback redirect)'}`,
+    `sign-in page assets (never navigated to): ${list(policy.identity.requestOrigins, 'none beyond the sign-in origins')}`,
     `multi-factor authentication: required; accepted proof: ${mfa.join(' or ')}`,
     `roles: read from the ID token claim "${policy.identity.rolesClaim}"${policy.identity.maxAuthAgeSeconds === undefined ? '' : `; sign-in older than ${policy.identity.maxAuthAgeSeconds} s is refused`}`,
     `idle lock: after ${policy.session.idleLockMinutes} min without input${policy.session.countSystemActivity ? ' anywhere on the computer' : ' in Cordon'}${policy.session.activeCallCountsAsActivity ? ' (an active call counts as input)' : ''}`,

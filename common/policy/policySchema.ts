@@ -80,6 +80,11 @@ export const identityPolicySchema = z
     rolesClaim: nonEmpty.default('roles'),
     /** Longest accepted age of the authentication itself, in seconds (`max_age`). */
     maxAuthAgeSeconds: z.number().int().positive().optional(),
+    /**
+     * Origins the IdP's sign-in pages may load scripts, styles, fonts and images from (its
+     * CDNs). Subresources only: the sign-in window never navigates there.
+     */
+    requestOrigins: z.array(origin).default([]),
   })
   .strict();
 
@@ -191,6 +196,7 @@ export const policyV1Schema = z
     const urls: { path: (string | number)[]; value: string }[] = [
       { path: ['identity', 'issuer'], value: policy.identity.issuer },
       { path: ['audit', 'collectorUrl'], value: policy.audit.collectorUrl },
+      ...policy.identity.requestOrigins.map((value, j) => ({ path: ['identity', 'requestOrigins', j], value })),
     ];
     policy.apps.forEach((app, i) => {
       urls.push({ path: ['apps', i, 'startUrl'], value: app.startUrl });

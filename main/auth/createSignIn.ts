@@ -13,7 +13,7 @@ import { openInSystemBrowser } from './systemBrowser';
 import type { SecretCipher } from '../secrets/secretCipher';
 import { TokenVault } from './tokenVault';
 import { endIdpSessionInWorkspace, workspaceRedirectChannel } from './workspaceSignIn';
-import { WORKSPACE_POST_LOGOUT_URI } from '../../common/auth/signInNavigation';
+import { signInScope, WORKSPACE_POST_LOGOUT_URI, type SignInScope } from '../../common/auth/signInNavigation';
 
 export interface SignInElectron {
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow;
@@ -25,7 +25,7 @@ export interface SignInElectron {
 
 /** What sign-in needs from hosting: a place for the sign-in window, and the sessions to wipe. */
 export interface SignInHosting {
-  registerSignInWindow(contents: WebContents, origins: readonly string[]): void;
+  registerSignInWindow(contents: WebContents, scope: SignInScope): void;
   wipeAllSessions(): Promise<void>;
 }
 
@@ -55,14 +55,15 @@ export function createSignIn(
   electron: SignInElectron,
   options: { navigation: NavigationRules; audit: AuditSink; parent: () => BrowserWindow | null; allowDevTools: boolean; hosting: SignInHosting },
 ): SignInService {
-  const allowedOrigins = signInOrigins(policy);
+  // The IdP's CDNs (identity.requestOrigins) may serve the sign-in pages' assets, never be navigated to.
+  const scope = signInScope(signInOrigins(policy), policy.identity.requestOrigins);
   const workspace = {
     BrowserWindow: electron.BrowserWindow,
     parent: options.parent,
     navigation: options.navigation,
-    allowedOrigins,
+    allowedOrigins: scope.navigation,
     allowDevTools: options.allowDevTools,
-    register: (contents: WebContents) => options.hosting.registerSignInWindow(contents, allowedOrigins),
+    register: (contents: WebContents) => options.hosting.registerSignInWindow(contents, scope),
   };
   const systemBrowser = policy.identity.signInMode === 'system-browser';
   return new SignInService({

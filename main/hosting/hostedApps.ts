@@ -8,6 +8,7 @@ import { decideNavigation, decideWindowOpen, hostedAppRules, originsOnlyRules, t
 import { encodeGuardArgument, guardArgumentFor, type GuardWatermark } from '../../common/hosting/guardProtocol';
 import type { AuditSink } from '../../common/audit/auditSink';
 import type { Policy } from '../../common/policy/policySchema';
+import type { SignInScope } from '../../common/auth/signInNavigation';
 import { PRACTICE_PARTITION } from '../auth/workspaceSignIn';
 import { lockedDownWebPreferences } from '../shell/lockedDownWebPreferences';
 import type { WorkspaceClipboard } from '../clipboard/workspaceClipboard';
@@ -104,11 +105,13 @@ export class HostedApps {
 
   /**
    * The origins a partition's network allowlist lets out: its apps' origins and the
-   * identity provider (single sign-on and the sign-in window run in these sessions).
+   * identity provider (single sign-on runs in these sessions), and in the practice
+   * session, where the sign-in window runs, the IdP's asset origins.
    */
   private partitionOrigins(partition: string): string[] {
-    const apps = this.options.policy.apps.filter((app) => partitionFor(app) === partition);
-    return [...apps.flatMap((app) => [...app.navigationOrigins, ...app.requestOrigins]), new URL(this.options.policy.identity.issuer).origin];
+    const { apps, identity } = this.options.policy;
+    const own = apps.filter((app) => partitionFor(app) === partition).flatMap((app) => [...app.navigationOrigins, ...app.requestOrigins]);
+    return [...own, new URL(identity.issuer).origin, ...(partition === PRACTICE_PARTITION ? identity.requestOrigins : [])];
   }
 
   /** The view for `appId`, created (and loaded) on first use. */
@@ -137,11 +140,12 @@ export class HostedApps {
 
   /**
    * The sign-in window shares the practice session (that is what gives single sign-on),
-   * so the session's filter must know it: it may reach the IdP and approved origins only.
+   * so the session's filter must know it: its frames may go to the IdP and approved
+   * origins only; its subresources may also come from the IdP's asset origins.
    */
-  registerSignInWindow(contents: WebContents, origins: readonly string[]): void {
+  registerSignInWindow(contents: WebContents, scope: SignInScope): void {
     this.session(PRACTICE_PARTITION);
-    const rules = originsOnlyRules('sign-in', { navigation: origins, request: origins }, this.options.policy.environment === 'demo');
+    const rules = originsOnlyRules('sign-in', scope, this.options.policy.environment === 'demo');
     this.byContents.set(contents.id, rules);
     contents.once('destroyed', () => this.byContents.delete(contents.id));
   }

@@ -27,10 +27,12 @@ export function hostsOf(origins: readonly string[]): string[] {
 
 /**
  * Every origin Cordon's Chromium network stack may reach under this policy: the apps'
- * navigation and request origins, the identity provider and the audit collector.
+ * navigation and request origins, the identity provider and its asset origins, and the
+ * audit collector.
  */
 export function policyOrigins(policy: Policy): string[] {
-  return [...policy.apps.flatMap((app) => [...app.navigationOrigins, ...app.requestOrigins]), new URL(policy.identity.issuer).origin, new URL(policy.audit.collectorUrl).origin];
+  const { apps, identity, audit } = policy;
+  return [...apps.flatMap((app) => [...app.navigationOrigins, ...app.requestOrigins]), new URL(identity.issuer).origin, ...identity.requestOrigins, new URL(audit.collectorUrl).origin];
 }
 
 /**

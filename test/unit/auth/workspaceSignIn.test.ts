@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../common/auth/authErrors';
-import { WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../../common/auth/signInNavigation';
+import { signInNavigation, signInScope, WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../../common/auth/signInNavigation';
 import { policyV1Schema } from '../../../common/policy/policySchema';
 import { oidcSettingsFor, signInOrigins } from '../../../main/auth/createSignIn';
 import { endIdpSessionInWorkspace, PRACTICE_PARTITION, workspaceRedirectChannel } from '../../../main/auth/workspaceSignIn';
@@ -114,5 +114,13 @@ describe('sign-in settings from the policy', () => {
 
   it('lets the sign-in window reach the IdP and the approved app origins only', () => {
     expect(signInOrigins(policyV1Schema.parse(validPolicy())).sort()).toEqual(['https://ehr.example.com', 'https://login.example.com']);
+  });
+
+  it("loads the IdP's assets from identity.requestOrigins but never navigates there", () => {
+    const scope = signInScope(['https://login.example.com'], ['https://cdn.idp.example']);
+    expect(scope).toEqual({ navigation: ['https://login.example.com'], request: ['https://login.example.com', 'https://cdn.idp.example'] });
+    const navigate = (url: string) => signInNavigation(url, { redirectUris: [WORKSPACE_REDIRECT_URI], allowedOrigins: scope.navigation });
+    expect(navigate('https://login.example.com/authorize')).toBe('allow');
+    expect(navigate('https://cdn.idp.example/login.html')).toBe('deny');
   });
 });

@@ -1,6 +1,7 @@
 // HostedApps against named fakes of WebContentsView and Session (no Electron binary):
 // every view and session it creates is hardened, by the same functions, per the policy.
 import { describe, expect, it } from 'vitest';
+import { signInScope } from '../../../common/auth/signInNavigation';
 import { decodeGuardArgument } from '../../../common/hosting/guardProtocol';
 import { policyV1Schema } from '../../../common/policy/policySchema';
 import { WorkspaceClipboard } from '../../../main/clipboard/workspaceClipboard';
@@ -21,6 +22,7 @@ class FakeView {
 const base = validPolicy();
 const policy = policyV1Schema.parse({
   ...base,
+  identity: { ...base.identity, requestOrigins: ['https://cdn.login.example.com'] },
   apps: [
     base.apps[0],
     { id: 'messages', name: 'Messages', startUrl: 'https://chat.example.com/', navigationOrigins: ['https://chat.example.com'], permissions: ['microphone'] },
@@ -108,13 +110,33 @@ describe('hosted apps', () => {
     expect(config?.mode).toBe('pac_script');
     const pac = Buffer.from(config?.pacScript.replace('data:application/x-ns-proxy-autoconfig;base64,', '') ?? '', 'base64').toString('utf8');
     // The practice session's apps and the IdP; not the isolated billing app.
-    expect(pac).toContain('["api.ehr.example.com","chat.example.com","ehr.example.com","login.example.com"]');
+    // The IdP's asset origin too: the sign-in window runs in this session.
+    expect(pac).toContain('["api.ehr.example.com","cdn.login.example.com","chat.example.com","ehr.example.com","login.example.com"]');
     expect(pac).not.toContain('billing.example.com');
     await flush();
     expect(view.webContents.loaded).toBeNull();
     applied();
     await flush();
     expect(view.webContents.loaded).toBe('https://ehr.example.com/home');
+  });
+
+  it("lets the sign-in window load the IdP's assets from identity.requestOrigins, never frame or navigate there", () => {
+    const { apps, sessions, audit } = setup();
+    const signIn = new FakeWebContents();
+    apps.registerSignInWindow(signIn as never, signInScope(['https://login.example.com'], policy.identity.requestOrigins));
+    const hook = sessions.get('cordon-practice')?.beforeRequest as (details: unknown, callback: (r: { cancel: boolean }) => void) => void;
+    const allowed = (url: string, resourceType: string) => {
+      let cancel = true;
+      hook({ webContentsId: signIn.id, url, resourceType }, (r) => (cancel = r.cancel));
+      return !cancel;
+    };
+    expect(allowed('https://login.example.com/authorize', 'mainFrame')).toBe(true);
+    expect(allowed('https://cdn.login.example.com/idp.css', 'stylesheet')).toBe(true);
+    expect(allowed('https://cdn.login.example.com/idp.js', 'script')).toBe(true);
+    expect(allowed('https://cdn.login.example.com/page.html', 'subFrame')).toBe(false);
+    expect(allowed('https://cdn.login.example.com/page.html', 'mainFrame')).toBe(false);
+    expect(allowed('https://ehr.example.com/', 'mainFrame')).toBe(false);
+    expect(audit.events.filter((e) => e.type === 'navigation.blocked').map((e) => e.origin)).toEqual(['https://cdn.login.example.com', 'https://cdn.login.example.com', 'https://ehr.example.com']);
   });
 
   it('keeps WebRTC UDP inside the proxy for every hosted webContents, popups included', () => {

@@ -53,6 +53,7 @@ describe('cordon-policy CLI', () => {
     expect(lines.some((l) => l.startsWith('multi-factor authentication: required; accepted proof: amr otp'))).toBe(true);
     expect(lines.some((l) => l.includes('downloads blocked, printing blocked, uploads blocked'))).toBe(true);
     expect(lines).toContain('client certificates: never sent');
+    expect(lines).toContain('sign-in page assets (never navigated to): none beyond the sign-in origins');
   });
 
   it('refuses a tampered policy with the cause and exit code 1', async () => {

@@ -111,6 +111,8 @@ describe('policy content validation (each kind of invalid names its field)', () 
     { name: 'loopback http outside a demo policy', policy: { ...base, audit: { ...base.audit, collectorUrl: 'http://127.0.0.1:4430' } }, field: 'policy.audit.collectorUrl', reason: /only in a demo policy/ },
     { name: 'unknown permission', policy: { ...base, apps: [{ ...app, permissions: ['usb'] }] }, field: 'policy.apps.0.permissions.0', reason: /invalid option|expected one of/i },
     { name: 'scopes without openid', policy: { ...base, identity: { ...base.identity, scopes: ['profile'] } }, field: 'policy.identity.scopes', reason: /openid/ },
+    { name: 'sign-in asset origin over plain http', policy: { ...base, identity: { ...base.identity, requestOrigins: ['http://cdn.idp.example'] } }, field: 'policy.identity.requestOrigins.0', reason: /https/ },
+    { name: 'sign-in asset origin with a path', policy: { ...base, identity: { ...base.identity, requestOrigins: ['https://cdn.idp.example/static'] } }, field: 'policy.identity.requestOrigins.0', reason: /bare origin/ },
     { name: 'no MFA requirement', policy: { ...base, identity: { ...base.identity, mfa: {} } }, field: 'policy.identity.mfa', reason: /MFA is not optional/ },
     { name: 'logoff before lock', policy: { ...base, session: { idleLockMinutes: 10, logoffMinutes: 5 } }, field: 'policy.session.logoffMinutes', reason: /greater than idleLockMinutes/ },
     { name: 'unknown clipboard mode', policy: { ...base, clipboard: { mode: 'open' } }, field: 'policy.clipboard.mode', reason: /invalid option|expected one of/i },
