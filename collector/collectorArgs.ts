@@ -9,8 +9,6 @@ import type { ConsoleConfig } from './console/consolePlugin';
 export const DEFAULT_CONSOLE_KEY_FILE = '.collector-data/collector-key.pem';
 export const DEFAULT_CONSOLE_UI_DIR = 'out/console';
 
-export const DEMO_TRUSTED_ISSUER: TrustedIssuer = { issuer: 'http://127.0.0.1:4400', audience: 'urn:cordon:collector' };
-
 export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE] [options]
 
   (no command)        start the collector and print its URL
@@ -113,10 +111,11 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   const issuer = values.issuer ?? env.CORDON_COLLECTOR_ISSUER;
   const audience = values.audience ?? env.CORDON_COLLECTOR_AUDIENCE;
   const jwksUri = values['jwks-uri'] ?? env.CORDON_COLLECTOR_JWKS_URI;
-  let trustedIssuer: TrustedIssuer;
+  // No implicit issuer: whatever listens on a default address (any local user can bind a
+  // port) would mint tokens that enroll devices. The demo stack names its IdP itself.
+  let trustedIssuer: TrustedIssuer | undefined;
   if (issuer === undefined && audience === undefined && jwksUri === undefined) {
-    trustedIssuer = DEMO_TRUSTED_ISSUER;
-    notes.push(`no identity provider configured: trusting the DEMO IdP at ${DEMO_TRUSTED_ISSUER.issuer} (audience ${DEMO_TRUSTED_ISSUER.audience}) for enrollment; set --issuer and --audience for a real practice`);
+    notes.push('no identity provider configured: token enrollment is off, devices enroll only with a code from IT (issue-code); set --issuer and --audience to allow it');
   } else {
     if (issuer === undefined || audience === undefined) throw new UsageError('--issuer and --audience go together');
     trustedIssuer = { issuer: httpUrl(issuer, '--issuer'), audience, ...(jwksUri === undefined ? {} : { jwksUri: httpUrl(jwksUri, '--jwks-uri') }) };
@@ -132,7 +131,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
       storage,
       host: values.host ?? env.CORDON_COLLECTOR_HOST ?? '127.0.0.1',
       port,
-      trustedIssuer,
+      ...(trustedIssuer === undefined ? {} : { trustedIssuer }),
       ...(env.CORDON_COLLECTOR_METRICS_TOKEN === undefined || env.CORDON_COLLECTOR_METRICS_TOKEN === '' ? {} : { metricsToken: env.CORDON_COLLECTOR_METRICS_TOKEN }),
       ...(consoleConfig === null ? {} : { console: consoleConfig }),
     },

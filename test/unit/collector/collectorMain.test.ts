@@ -1,6 +1,6 @@
 // `npm run collector` as IT runs it (a real process): bad configuration fails with a clear
 // message and exit code 2; `issue-code` prints a code that then enrolls a device; the
-// server prints its URL, says when it falls back to the demo IdP, and stops on SIGTERM.
+// server prints its URL, says that token enrollment is off without an IdP, and stops on SIGTERM.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCollectorArgs, UsageError } from '../../../collector/collectorArgs';
 import { startCollector } from '../../../collector/collectorServer';
-import { STORAGES } from './collectorHarness';
+import { STORAGES, startTestIssuer } from './collectorHarness';
 import { send, TestDevice } from './collectorTestDevice';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -24,10 +24,11 @@ function runCli(args: string[], env: Record<string, string> = {}) {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('collector command line', () => {
-  it('parses flags and environment into a config, defaulting to the demo IdP only when none is configured', () => {
+  it('parses flags and environment into a config; without an IdP configured it trusts none (token enrollment off)', () => {
     const defaults = parseCollectorArgs([], {});
-    expect(defaults.config).toMatchObject({ storage: { kind: 'sqlite', file: '.collector-data/collector.db' }, host: '127.0.0.1', port: 4430, trustedIssuer: { issuer: 'http://127.0.0.1:4400', audience: 'urn:cordon:collector' } });
-    expect(defaults.notes.join()).toMatch(/DEMO IdP/);
+    expect(defaults.config).toMatchObject({ storage: { kind: 'sqlite', file: '.collector-data/collector.db' }, host: '127.0.0.1', port: 4430 });
+    expect(defaults.config.trustedIssuer).toBeUndefined();
+    expect(defaults.notes.join()).toMatch(/token enrollment is off/);
     const practice = parseCollectorArgs(['--issuer', 'https://idp.practice.example', '--audience', 'urn:practice:collector', '--port', '0'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://u:p@db/collector' });
     expect(practice.config).toMatchObject({ storage: { kind: 'postgres', url: 'postgres://u:p@db/collector' }, port: 0, trustedIssuer: { issuer: 'https://idp.practice.example', audience: 'urn:practice:collector' } });
     expect(practice.notes).toEqual(["the supervisors' console is off: set CORDON_CONSOLE_ISSUER (see --help) to serve it at /console/"]);
@@ -95,7 +96,8 @@ describe('collector command line', () => {
     }
   });
 
-  it('serves until SIGTERM, printing its URL and the demo-IdP fallback; the default SQLite file is under .collector-data/', async () => {
+  it('serves until SIGTERM, printing its URL; with no IdP configured it refuses token enrollment (no demo-IdP fallback); the default SQLite file is under .collector-data/', async () => {
+    const demoIdp = await startTestIssuer();
     const child = spawn(tsx, [main, '--port', '0'], { cwd: dir, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -105,11 +107,16 @@ describe('collector command line', () => {
       while (!/listening on (\S+)/.test(output) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       const url = /listening on (\S+)/.exec(output)?.[1] ?? '';
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(output).toContain('trusting the DEMO IdP at http://127.0.0.1:4400');
+      expect(output).toContain('token enrollment is off');
+      expect(output).not.toContain('127.0.0.1:4400');
       expect(output).toContain('.collector-data/collector.db');
       expect((await send(`${url}/health`)).status).toBe(200);
+      // Whatever answers on the demo IdP's address, this collector never asks it.
+      const token = await demoIdp.token();
+      expect(await new TestDevice(url).enroll({ kind: 'access-token', token })).toMatchObject({ status: 403, json: { error: 'token-enrollment-disabled' } });
     } finally {
       child.kill('SIGTERM');
+      await demoIdp.close();
     }
     expect(await exited).toBe(0);
   });
