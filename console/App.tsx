@@ -6,7 +6,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ReactNod
 import { CONSOLE_AUTH_PATHS, CONSOLE_BASE, CONSOLE_ROUTES, mayCall, type ConsoleRouteName } from '../common/console/consoleApi';
 import { call, ConsoleApiError, setCsrfToken, whenUnauthenticated } from './api/consoleClient';
 import { takeWhereTo } from './returnTo';
-import { consoleHref, Link, navigate, useLocation, useMarkNavigationOnPopState, type Location } from './router';
+import { Link, navigate, useLocation, useMarkNavigationOnPopState, type Location } from './router';
 import { errorMessage, Loading, ViewHeading } from './ui';
 import { AccessLogView } from './views/AccessLog';
 import { AlertsView } from './views/Alerts';
@@ -101,7 +101,7 @@ export function App() {
           <h1>The console cannot start</h1>
           <p role="alert">{errorMessage(error)}</p>
           <p>
-            <a className="button" href={consoleHref(location.path)}>
+            <a className="button" href={location.key}>
               Try again
             </a>
           </p>
@@ -174,14 +174,15 @@ function Routed({ location, roles, home }: { location: Location; roles: readonly
   const may = (route: ConsoleRouteName) => mayCall(CONSOLE_ROUTES[route], roles);
   const guard = (route: ConsoleRouteName, view: ReactNode) => (may(route) ? view : <NotForYou />);
   const { path, search } = location;
+  const overview = may('overview');
 
   useEffect(() => {
     // The overview is for reviewers; an admin's first page is the devices list.
-    if (path === '/' && !may('overview') && home !== undefined) navigate(home.path, { replace: true });
-  });
+    if (path === '/' && !overview && home !== undefined) navigate(home.path, { replace: true });
+  }, [path, overview, home]);
 
   if (path === '/') {
-    return may('overview') ? (
+    return overview ? (
       <Suspense fallback={<Loading what="the overview" />}>
         <OverviewView />
       </Suspense>

@@ -27,9 +27,7 @@ const snapshot = () => window.location.pathname + window.location.search;
 let navigated = false;
 export const hasNavigated = () => navigated;
 
-export function consoleHref(path: string): string {
-  return `${CONSOLE_BASE}${path === '/' ? '/' : path}`;
-}
+const consoleHref = (path: string) => `${CONSOLE_BASE}${path}`;
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
   const href = consoleHref(path);

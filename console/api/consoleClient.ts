@@ -90,5 +90,6 @@ export async function call<N extends ConsoleRouteName>(name: N, input: CallInput
   if (!parsed.success) {
     throw new ConsoleApiError(response.status, 'unexpected-answer', 'The collector sent an answer this console does not understand. It may be a different version; reload the page.');
   }
+  // The schema is the route's own; TypeScript cannot follow the generic index to it.
   return parsed.data as RouteResult<N>;
 }

@@ -14,7 +14,7 @@ import { timelinePath } from './Sessions';
  * The instant a watermark's time of day ("14:05") names within a session: on the day the
  * session started (the viewer's day), or the next one when that would be before the start.
  */
-export function instantInSession(session: SessionRow, time: string): string | undefined {
+function instantInSession(session: SessionRow, time: string): string | undefined {
   if (!/^\d{2}:\d{2}$/.test(time)) return undefined;
   const startDay = toLocalInput(session.startedAt).slice(0, 10);
   const candidate = new Date(`${startDay}T${time}`);

@@ -83,6 +83,9 @@ function ChartFigure<T>({ title, options, rows, columns }: { title: string; opti
   );
 }
 
+/** Whole-number ticks: counts of 0, 1 or 2 must not read "0 0 1 1 2". */
+const countTicks = (max: number): number | number[] => (max <= 6 ? Array.from({ length: max + 1 }, (_, i) => i) : 5);
+
 const shortDay = (day: string) => new Date(`${day}T12:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 export function OverviewView() {
@@ -98,7 +101,7 @@ export function OverviewView() {
       height: 220,
       marginBottom: 44,
       x: { label: null, domain: days.map((d) => d.label), tickRotate: -35 },
-      y: { label: null, grid: true, tickFormat: 'd' },
+      y: { label: null, grid: true, tickFormat: 'd', ticks: countTicks(Math.max(0, ...days.map((d) => d[y]))) },
       marks: [Plot.barY(days, { x: 'label', y, fill }), Plot.ruleY([0])],
     });
     return {
@@ -108,7 +111,7 @@ export function OverviewView() {
         width: 560,
         height: Math.max(120, 48 + kinds.length * 30),
         marginLeft: 200,
-        x: { label: null, grid: true, tickFormat: 'd' },
+        x: { label: null, grid: true, tickFormat: 'd', ticks: countTicks(Math.max(0, ...kinds.map((k) => k.count))) },
         y: { label: null },
         marks: [Plot.barX(kinds, { x: 'count', y: 'label', fill: '#a23b3b', sort: { y: '-x' } }), Plot.ruleX([0])],
       } satisfies Plot.PlotOptions,

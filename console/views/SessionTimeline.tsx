@@ -20,7 +20,7 @@ interface Group {
 }
 
 /** Stretches from the collector, with their events; events outside every stretch form their own runs. */
-export function groupTimeline(events: readonly TimelineEvent[], stretches: readonly ChainStretch[]): Group[] {
+function groupTimeline(events: readonly TimelineEvent[], stretches: readonly ChainStretch[]): Group[] {
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
   const groups: Group[] = stretches.map((s) => ({ ...s, events: ordered.filter((e) => e.seq >= s.fromSeq && e.seq <= s.toSeq) }));
   let run: Group | null = null;

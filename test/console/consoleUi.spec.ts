@@ -11,6 +11,8 @@ import { DEVICE_A, IDLE_SECONDS, MAIN_CODE, meFor, PHOTO_EVENT_SEQ, SHARED_CODE,
 import { freshState, startStandInCollector } from './standInCollector';
 
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 800 } });
+// Keyboard walks of a 50-row page and axe on each view, on a shared two-core machine.
+test.describe.configure({ timeout: 90_000 });
 
 let collector: Awaited<ReturnType<typeof startStandInCollector>>;
 test.beforeAll(async () => {
