@@ -11,9 +11,6 @@ import { WorkspaceScreen } from './screens/WorkspaceScreen';
 
 type Load = { status: 'loading' } | { status: 'ready'; state: ShellState } | { status: 'failed' };
 
-/** Main changes state on its own (idle countdown, lock, a capture tool starting): ask it this often. */
-export const STATE_REFRESH_MS = 1_000;
-
 export function App() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [postureOpen, setPostureOpen] = useState(false);
@@ -27,10 +24,17 @@ export function App() {
       .catch(() => setLoad({ status: 'failed' }));
   }, []);
 
+  // Main changes state on its own (idle countdown, lock, a capture tool starting) and
+  // pushes each change; the page subscribes first, then asks once, so it misses none.
   useEffect(() => {
+    let unsubscribe: () => void = () => undefined;
+    try {
+      unsubscribe = cordonApi().onShellStateChanged((state) => setLoad({ status: 'ready', state }));
+    } catch {
+      // No bridge (failed preload): the first ask below fails too and shows the error.
+    }
     refresh();
-    const timer = setInterval(refresh, STATE_REFRESH_MS);
-    return () => clearInterval(timer);
+    return () => unsubscribe();
   }, [refresh]);
 
   const closePosture = useCallback(() => setPostureOpen(false), []);

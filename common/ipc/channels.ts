@@ -9,3 +9,15 @@ export const IPC_CHANNELS = {
 } as const;
 
 export type IpcMethod = keyof typeof IPC_CHANNELS;
+
+/** Messages main sends the shell on its own (one way, main → shell page). */
+export const IPC_EVENTS = {
+  shellStateChanged: 'cordon:shell:state-changed',
+} as const;
+
+export type IpcEvent = keyof typeof IPC_EVENTS;
+
+/** The preload's subscription method for an event: shellStateChanged → onShellStateChanged. */
+export function subscriptionName<E extends IpcEvent>(event: E): `on${Capitalize<E>}` {
+  return `on${event.charAt(0).toUpperCase()}${event.slice(1)}` as `on${Capitalize<E>}`;
+}

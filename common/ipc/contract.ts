@@ -6,7 +6,7 @@ import { CORDON_ROLES } from '../auth/identity';
 import { POLICY_PROBLEM_CODES } from '../policy/policyProblem';
 import { PROTECTION_IDS, PROTECTION_STATES } from '../posture/posture';
 import { LOCK_REASONS } from '../session/idleMachine';
-import { IPC_CHANNELS, type IpcMethod } from './channels';
+import { IPC_CHANNELS, IPC_EVENTS, type IpcEvent, type IpcMethod } from './channels';
 
 export const appIdSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
 
@@ -85,12 +85,25 @@ export const ipcContract = {
   unlock: { channel: IPC_CHANNELS.unlock, args: z.tuple([]), result: actionResultSchema },
 } as const satisfies Record<IpcMethod, { channel: string; args: z.ZodTuple; result: z.ZodType }>;
 
+/** What main pushes to the shell, checked by main before it is sent. */
+export const ipcEvents = {
+  /** The shell's new state, whenever it changes (the page no longer polls). */
+  shellStateChanged: { channel: IPC_EVENTS.shellStateChanged, payload: shellStateSchema },
+} as const satisfies Record<IpcEvent, { channel: string; payload: z.ZodType }>;
+
+export type IpcEventPayload<E extends IpcEvent> = z.output<(typeof ipcEvents)[E]['payload']>;
+
 export type IpcContract = typeof ipcContract;
 export type IpcArgs<M extends IpcMethod> = z.output<IpcContract[M]['args']>;
 export type IpcResult<M extends IpcMethod> = z.output<IpcContract[M]['result']>;
 
-/** What the preload exposes to the shell renderer as `window.cordon`. */
-export type CordonApi = { [M in IpcMethod]: (...args: IpcArgs<M>) => Promise<IpcResult<M>> };
+/**
+ * What the preload exposes to the shell renderer as `window.cordon`: the methods, and a
+ * subscription per event that returns its own unsubscribe.
+ */
+export type CordonApi = { [M in IpcMethod]: (...args: IpcArgs<M>) => Promise<IpcResult<M>> } & {
+  [E in IpcEvent as `on${Capitalize<E>}`]: (listener: (payload: IpcEventPayload<E>) => void) => () => void;
+};
 
 /** Implementations main supplies for each method, after validation. */
 export type IpcHandlers = { [M in IpcMethod]: (...args: IpcArgs<M>) => Promise<IpcResult<M>> | IpcResult<M> };

@@ -2,9 +2,11 @@
 // installs `window.cordon` with the contract's methods, answering from canned results
 // and recording every call in `window.__cordonCalls`. It also stands in for main where
 // main acts on its own: tests change its state (`setMainState`), and a person's key or
-// pointer press ends an idle countdown, as main's input-event listener does.
+// pointer press ends an idle countdown, as main's input-event listener does; each change
+// is pushed to the page's subscribers, as main pushes it.
 import type { Page } from '@playwright/test';
 import type { ActionResult, ShellState } from '../../common/ipc/contract';
+import { IDLE_TICK_MS } from '../../main/session/idleSources';
 
 export interface FakeApiScript {
   state: ShellState | 'reject';
@@ -18,9 +20,23 @@ export interface FakeApiScript {
 }
 
 export async function installFakeCordonApi(page: Page, script: FakeApiScript): Promise<void> {
-  await page.addInitScript((s: FakeApiScript) => {
+  await page.addInitScript((s: FakeApiScript & { tickMs: number }) => {
     const calls: unknown[][] = [];
     let state = s.state;
+    const subscribers = new Set<(next: ShellState) => void>();
+    // Main pushes a change it makes itself at once, and one it only notices (input ending
+    // a countdown) at its next one-second tick, where it compares with what it last pushed.
+    let pushed = JSON.stringify(state);
+    const publish = () => {
+      if (state === 'reject' || JSON.stringify(state) === pushed) return;
+      pushed = JSON.stringify(state);
+      for (const subscriber of subscribers) subscriber(state);
+    };
+    setInterval(publish, s.tickMs);
+    const change = (next: ShellState | 'reject') => {
+      state = next;
+      publish();
+    };
     const record = <T>(name: string, args: unknown[], result: T) => {
       calls.push([name, ...args]);
       return Promise.resolve(result);
@@ -32,38 +48,40 @@ export async function installFakeCordonApi(page: Page, script: FakeApiScript): P
     window.addEventListener('pointerdown', answerCountdown, true);
     Object.defineProperty(window, '__cordonCalls', { value: calls });
     Object.defineProperty(window, '__cordonSetState', {
-      value: (next: ShellState) => {
-        state = next;
-      },
+      value: (next: ShellState) => change(next),
     });
     Object.defineProperty(window, 'cordon', {
       value: Object.freeze({
         getShellState: () => (state === 'reject' ? Promise.reject(new Error('Request refused')) : record('getShellState', [], state)),
         signIn: () => {
           const result = s.signIn ?? { ok: true };
-          if (result.ok && s.afterSignIn !== undefined) state = s.afterSignIn;
+          if (result.ok && s.afterSignIn !== undefined) change(s.afterSignIn);
           return record('signIn', [], result);
         },
         signOut: () => {
-          state = s.state;
+          change(s.state);
           return record('signOut', [], { ok: true });
         },
         selectApp: (appId: string) => record('selectApp', [appId], s.selectApp ?? { ok: true }),
         unlock: () => {
           const result = s.unlock ?? { ok: true };
-          if (result.ok && s.afterUnlock !== undefined) state = s.afterUnlock;
+          if (result.ok && s.afterUnlock !== undefined) change(s.afterUnlock);
           return record('unlock', [], result);
+        },
+        onShellStateChanged: (listener: (next: ShellState) => void) => {
+          subscribers.add(listener);
+          return () => subscribers.delete(listener);
         },
       }),
     });
-  }, script);
+  }, { ...script, tickMs: IDLE_TICK_MS });
 }
 
 export function cordonCalls(page: Page): Promise<unknown[][]> {
   return page.evaluate(() => (window as unknown as { __cordonCalls: unknown[][] }).__cordonCalls);
 }
 
-/** Main changing its state on its own (a countdown starting, a lock); the page learns it at its next refresh. */
+/** Main changing its state on its own (a countdown starting, a lock) and pushing it to the page. */
 export function setMainState(page: Page, state: ShellState): Promise<void> {
   return page.evaluate((next) => (window as unknown as { __cordonSetState: (s: ShellState) => void }).__cordonSetState(next), state);
 }

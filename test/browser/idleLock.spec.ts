@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { ShellState } from '../../common/ipc/contract';
 import { SHELL_TOPBAR_HEIGHT } from '../../common/ui/shellLayout';
 import { authErrorMessage } from '../../common/auth/authErrors';
-import { STATE_REFRESH_MS } from '../../renderer/App';
+import { IDLE_TICK_MS } from '../../main/session/idleSources';
 import { cordonCalls, setMainState, type FakeApiScript } from './fakeCordonApi';
 import { expectAccessible, OPENED_AT, openShellPage, posture, workspace } from './shellPageHarness';
 import { startShellPageServer } from './shellPageServer';
@@ -26,10 +26,9 @@ async function open(page: Page, script: FakeApiScript) {
   problems = (await openShellPage(page, server.origin, script)).problems;
 }
 
-/** Main changed on its own; the page sees it at its next refresh. */
+/** Main changed on its own and pushed it; the page shows it without asking. */
 async function mainChangesTo(page: Page, state: ShellState) {
   await setMainState(page, state);
-  await page.clock.runFor(STATE_REFRESH_MS);
 }
 
 const names = async (page: Page) => (await cordonCalls(page)).map(([name]) => name);
@@ -41,17 +40,29 @@ test('countdown: an alertdialog over the top bar takes focus and counts down fro
   await expect(warning(page)).toBeHidden();
   await mainChangesTo(page, counting);
   await expect(warning(page)).toBeVisible();
-  await expect(warning(page)).toHaveAccessibleDescription('Cordon locks in 0:59 to keep patient information private.');
+  await expect(warning(page)).toHaveAccessibleDescription('Cordon locks in 1:00 to keep patient information private.');
   await expect(page.getByRole('button', { name: "I'm here" })).toBeFocused();
   // Over the top bar, the only part of the shell a hosted app does not cover.
   expect(await warning(page).boundingBox()).toMatchObject({ y: 0, height: SHELL_TOPBAR_HEIGHT });
   await page.clock.runFor(15_000);
-  await expect(page.getByTestId('idle-countdown')).toHaveText('0:44');
-  await page.keyboard.press('Shift'); // main sees the key through input-event
-  await page.clock.runFor(STATE_REFRESH_MS);
+  await expect(page.getByTestId('idle-countdown')).toHaveText('0:45');
+  // Main sees the key through input-event and pushes the change at its next tick.
+  await page.keyboard.press('Shift');
+  await page.clock.runFor(IDLE_TICK_MS);
   await expect(warning(page)).toBeHidden();
   await expect(page.getByRole('tab', { name: 'Front Desk Messages' })).toBeFocused();
   expect(problems).toEqual([]);
+});
+
+test('the page asks main once and then listens: no polling, main pushes each change', async ({ page }) => {
+  await open(page, { state: workspace });
+  await expect(page.getByRole('tab', { name: 'Front Desk Messages' })).toBeVisible();
+  await page.clock.runFor(60_000);
+  const asks = async () => (await names(page)).filter((name) => name === 'getShellState');
+  expect(await asks()).toEqual(['getShellState']);
+  await mainChangesTo(page, counting);
+  await expect(warning(page)).toBeVisible();
+  expect(await asks()).toEqual(['getShellState']);
 });
 
 test('the countdown passes axe-core', async ({ page }) => {
@@ -120,7 +131,8 @@ test('unlocking returns to the workspace and shows the app the VA was in', async
   await expect(page.getByRole('button', { name: 'Unlock' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('tab', { name: 'Front Desk Messages' })).toHaveAttribute('aria-selected', 'true');
-  expect(await cordonCalls(page)).toEqual([['getShellState'], ['unlock'], ['getShellState'], ['selectApp', 'messages']]);
+  // Main pushes the unlocked workspace, so the app is shown before the page's own ask returns.
+  expect(await cordonCalls(page)).toEqual([['getShellState'], ['unlock'], ['selectApp', 'messages'], ['getShellState']]);
 });
 
 test('signing out from the lock screen', async ({ page }) => {

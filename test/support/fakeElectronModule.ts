@@ -12,8 +12,16 @@ import { FakePowerMonitor } from './idleFakes';
 class FakeWindowContents extends EventEmitter {
   readonly id = 41;
   reloads = 0;
+  /** What main pushed to the page: [channel, payload]. */
+  readonly sent: [string, unknown][] = [];
   reload() {
     this.reloads += 1;
+  }
+  send(channel: string, payload: unknown) {
+    this.sent.push([channel, payload]);
+  }
+  isDestroyed() {
+    return false;
   }
 }
 

@@ -34,7 +34,14 @@ async function runBuiltMain(mode: string) {
   const calls: Calls = { order: [], windows: [], handled: [], menu: 'unset' };
   const fake = fakeElectron(calls, { appPath: path.dirname(outFor(mode)) });
   vi.doMock('electron', () => fake.electron);
-  await import(pathToFileURL(path.join(outFor(mode), 'main', 'index.js')).href);
+  // As a packaged Cordon is started: no arguments (a production build refuses vitest's).
+  const argv = process.argv;
+  process.argv = [process.execPath];
+  try {
+    await import(pathToFileURL(path.join(outFor(mode), 'main', 'index.js')).href);
+  } finally {
+    process.argv = argv;
+  }
   fake.ready();
   await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
   const state = await fake.ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL } from '../../../common/hosting/guardProtocol';
-import { IPC_CHANNELS } from '../../../common/ipc/channels';
+import { IPC_CHANNELS, IPC_EVENTS } from '../../../common/ipc/channels';
 import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
 import { FakeWebContents, fakeEvent, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
 import { FakeWindow, fakeElectron, type Calls } from '../../support/fakeElectronModule';
@@ -129,6 +129,8 @@ describe('main process wiring', () => {
     expect(window?.contentProtection).toBe(true);
     const state = await ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));
     expect(state).toMatchObject({ kind: 'signed-out', practiceName: 'Test Family Practice' });
+    // Main pushes the state to the page on the contract's event channel; the page does not poll.
+    expect(window?.webContents.sent).toEqual([[IPC_EVENTS.shellStateChanged, state]]);
     // A crashed shell page is reloaded (its state lives in main); a clean exit is not.
     window?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
     window?.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
@@ -147,6 +149,8 @@ describe('main process wiring', () => {
     expect(await ipcMain.invoke(IPC_CHANNELS.signOut, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')))).toEqual({ ok: true });
     expect(popup.ended).toEqual(['destroy']);
     expect(calls.windows[0]?.ended).toEqual([]);
+    // Sign-out is audited; the state owner hears it and the page is told only if its state changed.
+    expect(calls.windows[0]?.webContents.sent.map(([, state]) => (state as { kind: string }).kind)).toEqual(['signed-out']);
   });
 
   it('locks (and says why) when the audit queue cannot be opened safely: no OS keychain', async () => {
@@ -156,6 +160,7 @@ describe('main process wiring', () => {
     await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
     const event = fakeInvokeEvent(41, fakeFrame('cordon://app/index.html'));
     expect(await ipcMain.invoke(IPC_CHANNELS.getShellState, event)).toMatchObject({ kind: 'locked', reason: { code: 'audit-no-keychain' } });
+    expect(calls.windows[0]?.webContents.sent).toEqual([[IPC_EVENTS.shellStateChanged, expect.objectContaining({ kind: 'locked', reason: expect.objectContaining({ code: 'audit-no-keychain' }) })]]);
     expect(await ipcMain.invoke(IPC_CHANNELS.signIn, event)).toMatchObject({ ok: false, message: expect.stringContaining('keychain') });
     // No queue, nothing to deliver.
     expect(partitions.has('cordon-audit-sync')).toBe(false);

@@ -1,0 +1,119 @@
+// The one owner of what the shell shows and why Cordon is locked. It keeps the state
+// only main's wiring used to scatter (audit queue full, the app last shown, the
+// signed-out notice, the latest notice) and reads the rest from the pieces that own it
+// (policy, sign-in, idle lock, capture watch, audit queue). Whenever what the shell
+// should show changes, it tells its listeners once (main pushes it to the shell page).
+import type { AuditEventInput } from '../../common/audit/auditSink';
+import type { QueuePressure } from '../../common/audit/queuePressure';
+import type { Identity } from '../../common/auth/identity';
+import type { AppsHiddenReason } from '../../common/capture/captureProtection';
+import type { ShellState } from '../../common/ipc/contract';
+import type { PolicyResult } from '../../common/policy/signedPolicy';
+import type { ProtectionStatus } from '../../common/posture/posture';
+import { DELIVERY_BEHIND_NOTICE, noticeForEvent, signedOutNoticeFor } from '../../common/ui/notices';
+import type { IdleStatus } from '../session/idleLock';
+import { ShellNotices } from '../shell/shellNotices';
+import { gatedShellState, shellStateFor, type LockReason } from '../shell/shellState';
+
+/** What the state reads from the pieces that own it, each asked when the state is computed. */
+export interface WorkspaceStateSources {
+  policy: PolicyResult;
+  posture: () => ProtectionStatus[];
+  identity: () => Identity | null;
+  /** The idle lock's status; `signed-out` when there is no idle lock (no policy). */
+  idle: () => IdleStatus;
+  /** Why hosted apps may not show now (no capture protection, a capture tool running). */
+  appsHidden: () => AppsHiddenReason | null;
+  /** The audit queue's failure, if it failed. */
+  auditFailure: () => { code: string; message: string } | null;
+  notices?: ShellNotices;
+}
+
+export class WorkspaceState {
+  private queueFull = false;
+  /** The app last shown, so an unlock (or a capture tool closing) returns to it. */
+  private activeAppId: string | undefined;
+  /** After an automatic logoff, why the VA was signed out, until the next sign-in. */
+  private signedOutNotice: string | undefined;
+  private readonly notices: ShellNotices;
+  private readonly listeners: ((state: ShellState) => void)[] = [];
+  private readonly lockListeners: ((reason: LockReason) => void)[] = [];
+  private published: string | null = null;
+  private locked = false;
+
+  constructor(private readonly sources: WorkspaceStateSources) {
+    this.notices = sources.notices ?? new ShellNotices();
+  }
+
+  /** Why Cordon is locked whoever is signed in, or null. Only fixing the cause ends it. */
+  lockReason(): LockReason | null {
+    const failure = this.sources.auditFailure();
+    if (failure !== null) return { code: `audit-${failure.code}`, message: `Cordon cannot record its activity log safely, so it is locked. Tell IT: ${failure.message}` };
+    if (this.queueFull) {
+      const collector = this.sources.policy.ok ? this.sources.policy.policy.audit.collectorUrl : 'the configured address';
+      return { code: 'audit-queue-full', message: `Too much of Cordon's activity log is waiting to reach the practice, so Cordon is locked until it is delivered. Tell IT: the collector at ${collector} is not accepting this computer's log.` };
+    }
+    return null;
+  }
+
+  /** What the shell should show now. */
+  current(): ShellState {
+    const { policy, posture, identity, idle, appsHidden } = this.sources;
+    const gated = gatedShellState(shellStateFor(policy, posture(), identity(), this.lockReason(), this.activeAppId), { idle: idle(), appsHidden: appsHidden(), notice: this.notices.current() });
+    return gated.kind === 'signed-out' && this.signedOutNotice !== undefined ? { ...gated, notice: this.signedOutNotice } : gated;
+  }
+
+  /** The audit queue's delivery pressure: past the soft limit the VA is told; past the hard limit Cordon locks rather than drop events. */
+  queuePressure(pressure: QueuePressure): void {
+    this.queueFull = pressure === 'hard';
+    if (pressure === 'soft') this.notices.push(DELIVERY_BEHIND_NOTICE);
+    this.publish();
+  }
+
+  appShown(appId: string): void {
+    this.activeAppId = appId;
+    this.publish();
+  }
+
+  /** A short message for the VA (something blocked or kept inside), shown for a few seconds. */
+  notify(text: string): void {
+    this.notices.push(text);
+    this.publish();
+  }
+
+  /** Every audit event: some tell the VA something, sign-in and logoff change the sign-in screen's notice. */
+  observe(event: AuditEventInput): void {
+    const text = noticeForEvent(event);
+    if (text !== null) this.notices.push(text);
+    if (event.type === 'sign-in.succeeded') this.signedOutNotice = undefined;
+    const { policy } = this.sources;
+    if (policy.ok) this.signedOutNotice = signedOutNoticeFor(event, policy.policy.session.logoffMinutes) ?? this.signedOutNotice;
+    this.publish();
+  }
+
+  /** Called with the new state each time it changes. */
+  onChange(listener: (state: ShellState) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Called when a lock (audit failure, queue full) begins: the caller hides everything. */
+  onLock(listener: (reason: LockReason) => void): void {
+    this.lockListeners.push(listener);
+  }
+
+  /**
+   * Tells the listeners if what the shell should show differs from what they last got.
+   * Called after every change this class sees, and on main's one-second tick for what
+   * changes on its own (the idle countdown starting, a notice expiring, posture).
+   */
+  publish(): void {
+    const lock = this.lockReason();
+    if (lock !== null && !this.locked) for (const listener of this.lockListeners) listener(lock);
+    this.locked = lock !== null;
+    const state = this.current();
+    const text = JSON.stringify(state);
+    if (text === this.published) return;
+    this.published = text;
+    for (const listener of this.listeners) listener(state);
+  }
+}

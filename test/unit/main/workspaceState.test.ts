@@ -1,0 +1,99 @@
+// The workspace's state has one owner: what the shell shows, why it is locked, and when
+// the shell must be told.
+import { describe, expect, it } from 'vitest';
+import type { Identity } from '../../../common/auth/identity';
+import type { ShellState } from '../../../common/ipc/contract';
+import { policyV1Schema } from '../../../common/policy/policySchema';
+import type { PolicyResult } from '../../../common/policy/signedPolicy';
+import type { IdleStatus } from '../../../main/session/idleLock';
+import { ShellNotices } from '../../../main/shell/shellNotices';
+import { WorkspaceState } from '../../../main/workspace/workspaceState';
+import { validPolicy } from '../../support/policyFixtures';
+
+const base = validPolicy();
+const [ehr] = base.apps;
+if (ehr === undefined) throw new Error('the fixture policy has an app');
+const policy: PolicyResult = { ok: true, policy: policyV1Schema.parse({ ...base, apps: [ehr, { ...ehr, id: 'messages', name: 'Messages' }] }), file: '/etc/cordon/policy.json', keyId: 'k' };
+const valerie: Identity = { subject: 'sub-1', name: 'Valerie Assistant', email: 'va@example.com', roles: ['va'], mfaMethods: ['otp'], authTime: 1_800_000_000 } as Identity;
+
+function setup() {
+  const world = { identity: null as Identity | null, idle: { phase: 'signed-out' } as IdleStatus, failure: null as { code: string; message: string } | null, now: 0 };
+  const state = new WorkspaceState({
+    policy,
+    posture: () => [],
+    identity: () => world.identity,
+    idle: () => world.idle,
+    appsHidden: () => null,
+    auditFailure: () => world.failure,
+    notices: new ShellNotices(() => world.now),
+  });
+  const pushed: ShellState[] = [];
+  const locks: string[] = [];
+  state.onChange((s) => pushed.push(s));
+  state.onLock((reason) => locks.push(reason.code));
+  return { state, world, pushed, locks };
+}
+
+describe('WorkspaceState', () => {
+  it('shows the sign-in screen, then the workspace on the app last shown', () => {
+    const { state, world } = setup();
+    expect(state.current()).toMatchObject({ kind: 'signed-out' });
+    world.identity = valerie;
+    world.idle = { phase: 'active' };
+    expect(state.current()).toMatchObject({ kind: 'workspace', activeAppId: ehr.id });
+    state.appShown('messages');
+    expect(state.current()).toMatchObject({ kind: 'workspace', activeAppId: 'messages' });
+  });
+
+  it('locks when the queue is past its hard limit, says why, tells the lock listeners once, and unlocks when it drains', () => {
+    const { state, world, locks } = setup();
+    world.identity = valerie;
+    world.idle = { phase: 'active' };
+    state.queuePressure('soft');
+    expect(state.current()).toMatchObject({ kind: 'workspace', notice: { text: expect.stringContaining('has not reached the practice') } });
+    expect(locks).toEqual([]);
+    state.queuePressure('hard');
+    state.queuePressure('hard');
+    expect(state.lockReason()?.code).toBe('audit-queue-full');
+    expect(state.current()).toMatchObject({ kind: 'locked', reason: { code: 'audit-queue-full' } });
+    expect(locks).toEqual(['audit-queue-full']);
+    state.queuePressure('ok');
+    expect(state.current()).toMatchObject({ kind: 'workspace' });
+  });
+
+  it('an audit failure locks before anything else and tells the lock listeners at the next publish', () => {
+    const { state, world, locks } = setup();
+    world.failure = { code: 'disk-full', message: 'the disk is full' };
+    state.publish();
+    expect(state.current()).toMatchObject({ kind: 'locked', reason: { code: 'audit-disk-full' } });
+    expect(locks).toEqual(['audit-disk-full']);
+  });
+
+  it('after an automatic logoff the sign-in screen says why, until the next sign-in', () => {
+    const { state } = setup();
+    state.observe({ type: 'session.logoff', outcome: 'success', reason: 'idle' });
+    expect(state.current()).toMatchObject({ kind: 'signed-out', notice: expect.stringContaining('signed you out') });
+    state.observe({ type: 'sign-in.succeeded', outcome: 'success' });
+    expect(state.current()).not.toHaveProperty('notice');
+  });
+
+  it('pushes each change once, and nothing when nothing changed', () => {
+    const { state, world, pushed } = setup();
+    state.publish();
+    state.publish();
+    expect(pushed.map((s) => s.kind)).toEqual(['signed-out']);
+    world.identity = valerie;
+    world.idle = { phase: 'active' };
+    state.publish();
+    world.idle = { phase: 'warning', lockAt: 60_000 };
+    state.publish();
+    state.publish();
+    expect(pushed.map((s) => s.kind)).toEqual(['signed-out', 'workspace', 'workspace']);
+    expect(pushed[2]).toMatchObject({ idleWarning: { lockAt: 60_000 } });
+    // A notice appears and, once expired, disappears: both are changes.
+    state.notify('Printing is turned off by your practice.');
+    world.now = 60_000;
+    state.publish();
+    expect(pushed.slice(3).map((s) => (s.kind === 'workspace' ? (s.notice?.text ?? null) : s.kind))).toEqual(['Printing is turned off by your practice.', null]);
+  });
+});
