@@ -5,7 +5,7 @@
 // a redirect chain); system-browser mode uses Chromium as the system browser with
 // Cordon's real loopback listener.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { signInNavigation, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
+import { signInNavigation, signInScope, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
 import { DEMO_CLIENT_ID, startDemoIdp, type DemoIdp } from '../../demo/idp/demoIdp';
 import { DEMO_ACR } from '../../demo/idp/demoUsers';
 import { openLoopbackChannel } from '../../main/auth/loopbackRedirect';
@@ -33,7 +33,10 @@ async function workspaceChannel(context: BrowserContext, page: Page, act: (page:
   const callback = new Promise<string>((resolve) => (caught = resolve));
   await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }] });
   cdp.on('Fetch.requestPaused', (event) => {
-    const decision = signInNavigation(event.request.url, { redirectUris: [WORKSPACE_REDIRECT_URI], allowedOrigins: [new URL(idp.issuer).origin] });
+    // Pages on the issuer only; the IdP's asset origin (policy identity.requestOrigins) for its stylesheet.
+    const scope = signInScope([new URL(idp.issuer).origin], [idp.assetsOrigin]);
+    const allowedOrigins = event.resourceType === 'Document' ? scope.navigation : scope.request;
+    const decision = signInNavigation(event.request.url, { redirectUris: [WORKSPACE_REDIRECT_URI], allowedOrigins });
     if (decision === 'callback') caught(event.request.url);
     if (decision !== 'allow') blocked.push(event.request.url);
     void (decision === 'allow' ? cdp.send('Fetch.continueRequest', { requestId: event.requestId }) : cdp.send('Fetch.failRequest', { requestId: event.requestId, errorReason: 'BlockedByClient' })).catch(() => undefined);
