@@ -51,7 +51,9 @@ async function signIn(browser: Browser, username: string): Promise<{ page: Page;
   const context = await browser.newContext({ timezoneId: TIMEZONE, locale: 'en-US', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const problems = watch(page);
-  await page.goto(stack.consoleUrl);
+  const response = await page.goto(stack.consoleUrl);
+  // The page runs under the collector's strict CSP, so "no CSP refusals" below means something.
+  expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'.*style-src 'self'|style-src 'self'.*script-src 'self'/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to the Cordon console');
   await page.getByRole('link', { name: 'Sign in' }).click();
   await typeDemoCredentials(page, username);
