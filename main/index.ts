@@ -265,6 +265,11 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   });
   late.state = state;
   state.onLock(hideEverything);
+  // No hosted page opens a window while the workspace is not showing apps.
+  navigation.gateWindows(() => {
+    const now = state.current();
+    return now.kind === 'workspace' && now.appsHidden === undefined;
+  });
   audit.observe((event) => state.observe(event));
 
   // The guard's channels from hosted pages; repeats summarised when their window ends.

@@ -14,6 +14,15 @@ export class NavigationRules {
   private readonly navigation = new WeakMap<object, NavigationRule>();
   private readonly windows = new WeakMap<object, WindowOpenRule>();
   private readonly apps = new WeakMap<object, string>();
+  private appsMayShow: () => boolean = () => true;
+
+  /**
+   * Hosted views keep running while hidden (idle lock, audit lock, capture tool), and a
+   * page may call window.open from a timer: while this says no, every window is refused.
+   */
+  gateWindows(appsMayShow: () => boolean): void {
+    this.appsMayShow = appsMayShow;
+  }
 
   set(contents: object, rule: NavigationRule, windowOpen?: WindowOpenRule, appId?: string): void {
     this.navigation.set(contents, rule);
@@ -26,6 +35,7 @@ export class NavigationRules {
   }
 
   windowOptions(contents: object, url: string): BrowserWindowConstructorOptions | null {
+    if (!this.appsMayShow()) return null;
     return this.windows.get(contents)?.(url) ?? null;
   }
 
