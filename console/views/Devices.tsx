@@ -49,7 +49,7 @@ export function DevicesView() {
               <th scope="col">Enrolled by</th>
               <th scope="col">Last sync</th>
               <th scope="col" className="num">
-                Events
+                Queue head
               </th>
               <th scope="col">Chain</th>
               <th scope="col">Version</th>
@@ -67,7 +67,7 @@ export function DevicesView() {
                 </td>
                 <td>{d.enrolledBy ?? <span className="muted">not recorded</span>}</td>
                 <td>{d.lastSyncAt === null ? <span className="muted">never</span> : <time dateTime={d.lastSyncAt}>{formatDayTime(d.lastSyncAt)}</time>}</td>
-                <td className="num">{d.headSeq}</td>
+                <td className="num">#{d.headSeq}</td>
                 <td>
                   {d.chain === 'intact' ? (
                     <span className="chain-badge chain-verified">
