@@ -129,7 +129,7 @@ function beforeReady() {
   const gestures = new UserGestures();
   // A start refused earlier could not audit itself; this one does.
   const refusedLaunch = takeRefusedLaunchMarker(launchMarker);
-  if (refusedLaunch !== null) audit.record(refusedLaunch);
+  if (refusedLaunch !== null) audit.record(refusedLaunch.event);
   const navigation = new NavigationRules();
 
   app.on('web-contents-created', (_event, contents) => {
@@ -158,12 +158,12 @@ function beforeReady() {
     if (result.ok) clientCertificates = result.policy.clientCertificates.allow;
     return result;
   });
-  return { late, audit, blocks, gestures, navigation, policy };
+  return { late, audit, blocks, gestures, navigation, policy, refusedLaunch };
 }
 
 type Early = ReturnType<typeof beforeReady>;
 
-async function whenReady({ late, audit, blocks, gestures, navigation, policy: policyLoad }: Early): Promise<void> {
+async function whenReady({ late, audit, blocks, gestures, navigation, policy: policyLoad, refusedLaunch }: Early): Promise<void> {
   const template = minimalMenuTemplate(process.platform, app.name);
   Menu.setApplicationMenu(template === null ? null : Menu.buildFromTemplate(template));
   hardenShellSession(session.defaultSession, { allowDevTools, audit });
@@ -264,6 +264,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     auditFailure: () => audit.failure,
   });
   late.state = state;
+  if (refusedLaunch !== null) state.noticeUntilSignIn(refusedLaunch.notice);
   state.onLock(hideEverything);
   // No hosted page opens a window while the workspace is not showing apps.
   navigation.gateWindows(() => {

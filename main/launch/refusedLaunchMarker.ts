@@ -1,13 +1,14 @@
 // A refused start cannot audit: the encrypted queue needs the OS keychain, which is only
 // usable once the app is ready, and by then Chromium would have acted on the refused
 // switches. So the refusal leaves a small marker file, and the next start that runs
-// records it as an audit event and deletes it. The marker holds switch and variable
+// records it as an audit event, tells the VA on the sign-in screen (on Linux the refusal
+// itself could only print to stderr), and deletes it. The marker holds switch and variable
 // names only. It lives under appData/<app name>, not userData, because a refused
 // `--user-data-dir` would otherwise move it where the next start never looks.
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditEventInput } from '../../common/audit/auditSink';
-import { refusalReason, type LaunchRefusal } from './launchGuard';
+import { describeRefusal, refusalReason, type LaunchRefusal } from './launchGuard';
 
 const MARKER_FILE = 'refused-launch.json';
 const NAME = /^(\(argument\)|--[a-z0-9._()-]{1,48}|[A-Z0-9_]{1,48})$/;
@@ -27,11 +28,17 @@ function isRefusal(value: unknown): value is LaunchRefusal {
   return (v.kind === 'switch' || v.kind === 'argument' || v.kind === 'environment') && typeof v.name === 'string' && NAME.test(v.name);
 }
 
+/** A refused start, as the next start learns it: the audit event, and a sentence for the VA. */
+export interface RefusedLaunch {
+  event: AuditEventInput;
+  notice: string;
+}
+
 /**
- * The audit event for a refused start the marker records, if there is one; the marker is
- * deleted either way. A damaged or edited marker is still reported (someone tried something).
+ * The refused start the marker records, if there is one; the marker is deleted either
+ * way. A damaged or edited marker is still reported (someone tried something).
  */
-export function takeRefusedLaunchMarker(file: string): AuditEventInput | null {
+export function takeRefusedLaunchMarker(file: string): RefusedLaunch | null {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -43,10 +50,10 @@ export function takeRefusedLaunchMarker(file: string): AuditEventInput | null {
     const value: unknown = JSON.parse(text);
     const refused = (value as { refused?: unknown }).refused;
     if (Array.isArray(refused) && refused.length > 0 && refused.length <= 64 && refused.every(isRefusal)) {
-      return { type: 'app.launch-refused', outcome: 'blocked', reason: refusalReason(refused) };
+      return { event: { type: 'app.launch-refused', outcome: 'blocked', reason: refusalReason(refused) }, notice: `The last time: ${describeRefusal(refused)}` };
     }
   } catch {
     // Falls through to the damaged-marker event.
   }
-  return { type: 'app.launch-refused', outcome: 'blocked', reason: 'marker-damaged' };
+  return { event: { type: 'app.launch-refused', outcome: 'blocked', reason: 'marker-damaged' }, notice: 'The last time, Cordon did not start because it was started in a way that could expose patient data. If you did not expect this, call IT.' };
 }

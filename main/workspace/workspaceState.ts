@@ -33,7 +33,7 @@ export class WorkspaceState {
   private queueFull = false;
   /** The app last shown, so an unlock (or a capture tool closing) returns to it. */
   private activeAppId: string | undefined;
-  /** After an automatic logoff, why the VA was signed out, until the next sign-in. */
+  /** Why the VA sees the sign-in screen (an automatic logoff, a refused start), until the next sign-in. */
   private signedOutNotice: string | undefined;
   private readonly notices: ShellNotices;
   private readonly listeners: ((state: ShellState) => void)[] = [];
@@ -72,6 +72,12 @@ export class WorkspaceState {
 
   appShown(appId: string): void {
     this.activeAppId = appId;
+    this.publish();
+  }
+
+  /** A message for the sign-in screen until the next sign-in (e.g. why the last start was refused). */
+  noticeUntilSignIn(text: string): void {
+    this.signedOutNotice = text;
     this.publish();
   }
 

@@ -91,7 +91,10 @@ describe('refused start', () => {
       now: () => new Date('2026-12-02T10:00:00Z'),
     });
     expect(calls).toEqual(['dialog Cordon did not start', 'exit 1']);
-    expect(takeRefusedLaunchMarker(file)).toEqual({ type: 'app.launch-refused', outcome: 'blocked', reason: 'switch:--remote-debugging-port,env:SSLKEYLOGFILE' });
+    expect(takeRefusedLaunchMarker(file)).toEqual({
+      event: { type: 'app.launch-refused', outcome: 'blocked', reason: 'switch:--remote-debugging-port,env:SSLKEYLOGFILE' },
+      notice: expect.stringMatching(/^The last time: Cordon did not start because it was started with the switch --remote-debugging-port, the environment variable SSLKEYLOGFILE/),
+    });
     expect(existsSync(file)).toBe(false);
     expect(takeRefusedLaunchMarker(file)).toBeNull();
   });
@@ -100,6 +103,6 @@ describe('refused start', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cordon-launch-'));
     const file = path.join(dir, 'refused-launch.json');
     writeFileSync(file, JSON.stringify({ refused: [{ kind: 'switch', name: 'https://ehr.example/patient/1' }] }));
-    expect(takeRefusedLaunchMarker(file)).toEqual({ type: 'app.launch-refused', outcome: 'blocked', reason: 'marker-damaged' });
+    expect(takeRefusedLaunchMarker(file)).toEqual({ event: { type: 'app.launch-refused', outcome: 'blocked', reason: 'marker-damaged' }, notice: expect.not.stringContaining('patient/1') });
   });
 });

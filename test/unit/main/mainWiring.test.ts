@@ -57,13 +57,21 @@ describe('main process wiring', () => {
     } finally {
       process.argv = argv;
     }
-    // The next (development) start finds the marker, records it and deletes it.
+    // The next (development) start finds the marker, records it, deletes it, and the
+    // sign-in screen says why the last start was refused (on Linux the dialog was stderr only).
     Object.assign(globalThis, { __CORDON_BUILD_KIND__: 'development' });
     vi.resetModules();
     expect(existsSync(marker)).toBe(true);
-    const { calls } = await startMain({ userData });
+    await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
+    const { calls, ready, ipcMain } = await startMain({ userData });
     expect(calls.order.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
     expect(existsSync(marker)).toBe(false);
+    ready();
+    await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
+    expect(await ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')))).toMatchObject({
+      kind: 'signed-out',
+      notice: expect.stringContaining('the switch --remote-debugging-port'),
+    });
   });
 
   it('quits a second instance without creating anything', async () => {

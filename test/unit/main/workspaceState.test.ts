@@ -77,6 +77,14 @@ describe('WorkspaceState', () => {
     expect(state.current()).not.toHaveProperty('notice');
   });
 
+  it('keeps a notice for the sign-in screen until the next sign-in (a refused start)', () => {
+    const { state, pushed } = setup();
+    state.noticeUntilSignIn('The last time: Cordon did not start because …');
+    expect(pushed.at(-1)).toMatchObject({ kind: 'signed-out', notice: 'The last time: Cordon did not start because …' });
+    state.observe({ type: 'sign-in.succeeded', outcome: 'success' });
+    expect(state.current()).not.toHaveProperty('notice');
+  });
+
   it('pushes each change once, and nothing when nothing changed', () => {
     const { state, world, pushed } = setup();
     state.publish();
