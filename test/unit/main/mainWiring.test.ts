@@ -174,6 +174,17 @@ describe('main process wiring', () => {
     expect(partitions.has('cordon-audit-sync')).toBe(false);
   });
 
+  it('an audit lock hides everything the idle lock hides: other windows destroyed, the shell kept', async () => {
+    await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
+    const { ready, calls } = await startMain({ keychain: false });
+    // Stands in for a window already open when the lock begins (the fake records close vs destroy).
+    const popup = new FakeWindow({ webPreferences: {} });
+    ready();
+    await vi.waitFor(() => expect(calls.windows).toHaveLength(2));
+    expect(popup.ended).toEqual(['destroy']);
+    expect(calls.windows[1]?.ended).toEqual([]);
+  });
+
   it('shows the policy-error state and hosts nothing when the policy is tampered', async () => {
     const text = JSON.parse(signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
     text.policy.practice.name = 'Tampered';
