@@ -3,7 +3,7 @@
 // UsageError naming the fix.
 import { parseArgs } from 'node:util';
 import type { TrustedIssuer } from './accessTokenVerifier';
-import { DEFAULT_PORT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
+import { DEFAULT_PORT, DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import type { ConsoleConfig } from './console/consolePlugin';
 
 export const DEFAULT_CONSOLE_KEY_FILE = '.collector-data/collector-key.pem';
@@ -21,6 +21,9 @@ options (environment variable in brackets):
   --sqlite-file FILE   embedded storage, default ${DEFAULT_SQLITE_FILE}
                        PostgreSQL instead: [CORDON_COLLECTOR_POSTGRES_URL] (kept out of argv:
                        its password would show in the process list)
+  --postgres-pool-size N   PostgreSQL connections per collector, default ${DEFAULT_POSTGRES_POOL_SIZE}; a request
+                       that waits ${DEFAULT_POSTGRES_POOL_TIMEOUT_MS / 1000} s for one is answered 503 + Retry-After
+                       [CORDON_COLLECTOR_POSTGRES_POOL_SIZE]
   --tls-key FILE --tls-cert FILE   serve HTTPS with this PEM key and certificate
   --issuer URL --audience AUD      the practice IdP whose access tokens may enroll devices
                        [CORDON_COLLECTOR_ISSUER, CORDON_COLLECTOR_AUDIENCE]
@@ -65,6 +68,12 @@ function httpUrl(value: string, what: string): string {
   return value;
 }
 
+function wholeNumber(text: string, what: string, min: number, max: number): number {
+  const value = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) throw new UsageError(`${what} must be a whole number from ${min} to ${max}, got '${text}'`);
+  return value;
+}
+
 export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CollectorCommand {
   let parsed;
   try {
@@ -81,6 +90,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         issuer: { type: 'string' },
         audience: { type: 'string' },
         'jwks-uri': { type: 'string' },
+        'postgres-pool-size': { type: 'string' },
         'console-key-file': { type: 'string' },
         'console-ui': { type: 'string' },
         help: { type: 'boolean' },
@@ -102,7 +112,10 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   const postgresUrl = env.CORDON_COLLECTOR_POSTGRES_URL;
   if (postgresUrl !== undefined && values['sqlite-file'] !== undefined) throw new UsageError('choose one storage: --sqlite-file or CORDON_COLLECTOR_POSTGRES_URL, not both');
   if (postgresUrl !== undefined && !/^postgres(ql)?:\/\//.test(postgresUrl)) throw new UsageError('CORDON_COLLECTOR_POSTGRES_URL must start with postgres:// or postgresql://');
-  const storage: StorageConfig = postgresUrl === undefined ? { kind: 'sqlite', file: values['sqlite-file'] ?? DEFAULT_SQLITE_FILE } : { kind: 'postgres', url: postgresUrl };
+  const poolSizeText = values['postgres-pool-size'] ?? env.CORDON_COLLECTOR_POSTGRES_POOL_SIZE;
+  const poolSize = poolSizeText === undefined ? undefined : wholeNumber(poolSizeText, '--postgres-pool-size', 1, 1000);
+  const storage: StorageConfig =
+    postgresUrl === undefined ? { kind: 'sqlite', file: values['sqlite-file'] ?? DEFAULT_SQLITE_FILE } : { kind: 'postgres', url: postgresUrl, ...(poolSize === undefined ? {} : { poolSize }) };
 
   const tlsKey = values['tls-key'];
   const tlsCert = values['tls-cert'];

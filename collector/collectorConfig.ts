@@ -6,7 +6,15 @@ export type StorageConfig =
   /** Embedded, one file (created 0600 with its directory). */
   | { kind: 'sqlite'; file: string }
   /** `schema` keeps the collector's tables apart in a shared database (default: public). */
-  | { kind: 'postgres'; url: string; schema?: string };
+  | {
+      kind: 'postgres';
+      url: string;
+      schema?: string;
+      /** Connections per collector process. Default DEFAULT_POSTGRES_POOL_SIZE; all collectors together must stay below the server's max_connections. */
+      poolSize?: number;
+      /** How long a request waits for a free connection before it is shed with 503 + Retry-After. Default 5 s. */
+      poolTimeoutMs?: number;
+    };
 
 export interface CollectorConfig {
   /** Default: SQLite at DEFAULT_SQLITE_FILE (relative to the working directory). */
@@ -34,4 +42,6 @@ export interface CollectorConfig {
 export const DEFAULT_SQLITE_FILE = '.collector-data/collector.db';
 export const DEFAULT_PORT = 4430;
 export const DEFAULT_RATE_LIMIT = { max: 600, windowMs: 60_000 };
+export const DEFAULT_POSTGRES_POOL_SIZE = 10;
+export const DEFAULT_POSTGRES_POOL_TIMEOUT_MS = 5_000;
 export const DEFAULT_ENROLLMENT_CODE_TTL_MS = 24 * 60 * 60 * 1000;

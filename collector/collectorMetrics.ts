@@ -7,6 +7,8 @@ export class CollectorMetrics {
   readonly batchesRefused = new Map<string, number>();
   readonly enrollments = new Map<string, number>();
   readonly enrollmentsRefused = new Map<string, number>();
+  /** Requests answered 503 because storage was busy, by route. */
+  readonly shed = new Map<string, number>();
 
   static bump(counter: Map<string, number>, label: string): void {
     counter.set(label, (counter.get(label) ?? 0) + 1);
@@ -25,6 +27,7 @@ export class CollectorMetrics {
     metric('cordon_collector_batches_refused_total', 'counter', 'Event batches and device requests refused, by reason.', labelled('reason', this.batchesRefused));
     metric('cordon_collector_enrollments_total', 'counter', 'Devices newly enrolled, by proof.', labelled('method', this.enrollments));
     metric('cordon_collector_enrollments_refused_total', 'counter', 'Enrollments refused, by reason.', labelled('reason', this.enrollmentsRefused));
+    metric('cordon_collector_requests_shed_total', 'counter', 'Requests answered 503 + Retry-After because storage was busy (pool exhausted, locks), by route.', labelled('route', this.shed));
     metric('cordon_collector_alerts', 'gauge', 'Stored alerts, by kind.', labelled('kind', stored.alertsByKind));
     metric('cordon_collector_devices', 'gauge', 'Enrolled devices.', [['', stored.devices]]);
     return `${lines.join('\n')}\n`;

@@ -11,6 +11,7 @@ import { createAccessTokenVerifier } from './accessTokenVerifier';
 import type { Alert, AlertDraft } from './alerts';
 import { DEFAULT_ENROLLMENT_CODE_TTL_MS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import { CollectorMetrics } from './collectorMetrics';
+import { storageOverloaded } from './database';
 import { CollectorStore, statusOf, type DeviceRecord, type ReceivedEvent } from './collectorStore';
 import { consoleOriginProblem, registerConsole } from './console/consolePlugin';
 import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceRequestAuth';
@@ -39,6 +40,12 @@ export interface RunningCollector {
 const NONCE_PURGE_INTERVAL_MS = 60_000;
 /** Concurrent batches of one device: re-verify against the new head this many times. */
 const INGEST_ATTEMPTS = 5;
+
+/** Seconds a shed request (storage busy, pool exhausted) is told to wait. */
+const OVERLOAD_RETRY_AFTER_S = 2;
+
+/** Concurrent copies of one device's batches kept winning: the device should simply retry. */
+class HeadKeptMoving extends Error {}
 
 /** Clearer words than the framework's for the refusals it makes before a route runs. */
 const CLIENT_ERROR_MESSAGES: Record<number, string> = {
@@ -93,6 +100,10 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     const status = statusCodeOf(error);
     if (status === 429) return reply.code(429).send({ error: 'rate-limited', message: error instanceof Error ? error.message : 'too many requests' });
     if (status < 500) return reply.code(status).send({ error: 'invalid-body', message: CLIENT_ERROR_MESSAGES[status] ?? (error instanceof Error ? error.message : 'the request was refused') });
+    if (storageOverloaded(error) || error instanceof HeadKeptMoving) {
+      CollectorMetrics.bump(metrics.shed, request.routeOptions.url ?? 'none');
+      return reply.code(503).header('retry-after', String(OVERLOAD_RETRY_AFTER_S)).send({ error: 'overloaded', message: `the collector is busy: nothing was stored, retry in ${OVERLOAD_RETRY_AFTER_S} s` });
+    }
     // Only the route and the error: bodies may hold event content, headers a signature.
     console.error(`collector: ${request.method} ${request.routeOptions.url ?? '(no route)'} failed: ${error instanceof Error ? error.message : String(error)}`);
     return reply.code(500).send({ error: 'internal', message: 'the collector could not process this request; nothing was stored' });
@@ -159,7 +170,7 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
       }
       // Another request for this device moved its head meanwhile: verify again against it.
       const current = await store.findDevice(device.deviceId);
-      if (current === null || attempt >= INGEST_ATTEMPTS) throw new Error('the device head kept moving during ingest');
+      if (current === null || attempt >= INGEST_ATTEMPTS) throw new HeadKeptMoving('the device head kept moving during ingest');
       device = current;
     }
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import pg from 'pg';
-import type { StorageConfig } from './collectorConfig';
+import { DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, type StorageConfig } from './collectorConfig';
 import { collectorMigrations } from './migrations/collectorMigrations';
 
 export interface DevicesTable {
@@ -145,11 +145,13 @@ function sqliteDialect(file: string): SqliteDialect {
   return new SqliteDialect({ database: db });
 }
 
-function postgresDialect(url: string, schema: string | undefined): PostgresDialect {
+function postgresDialect(storage: Extract<StorageConfig, { kind: 'postgres' }>): PostgresDialect {
+  const { url, schema } = storage;
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
-    connectionTimeoutMillis: 5_000,
+    max: storage.poolSize ?? DEFAULT_POSTGRES_POOL_SIZE,
+    // A request waits this long for a connection, then is shed (storageOverloaded: 503).
+    connectionTimeoutMillis: storage.poolTimeoutMs ?? DEFAULT_POSTGRES_POOL_TIMEOUT_MS,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     // bigint columns hold sequence numbers and millisecond times, all below 2^53.
     types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
@@ -160,12 +162,28 @@ function postgresDialect(url: string, schema: string | undefined): PostgresDiale
   return new PostgresDialect({ pool });
 }
 
+// PostgreSQL: too many connections, starting up or shutting down, lock or serialization
+// conflicts, deadlock; SQLite: another writer held the file past busy_timeout.
+const OVERLOAD_CODES = new Set(['53300', '57P03', '55P03', '40001', '40P01', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+// pg-pool's and pg's words when no connection could be had in time (they carry no code).
+const OVERLOAD_MESSAGES = /timeout exceeded when trying to connect|connection timeout/i;
+
+/**
+ * Whether a storage error means "too busy right now" rather than a bug: such requests
+ * are shed with 503 + Retry-After (devices keep their events and come back later).
+ */
+export function storageOverloaded(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = 'code' in error ? String(error.code) : '';
+  return OVERLOAD_CODES.has(code) || OVERLOAD_MESSAGES.test(error.message);
+}
+
 /** Opens the database and applies pending migrations; fails (and closes) if either fails. */
 export async function openDatabase(storage: StorageConfig): Promise<Kysely<CollectorDatabase>> {
   if (storage.kind === 'postgres' && storage.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(storage.schema)) {
     throw new Error(`PostgreSQL schema name '${storage.schema}' must be lowercase letters, digits and underscores`);
   }
-  const db = new Kysely<CollectorDatabase>({ dialect: storage.kind === 'sqlite' ? sqliteDialect(storage.file) : postgresDialect(storage.url, storage.schema) });
+  const db = new Kysely<CollectorDatabase>({ dialect: storage.kind === 'sqlite' ? sqliteDialect(storage.file) : postgresDialect(storage) });
   try {
     if (storage.kind === 'postgres' && storage.schema !== undefined) await sql`create schema if not exists ${sql.id(storage.schema)}`.execute(db);
     // Kysely looks for its migration tables in every schema unless told which: name the one

@@ -36,6 +36,8 @@ describe('collector command line', () => {
     expect(parseCollectorArgs(['find-session', '7K2M-QX4P'], {})).toMatchObject({ command: 'find-session', sessionCode: '7K2M-QX4P' });
     expect(parseCollectorArgs([], { CORDON_COLLECTOR_METRICS_TOKEN: 'metrics-secret-1' }).config.metricsToken).toBe('metrics-secret-1');
     expect(defaults.config.metricsToken).toBeUndefined();
+    expect(parseCollectorArgs([], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x', CORDON_COLLECTOR_POSTGRES_POOL_SIZE: '40' }).config.storage).toMatchObject({ kind: 'postgres', poolSize: 40 });
+    expect(parseCollectorArgs(['--postgres-pool-size', '25'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x' }).config.storage).toMatchObject({ poolSize: 25 });
     for (const [args, env] of [
       [['--port', '70000'], {}],
       [['--issuer', 'https://idp.example'], {}],
@@ -43,6 +45,7 @@ describe('collector command line', () => {
       [['--sqlite-file', 'x.db'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x' }],
       [['serve-forever'], {}],
       [['--bogus'], {}],
+      [['--postgres-pool-size', '0'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x' }],
       [['--issuer', 'ftp://idp', '--audience', 'a'], {}],
     ] as const) {
       expect(() => parseCollectorArgs(args, env), args.join(' ')).toThrow(UsageError);
