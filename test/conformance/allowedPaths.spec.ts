@@ -33,8 +33,9 @@ function rules() {
     ...base,
     environment: 'demo',
     apps: [
-      { id: 'ehr', name: 'EHR', startUrl: ehr.url, navigationOrigins: [origin(ehr.url), idp.issuer] },
-      { id: 'messages', name: 'Messages', startUrl: messages.url, navigationOrigins: [origin(messages.url), idp.issuer] },
+      // The IdP's sign-in pages load their stylesheet from its asset origin, as in the demo policy.
+      { id: 'ehr', name: 'EHR', startUrl: ehr.url, navigationOrigins: [origin(ehr.url), idp.issuer], requestOrigins: [idp.assetsOrigin] },
+      { id: 'messages', name: 'Messages', startUrl: messages.url, navigationOrigins: [origin(messages.url), idp.issuer], requestOrigins: [idp.assetsOrigin] },
     ],
   });
   return new Map(policy.apps.map((app, i) => [i + 1, hostedAppRules(policy, app)]));
