@@ -38,6 +38,7 @@ export interface RunningCollector {
 }
 
 const NONCE_PURGE_INTERVAL_MS = 60_000;
+const DEVICE_GAUGE_REFRESH_MS = 60_000;
 /** Concurrent batches of one device: re-verify against the new head this many times. */
 const INGEST_ATTEMPTS = 5;
 
@@ -116,7 +117,11 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: `too many requests from this address: retry in ${context.after}` }),
   });
 
-  const storeAlert = (alert: AlertDraft | null): Promise<void> => (alert === null ? Promise.resolve() : store.addAlert(alert, now()));
+  const storeAlert = async (alert: AlertDraft | null): Promise<void> => {
+    if (alert === null) return;
+    await store.addAlert(alert, now());
+    CollectorMetrics.bump(metrics.alertsStored, alert.kind);
+  };
   const authenticate = async (request: FastifyRequest, route: string): Promise<DeviceAuthResult> => {
     const auth = await authenticateDeviceRequest({ method: request.method, url: request.url, route, headers: request.headers, rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) }, store, now());
     if (!auth.ok) {
@@ -141,7 +146,10 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
       CollectorMetrics.bump(metrics.enrollmentsRefused, outcome.error);
       return reply.code(outcome.httpStatus).send({ error: outcome.error, message: outcome.message });
     }
-    if (outcome.newDevice) CollectorMetrics.bump(metrics.enrollments, body.value.proof.kind);
+    if (outcome.newDevice) {
+      CollectorMetrics.bump(metrics.enrollments, body.value.proof.kind);
+      metrics.devices += 1;
+    }
     return reply.code(outcome.newDevice ? 201 : 200).send(outcome.status);
   });
 
@@ -191,12 +199,13 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
   });
 
   app.get('/metrics', async (request, reply) => {
-    // Device and alert counts say something about the practice: behind a token when one is set.
-    if (config.metricsToken !== undefined && !bearerMatches(request.headers.authorization, config.metricsToken)) {
+    // Device, enrollment and alert counts say how busy the practice is: only for the
+    // monitoring system's token, and not served at all until one is configured.
+    if (config.metricsToken === undefined) return reply.code(404).send({ error: 'not-found', message: '/metrics is off: configure a metrics token (CORDON_COLLECTOR_METRICS_TOKEN)' });
+    if (!bearerMatches(request.headers.authorization, config.metricsToken)) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: '/metrics needs the configured bearer token' });
     }
-    const text = metrics.render({ devices: await store.deviceCount(), alertsByKind: await store.alertCountsByKind() });
-    return reply.code(200).type('text/plain; version=0.0.4; charset=utf-8').send(text);
+    return reply.code(200).type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render());
   });
 
   if (config.console !== undefined) {
@@ -209,7 +218,20 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     store.purgeNonces(now()).catch((error: unknown) => console.error(`collector: nonce purge failed: ${error instanceof Error ? error.message : String(error)}`));
   }, Math.min(NONCE_PURGE_INTERVAL_MS, REQUEST_CLOCK_SKEW_MS));
   purge.unref();
-  app.addHook('onClose', async () => clearInterval(purge));
+  // The one gauge that needs the database is refreshed here, never per scrape.
+  const refreshDevices = () => {
+    store.deviceCount().then(
+      (count) => (metrics.devices = count),
+      (error: unknown) => console.error(`collector: device count for /metrics failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+  if (config.metricsToken !== undefined) refreshDevices();
+  const deviceGauge = config.metricsToken === undefined ? null : setInterval(refreshDevices, DEVICE_GAUGE_REFRESH_MS);
+  deviceGauge?.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(purge);
+    if (deviceGauge !== null) clearInterval(deviceGauge);
+  });
   return app;
 }
 

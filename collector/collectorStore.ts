@@ -226,11 +226,6 @@ export class CollectorStore {
     return (await query.execute()).map((r) => ({ id: r.id, kind: r.kind as AlertKind, deviceId: r.device_id, seq: r.seq, detectedAt: new Date(r.detected_at).toISOString(), detail: r.detail }));
   }
 
-  async alertCountsByKind(): Promise<Map<string, number>> {
-    const rows = await this.db.selectFrom('alerts').select((eb) => ['kind', eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
-    return new Map(rows.map((r) => [r.kind, Number(r.n)]));
-  }
-
   async deviceCount(): Promise<number> {
     const row = await this.db.selectFrom('devices').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);

@@ -25,7 +25,7 @@ describe.skipIf(postgres?.skipReason !== null)('collector load [postgres]', () =
   it('an exhausted connection pool sheds a device request with 503 + Retry-After, and the same batch is stored afterwards', async () => {
     const { storage, remove } = await (postgres as (typeof STORAGES)[number]).create();
     if (storage.kind !== 'postgres') throw new Error('expected PostgreSQL');
-    const collector = await startCollector({ port: 0, storage: { ...storage, poolSize: 1, poolTimeoutMs: 300 }, rateLimit: { max: 1_000_000, windowMs: 60_000 } });
+    const collector = await startCollector({ port: 0, storage: { ...storage, poolSize: 1, poolTimeoutMs: 300 }, metricsToken: 'metrics-secret-1', rateLimit: { max: 1_000_000, windowMs: 60_000 } });
     const locker = new pg.Client({ connectionString: storage.url });
     await locker.connect();
     try {
@@ -53,9 +53,36 @@ describe.skipIf(postgres?.skipReason !== null)('collector load [postgres]', () =
       // Nothing of the shed request was stored: the device sends the batch again and it is accepted.
       expect((await device.sendBatch(batch)).status).toBe(200);
       expect((await collector.deviceEvents(device.deviceId)).map((e) => e.seq)).toEqual([1, 2, 3]);
-      const metrics = await fetch(`${collector.url}/metrics`).then((r) => r.text());
+      const metrics = await fetch(`${collector.url}/metrics`, { headers: { authorization: 'Bearer metrics-secret-1' } }).then((r) => r.text());
       expect(metrics).toMatch(/^cordon_collector_requests_shed_total\{route="\/v1\/events"\} 1$/m);
     } finally {
+      await locker.end();
+      await collector.close();
+      await remove();
+    }
+  });
+
+  it('GET /metrics answers from counters while the alerts and devices tables are locked: a scrape never scans storage', async () => {
+    const { storage, remove } = await (postgres as (typeof STORAGES)[number]).create();
+    if (storage.kind !== 'postgres') throw new Error('expected PostgreSQL');
+    const collector = await startCollector({ port: 0, storage, metricsToken: 'metrics-secret-1', rateLimit: { max: 1_000_000, windowMs: 60_000 } });
+    const locker = new pg.Client({ connectionString: storage.url });
+    await locker.connect();
+    try {
+      const device = new TestDevice(collector.url);
+      await device.enrollWithCode(collector);
+      device.record(2);
+      expect((await device.sendBatch(device.events(2, 2))).status).toBe(409);
+      await locker.query(`set search_path to ${storage.schema}`);
+      await locker.query('begin');
+      await locker.query('lock table alerts, devices in access exclusive mode');
+      const scrape = await fetch(`${collector.url}/metrics`, { headers: { authorization: 'Bearer metrics-secret-1' }, signal: AbortSignal.timeout(10_000) });
+      expect(scrape.status).toBe(200);
+      const text = await scrape.text();
+      expect(text).toMatch(/^cordon_collector_alerts_stored_total\{kind="gap"\} 1$/m);
+      expect(text).toMatch(/^cordon_collector_devices 1$/m);
+    } finally {
+      await locker.query('rollback').catch(() => undefined);
       await locker.end();
       await collector.close();
       await remove();

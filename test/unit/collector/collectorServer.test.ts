@@ -5,25 +5,27 @@ import { MAX_BODY_BYTES, SYNC_PATHS } from '../../../common/audit/syncProtocol';
 import { describeOnEachStorage, startTestCollector, useTestCollector } from './collectorHarness';
 import { postJson, send, TestDevice } from './collectorTestDevice';
 
+const METRICS = { authorization: 'Bearer metrics-secret-1' };
+
 describeOnEachStorage('collector server', (storage) => {
-  const server = useTestCollector(storage);
+  const server = useTestCollector(storage, { metricsToken: 'metrics-secret-1' });
 
   it('GET /health answers ok while storage answers', async () => {
     expect(await send(`${server.url}/health`)).toMatchObject({ status: 200, json: { status: 'ok' } });
   });
 
-  it('GET /metrics counts ingested events, refusals by reason, alerts by kind and devices', async () => {
+  it('GET /metrics counts ingested events, refusals by reason, alerts stored by kind and devices', async () => {
     const device = new TestDevice(server.url);
     await device.enrollWithCode(server.collector);
     await device.sendBatch(device.record(12));
     device.record(3);
     await device.sendBatch(device.events(14, 15));
-    const metrics = await send(`${server.url}/metrics`);
+    const metrics = await send(`${server.url}/metrics`, { headers: METRICS });
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('# TYPE cordon_collector_events_ingested_total counter');
     expect(metrics.text).toMatch(/^cordon_collector_events_ingested_total 12$/m);
     expect(metrics.text).toMatch(/^cordon_collector_batches_refused_total\{reason="gap"\} 1$/m);
-    expect(metrics.text).toMatch(/^cordon_collector_alerts\{kind="gap"\} 1$/m);
+    expect(metrics.text).toMatch(/^cordon_collector_alerts_stored_total\{kind="gap"\} 1$/m);
     expect(metrics.text).toMatch(/^cordon_collector_enrollments_total\{method="enrollment-code"\} 1$/m);
     expect(metrics.text).toMatch(/^cordon_collector_devices 1$/m);
   });
@@ -65,7 +67,13 @@ describeOnEachStorage('collector rate limit', (storage) => {
     }
   });
 
-  it('GET /metrics answers only the configured bearer token when one is set', async () => {
+  it('GET /metrics is off without a configured token, and then answers only that bearer token', async () => {
+    const open = await startTestCollector(storage);
+    try {
+      expect(await send(`${open.url}/metrics`)).toMatchObject({ status: 404, json: { error: 'not-found' } });
+    } finally {
+      await open.stop();
+    }
     const guarded = await startTestCollector(storage, { metricsToken: 'metrics-secret-1' });
     try {
       expect((await send(`${guarded.url}/metrics`)).status).toBe(401);
