@@ -2,6 +2,8 @@
 // the console on SQLite (or the storage given), seeded through real ingest. Nothing here
 // is a stand-in.
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { StorageConfig } from '../../collector/collectorConfig';
@@ -19,8 +21,10 @@ export interface ConsoleStack {
   consoleUrl: string;
   clock: ReplayClock;
   seeded: SeededDemo | null;
-  /** The SQLite file (when the stack made one), for tests that edit the database by hand. */
+  /** The SQLite file (when the stack made one). */
   sqliteFile: string | null;
+  /** Runs one statement (`?` placeholders) on the collector's database behind its back, as an insider with database access could; returns its rows. */
+  sql(statement: string, ...params: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -57,6 +61,28 @@ export async function startConsoleStack(options: ConsoleStackOptions = {}): Prom
     throw error;
   }
   const seeded = options.seed === false ? null : await seedConsoleDemo(collector, clock);
+  const storage = options.storage;
+  const sql = async (statement: string, ...params: unknown[]): Promise<Record<string, unknown>[]> => {
+    if (storage === undefined || storage.kind === 'sqlite') {
+      const db = new Database(storage?.file ?? (sqliteFile as string));
+      try {
+        const prepared = db.prepare(statement);
+        if (prepared.reader) return prepared.all(...params) as Record<string, unknown>[];
+        prepared.run(...params);
+        return [];
+      } finally {
+        db.close();
+      }
+    }
+    const client = new pg.Client({ connectionString: storage.url, ...(storage.schema === undefined ? {} : { options: `-c search_path=${storage.schema}` }) });
+    await client.connect();
+    try {
+      let n = 0;
+      return (await client.query(statement.replace(/\?/g, () => `$${(n += 1)}`), params)).rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  };
   return {
     idp,
     collector,
@@ -64,6 +90,7 @@ export async function startConsoleStack(options: ConsoleStackOptions = {}): Prom
     clock,
     seeded,
     sqliteFile,
+    sql,
     close: async () => {
       await collector.close();
       await idp.close();

@@ -137,4 +137,30 @@ describeOnEachStorage('console authorisation', (storage) => {
     const refusals = (log.json.items as { actor: string; outcome: string }[]).filter((e) => e.actor === 'Cora Compliance [demo-cmp-0001]' && e.outcome === 'refused');
     expect(refusals.length).toBeGreaterThanOrEqual(cases.length + 1);
   });
+
+  it('keeps an access log whose chain verifies, and shows an edit in the database even with its links recomputed', async () => {
+    // The matrix above signed everyone out: a fresh session.
+    const cora = await ConsoleHttpUser.signedIn(stack, 'cora');
+    const intact = await cora.request('GET', `${CONSOLE_ROUTES.accessLog.path}?limit=200`);
+    expect(intact.json.chain).toMatchObject({ intact: true, problem: null });
+    const entries = intact.json.items as { seq: number; action: string }[];
+    expect(entries.length).toBeGreaterThan(10);
+    const signIn = entries.find((e) => e.action === 'sign-in') as { seq: number };
+    await stack.sql(`update access_log set body = replace(body, '"sign-in"', '"sign-on"') where seq = ?`, signIn.seq);
+    const edited = (await cora.request('GET', `${CONSOLE_ROUTES.accessLog.path}?limit=1`)).json.chain as { intact: boolean; problem: string };
+    expect(edited.intact).toBe(false);
+    expect(edited.problem).toMatch(new RegExp(`entry ${signIn.seq} does not match its chain link`));
+    // An insider who also recomputes every link still cannot sign them with the collector's key.
+    const { createHash } = await import('node:crypto');
+    const rows = (await stack.sql('select seq, body from access_log order by seq')) as { seq: number; body: string }[];
+    expect(rows.length).toBeGreaterThan(10);
+    let link = '0'.repeat(64);
+    for (const row of rows) {
+      link = createHash('sha256').update(Buffer.from(link, 'hex')).update(row.body, 'utf8').digest('hex');
+      await stack.sql('update access_log set link = ? where seq = ?', link, row.seq);
+    }
+    const relinked = (await cora.request('GET', `${CONSOLE_ROUTES.accessLog.path}?limit=1`)).json.chain as { intact: boolean; problem: string };
+    expect(relinked.intact).toBe(false);
+    expect(relinked.problem).toMatch(/is not signed by this collector's key/);
+  });
 });
