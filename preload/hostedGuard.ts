@@ -33,7 +33,9 @@ installIsolatedGuard(config, window, {
   report,
   workspaceClipboard: { write: toWorkspaceClipboard, read: () => ipcRenderer.invoke(WORKSPACE_CLIPBOARD_READ_CHANNEL) as Promise<string | null> },
 });
-contextBridge.executeInMainWorld({
+const installed: unknown = contextBridge.executeInMainWorld({
   func: mainWorldGuard,
   args: [mainWorldConfig(config), report, toWorkspaceClipboard],
 });
+// Fail loudly: an uncaught preload error reaches main's 'preload-error' handler (audited as preload.failed).
+if (installed !== true) throw new Error('the main-world guard did not install');

@@ -32,7 +32,8 @@ export function mainWorldConfig({ printing, uploads, downloads, navigationOrigin
 
 export type MainWorldReport = (report: { block: 'print' | 'service-worker' | 'clipboard' | 'upload'; origin?: string; reason: string }) => void;
 
-export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldReport, toWorkspaceClipboard: (text: string) => void): void {
+/** Returns true once every block is in place, so the preload can tell an install that never finished. */
+export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldReport, toWorkspaceClipboard: (text: string) => void): boolean {
   type GuardedWindow = Window & typeof globalThis;
   const guarded = new WeakSet<object>();
   /**
@@ -185,4 +186,5 @@ export function mainWorldGuard(config: MainWorldGuardConfig, report: MainWorldRe
   };
 
   guardWindow(window);
+  return true;
 }

@@ -37,7 +37,7 @@ try {
       pending.delete(id);
     },
   });
-  mainWorldGuard(cordonMainWorld.config, (r) => report(JSON.stringify(r)), (text) => toWorkspace(text));
+  if (mainWorldGuard(cordonMainWorld.config, (r) => report(JSON.stringify(r)), (text) => toWorkspace(text)) !== true) throw new Error('the main-world guard did not finish');
   permissionShim(
     (permission, mediaTypes) =>
       new Promise((resolve) => {

@@ -37,14 +37,16 @@ function preloadSource(bundle: string, argv: string[], watermark: GuardWatermark
         return channel === ${JSON.stringify(GUARD_WATERMARK_CHANNEL)} ? ${JSON.stringify(watermark)} : undefined;
       },
     };
-    // Electron serializes func and runs it in the main world, before any page script.
+    // Electron serializes func, runs it in the main world before any page script, and
+    // returns a copy of its result (here passed back on the script element, removed at once).
     const contextBridge = {
       executeInMainWorld: ({ func, args }) => {
-        const source = '(' + func.toString() + ')(' + JSON.stringify(args[0]) + ', (r) => cordonMainWorldReport(JSON.stringify(r)), (t) => cordonMainWorldCopy(t));';
+        const source = 'document.currentScript.dataset.result = JSON.stringify((' + func.toString() + ')(' + JSON.stringify(args[0]) + ', (r) => cordonMainWorldReport(JSON.stringify(r)), (t) => cordonMainWorldCopy(t)));';
         const script = document.createElement('script');
         script.textContent = source;
         (document.documentElement ?? document).appendChild(script);
         script.remove();
+        return script.dataset.result === undefined ? undefined : JSON.parse(script.dataset.result);
       },
     };
     const require = (name) => {
@@ -53,9 +55,14 @@ function preloadSource(bundle: string, argv: string[], watermark: GuardWatermark
     };
     const process = { argv: ${JSON.stringify(argv)} };
     const module = { exports: {} };
-    (function (module, exports, require, process) {
+    // Electron's 'preload-error' event: main audits it as preload.failed.
+    try {
+      (function (module, exports, require, process) {
 ${bundle}
-    })(module, module.exports, require, process);
+      })(module, module.exports, require, process);
+    } catch (error) {
+      cordonIpcSend(JSON.stringify({ channel: 'preload-error', payload: String(error && error.message) }));
+    }
   })();`;
 }
 
@@ -114,6 +121,20 @@ test('the shipped guard asks main for the watermark over IPC, and draws the unid
   const drawn = decodeURIComponent(JSON.stringify(root));
   expect(drawn).toContain('unidentified session');
   expect(drawn).not.toContain('7K2M-QX4P');
+});
+
+test('a main-world install that does not finish makes the shipped preload fail (preload-error)', async ({ page }) => {
+  // Runs before the guard: reading register now throws inside mainWorldGuard.
+  await page.addInitScript(() => {
+    Object.defineProperty(ServiceWorkerContainer.prototype, 'register', {
+      get() {
+        throw new Error('poisoned');
+      },
+    });
+  });
+  const { received } = await openWithShippedGuard(page, config());
+  await page.goto(`${servers.appOrigin}/clipboard`);
+  await expect.poll(() => received.ipc).toContainEqual({ channel: 'preload-error', payload: 'the main-world guard did not install' });
 });
 
 test('the shipped guard reads its configuration from the renderer arguments (printing allowed here)', async ({ page }) => {

@@ -26,8 +26,8 @@ function pageWorld(printing: 'allow' | 'deny', clipboard: 'blocked' | 'workspace
   );
   const run = vm.runInContext(`(${mainWorldGuard.toString()})`, context) as typeof mainWorldGuard;
   const workspace: string[] = [];
-  run({ printing, uploads: 'deny', downloads: 'deny', navigationOrigins: ['https://ehr.example.com'], clipboard, calls: 'deny', iceHosts: ['ehr.example.com', 'turn.ehr.example.com'], ...overrides }, (r) => reports.push(r), (text) => workspace.push(text));
-  return { context, reports, registered, workspace, evaluate: (code: string) => vm.runInContext(code, context) as unknown };
+  const installed = run({ printing, uploads: 'deny', downloads: 'deny', navigationOrigins: ['https://ehr.example.com'], clipboard, calls: 'deny', iceHosts: ['ehr.example.com', 'turn.ehr.example.com'], ...overrides }, (r) => reports.push(r), (text) => workspace.push(text));
+  return { context, installed, reports, registered, workspace, evaluate: (code: string) => vm.runInContext(code, context) as unknown };
 }
 
 describe('main-world guard (from its serialized source)', () => {
@@ -87,6 +87,8 @@ describe('main-world guard (from its serialized source)', () => {
 
   it('replaces print with a report, and the page cannot put the original back', () => {
     const page = pageWorld('deny');
+    // The preload checks this answer and fails loudly without it.
+    expect(page.installed).toBe(true);
     page.evaluate('window.print()');
     expect(page.evaluate('printed')).toBe(0);
     expect(page.reports).toEqual([{ block: 'print', reason: 'window-print' }]);
