@@ -3,7 +3,7 @@
 // UsageError naming the fix.
 import { parseArgs } from 'node:util';
 import type { TrustedIssuer } from './accessTokenVerifier';
-import { DEFAULT_PORT, DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
+import { DEFAULT_CONNECTION_LIMITS, DEFAULT_PORT, DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import type { ConsoleConfig } from './console/consolePlugin';
 
 export const DEFAULT_CONSOLE_KEY_FILE = '.collector-data/collector-key.pem';
@@ -24,6 +24,13 @@ options (environment variable in brackets):
   --postgres-pool-size N   PostgreSQL connections per collector, default ${DEFAULT_POSTGRES_POOL_SIZE}; a request
                        that waits ${DEFAULT_POSTGRES_POOL_TIMEOUT_MS / 1000} s for one is answered 503 + Retry-After
                        [CORDON_COLLECTOR_POSTGRES_POOL_SIZE]
+  --rate-limit N       requests per client address per minute, default ${DEFAULT_RATE_LIMIT.max}
+                       (raise it for an office whose devices share one NAT address)
+                       [CORDON_COLLECTOR_RATE_LIMIT]
+  --max-connections N  open client connections in all, default ${DEFAULT_CONNECTION_LIMITS.maxTotal}; keep below
+                       ulimit -n [CORDON_COLLECTOR_MAX_CONNECTIONS]
+  --max-connections-per-address N   default ${DEFAULT_CONNECTION_LIMITS.maxPerAddress}
+                       [CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS]
   --tls-key FILE --tls-cert FILE   serve HTTPS with this PEM key and certificate
   --issuer URL --audience AUD      the practice IdP whose access tokens may enroll devices
                        [CORDON_COLLECTOR_ISSUER, CORDON_COLLECTOR_AUDIENCE]
@@ -91,6 +98,9 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         audience: { type: 'string' },
         'jwks-uri': { type: 'string' },
         'postgres-pool-size': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-connections-per-address': { type: 'string' },
         'console-key-file': { type: 'string' },
         'console-ui': { type: 'string' },
         help: { type: 'boolean' },
@@ -121,6 +131,15 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   const tlsCert = values['tls-cert'];
   if ((tlsKey === undefined) !== (tlsCert === undefined)) throw new UsageError('--tls-key and --tls-cert go together');
 
+  const option = (flag: 'rate-limit' | 'max-connections' | 'max-connections-per-address', variable: string, min: number, max: number): number | undefined => {
+    const text = values[flag] ?? env[variable];
+    return text === undefined ? undefined : wholeNumber(text, `--${flag}`, min, max);
+  };
+  const rateLimit = option('rate-limit', 'CORDON_COLLECTOR_RATE_LIMIT', 1, 1_000_000);
+  const maxTotal = option('max-connections', 'CORDON_COLLECTOR_MAX_CONNECTIONS', 1, 1_000_000);
+  const maxPerAddress = option('max-connections-per-address', 'CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS', 1, 1_000_000);
+  const connections = { ...(maxTotal === undefined ? {} : { maxTotal }), ...(maxPerAddress === undefined ? {} : { maxPerAddress }) };
+
   const issuer = values.issuer ?? env.CORDON_COLLECTOR_ISSUER;
   const audience = values.audience ?? env.CORDON_COLLECTOR_AUDIENCE;
   const jwksUri = values['jwks-uri'] ?? env.CORDON_COLLECTOR_JWKS_URI;
@@ -145,6 +164,8 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
       host: values.host ?? env.CORDON_COLLECTOR_HOST ?? '127.0.0.1',
       port,
       ...(trustedIssuer === undefined ? {} : { trustedIssuer }),
+      ...(rateLimit === undefined ? {} : { rateLimit: { max: rateLimit, windowMs: 60_000 } }),
+      ...(Object.keys(connections).length === 0 ? {} : { connections }),
       ...(env.CORDON_COLLECTOR_METRICS_TOKEN === undefined || env.CORDON_COLLECTOR_METRICS_TOKEN === '' ? {} : { metricsToken: env.CORDON_COLLECTOR_METRICS_TOKEN }),
       ...(consoleConfig === null ? {} : { console: consoleConfig }),
     },

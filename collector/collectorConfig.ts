@@ -31,6 +31,8 @@ export interface CollectorConfig {
   rateLimit?: { max: number; windowMs: number };
   /** How long an enrollment code stays usable. Default 24 hours. */
   enrollmentCodeTtlMs?: number;
+  /** Bounds on client connections (file descriptors): see DEFAULT_CONNECTION_LIMITS. */
+  connections?: Partial<ConnectionLimits>;
   /** When set, /metrics answers only requests bearing this token (Authorization: Bearer). */
   metricsToken?: string;
   /** What the collector takes as the current time (ms). Default Date.now; the demo's seeding and tests replay history with it. */
@@ -38,6 +40,21 @@ export interface CollectorConfig {
   /** The supervisors' and compliance officers' console; off when absent. */
   console?: ConsoleConfig;
 }
+
+export interface ConnectionLimits {
+  /** Open client connections in all; more are closed at once. Keep well below `ulimit -n`. */
+  maxTotal: number;
+  /** Open connections from one address (a whole office behind one NAT shares one). */
+  maxPerAddress: number;
+  /** A kept-alive connection with no request in flight is closed after this long. */
+  idleTimeoutMs: number;
+  /** A request's headers must have arrived within this long of its start. */
+  headersTimeoutMs: number;
+  /** A connection that sends or receives nothing for this long is closed (slow or idle clients). */
+  inactivityTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxTotal: 800, maxPerAddress: 200, idleTimeoutMs: 5_000, headersTimeoutMs: 10_000, inactivityTimeoutMs: 30_000 };
 
 export const DEFAULT_SQLITE_FILE = '.collector-data/collector.db';
 export const DEFAULT_PORT = 4430;

@@ -4,12 +4,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { z } from 'zod';
 import { eventBatchSchema, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchAck, type DeviceStatus } from '../common/audit/syncProtocol';
 import { createAccessTokenVerifier } from './accessTokenVerifier';
 import type { Alert, AlertDraft } from './alerts';
-import { DEFAULT_ENROLLMENT_CODE_TTL_MS, DEFAULT_PORT, DEFAULT_RATE_LIMIT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
+import { DEFAULT_CONNECTION_LIMITS, DEFAULT_ENROLLMENT_CODE_TTL_MS, DEFAULT_PORT, type ConnectionLimits, DEFAULT_RATE_LIMIT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import { CollectorMetrics } from './collectorMetrics';
 import { storageOverloaded } from './database';
 import { CollectorStore, statusOf, type DeviceRecord, type ReceivedEvent } from './collectorStore';
@@ -85,13 +86,48 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/**
+ * Idle or slow connections must not use up the process's file descriptors: over the total
+ * the server drops new connections, over the per-address bound it closes them at once, so
+ * one client holding sockets open cannot lock out the others.
+ */
+function boundConnections(server: Server, limits: ConnectionLimits): void {
+  server.maxConnections = limits.maxTotal;
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > limits.maxPerAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
+}
+
 async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics, listeningUrl: () => string): Promise<FastifyInstance> {
-  const options = { logger: false, bodyLimit: MAX_BODY_BYTES, requestTimeout: 30_000, return503OnClosing: true };
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config.connections };
+  const options = {
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    keepAliveTimeout: limits.idleTimeoutMs,
+    connectionTimeout: limits.inactivityTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, maxHeaderSize: 16 * 1024 },
+  };
   // Fastify types HTTP and HTTPS instances apart; the routes are the same for both.
   const app = (config.tls === undefined ? Fastify(options) : Fastify({ ...options, https: { key: config.tls.key, cert: config.tls.cert } })) as unknown as FastifyInstance;
   const verifyAccessToken = config.trustedIssuer === undefined ? null : createAccessTokenVerifier(config.trustedIssuer);
   const limit = config.rateLimit ?? DEFAULT_RATE_LIMIT;
   const now = config.clock ?? Date.now;
+
+  boundConnections(app.server, limits);
 
   // JSON bodies arrive as bytes: the device's request signature covers the exact bytes.
   app.removeAllContentTypeParsers();

@@ -37,6 +37,9 @@ describe('collector command line', () => {
     expect(parseCollectorArgs([], { CORDON_COLLECTOR_METRICS_TOKEN: 'metrics-secret-1' }).config.metricsToken).toBe('metrics-secret-1');
     expect(defaults.config.metricsToken).toBeUndefined();
     expect(parseCollectorArgs([], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x', CORDON_COLLECTOR_POSTGRES_POOL_SIZE: '40' }).config.storage).toMatchObject({ kind: 'postgres', poolSize: 40 });
+    expect(parseCollectorArgs(['--rate-limit', '6000', '--max-connections', '900'], { CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS: '400' }).config).toMatchObject({ rateLimit: { max: 6000, windowMs: 60_000 }, connections: { maxTotal: 900, maxPerAddress: 400 } });
+    expect(parseCollectorArgs([], { CORDON_COLLECTOR_RATE_LIMIT: '1200' }).config.rateLimit).toEqual({ max: 1200, windowMs: 60_000 });
+    expect(defaults.config.rateLimit).toBeUndefined();
     expect(parseCollectorArgs(['--postgres-pool-size', '25'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x' }).config.storage).toMatchObject({ poolSize: 25 });
     for (const [args, env] of [
       [['--port', '70000'], {}],
@@ -46,6 +49,8 @@ describe('collector command line', () => {
       [['serve-forever'], {}],
       [['--bogus'], {}],
       [['--postgres-pool-size', '0'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x' }],
+      [['--rate-limit', 'lots'], {}],
+      [[], { CORDON_COLLECTOR_MAX_CONNECTIONS: '0' }],
       [['--issuer', 'ftp://idp', '--audience', 'a'], {}],
     ] as const) {
       expect(() => parseCollectorArgs(args, env), args.join(' ')).toThrow(UsageError);
