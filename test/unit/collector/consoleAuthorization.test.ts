@@ -19,7 +19,7 @@ describeOnEachStorage('console authorisation', (storage) => {
     removeStorage = created.remove;
     stack = await startConsoleStack({ storage: created.storage });
     for (const role of CONSOLE_ROLES) users.set(role, await ConsoleHttpUser.signedIn(stack, SIGNED_IN_AS[role]));
-  });
+  }, 120_000);
   afterAll(async () => {
     await stack?.close();
     await removeStorage?.();

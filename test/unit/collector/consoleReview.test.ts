@@ -16,7 +16,7 @@ beforeAll(async () => {
   stack = await startConsoleStack();
   sam = await ConsoleHttpUser.signedIn(stack, 'sam');
   cora = await ConsoleHttpUser.signedIn(stack, 'cora');
-});
+}, 120_000);
 afterAll(async () => stack?.close());
 
 const seeded = () => stack.seeded as NonNullable<ConsoleStack['seeded']>;
