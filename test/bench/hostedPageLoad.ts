@@ -38,7 +38,7 @@ export async function benchHostedPageLoad(): Promise<string> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const base = validPolicy();
-    const policy = policyV1Schema.parse({ ...base, environment: 'demo', apps: [{ id: 'ehr', name: 'EHR', startUrl: ehr.url, navigationOrigins: [new URL(ehr.url).origin, idp.issuer] }] });
+    const policy = policyV1Schema.parse({ ...base, environment: 'demo', apps: [{ id: 'ehr', name: 'EHR', startUrl: ehr.url, navigationOrigins: [new URL(ehr.url).origin, idp.issuer], requestOrigins: [idp.assetsOrigin] }] });
     const [app] = policy.apps;
     if (app === undefined) throw new Error('no app');
     const host = await startChromiumHost(browser, new Map([[1, hostedAppRules(policy, app)]]), new RecordingAuditSink(), { scope: 'page' });
