@@ -29,6 +29,20 @@ export interface AlertDraft {
 
 export interface Alert extends AlertDraft {
   id: number;
-  /** ISO 8601. */
+  /** ISO 8601, the first time. */
   detectedAt: string;
+  /** The client address that sent the request (null for alerts stored without one). */
+  sourceAddress: string | null;
+  /** Times raised by this source within ALERT_FOLD_WINDOW_MS of the previous one. */
+  occurrences: number;
+  /** ISO 8601, the latest time; equals detectedAt for a single occurrence. */
+  lastDetectedAt: string;
 }
+
+/**
+ * A repeat of an alert (same kind, device, sequence number and source address) within
+ * this long of its last occurrence is counted on the same row. Storage per source is
+ * then bounded by kinds × enrolled devices per window, whatever the request rate; for
+ * `unknown-device` the claimed device id is attacker-chosen, so it folds by source only.
+ */
+export const ALERT_FOLD_WINDOW_MS = 10 * 60_000;

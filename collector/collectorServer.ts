@@ -153,15 +153,15 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, message: `too many requests from this address: retry in ${context.after}` }),
   });
 
-  const storeAlert = async (alert: AlertDraft | null): Promise<void> => {
+  const storeAlert = async (request: FastifyRequest, alert: AlertDraft | null): Promise<void> => {
     if (alert === null) return;
-    await store.addAlert(alert, now());
+    await store.addAlert(alert, now(), request.ip);
     CollectorMetrics.bump(metrics.alertsStored, alert.kind);
   };
   const authenticate = async (request: FastifyRequest, route: string): Promise<DeviceAuthResult> => {
     const auth = await authenticateDeviceRequest({ method: request.method, url: request.url, route, headers: request.headers, rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) }, store, now());
     if (!auth.ok) {
-      await storeAlert(auth.alert);
+      await storeAlert(request, auth.alert);
       CollectorMetrics.bump(metrics.batchesRefused, auth.refusal.error);
     }
     return auth;
@@ -201,7 +201,7 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
       const stored = range === null ? [] : await store.storedEvents(device.deviceId, range.from, range.to);
       const decision = verifyBatch(batch, { deviceId: device.deviceId, publicKey: auth.publicKey, head: device.head, stored: new Map(stored.map((e) => [e.seq, e])) });
       if (!decision.accepted) {
-        await storeAlert(decision.alert);
+        await storeAlert(request, decision.alert);
         CollectorMetrics.bump(metrics.batchesRefused, decision.refusal.error);
         return reply.code(decision.status).send(decision.refusal);
       }

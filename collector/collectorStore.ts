@@ -3,7 +3,7 @@
 // transactions; races between requests are settled by conditional updates, not locks.
 import type { Kysely } from 'kysely';
 import type { ChainedEvent, DeviceStatus } from '../common/audit/syncProtocol';
-import type { Alert, AlertDraft, AlertKind } from './alerts';
+import { ALERT_FOLD_WINDOW_MS, type Alert, type AlertDraft, type AlertKind } from './alerts';
 import type { StorageConfig } from './collectorConfig';
 import { indexBatch, type IndexedEvent, type SessionDelta } from './console/sessionIndex';
 import { openDatabase, type CollectorDatabase, type DevicesTable } from './database';
@@ -216,14 +216,49 @@ export class CollectorStore {
     });
   }
 
-  async addAlert(alert: AlertDraft, now: number): Promise<void> {
-    await this.db.insertInto('alerts').values({ device_id: alert.deviceId, kind: alert.kind, seq: alert.seq, detected_at: now, detail: alert.detail }).execute();
+  /**
+   * Stores an alert, or counts it on the row of the same alert from the same source whose
+   * last occurrence is within ALERT_FOLD_WINDOW_MS (see there). Two concurrent first
+   * occurrences may both insert: the bound is per request in flight, not exact.
+   */
+  async addAlert(alert: AlertDraft, now: number, sourceAddress: string | null): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .selectFrom('alerts')
+        .select('id')
+        .where('kind', '=', alert.kind)
+        .where('status', '=', 'open')
+        .where((eb) => eb.fn.coalesce('last_detected_at', 'detected_at'), '>=', now - ALERT_FOLD_WINDOW_MS)
+        .where('source_address', sourceAddress === null ? 'is' : '=', sourceAddress)
+        .where('seq', alert.seq === null ? 'is' : '=', alert.seq);
+      if (alert.kind !== 'unknown-device') query = query.where('device_id', alert.deviceId === null ? 'is' : '=', alert.deviceId);
+      const existing = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+      if (existing !== undefined) {
+        await trx
+          .updateTable('alerts')
+          .set((eb) => ({ occurrences: eb(eb.ref('occurrences'), '+', 1), last_detected_at: now }))
+          .where('id', '=', existing.id)
+          .execute();
+        return;
+      }
+      await trx.insertInto('alerts').values({ device_id: alert.deviceId, kind: alert.kind, seq: alert.seq, detected_at: now, detail: alert.detail, source_address: sourceAddress, last_detected_at: null }).execute();
+    });
   }
 
   async alerts(deviceId?: string): Promise<Alert[]> {
     let query = this.db.selectFrom('alerts').selectAll().orderBy('id');
     if (deviceId !== undefined) query = query.where('device_id', '=', deviceId);
-    return (await query.execute()).map((r) => ({ id: r.id, kind: r.kind as AlertKind, deviceId: r.device_id, seq: r.seq, detectedAt: new Date(r.detected_at).toISOString(), detail: r.detail }));
+    return (await query.execute()).map((r) => ({
+      id: r.id,
+      kind: r.kind as AlertKind,
+      deviceId: r.device_id,
+      seq: r.seq,
+      detectedAt: new Date(r.detected_at).toISOString(),
+      detail: r.detail,
+      sourceAddress: r.source_address,
+      occurrences: Number(r.occurrences),
+      lastDetectedAt: new Date(r.last_detected_at ?? r.detected_at).toISOString(),
+    }));
   }
 
   async deviceCount(): Promise<number> {

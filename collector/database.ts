@@ -106,6 +106,12 @@ export interface AlertsTable {
   note: string | null;
   handled_by: string | null;
   handled_at: number | null;
+  /** The client address of the request that raised it (the balancer's, behind one). */
+  source_address: string | null;
+  /** How many times it was raised within the folding window (ALERT_FOLD_WINDOW_MS). */
+  occurrences: Generated<number>;
+  /** When it was last raised again; null while it happened once. */
+  last_detected_at: number | null;
 }
 
 export interface EnrollmentCodesTable {

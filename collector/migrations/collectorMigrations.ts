@@ -4,6 +4,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial';
 import * as consoleViews from './0002_console';
+import * as alertSources from './0003_alert_sources';
 
 export type StorageKind = 'sqlite' | 'postgres';
 
@@ -14,6 +15,7 @@ interface CollectorMigration {
 const MIGRATIONS: Record<string, CollectorMigration> = {
   '0001_initial': initial,
   '0002_console': consoleViews,
+  '0003_alert_sources': alertSources,
 };
 
 export function collectorMigrations(kind: StorageKind): MigrationProvider {
