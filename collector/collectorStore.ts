@@ -153,6 +153,12 @@ export class CollectorStore {
     }
   }
 
+  /** The device a code was used by, or null (unknown or unused code). */
+  async codeUsedBy(codeHash: string): Promise<string | null> {
+    const row = await this.db.selectFrom('enrollment_codes').select('used_by_device').where('code_hash', '=', codeHash).executeTakeFirst();
+    return row?.used_by_device ?? null;
+  }
+
   /** Records a request nonce; false when the device already used it (a replay). */
   async useNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
     const result = await this.db

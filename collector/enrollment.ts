@@ -1,13 +1,14 @@
 // Device enrollment: a device proves it holds the key it registers (signature over
 // enrollmentMessage) and that someone entitled let it in: the VA's access token from the
-// practice IdP, or a one-time code from IT. Re-enrolling an enrolled key is idempotent.
-import { createHash, randomBytes } from 'node:crypto';
+// practice IdP, or a one-time code from IT. Re-enrolling an enrolled key with its proof
+// (its own used code, or a valid token) is idempotent, also when copies race.
+import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { enrollmentMessage, GENESIS_LINK_HEX, type DeviceStatus, type EnrollmentRequest } from '../common/audit/syncProtocol';
 import type { AccessTokenVerifier } from './accessTokenVerifier';
-import { statusOf, type CollectorStore } from './collectorStore';
+import { statusOf, type CollectorStore, type DeviceRecord } from './collectorStore';
 import { deviceIdOf, parseDevicePublicKey, verifyDeviceSignature } from './deviceIdentity';
 
-export type EnrollmentError = 'invalid-key' | 'device-id-mismatch' | 'bad-signature' | 'device-id-taken' | 'code-refused' | 'token-refused' | 'token-enrollment-disabled' | 'issuer-unavailable';
+export type EnrollmentError = 'invalid-key' | 'invalid-name' | 'device-id-mismatch' | 'bad-signature' | 'device-id-taken' | 'code-refused' | 'token-refused' | 'token-enrollment-disabled' | 'issuer-unavailable';
 
 export type EnrollmentOutcome =
   | { ok: true; status: DeviceStatus; newDevice: boolean }
@@ -33,7 +34,8 @@ export async function issueEnrollmentCode(store: CollectorStore, ttlMs: number, 
   return { code, expiresAt: now + ttlMs };
 }
 
-const refused = (httpStatus: 400 | 401 | 403 | 409 | 503, error: EnrollmentError, message: string): EnrollmentOutcome => ({ ok: false, httpStatus, error, message });
+type Refusal = Extract<EnrollmentOutcome, { ok: false }>;
+const refused = (httpStatus: Refusal['httpStatus'], error: EnrollmentError, message: string): Refusal => ({ ok: false, httpStatus, error, message });
 
 /** Control characters have no place in a name IT reads, and PostgreSQL text cannot hold NUL. */
 function hasControlCharacter(text: string): boolean {
@@ -44,34 +46,69 @@ function hasControlCharacter(text: string): boolean {
   return false;
 }
 
+// Exactly one SPKI PEM block and nothing around it: anything after the block (a NUL, a
+// second key) would be stored as-is, and PostgreSQL text refuses NUL outright.
+const ONE_PUBLIC_KEY_PEM = /^-----BEGIN PUBLIC KEY-----\r?\n(?:[A-Za-z0-9+/=]{1,76}\r?\n){1,12}-----END PUBLIC KEY-----(?:\r?\n)?$/;
+// Bidirectional overrides and isolates reorder what IT reads (a name shown reversed),
+// line and paragraph separators break lists.
+const MISLEADING_NAME_CHARACTERS = /[\p{Cc}\p{Bidi_Control}\u2028\u2029]/u;
+/** OpenID Connect Core 1.0: `sub` must not exceed 255 ASCII characters. */
+const MAX_SUBJECT_LENGTH = 255;
+
+/** The IdP subject of a valid access token, or why it is refused. */
+async function tokenSubject(token: string, verifyAccessToken: AccessTokenVerifier | null): Promise<{ ok: true; subject: string } | Refusal> {
+  if (verifyAccessToken === null) return refused(403, 'token-enrollment-disabled', 'this collector trusts no identity provider: enroll with a code from IT');
+  const check = await verifyAccessToken(token);
+  if (!check.ok) return check.unavailable ? refused(503, 'issuer-unavailable', check.reason) : refused(403, 'token-refused', check.reason);
+  if (hasControlCharacter(check.subject)) return refused(403, 'token-refused', 'the access token\'s subject contains control characters');
+  if (check.subject.length > MAX_SUBJECT_LENGTH) return refused(403, 'token-refused', `the access token's subject is longer than ${MAX_SUBJECT_LENGTH} characters`);
+  return { ok: true, subject: check.subject };
+}
+
+/**
+ * An enrolled key asking again (a retry after a lost answer, or copies of one request
+ * racing each other): answered with where its chain stands, but only when the request
+ * still carries a valid proof, i.e. the code this same device used, or a valid token.
+ */
+async function reenroll(request: EnrollmentRequest, existing: DeviceRecord, publicKey: KeyObject, store: CollectorStore, verifyAccessToken: AccessTokenVerifier | null): Promise<EnrollmentOutcome> {
+  if (parseDevicePublicKey(existing.publicKeyPem)?.equals(publicKey) !== true) return refused(409, 'device-id-taken', 'another key is enrolled under this device id');
+  if (request.proof.kind === 'enrollment-code') {
+    if ((await store.codeUsedBy(hashEnrollmentCode(request.proof.code))) !== existing.deviceId) return refused(403, 'code-refused', 'the enrollment code is unknown, already used or expired: ask IT for a new one');
+  } else {
+    const subject = await tokenSubject(request.proof.token, verifyAccessToken);
+    if (!subject.ok) return subject;
+  }
+  return { ok: true, status: statusOf(existing), newDevice: false };
+}
+
 export async function enrollDevice(request: EnrollmentRequest, store: CollectorStore, verifyAccessToken: AccessTokenVerifier | null, now = Date.now()): Promise<EnrollmentOutcome> {
+  if (!ONE_PUBLIC_KEY_PEM.test(request.publicKeyPem)) return refused(400, 'invalid-key', 'publicKeyPem must be exactly one SPKI PEM block (BEGIN PUBLIC KEY) with nothing after it');
   const publicKey = parseDevicePublicKey(request.publicKeyPem);
   if (publicKey === null) return refused(400, 'invalid-key', 'publicKeyPem must be an Ed25519 public key (SPKI PEM)');
+  if (MISLEADING_NAME_CHARACTERS.test(request.deviceName)) return refused(400, 'invalid-name', 'deviceName must not contain control, bidirectional-override or line-separator characters');
   if (deviceIdOf(publicKey) !== request.deviceId) return refused(400, 'device-id-mismatch', 'deviceId must be the first 32 hex digits of SHA-256 over the key\'s SPKI DER');
   if (!verifyDeviceSignature(publicKey, enrollmentMessage(request), request.signature)) return refused(401, 'bad-signature', 'the signature is not the device key\'s signature over the enrollment message');
 
   const existing = await store.findDevice(request.deviceId);
-  if (existing !== null) {
-    // Possession of the enrolled key is proof enough to learn where its chain stands; a
-    // retry after a lost answer must not need a second (already used) code.
-    const sameKey = parseDevicePublicKey(existing.publicKeyPem)?.equals(publicKey) === true;
-    return sameKey ? { ok: true, status: statusOf(existing), newDevice: false } : refused(409, 'device-id-taken', 'another key is enrolled under this device id');
-  }
+  if (existing !== null) return reenroll(request, existing, publicKey, store, verifyAccessToken);
 
   let enrolledBy: string | null = null;
   if (request.proof.kind === 'access-token') {
-    if (verifyAccessToken === null) return refused(403, 'token-enrollment-disabled', 'this collector trusts no identity provider: enroll with a code from IT');
-    const check = await verifyAccessToken(request.proof.token);
-    if (!check.ok) return check.unavailable ? refused(503, 'issuer-unavailable', check.reason) : refused(403, 'token-refused', check.reason);
-    if (hasControlCharacter(check.subject)) return refused(403, 'token-refused', 'the access token\'s subject contains control characters');
-    enrolledBy = check.subject;
+    const subject = await tokenSubject(request.proof.token, verifyAccessToken);
+    if (!subject.ok) return subject;
+    enrolledBy = subject.subject;
   }
   const result = await store.enrollDevice(
     { deviceId: request.deviceId, publicKeyPem: request.publicKeyPem, deviceName: request.deviceName, enrollmentMethod: request.proof.kind, enrolledBy, enrolledAt: now },
     GENESIS_LINK_HEX,
     request.proof.kind === 'enrollment-code' ? hashEnrollmentCode(request.proof.code) : null,
   );
-  if (result === 'code-refused') return refused(403, 'code-refused', 'the enrollment code is unknown, already used or expired: ask IT for a new one');
-  if (result === 'already-enrolled') return enrollDevice(request, store, verifyAccessToken, now);
+  if (result !== 'enrolled') {
+    // A concurrent copy of this request (on this or another collector) may have used the
+    // code and enrolled the key meanwhile: that is a retry, not a refusal.
+    const raced = await store.findDevice(request.deviceId);
+    if (raced !== null) return reenroll(request, raced, publicKey, store, verifyAccessToken);
+    return refused(403, 'code-refused', 'the enrollment code is unknown, already used or expired: ask IT for a new one');
+  }
   return { ok: true, status: { deviceId: request.deviceId, acknowledgedSeq: 0, acknowledgedLink: GENESIS_LINK_HEX }, newDevice: true };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { GENESIS_LINK_HEX, SYNC_PATHS } from '../../../common/audit/syncProtocol';
 import { describeOnEachStorage, startTestCollector, startTestIssuer, type TestCollector, type TestIssuer } from './collectorHarness';
 import { postJson, TestDevice } from './collectorTestDevice';
+import { startCollector } from '../../../collector/collectorServer';
 
 describeOnEachStorage('collector enrollment', (storage) => {
   let issuer: TestIssuer;
@@ -113,6 +114,41 @@ describeOnEachStorage('collector enrollment', (storage) => {
     expect(controlSubject).toMatchObject({ status: 403, json: { error: 'token-refused' } });
   });
 
+  it('the key is exactly one PEM block, names carry no bidirectional overrides, subjects are at most 255 characters', async () => {
+    const device = new TestDevice(server.url);
+    const code = await server.collector.issueEnrollmentCode();
+    const other = new TestDevice(server.url);
+    for (const publicKeyPem of [`${device.publicKeyPem}\u0000`, `${device.publicKeyPem}${other.publicKeyPem}`, `${device.publicKeyPem}trailing`]) {
+      const reply = await device.enroll({ kind: 'enrollment-code', code }, { publicKeyPem });
+      expect(reply, JSON.stringify(publicKeyPem.slice(-12))).toMatchObject({ status: 400, json: { error: 'invalid-key' } });
+    }
+    for (const name of ['Front desk \u202Epotpal', 'Desk\u2066A\u2069', 'Desk\u200F', 'Desk\u2028B']) {
+      const reply = await new TestDevice(server.url, name).enroll({ kind: 'enrollment-code', code });
+      expect(reply, JSON.stringify(name)).toMatchObject({ status: 400, json: { error: 'invalid-name' } });
+    }
+    const longSubject = await new TestDevice(server.url).enroll({ kind: 'access-token', token: await issuer.token({ sub: 'v'.repeat(256) }) });
+    expect(longSubject).toMatchObject({ status: 403, json: { error: 'token-refused' } });
+    const longest = new TestDevice(server.url);
+    expect((await longest.enroll({ kind: 'access-token', token: await issuer.token({ sub: 'v'.repeat(255) }) })).status).toBe(201);
+    // None of the refused requests stored anything or used the code.
+    expect((await device.enroll({ kind: 'enrollment-code', code })).status).toBe(201);
+    expect((await server.collector.devices()).find((d) => d.deviceId === device.deviceId)?.publicKeyPem).toBe(device.publicKeyPem);
+  });
+
+  it('an enrolled key asking again must still carry its proof: its own used code or a valid token, not any code', async () => {
+    const device = new TestDevice(server.url);
+    const code = await server.collector.issueEnrollmentCode();
+    expect((await device.enroll({ kind: 'enrollment-code', code })).status).toBe(201);
+    expect((await device.enroll({ kind: 'enrollment-code', code })).status).toBe(200);
+    const someoneElses = await server.collector.issueEnrollmentCode();
+    expect((await new TestDevice(server.url).enroll({ kind: 'enrollment-code', code: someoneElses })).status).toBe(201);
+    for (const wrong of ['ABCD-EFGH-JKLM-NPQR', someoneElses]) {
+      expect(await device.enroll({ kind: 'enrollment-code', code: wrong }), wrong).toMatchObject({ status: 403, json: { error: 'code-refused' } });
+    }
+    expect(await device.enroll({ kind: 'access-token', token: await issuer.token({ signWith: 'stranger' }) })).toMatchObject({ status: 403, json: { error: 'token-refused' } });
+    expect((await device.enroll({ kind: 'access-token', token: await issuer.token() })).status).toBe(200);
+  });
+
   it('malformed enrollment bodies get a 400 naming the field', async () => {
     const device = new TestDevice(server.url);
     const body = { ...device.enrollmentRequest({ kind: 'enrollment-code', code: 'abcd' }) };
@@ -134,6 +170,27 @@ describeOnEachStorage('collector enrollment without a trusted issuer', (storage)
     } finally {
       await unreachable.stop();
       await server.stop();
+    }
+  });
+});
+
+describeOnEachStorage('collector enrollment races', (storage) => {
+  it('20 identical concurrent enrollments (same key, same code) across two collectors on one storage: one 201, nineteen 200', async () => {
+    const { storage: shared, remove } = await storage.create();
+    const rateLimit = { max: 1_000_000, windowMs: 60_000 };
+    const first = await startCollector({ port: 0, storage: shared, rateLimit });
+    const second = await startCollector({ port: 0, storage: shared, rateLimit });
+    try {
+      const device = new TestDevice(first.url);
+      const body = JSON.stringify(device.enrollmentRequest({ kind: 'enrollment-code', code: await first.issueEnrollmentCode() }));
+      const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => postJson((i % 2 === 0 ? first.url : second.url) + SYNC_PATHS.enroll, body)));
+      expect(replies.map((r) => r.status).sort()).toEqual([200, ...Array<number>(18).fill(200), 201].sort());
+      for (const reply of replies) expect(reply.json).toEqual({ deviceId: device.deviceId, acknowledgedSeq: 0, acknowledgedLink: GENESIS_LINK_HEX });
+      expect((await first.devices()).filter((d) => d.deviceId === device.deviceId)).toHaveLength(1);
+    } finally {
+      await second.close();
+      await first.close();
+      await remove();
     }
   });
 });
