@@ -10,7 +10,7 @@ export const ALERT_KINDS = {
   fork: 'an already acknowledged event came back with a different chain link: rewritten history, or the device key copied to another machine',
   truncation: "the device's chain restarted at sequence 1 with different events after the collector had acknowledged events: the local queue was reset or deleted",
   'bad-checkpoint': "the batch's checkpoint does not match its last event or is not signed by the device key",
-  'invalid-event': 'a correctly chained event is not a valid canonical Cordon audit event',
+  'invalid-event': 'a correctly chained event is not a valid canonical Cordon audit event, or a correctly signed request of the device is not a valid event batch',
   replay: 'a device request was sent again with an already used nonce',
   'stale-request': "a correctly signed device request carried a timestamp outside the allowed clock skew (a late replay, or the device's clock is wrong)",
   'unknown-device': 'a request claimed to come from a device that was never enrolled',

@@ -55,19 +55,20 @@ const CLIENT_ERROR_MESSAGES: Record<number, string> = {
   415: 'the body must be JSON (content-type: application/json)',
 };
 
-type BodyResult<T> = { ok: true; value: T } | { ok: false; message: string };
+/** `codes`: what is wrong, in paths and rule codes only (for stored alert details). */
+type BodyResult<T> = { ok: true; value: T } | { ok: false; message: string; codes: string };
 
 /** The raw body (kept as bytes: device signatures cover them) as JSON checked by `schema`. */
 function parseBody<T>(body: unknown, schema: z.ZodType<T>): BodyResult<T> {
-  if (!Buffer.isBuffer(body) || body.length === 0) return { ok: false, message: 'the body must be a JSON document (content-type: application/json)' };
+  if (!Buffer.isBuffer(body) || body.length === 0) return { ok: false, message: 'the body must be a JSON document (content-type: application/json)', codes: 'empty body' };
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    return { ok: false, message: 'the body is not valid JSON' };
+    return { ok: false, message: 'the body is not valid JSON', codes: 'not JSON' };
   }
   const parsed = schema.safeParse(value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssues(parsed.error, 'messages') };
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssues(parsed.error, 'messages'), codes: describeIssues(parsed.error, 'codes') };
 }
 
 function hostForUrl(host: string): string {
@@ -193,7 +194,11 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     const auth = await authenticate(request, SYNC_PATHS.events);
     if (!auth.ok) return reply.code(auth.status).send(auth.refusal);
     const body = parseBody(request.body, eventBatchSchema);
-    if (!body.ok) return refuseInvalidBody(reply, body.message);
+    if (!body.ok) {
+      // Signed by an enrolled device yet not a batch: a broken or tampered client, worth a look.
+      await storeAlert(request, { kind: 'invalid-event', deviceId: auth.device.deviceId, seq: null, detail: `a signed request from this device is not a valid event batch (${body.codes})` });
+      return refuseInvalidBody(reply, body.message);
+    }
     const batch = body.value;
     let device = auth.device;
     for (let attempt = 1; ; attempt += 1) {

@@ -189,6 +189,20 @@ describeOnEachStorage('collector ingest', (storage) => {
     await expectTamper(device, device.sendBatch(device.events(3, 7)), { status: 400, error: 'invalid-body', kind: 'invalid-event', seq: 7 });
   });
 
+  it('a signed request from an enrolled device that is not a valid batch is refused and alerted, naming paths only', async () => {
+    const device = await enrolledDevice(1);
+    const secret = 'Jane-Roe-DOB-1961';
+    for (const body of [JSON.stringify({ deviceId: device.deviceId, events: [{ seq: 'two', body: secret }] }), `{"events": [${secret}`]) {
+      expect(await device.postEvents(body)).toMatchObject({ status: 400, json: { error: 'invalid-body' } });
+    }
+    const alerts = await alertsOf(device);
+    // The second folds into the first (same kind, device and source within the window).
+    expect(alerts.map((a) => [a.kind, a.seq, a.occurrences])).toEqual([['invalid-event', null, 2]]);
+    expect(alerts[0]?.detail).toMatch(/not a valid event batch \(.*events\.0\.seq/);
+    expect(JSON.stringify(alerts)).not.toContain('Jane');
+    expect(await storedSeqs(device)).toEqual([1]);
+  });
+
   it('alerts name sequence numbers and reasons, never event content', async () => {
     const device = await enrolledDevice(2);
     const secret = 'Jane-Roe-DOB-1961';
