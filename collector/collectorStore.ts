@@ -153,9 +153,9 @@ export class CollectorStore {
     }
   }
 
-  /** The device a code was used by, or null (unknown or unused code). */
-  async codeUsedBy(codeHash: string): Promise<string | null> {
-    const row = await this.db.selectFrom('enrollment_codes').select('used_by_device').where('code_hash', '=', codeHash).executeTakeFirst();
+  /** The device a code was used by, or null (unknown, unused or expired code). */
+  async codeUsedBy(codeHash: string, now: number): Promise<string | null> {
+    const row = await this.db.selectFrom('enrollment_codes').select('used_by_device').where('code_hash', '=', codeHash).where('expires_at', '>', now).executeTakeFirst();
     return row?.used_by_device ?? null;
   }
 

@@ -70,10 +70,11 @@ async function tokenSubject(token: string, verifyAccessToken: AccessTokenVerifie
  * racing each other): answered with where its chain stands, but only when the request
  * still carries a valid proof, i.e. the code this same device used, or a valid token.
  */
-async function reenroll(request: EnrollmentRequest, existing: DeviceRecord, publicKey: KeyObject, store: CollectorStore, verifyAccessToken: AccessTokenVerifier | null): Promise<EnrollmentOutcome> {
+async function reenroll(request: EnrollmentRequest, existing: DeviceRecord, publicKey: KeyObject, store: CollectorStore, verifyAccessToken: AccessTokenVerifier | null, now: number): Promise<EnrollmentOutcome> {
   if (parseDevicePublicKey(existing.publicKeyPem)?.equals(publicKey) !== true) return refused(409, 'device-id-taken', 'another key is enrolled under this device id');
   if (request.proof.kind === 'enrollment-code') {
-    if ((await store.codeUsedBy(hashEnrollmentCode(request.proof.code))) !== existing.deviceId) return refused(403, 'code-refused', 'the enrollment code is unknown, already used or expired: ask IT for a new one');
+    // Only until the code expires: a captured request must not tell its head forever.
+    if ((await store.codeUsedBy(hashEnrollmentCode(request.proof.code), now)) !== existing.deviceId) return refused(403, 'code-refused', 'the enrollment code is unknown, already used or expired: ask IT for a new one');
   } else {
     const subject = await tokenSubject(request.proof.token, verifyAccessToken);
     if (!subject.ok) return subject;
@@ -90,7 +91,7 @@ export async function enrollDevice(request: EnrollmentRequest, store: CollectorS
   if (!verifyDeviceSignature(publicKey, enrollmentMessage(request), request.signature)) return refused(401, 'bad-signature', 'the signature is not the device key\'s signature over the enrollment message');
 
   const existing = await store.findDevice(request.deviceId);
-  if (existing !== null) return reenroll(request, existing, publicKey, store, verifyAccessToken);
+  if (existing !== null) return reenroll(request, existing, publicKey, store, verifyAccessToken, now);
 
   let enrolledBy: string | null = null;
   if (request.proof.kind === 'access-token') {
@@ -107,7 +108,7 @@ export async function enrollDevice(request: EnrollmentRequest, store: CollectorS
     // A concurrent copy of this request (on this or another collector) may have used the
     // code and enrolled the key meanwhile: that is a retry, not a refusal.
     const raced = await store.findDevice(request.deviceId);
-    if (raced !== null) return reenroll(request, raced, publicKey, store, verifyAccessToken);
+    if (raced !== null) return reenroll(request, raced, publicKey, store, verifyAccessToken, now);
     return refused(403, 'code-refused', 'the enrollment code is unknown, already used or expired: ask IT for a new one');
   }
   return { ok: true, status: { deviceId: request.deviceId, acknowledgedSeq: 0, acknowledgedLink: GENESIS_LINK_HEX }, newDevice: true };
