@@ -145,6 +145,8 @@ export class HostedApps {
    */
   registerSignInWindow(contents: WebContents, scope: SignInScope): void {
     this.session(PRACTICE_PARTITION);
+    // The IdP's pages get no guard; their WebRTC stays inside the proxy all the same.
+    contents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
     const rules = originsOnlyRules('sign-in', scope, this.options.policy.environment === 'demo');
     this.byContents.set(contents.id, rules);
     contents.once('destroyed', () => this.byContents.delete(contents.id));

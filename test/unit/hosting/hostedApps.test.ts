@@ -137,6 +137,7 @@ describe('hosted apps', () => {
     expect(allowed('https://cdn.login.example.com/page.html', 'mainFrame')).toBe(false);
     expect(allowed('https://ehr.example.com/', 'mainFrame')).toBe(false);
     expect(audit.events.filter((e) => e.type === 'navigation.blocked').map((e) => e.origin)).toEqual(['https://cdn.login.example.com', 'https://cdn.login.example.com', 'https://ehr.example.com']);
+    expect(signIn.webRTCIPHandlingPolicy).toBe('disable_non_proxied_udp');
   });
 
   it('keeps WebRTC UDP inside the proxy for every hosted webContents, popups included', () => {
