@@ -32,6 +32,7 @@ import { UserGestures } from './clipboard/userGestures';
 import { WorkspaceClipboard } from './clipboard/workspaceClipboard';
 import { registerWorkspaceClipboard } from './hosting/guardClipboard';
 import { registerGuardReports, REPORT_WINDOW_MS } from './hosting/guardReports';
+import { registerGuardWatermark } from './hosting/guardWatermark';
 import { HostedApps } from './hosting/hostedApps';
 import { WorkspaceLayout } from './hosting/workspaceLayout';
 import { registerIpcHandlers } from './ipc/ipcServer';
@@ -39,6 +40,7 @@ import { decideLaunch, userArguments } from './launch/launchGuard';
 import { refuseLaunch } from './launch/refuseLaunch';
 import { markerPath, takeRefusedLaunchMarker } from './launch/refusedLaunchMarker';
 import { mainLog } from './logging/mainLog';
+import { applyHostResolverRules } from './network/networkAllowlist';
 import { createPolicyVerifier } from './policy/policyKeys';
 import { policySources } from './policy/policyLocations';
 import { loadPolicy } from './policy/policyLoader';
@@ -150,14 +152,17 @@ function beforeReady() {
   });
   app.on('window-all-closed', () => app.quit());
 
+  // Read before 'ready': the resolver allowlist is a Chromium switch that counts only then.
   const policy = loadPolicy({
     sources: policySources(build, process.platform, process.env, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() }),
     verifier: createPolicyVerifier(__CORDON_POLICY_KEYS__),
     build,
-  }).then((result) => {
-    if (result.ok) clientCertificates = result.policy.clientCertificates.allow;
-    return result;
   });
+  if (policy.ok) {
+    clientCertificates = policy.policy.clientCertificates.allow;
+    // Host names outside the policy never resolve (DNS itself can carry data in a name).
+    if (applyHostResolverRules(app, policy.policy) === 'too-late') log.error('Cordon: the resolver allowlist was not applied (the app was already ready)');
+  }
   return { late, audit, blocks, gestures, navigation, policy, refusedLaunch };
 }
 
@@ -177,7 +182,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     audit.fail(classifyQueueError(error));
   }
 
-  const policy: PolicyResult = await policyLoad;
+  const policy: PolicyResult = policyLoad;
   if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
   else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
   // Fail closed: without a trusted policy, protect as if it were required.
@@ -277,6 +282,8 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   if (hosting !== null && clipboard !== null) {
     const guardReports = registerGuardReports(ipcMain, hosting.appFor, blocks);
     registerWorkspaceClipboard(ipcMain, hosting.appFor, clipboard, blocks, () => state.notify(COPIED_INSIDE_NOTICE), { hadGesture: (id) => gestures.recent(id) });
+    // The watermark reaches a hosted top frame over IPC, never through its process arguments.
+    registerGuardWatermark(ipcMain, hosting.appFor, () => sessionWatermark?.watermarkFor(signedIn()) ?? null, blocks);
     setInterval(() => {
       blocks.flush();
       guardReports.flush();

@@ -27,6 +27,8 @@ class FakeWindowContents extends EventEmitter {
 
 export interface Calls {
   order: string[];
+  /** Chromium switches main appended (name, value), in order. */
+  switches?: [string, string][];
   windows: FakeWindow[];
   handled: string[];
   menu: unknown;
@@ -67,7 +69,10 @@ export class FakeWindow {
 
 export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexistent-app', keychain = true, userData = mkdtempSync(path.join(tmpdir(), 'cordon-userdata-')) } = {}) {
   let ready!: () => void;
-  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  let isReady = false;
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve)).then(() => {
+    isReady = true;
+  });
   const appEvents = new Map<string, (...args: unknown[]) => void>();
   const ipcMain = new FakeIpcMain();
   const defaultSession = new FakeSession();
@@ -83,6 +88,13 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
       exit: (code: number) => calls.order.push(`exit ${code}`),
       on: (event: string, listener: (...args: unknown[]) => void) => appEvents.set(event, listener),
       whenReady: () => readyPromise,
+      isReady: () => isReady,
+      commandLine: {
+        appendSwitch: (name: string, value = '') => {
+          calls.order.push(`appendSwitch ${name}`);
+          (calls.switches ??= []).push([name, value]);
+        },
+      },
       getAppPath: () => appPath,
       getPath: () => userData,
     },

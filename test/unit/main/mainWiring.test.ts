@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL } from '../../../common/hosting/guardProtocol';
+import { GUARD_REPORT_CHANNEL, GUARD_WATERMARK_CHANNEL, WORKSPACE_CLIPBOARD_READ_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL } from '../../../common/hosting/guardProtocol';
 import { IPC_CHANNELS, IPC_EVENTS } from '../../../common/ipc/channels';
 import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
 import { FakeWebContents, fakeEvent, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
@@ -126,8 +126,10 @@ describe('main process wiring', () => {
     expect(calls.menu).toBeNull();
     // The shell's contract, plus the hosted guard's workspace-clipboard read.
     expect([...ipcMain.handlers.keys()].sort()).toEqual([...Object.values(IPC_CHANNELS), WORKSPACE_CLIPBOARD_READ_CHANNEL].sort());
-    // Hosted pages' guards report and copy on their own one-way channels.
-    expect([...ipcMain.listeners.keys()].sort()).toEqual([GUARD_REPORT_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL].sort());
+    // Hosted pages' guards report and copy on their own one-way channels, and ask for the watermark (never in their process arguments).
+    expect([...ipcMain.listeners.keys()].sort()).toEqual([GUARD_REPORT_CHANNEL, GUARD_WATERMARK_CHANNEL, WORKSPACE_CLIPBOARD_WRITE_CHANNEL].sort());
+    // The resolver allowlist went onto the command line from the policy, before 'ready' (it counts only then).
+    expect(calls.switches).toEqual([['host-resolver-rules', expect.stringMatching(/^MAP \* ~NOTFOUND , EXCLUDE /)]]);
     expect(calls.windows).toHaveLength(1);
     // The queue opened, so delivery to the collector started, in its own session.
     expect(partitions.has('cordon-audit-sync')).toBe(true);

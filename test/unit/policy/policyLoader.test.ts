@@ -27,14 +27,14 @@ describe('policy load order', () => {
   it('prefers the OS-managed policy over the bundled one', async () => {
     await writeFile(managedPath, signedText(validPolicy({ policyId: 'managed', serial: 9 }), keys));
     await writeFile(bundledPath, signedText(validPolicy({ policyId: 'bundled' }), keys));
-    const result = await load();
+    const result = load();
     expect(result.ok && result.policy.policyId).toBe('managed');
     expect(result.ok && result.file).toBe(managedPath);
   });
 
   it('uses the bundled policy when no managed policy exists', async () => {
     await writeFile(bundledPath, signedText(validPolicy({ policyId: 'bundled' }), keys));
-    const result = await load();
+    const result = load();
     expect(result.ok && result.policy.policyId).toBe('bundled');
   });
 
@@ -44,13 +44,13 @@ describe('policy load order', () => {
     tampered.policy.session.logoffMinutes = 240;
     await writeFile(managedPath, JSON.stringify(tampered));
     await writeFile(bundledPath, signedText(validPolicy({ policyId: 'bundled' }), keys));
-    const result = await load();
+    const result = load();
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problem).toMatchObject({ code: 'bad-signature', file: managedPath });
   });
 
   it('refuses, naming both places, when there is no policy at all', async () => {
-    const result = await load();
+    const result = load();
     expect(!result.ok && result.problem.code).toBe('missing');
     expect(!result.ok && result.problem.reason).toContain(bundledPath);
   });
@@ -58,18 +58,18 @@ describe('policy load order', () => {
   it('reports an unreadable managed policy instead of skipping it', async () => {
     await mkdir(managedPath); // a directory where the file should be: EISDIR
     await writeFile(bundledPath, signedText(validPolicy(), keys));
-    const result = await load();
+    const result = load();
     expect(!result.ok && result.problem).toMatchObject({ code: 'unreadable', file: managedPath });
   });
 
   it('reports an unreadable bundled policy', async () => {
     await writeFile(bundledPath, signedText(validPolicy(), keys));
-    const result = await loadPolicy({
+    const result = loadPolicy({
       sources: { managedPath, bundledPath },
       verifier,
       build: 'production',
       now: NOW,
-      readText: async () => {
+      readText: () => {
         throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
       },
     });
