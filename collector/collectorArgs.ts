@@ -31,6 +31,9 @@ options (environment variable in brackets):
                        ulimit -n [CORDON_COLLECTOR_MAX_CONNECTIONS]
   --max-connections-per-address N   default ${DEFAULT_CONNECTION_LIMITS.maxPerAddress}
                        [CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS]
+  --trusted-proxies LIST   comma list of load-balancer addresses or CIDR ranges whose
+                       X-Forwarded-For is believed (rate limits, alert sources); default none
+                       [CORDON_COLLECTOR_TRUSTED_PROXIES]
   --tls-key FILE --tls-cert FILE   serve HTTPS with this PEM key and certificate
   --issuer URL --audience AUD      the practice IdP whose access tokens may enroll devices
                        [CORDON_COLLECTOR_ISSUER, CORDON_COLLECTOR_AUDIENCE]
@@ -101,6 +104,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         'rate-limit': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-connections-per-address': { type: 'string' },
+        'trusted-proxies': { type: 'string' },
         'console-key-file': { type: 'string' },
         'console-ui': { type: 'string' },
         help: { type: 'boolean' },
@@ -138,6 +142,10 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   const rateLimit = option('rate-limit', 'CORDON_COLLECTOR_RATE_LIMIT', 1, 1_000_000);
   const maxTotal = option('max-connections', 'CORDON_COLLECTOR_MAX_CONNECTIONS', 1, 1_000_000);
   const maxPerAddress = option('max-connections-per-address', 'CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS', 1, 1_000_000);
+  const trustedProxies = list(values['trusted-proxies'] ?? env.CORDON_COLLECTOR_TRUSTED_PROXIES);
+  for (const proxy of trustedProxies) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(proxy)) throw new UsageError(`--trusted-proxies takes IP addresses or CIDR ranges, got '${proxy}'`);
+  }
   const connections = { ...(maxTotal === undefined ? {} : { maxTotal }), ...(maxPerAddress === undefined ? {} : { maxPerAddress }) };
 
   const issuer = values.issuer ?? env.CORDON_COLLECTOR_ISSUER;
@@ -166,6 +174,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
       ...(trustedIssuer === undefined ? {} : { trustedIssuer }),
       ...(rateLimit === undefined ? {} : { rateLimit: { max: rateLimit, windowMs: 60_000 } }),
       ...(Object.keys(connections).length === 0 ? {} : { connections }),
+      ...(trustedProxies.length === 0 ? {} : { trustedProxies }),
       ...(env.CORDON_COLLECTOR_METRICS_TOKEN === undefined || env.CORDON_COLLECTOR_METRICS_TOKEN === '' ? {} : { metricsToken: env.CORDON_COLLECTOR_METRICS_TOKEN }),
       ...(consoleConfig === null ? {} : { console: consoleConfig }),
     },

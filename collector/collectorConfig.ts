@@ -31,6 +31,12 @@ export interface CollectorConfig {
   rateLimit?: { max: number; windowMs: number };
   /** How long an enrollment code stays usable. Default 24 hours. */
   enrollmentCodeTtlMs?: number;
+  /**
+   * Addresses (or CIDR ranges) of the load balancers in front: only from these is the
+   * X-Forwarded-For client address believed, for rate limits and alert source addresses.
+   * Default none: the socket's address counts.
+   */
+  trustedProxies?: string[];
   /** Bounds on client connections (file descriptors): see DEFAULT_CONNECTION_LIMITS. */
   connections?: Partial<ConnectionLimits>;
   /** When set, /metrics answers only requests bearing this token (Authorization: Bearer). */

@@ -121,6 +121,8 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     keepAliveTimeout: limits.idleTimeoutMs,
     connectionTimeout: limits.inactivityTimeoutMs,
     http: { headersTimeout: limits.headersTimeoutMs, maxHeaderSize: 16 * 1024 },
+    // request.ip: the forwarded client address only behind a balancer named in config.
+    ...(config.trustedProxies === undefined || config.trustedProxies.length === 0 ? {} : { trustProxy: config.trustedProxies }),
   };
   // Fastify types HTTP and HTTPS instances apart; the routes are the same for both.
   const app = (config.tls === undefined ? Fastify(options) : Fastify({ ...options, https: { key: config.tls.key, cert: config.tls.cert } })) as unknown as FastifyInstance;

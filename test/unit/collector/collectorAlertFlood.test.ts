@@ -6,7 +6,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { expect, it } from 'vitest';
 import { SYNC_PATHS } from '../../../common/audit/syncProtocol';
-import { describeOnEachStorage, useTestCollector } from './collectorHarness';
+import { describeOnEachStorage, startTestCollector, useTestCollector } from './collectorHarness';
 import { TestDevice } from './collectorTestDevice';
 
 /** POST over a fresh connection from `localAddress` (another client on this machine). */
@@ -58,5 +58,24 @@ describeOnEachStorage('collector alert flooding', (storage) => {
     const badSignatures = (await server.collector.alerts(honest.deviceId)).filter((a) => a.kind === 'bad-signature' && a.sourceAddress === '127.0.0.1');
     expect(badSignatures.map((a) => a.occurrences)).toEqual([FLOOD, 1]);
     expect(Date.parse(badSignatures[0]?.lastDetectedAt ?? '') - Date.parse(badSignatures[0]?.detectedAt ?? '')).toBe((FLOOD - 1) * 1000);
+  });
+
+  it("behind a trusted load balancer the alert names the client's forwarded address; otherwise X-Forwarded-For is ignored", async () => {
+    const behind = await startTestCollector(storage, { trustedProxies: ['127.0.0.1'] });
+    try {
+      for (const [url, expected] of [
+        [behind.url, '203.0.113.7'],
+        [server.url, '127.0.0.1'],
+      ] as const) {
+        const device = new TestDevice(url);
+        const body = device.batchBody(device.record(1));
+        const headers = { ...device.signedHeaders('POST', SYNC_PATHS.events, body), 'x-forwarded-for': '203.0.113.7' };
+        expect(await postFrom(url + SYNC_PATHS.events, '127.0.0.1', body, headers)).toBe(401);
+        const collector = url === behind.url ? behind.collector : server.collector;
+        expect((await collector.alerts(device.deviceId)).map((a) => a.sourceAddress), url).toEqual([expected]);
+      }
+    } finally {
+      await behind.stop();
+    }
   });
 });
