@@ -1,6 +1,7 @@
 // The collector's HTTP(S) server: enrollment, verified ingest, device status, health and
-// metrics (paths and bodies from common/audit/syncProtocol). Every refusal is a 4xx with
-// a JSON { error, message }; every tamper finding is stored as an alert before answering.
+// metrics (paths and bodies from common/audit/syncProtocol). Every refusal of a request is
+// a 4xx with a JSON { error, message }; load is shed with 503 + Retry-After, never a 500;
+// every tamper finding is stored as an alert before answering.
 import { timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
