@@ -46,3 +46,13 @@ export interface Alert extends AlertDraft {
  * `unknown-device` the claimed device id is attacker-chosen, so it folds by source only.
  */
 export const ALERT_FOLD_WINDOW_MS = 10 * 60_000;
+
+/** Kinds raised by requests that no device key signed: anyone can cause them. */
+export const UNAUTHENTICATED_ALERT_KINDS: ReadonlySet<AlertKind> = new Set(['unknown-device', 'bad-signature']);
+
+/**
+ * Rows of one unauthenticated kind per ALERT_FOLD_WINDOW_MS, over all sources: past this,
+ * a sender rotating addresses (an IPv6 range) is counted on the newest row of the kind
+ * instead of adding rows.
+ */
+export const UNAUTHENTICATED_ROWS_PER_WINDOW = 50;

@@ -3,7 +3,7 @@
 // transactions; races between requests are settled by conditional updates, not locks.
 import type { Kysely } from 'kysely';
 import type { ChainedEvent, DeviceStatus } from '../common/audit/syncProtocol';
-import { ALERT_FOLD_WINDOW_MS, type Alert, type AlertDraft, type AlertKind } from './alerts';
+import { ALERT_FOLD_WINDOW_MS, UNAUTHENTICATED_ALERT_KINDS, UNAUTHENTICATED_ROWS_PER_WINDOW, type Alert, type AlertDraft, type AlertKind } from './alerts';
 import type { StorageConfig } from './collectorConfig';
 import { indexBatch, type IndexedEvent, type SessionDelta } from './console/sessionIndex';
 import { openDatabase, type CollectorDatabase, type DevicesTable } from './database';
@@ -224,7 +224,8 @@ export class CollectorStore {
 
   /**
    * Stores an alert, or counts it on the row of the same alert from the same source whose
-   * last occurrence is within ALERT_FOLD_WINDOW_MS (see there). Two concurrent first
+   * last occurrence is within ALERT_FOLD_WINDOW_MS (see there), or, for an unauthenticated
+   * kind past UNAUTHENTICATED_ROWS_PER_WINDOW rows, on that kind's newest row. Two concurrent first
    * occurrences may both insert: the bound is per request in flight, not exact.
    */
   async addAlert(alert: AlertDraft, now: number, sourceAddress: string | null): Promise<void> {
@@ -238,7 +239,18 @@ export class CollectorStore {
         .where('source_address', sourceAddress === null ? 'is' : '=', sourceAddress)
         .where('seq', alert.seq === null ? 'is' : '=', alert.seq);
       if (alert.kind !== 'unknown-device') query = query.where('device_id', alert.deviceId === null ? 'is' : '=', alert.deviceId);
-      const existing = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+      let existing = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+      if (existing === undefined && UNAUTHENTICATED_ALERT_KINDS.has(alert.kind)) {
+        const recent = await trx
+          .selectFrom('alerts')
+          .select('id')
+          .where('kind', '=', alert.kind)
+          .where('detected_at', '>=', now - ALERT_FOLD_WINDOW_MS)
+          .orderBy('id', 'desc')
+          .limit(UNAUTHENTICATED_ROWS_PER_WINDOW)
+          .execute();
+        if (recent.length >= UNAUTHENTICATED_ROWS_PER_WINDOW) existing = recent[0];
+      }
       if (existing !== undefined) {
         await trx
           .updateTable('alerts')

@@ -8,4 +8,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('alerts').addColumn('last_detected_at', 'bigint').execute();
   // Finding the row a repeat folds into: by kind and source, the newest first.
   await db.schema.createIndex('alerts_fold').on('alerts').columns(['kind', 'source_address', 'last_detected_at']).execute();
+  // The newest rows of a kind, for the bound on rows from unauthenticated requests.
+  await db.schema.createIndex('alerts_kind_time').on('alerts').columns(['kind', 'detected_at']).execute();
 }

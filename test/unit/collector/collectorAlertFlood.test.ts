@@ -6,6 +6,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { expect, it } from 'vitest';
 import { SYNC_PATHS } from '../../../common/audit/syncProtocol';
+import { UNAUTHENTICATED_ROWS_PER_WINDOW } from '../../../collector/alerts';
 import { describeOnEachStorage, startTestCollector, useTestCollector } from './collectorHarness';
 import { TestDevice } from './collectorTestDevice';
 
@@ -58,6 +59,26 @@ describeOnEachStorage('collector alert flooding', (storage) => {
     const badSignatures = (await server.collector.alerts(honest.deviceId)).filter((a) => a.kind === 'bad-signature' && a.sourceAddress === '127.0.0.1');
     expect(badSignatures.map((a) => a.occurrences)).toEqual([FLOOD, 1]);
     expect(Date.parse(badSignatures[0]?.lastDetectedAt ?? '') - Date.parse(badSignatures[0]?.detectedAt ?? '')).toBe((FLOOD - 1) * 1000);
+  });
+
+  it('a sender rotating source addresses adds at most UNAUTHENTICATED_ROWS_PER_WINDOW rows of a kind per window; the rest are counted', async () => {
+    const fresh = await startTestCollector(storage);
+    try {
+      const victim = new TestDevice(fresh.url);
+      await victim.enrollWithCode(fresh.collector);
+      const forger = generateKeyPairSync('ed25519').privateKey;
+      const body = victim.batchBody(victim.record(1));
+      const sources = UNAUTHENTICATED_ROWS_PER_WINDOW + 5;
+      for (let i = 0; i < sources; i += 1) {
+        expect(await postFrom(fresh.url + SYNC_PATHS.events, `127.0.1.${i + 1}`, body, victim.signedHeaders('POST', SYNC_PATHS.events, body, { key: forger }))).toBe(401);
+      }
+      const alerts = await fresh.collector.alerts(victim.deviceId);
+      expect(alerts).toHaveLength(UNAUTHENTICATED_ROWS_PER_WINDOW);
+      expect(alerts.reduce((sum, a) => sum + a.occurrences, 0)).toBe(sources);
+      expect(alerts.at(-1)?.occurrences).toBe(6);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it("behind a trusted load balancer the alert names the client's forwarded address; otherwise X-Forwarded-For is ignored", async () => {
