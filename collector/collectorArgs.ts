@@ -38,7 +38,10 @@ options (environment variable in brackets):
   --issuer URL --audience AUD      the practice IdP whose access tokens may enroll devices
                        [CORDON_COLLECTOR_ISSUER, CORDON_COLLECTOR_AUDIENCE]
   --jwks-uri URL       the IdP's key set, if discovery should be skipped [CORDON_COLLECTOR_JWKS_URI]
-  /metrics behind a bearer token: [CORDON_COLLECTOR_METRICS_TOKEN] (environment only)
+  /metrics behind a bearer token: [CORDON_COLLECTOR_METRICS_TOKEN] (environment only);
+                       without one (and without --metrics-listen) /metrics is off
+  --metrics-listen HOST:PORT   also serve GET /metrics, without a token, on this address
+                       (a monitoring network devices cannot reach) [CORDON_COLLECTOR_METRICS_LISTEN]
 
 the supervisors' console at /console/ (on when CORDON_CONSOLE_ISSUER is set; environment
 only, so the client secret never shows in the process list):
@@ -105,6 +108,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         'max-connections': { type: 'string' },
         'max-connections-per-address': { type: 'string' },
         'trusted-proxies': { type: 'string' },
+        'metrics-listen': { type: 'string' },
         'console-key-file': { type: 'string' },
         'console-ui': { type: 'string' },
         help: { type: 'boolean' },
@@ -146,6 +150,10 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   for (const proxy of trustedProxies) {
     if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(proxy)) throw new UsageError(`--trusted-proxies takes IP addresses or CIDR ranges, got '${proxy}'`);
   }
+  const metricsListenText = values['metrics-listen'] ?? env.CORDON_COLLECTOR_METRICS_LISTEN;
+  const metricsListenMatch = metricsListenText === undefined ? null : /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(metricsListenText);
+  if (metricsListenText !== undefined && metricsListenMatch === null) throw new UsageError(`--metrics-listen must be HOST:PORT, got '${metricsListenText}'`);
+  const metricsListen = metricsListenMatch === null ? undefined : { host: metricsListenMatch[1] as string, port: wholeNumber(metricsListenMatch[2] as string, '--metrics-listen port', 0, 65535) };
   const connections = { ...(maxTotal === undefined ? {} : { maxTotal }), ...(maxPerAddress === undefined ? {} : { maxPerAddress }) };
 
   const issuer = values.issuer ?? env.CORDON_COLLECTOR_ISSUER;
@@ -175,6 +183,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
       ...(rateLimit === undefined ? {} : { rateLimit: { max: rateLimit, windowMs: 60_000 } }),
       ...(Object.keys(connections).length === 0 ? {} : { connections }),
       ...(trustedProxies.length === 0 ? {} : { trustedProxies }),
+      ...(metricsListen === undefined ? {} : { metricsListen }),
       ...(env.CORDON_COLLECTOR_METRICS_TOKEN === undefined || env.CORDON_COLLECTOR_METRICS_TOKEN === '' ? {} : { metricsToken: env.CORDON_COLLECTOR_METRICS_TOKEN }),
       ...(consoleConfig === null ? {} : { console: consoleConfig }),
     },

@@ -39,6 +39,11 @@ export interface CollectorConfig {
   trustedProxies?: string[];
   /** Bounds on client connections (file descriptors): see DEFAULT_CONNECTION_LIMITS. */
   connections?: Partial<ConnectionLimits>;
+  /**
+   * Also serve GET /metrics, without a token, on this separate address (port 0: any free
+   * port, see RunningCollector.metricsUrl): for a monitoring network that devices cannot reach.
+   */
+  metricsListen?: { host: string; port: number };
   /** When set, /metrics answers only requests bearing this token (Authorization: Bearer). */
   metricsToken?: string;
   /** What the collector takes as the current time (ms). Default Date.now; the demo's seeding and tests replay history with it. */

@@ -55,6 +55,7 @@ async function run(command: CollectorCommand): Promise<void> {
   for (const note of command.notes) console.info(`note: ${note}`);
   const collector = await startCollector({ ...config, ...(tls === undefined ? {} : { tls }) });
   console.info(`collector listening on ${collector.url} (storage: ${where})`);
+  if (collector.metricsUrl !== undefined) console.info(`metrics at ${collector.metricsUrl}`);
   if (tls === undefined) console.info('note: plain HTTP; give --tls-key and --tls-cert outside a test setup');
   const stop = () => {
     collector.close().then(

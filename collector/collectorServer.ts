@@ -5,7 +5,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { z } from 'zod';
 import { eventBatchSchema, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchAck, type DeviceStatus } from '../common/audit/syncProtocol';
@@ -25,6 +25,8 @@ import { describeIssues } from './validationMessage';
 export interface RunningCollector {
   /** Base URL with the real port, e.g. http://127.0.0.1:43117 (https:// with TLS). */
   url: string;
+  /** Where the separate metrics listener answers (config.metricsListen), e.g. http://10.0.0.2:9464/metrics. */
+  metricsUrl?: string;
   storage: StorageConfig['kind'];
   close(): Promise<void>;
   /** A one-time enrollment code (ABCD-EFGH-JKLM-NPQR) for IT to hand to one device. */
@@ -269,8 +271,9 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
       (error: unknown) => console.error(`collector: device count for /metrics failed: ${error instanceof Error ? error.message : String(error)}`),
     );
   };
-  if (config.metricsToken !== undefined) refreshDevices();
-  const deviceGauge = config.metricsToken === undefined ? null : setInterval(refreshDevices, DEVICE_GAUGE_REFRESH_MS);
+  const metricsServed = config.metricsToken !== undefined || config.metricsListen !== undefined;
+  if (metricsServed) refreshDevices();
+  const deviceGauge = metricsServed ? setInterval(refreshDevices, DEVICE_GAUGE_REFRESH_MS) : null;
   deviceGauge?.unref();
   app.addHook('onClose', async () => {
     clearInterval(purge);
@@ -279,20 +282,55 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
   return app;
 }
 
+/** GET /metrics and nothing else, on its own address (config.metricsListen). */
+async function listenForMetrics(where: { host: string; port: number }, metrics: CollectorMetrics): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('only GET /metrics here\n');
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics.render());
+  });
+  boundConnections(server, { ...DEFAULT_CONNECTION_LIMITS, maxTotal: 32, maxPerAddress: 8 });
+  server.headersTimeout = DEFAULT_CONNECTION_LIMITS.headersTimeoutMs;
+  server.keepAliveTimeout = DEFAULT_CONNECTION_LIMITS.idleTimeoutMs;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(where.port, where.host, () => resolve());
+  });
+  return {
+    url: `http://${hostForUrl(where.host)}:${(server.address() as AddressInfo).port}/metrics`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 export async function startCollector(config: CollectorConfig = {}): Promise<RunningCollector> {
   const storage = config.storage ?? { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
   const store = await CollectorStore.open(storage);
   let app: FastifyInstance;
   const host = config.host ?? '127.0.0.1';
   let url = '';
+  const metrics = new CollectorMetrics();
+  let metricsListener: Awaited<ReturnType<typeof listenForMetrics>> | null = null;
   try {
-    app = await buildServer(config, store, new CollectorMetrics(), () => url);
+    app = await buildServer(config, store, metrics, () => url);
     await app.listen({ host, port: config.port ?? DEFAULT_PORT });
     url = `${config.tls === undefined ? 'http' : 'https'}://${hostForUrl(host)}:${(app.server.address() as AddressInfo).port}`;
     const problem = config.console === undefined ? null : consoleOriginProblem(config.console.publicUrl ?? url);
     if (problem !== null) {
       await app.close();
       throw new Error(problem);
+    }
+    if (config.metricsListen !== undefined) {
+      const where = config.metricsListen;
+      metricsListener = await listenForMetrics(where, metrics).catch(async (error: unknown) => {
+        await app.close();
+        throw error;
+      });
     }
   } catch (error) {
     await store.close();
@@ -301,8 +339,9 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   let closing: Promise<void> | null = null;
   return {
     url,
+    ...(metricsListener === null ? {} : { metricsUrl: metricsListener.url }),
     storage: storage.kind,
-    close: () => (closing ??= app.close().then(() => store.close())),
+    close: () => (closing ??= (metricsListener?.close() ?? Promise.resolve()).then(() => app.close()).then(() => store.close())),
     issueEnrollmentCode: async (options = {}) => (await issueEnrollmentCode(store, options.ttlMs ?? config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS, (config.clock ?? Date.now)())).code,
     alerts: (deviceId) => store.alerts(deviceId),
     deviceEvents: (deviceId) => store.deviceEvents(deviceId),

@@ -40,6 +40,8 @@ describe('collector command line', () => {
     expect(parseCollectorArgs(['--rate-limit', '6000', '--max-connections', '900'], { CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS: '400' }).config).toMatchObject({ rateLimit: { max: 6000, windowMs: 60_000 }, connections: { maxTotal: 900, maxPerAddress: 400 } });
     expect(parseCollectorArgs([], { CORDON_COLLECTOR_RATE_LIMIT: '1200' }).config.rateLimit).toEqual({ max: 1200, windowMs: 60_000 });
     expect(defaults.config.rateLimit).toBeUndefined();
+    expect(parseCollectorArgs(['--metrics-listen', '10.0.0.2:9464'], {}).config.metricsListen).toEqual({ host: '10.0.0.2', port: 9464 });
+    expect(parseCollectorArgs([], { CORDON_COLLECTOR_METRICS_LISTEN: '[::1]:0' }).config.metricsListen).toEqual({ host: '::1', port: 0 });
     expect(parseCollectorArgs(['--trusted-proxies', '10.0.0.5, 10.1.0.0/16'], {}).config.trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16']);
     expect(parseCollectorArgs(['--postgres-pool-size', '25'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x' }).config.storage).toMatchObject({ poolSize: 25 });
     for (const [args, env] of [
@@ -52,6 +54,7 @@ describe('collector command line', () => {
       [['--postgres-pool-size', '0'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x' }],
       [['--rate-limit', 'lots'], {}],
       [['--trusted-proxies', 'lb.example'], {}],
+      [['--metrics-listen', '9464'], {}],
       [[], { CORDON_COLLECTOR_MAX_CONNECTIONS: '0' }],
       [['--issuer', 'ftp://idp', '--audience', 'a'], {}],
     ] as const) {

@@ -67,6 +67,22 @@ describeOnEachStorage('collector rate limit', (storage) => {
     }
   });
 
+  it('GET /metrics on a separate listen address answers without a token, and only there', async () => {
+    const separate = await startTestCollector(storage, { metricsListen: { host: '127.0.0.1', port: 0 } });
+    try {
+      const metricsUrl = separate.collector.metricsUrl ?? '';
+      expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      await new TestDevice(separate.url).enrollWithCode(separate.collector);
+      const scrape = await send(metricsUrl);
+      expect(scrape.status).toBe(200);
+      expect(scrape.text).toMatch(/^cordon_collector_enrollments_total\{method="enrollment-code"\} 1$/m);
+      expect((await send(metricsUrl.replace('/metrics', '/health'))).status).toBe(404);
+      expect((await send(`${separate.url}/metrics`)).status).toBe(404);
+    } finally {
+      await separate.stop();
+    }
+  });
+
   it('GET /metrics is off without a configured token, and then answers only that bearer token', async () => {
     const open = await startTestCollector(storage);
     try {
