@@ -6,6 +6,8 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 
 export default defineConfig({
   testDir: 'test',
+  // One tsconfig for everything the tests import: see the file for why.
+  tsconfig: './tsconfig.playwright.json',
   outputDir: '.cache/playwright-results',
   fullyParallel: false,
   workers: 1,

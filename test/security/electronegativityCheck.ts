@@ -18,7 +18,12 @@ await rm(path.dirname(report), { recursive: true, force: true });
 await mkdir(sources, { recursive: true });
 for (const folder of ['main', 'preload', 'renderer', 'common']) await cp(path.join(root, folder), path.join(sources, folder), { recursive: true });
 // Without -e it assumes Electron 0.1; -r makes paths relative to the input folder.
-await promisify(execFile)('npx', ['electronegativity', '-i', sources, '-e', electronVersion, '-r', '-o', report], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+// offlineGot.mjs: the tool's own network lookups fail at once instead of crashing it on Node 24.
+await promisify(execFile)('npx', ['electronegativity', '-i', sources, '-e', electronVersion, '-r', '-o', report], {
+  cwd: root,
+  maxBuffer: 16 * 1024 * 1024,
+  env: { ...process.env, NODE_OPTIONS: `--import ${path.join(import.meta.dirname, 'offlineGot.mjs')}` },
+});
 
 const findings = parseFindings(await readFile(report, 'utf8'));
 const allowlist = JSON.parse(await readFile(path.join(import.meta.dirname, 'electronegativity-allowlist.json'), 'utf8')) as AllowedFinding[];
