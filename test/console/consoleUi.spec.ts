@@ -361,6 +361,10 @@ test('signed out: the sign-in screen is a full-page link to the collector, and r
   // Following it leaves the page (the collector redirects to the IdP); the stand-in has no IdP.
   await signIn.click();
   await expect(page).toHaveURL(`${collector.origin}${CONSOLE_AUTH_PATHS.signIn}`);
+  // The stand-in serves the page there too (the real collector redirects to the IdP): let its
+  // own /me be refused before the person counts as signed in, or that page would take the
+  // remembered link first.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in to the Cordon console');
   // Back from the IdP, signed in, at /console/: the console opens the page that was asked for.
   as('supervisor');
   await page.goto(`${collector.origin}/console/`);
