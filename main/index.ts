@@ -342,5 +342,6 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     state.publish();
   }, IDLE_TICK_MS);
   state.publish();
-  audit.record({ type: 'app.started', outcome: 'success', reason: build });
+  // The build kind and version: the console's devices view shows what each laptop runs.
+  audit.record({ type: 'app.started', outcome: 'success', reason: `${build} ${app.getVersion()}` });
 }

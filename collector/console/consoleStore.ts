@@ -266,7 +266,7 @@ export class ConsoleStore {
     return row === undefined ? null : ConsoleStore.toAlert(row);
   }
 
-  async devices(): Promise<{ deviceId: string; deviceName: string; enrollmentMethod: string; enrolledBy: string | null; enrolledAt: string; lastSyncAt: string | null; headSeq: number; openAlerts: number }[]> {
+  async devices(): Promise<{ deviceId: string; deviceName: string; enrollmentMethod: string; enrolledBy: string | null; enrolledAt: string; lastSyncAt: string | null; headSeq: number; openAlerts: number; softwareVersion: string | null }[]> {
     const rows = await this.db
       .selectFrom('devices as d')
       .select((eb) => [
@@ -278,6 +278,8 @@ export class ConsoleStore {
         'd.last_seen_at',
         'd.acknowledged_seq',
         eb.selectFrom('alerts').select((inner) => inner.fn.countAll<number>().as('n')).whereRef('alerts.device_id', '=', 'd.device_id').where('alerts.status', '!=', 'resolved').as('open_alerts'),
+        // Cordon says what it is at every start (app.started: build kind and version); the latest one counts.
+        eb.selectFrom('events').select('events.body').whereRef('events.device_id', '=', 'd.device_id').where('events.type', '=', 'app.started').orderBy('events.seq', 'desc').limit(1).as('started'),
       ])
       .orderBy('d.device_name')
       .orderBy('d.device_id')
@@ -291,6 +293,7 @@ export class ConsoleStore {
       lastSyncAt: r.last_seen_at === null ? null : iso(r.last_seen_at),
       headSeq: r.acknowledged_seq,
       openAlerts: Number(r.open_alerts ?? 0),
+      softwareVersion: r.started === null ? null : ((JSON.parse(r.started) as { reason?: string }).reason ?? null),
     }));
   }
 

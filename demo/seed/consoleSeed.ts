@@ -95,7 +95,7 @@ class SeedDevice {
 function workday(start: number, options: { signOutAfter: number | null }): Step[] {
   const at = (minutes: number) => start + minutes * MIN;
   const steps: Step[] = [
-    { at: at(-1), type: 'app.started', outcome: 'success', reason: 'production', inSession: false },
+    { at: at(-1), type: 'app.started', outcome: 'success', reason: 'production 0.1.0', inSession: false },
     { at: at(0), type: 'sign-in.succeeded', outcome: 'success', reason: 'amr otp' },
     { at: at(1), type: 'app.opened', outcome: 'success', appId: 'ehr' },
     { at: at(4), type: 'app.opened', outcome: 'success', appId: 'messages' },

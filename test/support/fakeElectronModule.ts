@@ -96,6 +96,7 @@ export function fakeElectron(calls: Calls, { gotLock = true, appPath = '/nonexis
         },
       },
       getAppPath: () => appPath,
+      getVersion: () => '0.1.0',
       getPath: () => userData,
     },
     protocol: {

@@ -134,4 +134,14 @@ describe('lookup, review and the access log', () => {
     for (const action of ['sign-in', 'search-sessions', 'view-session', 'lookup-code', 'review-session', 'handle-alert', 'view-alerts']) expect(sams).toContain(action);
     expect(entries).toContainEqual(expect.objectContaining({ action: 'lookup-code', target: `code ${seeded().late.code}` }));
   });
+
+  it('shows IT each device with its software version (from its latest start), head and open alerts', async () => {
+    const ada = await ConsoleHttpUser.signedIn(stack, 'ada');
+    const devices = (await ada.request('GET', CONSOLE_ROUTES.devices.path)).json.items as { deviceId: string; softwareVersion: string | null; headSeq: number }[];
+    const laptop = devices.find((d) => d.deviceId === seeded().late.deviceId);
+    // Today's session is the laptop's last: its last event is the queue head.
+    const lastSeq = (await timelineOf(seeded().late)).events.at(-1)?.seq;
+    expect(laptop).toMatchObject({ softwareVersion: 'production 0.1.0', headSeq: lastSeq });
+    expect(devices.every((d) => d.softwareVersion === 'production 0.1.0')).toBe(true);
+  });
 });
