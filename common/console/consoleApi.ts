@@ -117,6 +117,10 @@ export const alertRowSchema = z.object({
   seq: z.number().int().nullable(),
   detectedAt: isoTime,
   detail: z.string(),
+  /** Where the request came from: an attack on a device reads differently from a device at fault. */
+  sourceAddress: z.string().nullable(),
+  /** Repeats of the same kind, device and event from that source, folded into this alert. */
+  occurrences: z.number().int().positive(),
   status: z.enum(ALERT_STATUSES),
   note: z.string().nullable(),
   handledBy: z.string().nullable(),

@@ -117,6 +117,13 @@ function AlertItem({ alert, onHandled }: { alert: AlertRow; onHandled: (row: Ale
             <time dateTime={shown.detectedAt}>{formatDayTime(shown.detectedAt)}</time>
           </dd>
         </div>
+        <div>
+          <dt>From</dt>
+          <dd>
+            {shown.sourceAddress ?? 'address not recorded'}
+            {shown.occurrences > 1 && ` · ${shown.occurrences} times`}
+          </dd>
+        </div>
         {shown.seq !== null && (
           <div>
             <dt>At event</dt>

@@ -145,10 +145,10 @@ export function simpleTimeline(row: SessionRow) {
 
 export function allAlerts(): AlertRow[] {
   return [
-    { id: 31, kind: 'edit', severity: 'critical', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 14, detectedAt: '2027-03-01T21:31:00Z', detail: "Event 14's link does not match the stored chain.", status: 'open', note: null, handledBy: null },
-    { id: 30, kind: 'blocked-copy-burst', severity: 'medium', deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', subject: 'nora', seq: 201, detectedAt: '2027-02-28T16:02:00Z', detail: '6 blocked copy attempts in 2 minutes.', status: 'open', note: null, handledBy: null },
-    { id: 29, kind: 'device-silent', severity: 'high', deviceId: DEVICE_C, deviceName: 'VAL-SPARE', subject: null, seq: null, detectedAt: '2027-02-27T23:00:00Z', detail: 'No sync for 26 hours.', status: 'acknowledged', note: 'Laptop is in the office drawer.', handledBy: 'sam' },
-    { id: 28, kind: 'off-hours-sign-in', severity: 'low', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 1, detectedAt: '2027-02-26T04:10:00Z', detail: 'Sign-in at 22:10 local time.', status: 'resolved', note: 'Approved overtime.', handledBy: 'sam' },
+    { id: 31, kind: 'edit', severity: 'critical', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 14, detectedAt: '2027-03-01T21:31:00Z', detail: "Event 14's link does not match the stored chain.", sourceAddress: '203.0.113.7', occurrences: 3, status: 'open', note: null, handledBy: null },
+    { id: 30, kind: 'blocked-copy-burst', severity: 'medium', deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', subject: 'nora', seq: 201, detectedAt: '2027-02-28T16:02:00Z', detail: '6 blocked copy attempts in 2 minutes.', sourceAddress: null, occurrences: 1, status: 'open', note: null, handledBy: null },
+    { id: 29, kind: 'device-silent', severity: 'high', deviceId: DEVICE_C, deviceName: 'VAL-SPARE', subject: null, seq: null, detectedAt: '2027-02-27T23:00:00Z', detail: 'No sync for 26 hours.', sourceAddress: null, occurrences: 1, status: 'acknowledged', note: 'Laptop is in the office drawer.', handledBy: 'sam' },
+    { id: 28, kind: 'off-hours-sign-in', severity: 'low', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 1, detectedAt: '2027-02-26T04:10:00Z', detail: 'Sign-in at 22:10 local time.', sourceAddress: null, occurrences: 1, status: 'resolved', note: 'Approved overtime.', handledBy: 'sam' },
   ].map((a) => alertRowSchema.parse(a));
 }
 

@@ -280,6 +280,8 @@ test('alerts: severity, device, user, time; acknowledge and resolve with a note,
   await expect(tampered).toContainText('VAL-LAPTOP-01');
   await expect(tampered).toContainText('valerie');
   await expect(tampered).toContainText('Mar 1, 2027, 15:31 GMT-6');
+  // Where it came from and how often: an attack on a device reads differently from a device at fault.
+  await expect(tampered).toContainText('203.0.113.7 · 3 times');
   await expectAccessible(page);
 
   await tampered.getByLabel('Note').fill('Looking into it with IT.');

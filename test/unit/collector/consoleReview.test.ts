@@ -116,7 +116,7 @@ describe('lookup, review and the access log', () => {
 
   it('acknowledges and resolves an alert with a note, and the inbox shows who did', async () => {
     const open = (await sam.request('GET', `${CONSOLE_ROUTES.alerts.path}?status=open`)).json.items as { id: number; kind: string; deviceName: string; subject: string }[];
-    expect(open[0]).toMatchObject({ kind: 'edit', deviceName: seeded().tampered.deviceName, subject: 'demo-va-0001' });
+    expect(open[0]).toMatchObject({ kind: 'edit', deviceName: seeded().tampered.deviceName, subject: 'demo-va-0001', sourceAddress: '127.0.0.1', occurrences: 1 });
     const id = open[0]?.id ?? 0;
     const resolved = await sam.request('POST', routePath(CONSOLE_ROUTES.handleAlert.path, { id }), { body: { status: 'resolved', note: 'Laptop reimaged by IT' } });
     expect(resolved.json).toMatchObject({ status: 'resolved', note: 'Laptop reimaged by IT', handledBy: 'demo-sup-0001' });
