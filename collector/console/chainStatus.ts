@@ -78,14 +78,14 @@ export function chainStatuses(input: ChainStatusInput): ChainStatusResult {
   const sessionSeqs = input.events.filter((e) => e.inSession).map((e) => e.seq);
   const first = sessionSeqs[0];
   const last = sessionSeqs.at(-1);
-  const extra: ChainStretch[] = [];
+  // Events the device never delivered after the session's last stored one: one stretch says so.
+  let undelivered: ChainStretch | null = null;
   if (first !== undefined && last !== undefined) {
     for (const alert of input.alerts) {
       if (alert.seq === null) continue;
       if (TAMPER_ALERTS.has(alert.kind) && alert.seq >= first && alert.seq <= last) mark(alert.seq, 'tampered', `Tampered: the device later sent a different version of this history (${alert.kind}: ${alert.detail}).`);
-      // Events the device never delivered after the session's last stored one.
-      if (GAP_ALERTS.has(alert.kind) && alert.seq > input.headSeq && alert.seq <= last + 1) {
-        extra.push({ fromSeq: alert.seq, toSeq: alert.seq, status: 'gap', explanation: `Gap: events from ${alert.seq} on never reached the collector (${alert.kind}).` });
+      if (undelivered === null && GAP_ALERTS.has(alert.kind) && alert.seq > input.headSeq && alert.seq <= last + 1) {
+        undelivered = { fromSeq: alert.seq, toSeq: alert.seq, status: 'gap', explanation: `Gap: events from ${alert.seq} on never reached the collector (${alert.kind}).` };
       }
     }
   }
@@ -100,5 +100,5 @@ export function chainStatuses(input: ChainStatusInput): ChainStatusResult {
     if (open !== undefined && open.status === s.status) open.toSeq = event.seq;
     else stretches.push({ fromSeq: event.seq, toSeq: event.seq, status: s.status, explanation: s.explanation });
   }
-  return { bySeq, stretches: [...stretches, ...extra.slice(0, 1)] };
+  return { bySeq, stretches: undelivered === null ? stretches : [...stretches, undelivered] };
 }

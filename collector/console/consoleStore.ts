@@ -149,10 +149,11 @@ export class ConsoleStore {
   }
 
   async timeline(deviceId: string, code: string): Promise<{ session: SessionRow; events: TimelineEvent[]; stretches: ChainStretch[]; truncated: boolean } | null> {
-    const session = await this.session(deviceId, code);
-    const bounds = await this.db.selectFrom('sessions').select(['first_seq', 'last_seq']).where('device_id', '=', deviceId).where('code', '=', code).executeTakeFirst();
+    // One read of the session's row: its summary and the chain range it spans.
+    const bounds = await this.sessionQuery().where('s.device_id', '=', deviceId).where('s.code', '=', code).executeTakeFirst();
     const device = await this.db.selectFrom('devices').select(['acknowledged_seq']).where('device_id', '=', deviceId).executeTakeFirst();
-    if (session === null || bounds === undefined || device === undefined) return null;
+    const [session] = bounds === undefined ? [] : await this.toRows([bounds]);
+    if (session === undefined || bounds === undefined || device === undefined) return null;
     const lastSeq = Math.min(bounds.last_seq, bounds.first_seq + TIMELINE_LIMIT - 1);
     const previous = bounds.first_seq <= 1 ? undefined : await this.db.selectFrom('events').select(['seq', 'link']).where('device_id', '=', deviceId).where('seq', '=', bounds.first_seq - 1).executeTakeFirst();
     // Every event of the device in the session's range carries the chain, the session's own are shown.

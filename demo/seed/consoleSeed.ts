@@ -4,10 +4,11 @@
 // session is an ordinary day; today's has an offline stretch delivered late, blocks and
 // an idle lock; a second laptop's queue was edited (one tamper alert); a third laptop
 // has not been heard from for three days. Events carry no PHI: app ids, origins, codes.
-import { randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { RunningCollector } from '../../collector/collectorServer';
 import type { ChainedEvent } from '../../common/audit/syncProtocol';
 import { canonicalJson } from '../../common/policy/canonicalJson';
+import { sessionCode } from '../../common/watermark/watermarkText';
 import { TestDevice } from '../../test/unit/collector/collectorTestDevice';
 import { DEMO_USERS } from '../idp/demoUsers';
 
@@ -36,14 +37,11 @@ export interface SeededDemo {
   late: SeededSession;
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-function sessionCode(): string {
-  const pick = () => Array.from({ length: 4 }, () => CROCKFORD[randomInt(CROCKFORD.length)]).join('');
-  return `${pick()}-${pick()}`;
-}
+/** A fresh code, made as the device makes them. */
+const newSessionCode = () => sessionCode(randomBytes(5));
 
 type Step = { at: number; type: string; outcome: 'success' | 'failure' | 'blocked'; appId?: string; origin?: string; reason?: string; inSession?: boolean };
 
@@ -117,12 +115,12 @@ export async function seedConsoleDemo(collector: RunningCollector, clock: Replay
     // Valerie's laptop: yesterday's ordinary day, then today with an offline stretch.
     const laptop = new SeedDevice(collector, clock, 'VA-LT-014 (Valerie)');
     await laptop.enroll(now - 30 * HOUR);
-    const yesterday = { code: sessionCode(), subject: valerie, start: now - 26 * HOUR };
+    const yesterday = { code: newSessionCode(), subject: valerie, start: now - 26 * HOUR };
     const day1 = laptop.record(workday(yesterday.start, { signOutAfter: 420 }), yesterday);
     await laptop.deliverLive(day1);
     sessions.push({ deviceId: laptop.device.deviceId, deviceName: laptop.device.name, code: yesterday.code, subject: valerie, startedAt: yesterday.start });
 
-    const today = { code: sessionCode(), subject: valerie, start: now - 4 * HOUR };
+    const today = { code: newSessionCode(), subject: valerie, start: now - 4 * HOUR };
     const day2 = laptop.record(workday(today.start, { signOutAfter: null }), today);
     // Live for the first hour; the Wi-Fi drops before the lock, and the rest arrives when it is back.
     await laptop.deliverLive(day2.slice(0, 6));
@@ -133,7 +131,7 @@ export async function seedConsoleDemo(collector: RunningCollector, clock: Replay
     // The front-desk laptop: a short morning session, then someone edited its local queue.
     const frontDesk = new SeedDevice(collector, clock, 'VA-LT-022 (front desk)');
     await frontDesk.enroll(now - 8 * HOUR);
-    const morning = { code: sessionCode(), subject: valerie, start: now - 6 * HOUR };
+    const morning = { code: newSessionCode(), subject: valerie, start: now - 6 * HOUR };
     const day3 = frontDesk.record(workday(morning.start, { signOutAfter: 140 }).slice(0, 6), morning);
     await frontDesk.deliverLive(day3);
     const edited = day3.map((e, i) => (i === 4 ? { ...e, body: e.body.replace('clipboard.blocked', 'app.closed').replace('"blocked"', '"success"') } : e));
@@ -146,7 +144,7 @@ export async function seedConsoleDemo(collector: RunningCollector, clock: Replay
     // A spare laptop last heard from three days ago.
     const spare = new SeedDevice(collector, clock, 'VA-LT-009 (spare)');
     await spare.enroll(now - 80 * HOUR);
-    const old = { code: sessionCode(), subject: valerie, start: now - 75 * HOUR };
+    const old = { code: newSessionCode(), subject: valerie, start: now - 75 * HOUR };
     await spare.deliverLive(spare.record(workday(old.start, { signOutAfter: 60 }).slice(0, 4), old));
     sessions.push({ deviceId: spare.device.deviceId, deviceName: spare.device.name, code: old.code, subject: valerie, startedAt: old.start });
     return { sessions, tampered, late };

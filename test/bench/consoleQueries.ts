@@ -7,27 +7,24 @@
 // keeps the session index), on PostgreSQL when CORDON_TEST_POSTGRES_URL is set, SQLite
 // otherwise. Timed through ConsoleStore, without HTTP, so the figure is the query's.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { sha256Link } from '../../collector/chainDigest';
-import type { StorageConfig } from '../../collector/collectorConfig';
 import { CollectorStore } from '../../collector/collectorStore';
 import { ConsoleStore } from '../../collector/console/consoleStore';
 import { GENESIS_LINK_HEX, type ChainedEvent } from '../../common/audit/syncProtocol';
 import { canonicalJson } from '../../common/policy/canonicalJson';
+import { sessionCode } from '../../common/watermark/watermarkText';
+import { STORAGES, type StorageUnderTest } from '../support/collectorStorages';
 
 const EVENTS_PER_SESSION = 100;
 const DEVICES = 50;
 const SAMPLES = 200;
 const TYPES = ['app.opened', 'clipboard.blocked', 'request.blocked', 'navigation.blocked', 'session.locked', 'session.unlocked', 'print.blocked'];
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** A distinct XXXX-XXXX code for the n-th session. */
+/** A distinct session code for the n-th session, made as the device makes them. */
 function sessionCodeFor(n: number): string {
-  const digits = Array.from({ length: 8 }, (_, i) => CROCKFORD[Math.floor(n / 32 ** (7 - i)) % 32]).join('');
-  return `${digits.slice(0, 4)}-${digits.slice(4)}`;
+  const bytes = Buffer.alloc(5);
+  bytes.writeUIntBE(n, 0, 5);
+  return sessionCode(bytes);
 }
 
 interface Fixture {
@@ -40,28 +37,16 @@ interface Fixture {
   close(): Promise<void>;
 }
 
-async function storage(label: string): Promise<{ config: StorageConfig; remove(): Promise<void> }> {
-  const url = process.env.CORDON_TEST_POSTGRES_URL;
-  if (url !== undefined) {
-    const schema = `bench_${label}_${randomBytes(4).toString('hex')}`;
-    return {
-      config: { kind: 'postgres', url, schema },
-      remove: async () => {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), `cordon-bench-console-${label}-`));
-  return { config: { kind: 'sqlite', file: path.join(dir, 'collector.db') }, remove: async () => rmSync(dir, { recursive: true, force: true }) };
+/** `total` events: DEVICES devices, sessions of EVENTS_PER_SESSION events over the last 60 days. */
+/** PostgreSQL where configured, SQLite otherwise. */
+function benchStorage(): StorageUnderTest {
+  const wanted = process.env.CORDON_TEST_POSTGRES_URL === undefined ? 'sqlite' : 'postgres';
+  return STORAGES.find((s) => s.name === wanted) as StorageUnderTest;
 }
 
-/** `total` events: DEVICES devices, sessions of EVENTS_PER_SESSION events over the last 60 days. */
-async function fixture(label: string, total: number): Promise<Fixture> {
-  const where = await storage(label);
-  const store = await CollectorStore.open(where.config);
+async function fixture(total: number): Promise<Fixture> {
+  const where = await benchStorage().create();
+  const store = await CollectorStore.open(where.storage);
   const sessions: { deviceId: string; code: string }[] = [];
   const subjects = Array.from({ length: 40 }, (_, i) => `va-${i}`);
   const now = Date.now();
@@ -146,8 +131,8 @@ function timelineQuery(f: Fixture, i: number): Promise<unknown> {
 }
 
 export async function benchConsoleQueries(): Promise<string[]> {
-  const small = await fixture('10k', 10_000);
-  const large = await fixture('1m', 1_000_000).catch(async (error: unknown) => {
+  const small = await fixture(10_000);
+  const large = await fixture(1_000_000).catch(async (error: unknown) => {
     await small.close();
     throw error;
   });

@@ -1,54 +1,15 @@
 // Real collectors for the collector tests, on a temporary SQLite file or a fresh
-// PostgreSQL schema (each test suite runs on both), and a small real OIDC issuer.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+// PostgreSQL schema (each test suite runs on both: test/support/collectorStorages.ts), and
+// a small real OIDC issuer.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { CollectorConfig, StorageConfig } from '../../../collector/collectorConfig';
+import type { CollectorConfig } from '../../../collector/collectorConfig';
 import { startCollector, type RunningCollector } from '../../../collector/collectorServer';
+import { STORAGES, type StorageUnderTest } from '../../support/collectorStorages';
 
-export interface StorageUnderTest {
-  name: 'sqlite' | 'postgres';
-  skipReason: string | null;
-  /** A fresh, empty storage and how to remove it. */
-  create(): Promise<{ storage: StorageConfig; remove(): Promise<void> }>;
-}
-
-const postgresUrl = process.env.CORDON_TEST_POSTGRES_URL;
-
-export const STORAGES: StorageUnderTest[] = [
-  {
-    name: 'sqlite',
-    skipReason: null,
-    create: async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'cordon-collector-'));
-      return { storage: { kind: 'sqlite', file: path.join(dir, 'collector.db') }, remove: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'postgres',
-    skipReason: postgresUrl === undefined ? 'CORDON_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL)' : null,
-    create: async () => {
-      // A schema per collector: test files run in parallel against one database.
-      const schema = `collector_test_${randomBytes(6).toString('hex')}`;
-      const url = postgresUrl as string;
-      return {
-        storage: { kind: 'postgres', url, schema },
-        remove: async () => {
-          const client = new pg.Client({ connectionString: url });
-          await client.connect();
-          await client.query(`drop schema if exists ${schema} cascade`);
-          await client.end();
-        },
-      };
-    },
-  },
-];
+export { STORAGES, type StorageUnderTest };
 
 /** Declares `suite` once per storage; a storage that cannot run here is a visible skip. */
 export function describeOnEachStorage(title: string, suite: (storage: StorageUnderTest) => void): void {
