@@ -2,7 +2,6 @@
 // metrics (paths and bodies from common/audit/syncProtocol). Every refusal of a request is
 // a 4xx with a JSON { error, message }; load is shed with 503 + Retry-After, never a 500;
 // every tamper finding is stored as an alert before answering.
-import { timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +19,7 @@ import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceReques
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
 import { overlapRange, verifyBatch } from './ingestVerifier';
+import { sameSecret } from './sameSecret';
 import { describeIssues } from './validationMessage';
 
 export interface RunningCollector {
@@ -83,11 +83,9 @@ function statusCodeOf(error: unknown): number {
   return Number.isInteger(code) && code >= 400 && code <= 599 ? code : 500;
 }
 
-/** Constant-time comparison of an Authorization header with the expected bearer token. */
+/** Whether an Authorization header carries the expected bearer token (constant time). */
 function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header ?? '', 'utf8');
-  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(header, `Bearer ${token}`);
 }
 
 /**

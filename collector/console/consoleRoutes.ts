@@ -8,7 +8,8 @@ import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, mayCall, type ConsoleRou
 import { describeIssues } from '../validationMessage';
 import type { AccessLog, AccessLogInput } from './accessLog';
 import type { ConsoleHandlers, HandlerAnswer } from './consoleHandlers';
-import { sameSecret, SESSION_COOKIE, type ConsoleSession, type ConsoleSessions } from './consoleSessions';
+import { sameSecret } from '../sameSecret';
+import { SESSION_COOKIE, type ConsoleSession, type ConsoleSessions } from './consoleSessions';
 
 export interface RouteDependencies {
   sessions: ConsoleSessions;

@@ -3,7 +3,7 @@
 // the database holds its SHA-256. Idle timeout and absolute lifetime end a session the
 // way the desktop's automatic logoff does; every state-changing request must carry the
 // session's CSRF token.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { CONSOLE_ROLES, type ConsoleRole } from '../../common/console/consoleApi';
 import type { CollectorDatabase } from '../database';
@@ -44,12 +44,6 @@ export interface SessionLimits {
 
 const hash = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
-
-export function sameSecret(given: string | undefined, expected: string): boolean {
-  const a = Buffer.from(given ?? '', 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export class ConsoleSessions {
   constructor(
