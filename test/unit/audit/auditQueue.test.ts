@@ -15,17 +15,21 @@ import { MIGRATIONS } from '../../../main/audit/migrations';
 const queueFile = () => path.join(mkdtempSync(path.join(tmpdir(), 'cordon-queue-')), 'audit.db');
 const event = (i: number): AuditEvent => ({ type: 'navigation.blocked', outcome: 'blocked', appId: 'ehr', origin: 'https://evil.example', reason: `r${i}`, recordedAt: new Date(1_800_000_000_000 + i).toISOString() });
 
-/** Runs a query through the reference SQLCipher 4 library. */
-function readWithSqlcipher(file: string, keyHex: string, sql: string): Promise<unknown[]> {
+/**
+ * Runs a query through the reference SQLCipher 4 library. With `log`, SQLCipher's own
+ * error lines, which it writes straight to the process's stderr, go to that file instead.
+ */
+function readWithSqlcipher(file: string, keyHex: string, sql: string, log?: string): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     const db = new sqlcipher.Database(file, (openError) => {
       if (openError) return reject(openError);
       db.serialize(() => {
+        if (log !== undefined) db.run(`PRAGMA cipher_log = '${log}'`);
         db.run(`PRAGMA key = "x'${keyHex}'"`);
         db.all(sql, (error: Error | null, rows: unknown[]) => {
-          db.close();
-          if (error) reject(error);
-          else resolve(rows);
+          // Back to stderr: this closes (and so flushes) the log file.
+          if (log !== undefined) db.run('PRAGMA cipher_log = stderr');
+          db.close(() => (error ? reject(error) : resolve(rows)));
         });
       });
     });
@@ -62,7 +66,10 @@ describe('audit queue file', () => {
     const rows = (await readWithSqlcipher(file, key.toString('hex'), 'SELECT seq, body FROM events ORDER BY seq')) as { seq: number; body: string }[];
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(JSON.parse(rows[0]?.body ?? '{}')).toMatchObject({ type: 'navigation.blocked', reason: 'r1' });
-    await expect(readWithSqlcipher(file, randomBytes(32).toString('hex'), 'SELECT count(*) FROM events')).rejects.toThrow(/not a database|SQLITE_NOTADB/);
+    const log = path.join(path.dirname(file), 'sqlcipher.log');
+    await expect(readWithSqlcipher(file, randomBytes(32).toString('hex'), 'SELECT count(*) FROM events', log)).rejects.toThrow(/not a database|SQLITE_NOTADB/);
+    // SQLCipher logs the refusal itself; kept out of the test output, and checked here.
+    expect(readFileSync(log, 'utf8')).toContain('hmac check failed for pgno=1');
     // Nothing readable without the key.
     expect(readFileSync(file).includes(Buffer.from('navigation.blocked'))).toBe(false);
   });
