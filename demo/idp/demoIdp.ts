@@ -8,6 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { verify as verifyTotp } from 'otplib';
 import { COLLECTOR_AUDIENCE } from '../../common/audit/collectorAudience';
 import { WORKSPACE_POST_LOGOUT_URI, WORKSPACE_REDIRECT_URI } from '../../common/auth/signInNavigation';
@@ -98,6 +99,10 @@ export async function startDemoIdp({ port = 0, assetsPort = port === 0 ? 0 : por
   const passwordPassed = new Map<string, DemoUser>();
 
   const configuration: Configuration = {
+    // In memory on purpose (the demo keeps no state across restarts). Named explicitly, so
+    // oidc-provider does not warn on every start that the default adapter is in use, and
+    // each IdP in one process (tests start several) gets its own store.
+    adapter: createMemoryAdapter(),
     clients: [
       {
         client_id: DEMO_CLIENT_ID,
