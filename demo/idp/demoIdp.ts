@@ -25,6 +25,9 @@ export const CONSOLE_POST_LOGOUT_URI = 'http://127.0.0.1/console/signed-out';
 /** System-browser mode (RFC 8252): loopback, any port. */
 export const LOOPBACK_REDIRECT_URI = 'http://127.0.0.1/callback';
 
+/** oidc-provider's default, stated because the demo's token store needs it too. */
+const CLOCK_TOLERANCE_SECONDS = 15;
+
 export interface DemoIdpOptions {
   port?: number;
   /** The asset server's port; by default the next port after a fixed `port` (4401 for the demo's 4400), else any. */
@@ -100,9 +103,9 @@ export async function startDemoIdp({ port = 0, assetsPort = port === 0 ? 0 : por
 
   const configuration: Configuration = {
     // In memory on purpose (the demo keeps no state across restarts). Named explicitly, so
-    // oidc-provider does not warn on every start that the default adapter is in use, and
-    // each IdP in one process (tests start several) gets its own store.
-    adapter: createMemoryAdapter(),
+    // oidc-provider does not warn on every start that its default adapter is in use.
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    adapter: createMemoryAdapter(CLOCK_TOLERANCE_SECONDS),
     clients: [
       {
         client_id: DEMO_CLIENT_ID,
