@@ -42,7 +42,10 @@ async function check(name: string, command: string, args: string[]): Promise<Tal
 async function vitest(): Promise<Tally> {
   console.log('\n=== unit tests (vitest, Node) ===');
   const file = path.join(reports, 'vitest.json');
-  const code = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]);
+  // Vitest colours its output even into a file or pipe (a CI log); the other steps do not.
+  // Only here: Playwright forces colour in its workers, where NO_COLOR earns a Node warning.
+  const plain = process.stdout.isTTY || process.env.FORCE_COLOR !== undefined ? {} : { NO_COLOR: '1' };
+  const code = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], plain);
   const report = await readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(file);
   if (report === null) return { passed: 0, failed: 1, skipped: 0 };
   // A crash outside any test (exit non-zero with no failed test) still counts as a failure.
