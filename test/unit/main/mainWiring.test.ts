@@ -22,7 +22,14 @@ beforeEach(async () => {
 afterEach(() => {
   vi.unstubAllEnvs();
   vi.doUnmock('electron');
+  vi.restoreAllMocks();
 });
+
+/** Main's stderr line when the audit queue locks Cordon: expected here, so kept out of the test output and checked. */
+function lockLine() {
+  const said = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  return () => expect(said).toHaveBeenCalledWith(expect.stringContaining('Cordon locked: audit queue no-keychain: this computer has no usable OS keychain'));
+}
 
 async function startMain(options: { gotLock?: boolean; keychain?: boolean; userData?: string } = {}) {
   const calls: Calls = { order: [], windows: [], handled: [], menu: 'unset' };
@@ -165,6 +172,7 @@ describe('main process wiring', () => {
 
   it('locks (and says why) when the audit queue cannot be opened safely: no OS keychain', async () => {
     await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
+    const saidWhy = lockLine();
     const { ready, ipcMain, calls, partitions } = await startMain({ keychain: false });
     ready();
     await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
@@ -174,10 +182,12 @@ describe('main process wiring', () => {
     expect(await ipcMain.invoke(IPC_CHANNELS.signIn, event)).toMatchObject({ ok: false, message: expect.stringContaining('keychain') });
     // No queue, nothing to deliver.
     expect(partitions.has('cordon-audit-sync')).toBe(false);
+    saidWhy();
   });
 
   it('an audit lock hides everything the idle lock hides: other windows destroyed, the shell kept', async () => {
     await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
+    const saidWhy = lockLine();
     const { ready, calls } = await startMain({ keychain: false });
     // Stands in for a window already open when the lock begins (the fake records close vs destroy).
     const popup = new FakeWindow({ webPreferences: {} });
@@ -185,6 +195,7 @@ describe('main process wiring', () => {
     await vi.waitFor(() => expect(calls.windows).toHaveLength(2));
     expect(popup.ended).toEqual(['destroy']);
     expect(calls.windows[1]?.ended).toEqual([]);
+    saidWhy();
   });
 
   it('shows the policy-error state and hosts nothing when the policy is tampered', async () => {
