@@ -35,7 +35,8 @@ const origin = z
 
 const webUrl = z.string().refine((v) => originOf(v) !== null, 'must be an absolute http(s) URL');
 
-const appId = z
+/** Also names apps in messages (`apps[ehr]`), so only ids of this form are used there. */
+export const appId = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be 1–32 characters: lowercase letters, digits and hyphens, starting with a letter');
 

@@ -2,8 +2,10 @@
 // the file text, the clock and an Ed25519 verifier holding the build's trusted keys.
 import { z } from 'zod';
 import { canonicalJson } from './canonicalJson';
+import { parseJsonText } from './jsonText';
 import type { PolicyProblem } from './policyProblem';
-import { POLICY_SCHEMA_VERSIONS, policyV1Schema, type Policy } from './policySchema';
+import { POLICY_SCHEMA_VERSIONS, type Policy } from './policySchema';
+import { fieldName, validatePolicy } from './validatePolicy';
 
 /** Envelope format version, independent of the policy's own schemaVersion. */
 export const POLICY_FILE_FORMAT = 'cordon-policy/1';
@@ -27,7 +29,8 @@ export type BuildKind = 'production' | 'development';
 
 /** Verifies Ed25519 signatures with the public keys this build trusts. */
 export interface PolicyVerifier {
-  trusts(keyId: string): boolean;
+  /** The ids of the trusted keys; named when a policy is signed by another. */
+  readonly keyIds: readonly string[];
   /** True when `signatureBase64` is keyId's signature over the UTF-8 bytes of `message`. */
   verify(keyId: string, message: string, signatureBase64: string): boolean;
 }
@@ -40,11 +43,6 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000;
 /** The exact bytes a policy signature covers. */
 export function signedPayload(policy: unknown): string {
   return canonicalJson(policy);
-}
-
-/** Dotted field name under `prefix`, e.g. policy.apps.0.id. */
-export function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
-  return [prefix, ...path.map(String)].join('.');
 }
 
 export interface EvaluateOptions {
@@ -61,12 +59,9 @@ export interface EvaluateOptions {
 export function evaluatePolicyFile(text: string, { file, verifier, now, build }: EvaluateOptions): PolicyResult {
   const refuse = (problem: Omit<PolicyProblem, 'file'>): PolicyResult => ({ ok: false, problem: { file, ...problem } });
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return refuse({ code: 'not-json', reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` });
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) return refuse({ code: 'not-json', reason: `not valid JSON (${json.reason})` });
+  const parsed = json.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return refuse({ code: 'not-json', reason: 'the file must hold a JSON object' });
   }
@@ -80,11 +75,12 @@ export function evaluatePolicyFile(text: string, { file, verifier, now, build }:
   const signature = policySignatureSchema.safeParse(envelope.signature);
   if (!signature.success) {
     const issue = signature.error.issues[0];
-    return refuse({ code: 'unsigned', field: fieldPath('signature', issue?.path ?? []), reason: `malformed signature: ${issue?.message ?? 'invalid'}` });
+    return refuse({ code: 'unsigned', field: fieldName('signature', issue?.path ?? []), reason: `malformed signature: ${issue?.message ?? 'invalid'}` });
   }
   const { keyId, value } = signature.data;
-  if (!verifier.trusts(keyId)) {
-    return refuse({ code: 'untrusted-key', field: 'signature.keyId', reason: `signed with key ${keyId}, which this ${build} build does not trust` });
+  if (!verifier.keyIds.includes(keyId)) {
+    const trusted = verifier.keyIds.length === 0 ? 'no key at all' : `only ${verifier.keyIds.join(', ')}`;
+    return refuse({ code: 'untrusted-key', field: 'signature.keyId', reason: `signed with key ${keyId}, which this ${build} build does not trust (it trusts ${trusted})` });
   }
   if (!verifier.verify(keyId, signedPayload(envelope.policy), value)) {
     return refuse({ code: 'bad-signature', field: 'signature.value', reason: `the signature does not match the policy content (the file was altered after signing, key ${keyId})` });
@@ -99,21 +95,30 @@ export function evaluatePolicyFile(text: string, { file, verifier, now, build }:
       reason: `schema version ${JSON.stringify(version)} is not supported by this build (supported: ${POLICY_SCHEMA_VERSIONS.join(', ')}); update Cordon or reissue the policy`,
     });
   }
-  const validated = policyV1Schema.safeParse(envelope.policy);
-  if (!validated.success) {
-    const [first, ...rest] = validated.error.issues.map((issue) => ({ field: fieldPath('policy', issue.path), reason: issue.message }));
+  const validated = validatePolicy(envelope.policy);
+  if (!validated.ok) {
+    const [first, ...rest] = validated.problems;
     return refuse({ code: 'invalid', field: first?.field ?? 'policy', reason: first?.reason ?? 'invalid', ...(rest.length > 0 ? { more: rest } : {}) });
   }
-  const policy = validated.data;
+  const { policy } = validated;
+  const [unusable] = unusableHere(policy, { now, build });
+  return unusable === undefined ? { ok: true, policy, file, keyId } : refuse(unusable);
+}
 
+/**
+ * Why a valid policy cannot govern a `build` at `now` (dates, demo environment), most
+ * pressing first. `cordon-policy sign` asks too, so IT hears it before distributing the file.
+ */
+export function unusableHere(policy: Policy, { now, build }: { now: Date; build: BuildKind }): Omit<PolicyProblem, 'file'>[] {
+  const problems: Omit<PolicyProblem, 'file'>[] = [];
   if (Date.parse(policy.issuedAt) - CLOCK_SKEW_MS > now.getTime()) {
-    return refuse({ code: 'not-yet-valid', field: 'policy.issuedAt', reason: `issued for ${policy.issuedAt}, which is in the future on this device's clock` });
+    problems.push({ code: 'not-yet-valid', field: 'policy.issuedAt', reason: `issued for ${policy.issuedAt}, which is in the future on this device's clock` });
   }
   if (Date.parse(policy.expiresAt) <= now.getTime()) {
-    return refuse({ code: 'expired', field: 'policy.expiresAt', reason: `expired at ${policy.expiresAt}; IT must issue a new policy` });
+    problems.push({ code: 'expired', field: 'policy.expiresAt', reason: `expired at ${policy.expiresAt}; IT must issue a new policy` });
   }
   if (build === 'production' && policy.environment === 'demo') {
-    return refuse({ code: 'demo-policy-in-production', field: 'policy.environment', reason: 'a demo policy cannot govern a production build' });
+    problems.push({ code: 'demo-policy-in-production', field: 'policy.environment', reason: 'a demo policy (environment "demo", which allows plain http to 127.0.0.1) cannot govern a production build' });
   }
-  return { ok: true, policy, file, keyId };
+  return problems;
 }

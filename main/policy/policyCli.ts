@@ -5,9 +5,10 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { explainPolicy } from '../../common/policy/explainPolicy';
+import { parseJsonText } from '../../common/policy/jsonText';
 import { formatPolicyProblem } from '../../common/policy/policyProblem';
-import { policyV1Schema } from '../../common/policy/policySchema';
-import { evaluatePolicyFile, fieldPath, type BuildKind, type SignedPolicyFile } from '../../common/policy/signedPolicy';
+import { evaluatePolicyFile, type BuildKind, type SignedPolicyFile } from '../../common/policy/signedPolicy';
+import { validatePolicy } from '../../common/policy/validatePolicy';
 import { createPolicyVerifier, generatePolicyKeyPair, signPolicyDocument } from './policyKeys';
 
 export interface CliIo {
@@ -47,11 +48,9 @@ async function readInput(file: string): Promise<string> {
 }
 
 function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, EXIT.refused);
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new CliError(`${file} is not valid JSON: ${parsed.reason}`, EXIT.refused);
+  return parsed.value;
 }
 
 /** Accepts a bare policy or a signed file, and returns the policy object inside. */
@@ -63,9 +62,8 @@ function policyObjectOf(document: unknown): unknown {
 }
 
 function validationLines(policy: unknown, file: string): string[] {
-  const result = policyV1Schema.safeParse(policy);
-  if (result.success) return [];
-  return result.error.issues.map((issue) => `${file}: field ${fieldPath('policy', issue.path)}: ${issue.message}`);
+  const result = validatePolicy(policy);
+  return result.ok ? [] : result.problems.map((problem) => `${file}: field ${problem.field}: ${problem.reason}`);
 }
 
 async function trustedVerifier(trustFiles: readonly string[]) {

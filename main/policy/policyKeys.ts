@@ -33,6 +33,8 @@ export function parsePublicKey(pem: string): KeyObject {
 }
 
 export function parsePrivateKey(pem: string): KeyObject {
+  // OpenSSL's own words for this mix-up are "DECODER routines::unsupported".
+  if (pem.includes('-----BEGIN PUBLIC KEY-----')) throw new Error('this is a public key; signing needs the private key (the <name>.private.pem that keygen wrote beside it)');
   const key = createPrivateKey(pem);
   if (key.asymmetricKeyType !== 'ed25519') throw new Error(`expected an Ed25519 private key, found ${key.asymmetricKeyType ?? 'unknown'}`);
   return key;
@@ -50,7 +52,7 @@ export function createPolicyVerifier(publicKeyPems: readonly string[]): PolicyVe
     keys.set(policyKeyId(key), key);
   }
   return {
-    trusts: (keyId) => keys.has(keyId),
+    keyIds: [...keys.keys()],
     verify: (keyId, message, signatureBase64) => {
       const key = keys.get(keyId);
       if (key === undefined) return false;
