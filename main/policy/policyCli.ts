@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { explainPolicy } from '../../common/policy/explainPolicy';
 import { parseJsonText } from '../../common/policy/jsonText';
 import { formatPolicyProblem } from '../../common/policy/policyProblem';
-import { evaluatePolicyFile, type BuildKind, type SignedPolicyFile } from '../../common/policy/signedPolicy';
+import type { Policy } from '../../common/policy/policySchema';
+import { evaluatePolicyFile, unusableHere, type BuildKind, type SignedPolicyFile } from '../../common/policy/signedPolicy';
 import { validatePolicy } from '../../common/policy/validatePolicy';
 import { createPolicyVerifier, generatePolicyKeyPair, signPolicyDocument } from './policyKeys';
 
@@ -15,20 +16,29 @@ export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
   now: () => Date;
+  /** The folder the user ran the command in; relative paths resolve here. */
+  cwd: string;
 }
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, io: 3 } as const;
 
-const USAGE = `usage: cordon-policy <command> [options]
+const USAGE = `usage: cordon-policy <command> [options]       (from the Cordon folder: npm run policy -- <command> [options])
 
-  keygen   --out <dir> [--name <name>]        create an Ed25519 key pair (<name>.private.pem, <name>.public.pem)
-  sign     <policy.json> --key <private.pem> --out <signed.json>
-                                               validate a policy and sign it
-  verify   <signed.json> --trust <public.pem>... [--build production|development]
-                                               check signature, version, content and dates as Cordon would
-  validate <policy.json|signed.json>           check the content only (no signature check)
-  explain  <signed.json> --trust <public.pem>... [--build production|development]
-                                               verify, then print the effective policy one control per line`;
+  keygen   --out <dir> [--name <name>]         create an Ed25519 key pair (<name>.private.pem, <name>.public.pem)
+  validate <policy.json|signed.json>            check the content only (no signature check)
+  sign     <policy.json> --key <private.pem> --out <signed.json> [--build <kind>] [--ignore-dates]
+                                                validate a policy and sign it for that kind of build
+  verify   <signed.json> --trust <public.pem>... [--build <kind>]
+                                                check signature, version, content and dates as Cordon would
+  explain  <signed.json> --trust <public.pem>... [--build <kind>]
+                                                verify, then print the effective policy one control per line
+  help                                          this text (also --help or -h after any command)
+
+  --build <kind>   the Cordon the policy is for: production (the default; what a practice
+                   installs) refuses demo policies; development (npm start) accepts them
+  --ignore-dates   sign even though the policy is expired or not yet valid, e.g. one issued
+                   for a later date
+Relative paths are taken from the folder you ran the command in.`;
 
 class CliError extends Error {
   constructor(
@@ -39,16 +49,27 @@ class CliError extends Error {
   }
 }
 
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Node's error, minus the path it repeats (the caller names the path). */
+function fileError(error: unknown): string {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return describe(error);
+}
+
 async function readInput(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, EXIT.io);
+    throw new CliError(`cannot read ${file}: ${fileError(error)}`, EXIT.io);
   }
 }
 
-function parseJson(text: string, file: string): unknown {
-  const parsed = parseJsonText(text);
+async function readJson(file: string): Promise<unknown> {
+  const parsed = parseJsonText(await readInput(file));
   if (!parsed.ok) throw new CliError(`${file} is not valid JSON: ${parsed.reason}`, EXIT.refused);
   return parsed.value;
 }
@@ -61,9 +82,15 @@ function policyObjectOf(document: unknown): unknown {
   return document;
 }
 
-function validationLines(policy: unknown, file: string): string[] {
-  const result = validatePolicy(policy);
-  return result.ok ? [] : result.problems.map((problem) => `${file}: field ${problem.field}: ${problem.reason}`);
+/**
+ * The policy in `file` as written (`document`: what is signed, defaults left implicit) and
+ * as Cordon reads it (`policy`), when its content is valid; otherwise every problem.
+ */
+async function validPolicyIn(file: string, heading: string[]): Promise<{ document: unknown; policy: Policy }> {
+  const document = policyObjectOf(await readJson(file));
+  const result = validatePolicy(document);
+  if (result.ok) return { document, policy: result.policy };
+  throw new CliError([...heading, ...result.problems.map((p) => `${file}: field ${p.field}: ${p.reason}`)].join('\n'), EXIT.refused);
 }
 
 async function trustedVerifier(trustFiles: readonly string[]) {
@@ -72,7 +99,7 @@ async function trustedVerifier(trustFiles: readonly string[]) {
   try {
     return createPolicyVerifier(pems);
   } catch (error) {
-    throw new CliError(`bad public key: ${error instanceof Error ? error.message : String(error)}`, EXIT.usage);
+    throw new CliError(`bad public key: ${describe(error)}`, EXIT.usage);
   }
 }
 
@@ -81,11 +108,37 @@ function buildKind(value: string | undefined): BuildKind {
   throw new CliError(`--build must be production or development, not ${value}`, EXIT.usage);
 }
 
+const FOR_A_PRACTICE = 'for a practice, make it a production policy: "environment": "production" and https URLs';
+
 async function verified(file: string, options: { trust: string[]; build: BuildKind }, io: CliIo) {
   const verifier = await trustedVerifier(options.trust);
   const result = evaluatePolicyFile(await readInput(file), { file, verifier, now: io.now(), build: options.build });
-  if (!result.ok) throw new CliError(formatPolicyProblem(result.problem), EXIT.refused);
+  if (!result.ok) {
+    const hint = result.problem.code === 'demo-policy-in-production' ? `\nThis checked it as a production build, the default. To check it as a development build (npm start) would, add --build development; ${FOR_A_PRACTICE}.` : '';
+    throw new CliError(formatPolicyProblem(result.problem) + hint, EXIT.refused);
+  }
   return result;
+}
+
+/**
+ * What a device would refuse about this policy, said before it is signed. A demo policy for
+ * a production build is refused outright; dates only without --ignore-dates, because a
+ * policy may rightly be signed ahead of its issuedAt (or expired, to test the refusal).
+ */
+function checkSignable(policy: Policy, options: { now: Date; build: BuildKind; ignoreDates: boolean }, io: CliIo): void {
+  const problems = unusableHere(policy, options);
+  if (problems.some((problem) => problem.code === 'demo-policy-in-production')) {
+    throw new CliError(`refusing to sign a demo policy (environment "demo") for a production build, which would refuse it. To sign it for a development build (npm start), add --build development; ${FOR_A_PRACTICE}.`, EXIT.refused);
+  }
+  const now = options.now.toISOString();
+  for (const problem of problems) {
+    const dates =
+      problem.code === 'expired'
+        ? `the policy expired at ${policy.expiresAt} (it is now ${now}), so Cordon would refuse it`
+        : `the policy is issued for ${policy.issuedAt}, in the future (it is now ${now}), so Cordon refuses it until then`;
+    if (!options.ignoreDates) throw new CliError(`refusing to sign: ${dates}. Change the dates, or add --ignore-dates to sign it anyway.`, EXIT.refused);
+    io.err(`WARNING (--ignore-dates): ${dates}.`);
+  }
 }
 
 function requireOne(positionals: string[], what: string): string {
@@ -95,9 +148,8 @@ function requireOne(positionals: string[], what: string): string {
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
-    args: rest,
+    args: [...argv],
     allowPositionals: true,
     options: {
       out: { type: 'string' },
@@ -105,26 +157,32 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       key: { type: 'string' },
       trust: { type: 'string', multiple: true },
       build: { type: 'string' },
-      help: { type: 'boolean' },
+      'ignore-dates': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help === true || command === undefined || command === 'help') {
+  const [command, ...files] = positionals;
+  if (values.help === true || command === 'help') {
     io.out(USAGE);
-    return command === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
+  if (command === undefined) throw new CliError(USAGE, EXIT.usage);
+  const resolve = (file: string): string => path.resolve(io.cwd, file);
+  const inputs = files.map(resolve);
 
   switch (command) {
     case 'keygen': {
       if (values.out === undefined) throw new CliError('keygen needs --out <dir>', EXIT.usage);
       const name = values.name ?? 'policy-signing';
       if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new CliError('--name may contain letters, digits, dot, dash and underscore only', EXIT.usage);
-      const privatePath = path.join(values.out, `${name}.private.pem`);
-      const publicPath = path.join(values.out, `${name}.public.pem`);
+      const dir = resolve(values.out);
+      const privatePath = path.join(dir, `${name}.private.pem`);
+      const publicPath = path.join(dir, `${name}.public.pem`);
       for (const file of [privatePath, publicPath]) {
         if (existsSync(file)) throw new CliError(`${file} already exists; refusing to overwrite a key`, EXIT.io);
       }
       const pair = generatePolicyKeyPair();
-      await mkdir(values.out, { recursive: true });
+      await mkdir(dir, { recursive: true });
       await writeFile(privatePath, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
       await writeFile(publicPath, pair.publicKeyPem, { mode: 0o644, flag: 'wx' });
       io.out(`key ${pair.keyId}`);
@@ -133,42 +191,42 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return EXIT.ok;
     }
     case 'sign': {
-      const input = requireOne(positionals, 'policy file');
+      const input = requireOne(inputs, 'policy file');
       if (values.key === undefined || values.out === undefined) throw new CliError('sign needs --key <private.pem> and --out <signed.json>', EXIT.usage);
-      const policy = policyObjectOf(parseJson(await readInput(input), input));
-      const problems = validationLines(policy, input);
-      if (problems.length > 0) throw new CliError(['refusing to sign an invalid policy:', ...problems].join('\n'), EXIT.refused);
+      const [keyFile, outFile] = [resolve(values.key), resolve(values.out)];
+      const build = buildKind(values.build);
+      const { document, policy } = await validPolicyIn(input, ['refusing to sign an invalid policy:']);
+      checkSignable(policy, { now: io.now(), build, ignoreDates: values['ignore-dates'] === true }, io);
       let signed: SignedPolicyFile;
-      const privateKeyPem = await readInput(values.key);
+      const privateKeyPem = await readInput(keyFile);
       try {
-        signed = signPolicyDocument(policy, privateKeyPem);
+        signed = signPolicyDocument(document, privateKeyPem);
       } catch (error) {
-        throw new CliError(`bad private key ${values.key}: ${error instanceof Error ? error.message : String(error)}`, EXIT.usage);
+        throw new CliError(`cannot sign with ${keyFile}: ${describe(error)}`, EXIT.usage);
       }
       try {
-        await writeFile(values.out, `${JSON.stringify(signed, null, 2)}\n`);
+        await writeFile(outFile, `${JSON.stringify(signed, null, 2)}\n`);
       } catch (error) {
-        throw new CliError(`cannot write ${values.out}: ${error instanceof Error ? error.message : String(error)}`, EXIT.io);
+        throw new CliError(`cannot write ${outFile}: ${fileError(error)}`, EXIT.io);
       }
-      io.out(`signed ${input} with key ${signed.signature.keyId} -> ${values.out}`);
+      io.out(`signed ${input} for a ${build} build with key ${signed.signature.keyId} -> ${outFile}`);
       return EXIT.ok;
     }
     case 'verify': {
-      const file = requireOne(positionals, 'signed policy file');
-      const result = await verified(file, { trust: values.trust ?? [], build: buildKind(values.build) }, io);
+      const file = requireOne(inputs, 'signed policy file');
+      const result = await verified(file, { trust: (values.trust ?? []).map(resolve), build: buildKind(values.build) }, io);
       io.out(`OK ${file}: policy ${result.policy.policyId} serial ${result.policy.serial}, signed by key ${result.keyId}, valid until ${result.policy.expiresAt}`);
       return EXIT.ok;
     }
     case 'validate': {
-      const file = requireOne(positionals, 'policy file');
-      const problems = validationLines(policyObjectOf(parseJson(await readInput(file), file)), file);
-      if (problems.length > 0) throw new CliError(problems.join('\n'), EXIT.refused);
+      const file = requireOne(inputs, 'policy file');
+      await validPolicyIn(file, []);
       io.out(`OK ${file}: the policy content is valid (signature not checked; use verify)`);
       return EXIT.ok;
     }
     case 'explain': {
-      const file = requireOne(positionals, 'signed policy file');
-      const result = await verified(file, { trust: values.trust ?? [], build: buildKind(values.build) }, io);
+      const file = requireOne(inputs, 'signed policy file');
+      const result = await verified(file, { trust: (values.trust ?? []).map(resolve), build: buildKind(values.build) }, io);
       for (const line of explainPolicy(result.policy)) io.out(line);
       return EXIT.ok;
     }

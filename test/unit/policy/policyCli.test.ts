@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,12 +9,15 @@ import { NOW, REPO_ROOT, validPolicy } from '../../support/policyFixtures';
 
 let dir: string;
 
-async function cli(...argv: string[]) {
+/** Runs the CLI as if typed in `cwd` (the temp folder unless said otherwise), at NOW unless said otherwise. */
+async function cliIn(options: { cwd?: string; now?: Date }, ...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runPolicyCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), now: () => NOW });
+  const code = await runPolicyCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), now: () => options.now ?? NOW, cwd: options.cwd ?? dir });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
+
+const cli = (...argv: string[]) => cliIn({}, ...argv);
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cordon-cli-'));
@@ -69,12 +72,87 @@ describe('cordon-policy CLI', () => {
     }
   });
 
-  it('refuses a policy signed by another key', async () => {
+  it('refuses a policy signed by another key, naming the key ids it trusted', async () => {
     const { signed } = await keygenAndSign();
-    await cli('keygen', '--out', dir, '--name', 'other');
+    const other = (await cli('keygen', '--out', dir, '--name', 'other')).out.replace(/^key ([0-9a-f]{16})[^]*$/, '$1');
+    const signer = JSON.parse(await readFile(signed, 'utf8')).signature.keyId;
     const result = await cli('verify', signed, '--trust', path.join(dir, 'other.public.pem'));
     expect(result.code).toBe(EXIT.refused);
     expect(result.err).toContain('untrusted-key');
+    expect(result.err).toContain(`signed with key ${signer}, which this production build does not trust (it trusts only ${other})`);
+  });
+
+  it('says so plainly when sign is given the public key', async () => {
+    const { pub } = await keygenAndSign();
+    const result = await cli('sign', 'policy.json', '--key', 'practice.public.pem', '--out', 'x.json');
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.err).toBe(`cannot sign with ${pub}: this is a public key; signing needs the private key (the <name>.private.pem that keygen wrote beside it)`);
+  });
+
+  it('names the line and column of a JSON mistake', async () => {
+    await writeFile(path.join(dir, 'policy.json'), '{\n  "schemaVersion": 1,\n  "policyId": "x"\n  "serial": 2\n}\n');
+    const result = await cli('validate', 'policy.json');
+    expect(result.code).toBe(EXIT.refused);
+    expect(result.err).toBe(`${path.join(dir, 'policy.json')} is not valid JSON: line 4, column 3: expected ',' or '}'`);
+  });
+
+  it('suggests the known field an unknown one most likely meant, naming apps by id', async () => {
+    const policy = validPolicy();
+    await writeFile(path.join(dir, 'policy.json'), JSON.stringify({ ...policy, apps: [...policy.apps, { ...policy.apps[0], id: 'fax', printng: 'allow' }], sesion: {} }));
+    const result = await cli('validate', 'policy.json');
+    expect(result.code).toBe(EXIT.refused);
+    const file = path.join(dir, 'policy.json');
+    expect(result.err.split('\n')).toEqual(expect.arrayContaining([`${file}: field policy.apps[fax].printng: unknown field; did you mean "printing"?`, `${file}: field policy.sesion: unknown field; did you mean "session"?`]));
+  });
+
+  it('refuses to sign what Cordon would refuse: expired, not yet valid, or a demo policy for production', async () => {
+    const { priv } = await keygenAndSign();
+    const sign = (policy: string, ...more: string[]) => cli('sign', policy, '--key', priv, '--out', 'signed-now.json', ...more);
+    await writeFile(path.join(dir, 'expired.json'), JSON.stringify(validPolicy({ issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2027-02-01T00:00:00Z' })));
+    const expired = await sign('expired.json');
+    expect(expired.code).toBe(EXIT.refused);
+    expect(expired.err).toBe(`refusing to sign: the policy expired at 2027-02-01T00:00:00Z (it is now ${NOW.toISOString()}), so Cordon would refuse it. Change the dates, or add --ignore-dates to sign it anyway.`);
+    await writeFile(path.join(dir, 'later.json'), JSON.stringify(validPolicy({ issuedAt: '2027-04-01T00:00:00Z' })));
+    expect((await sign('later.json')).err).toMatch(/^refusing to sign: the policy is issued for 2027-04-01T00:00:00Z, in the future .* add --ignore-dates/);
+    const ahead = await sign('later.json', '--ignore-dates');
+    expect(ahead.code, ahead.err).toBe(EXIT.ok);
+    expect(ahead.err).toMatch(/^WARNING \(--ignore-dates\): the policy is issued for 2027-04-01T00:00:00Z, in the future/);
+    await writeFile(path.join(dir, 'demo.json'), JSON.stringify(validPolicy({ environment: 'demo' })));
+    for (const more of [[], ['--ignore-dates'], ['--build', 'production']]) {
+      const demo = await sign('demo.json', ...more);
+      expect(demo.code).toBe(EXIT.refused);
+      expect(demo.err).toMatch(/^refusing to sign a demo policy .* for a production build.* add --build development/);
+    }
+    expect((await sign('demo.json', '--build', 'development')).code).toBe(EXIT.ok);
+  });
+
+  it('says how to check a demo policy when verify refuses it for production', async () => {
+    const { pub, priv } = await keygenAndSign();
+    await writeFile(path.join(dir, 'demo.json'), JSON.stringify(validPolicy({ environment: 'demo' })));
+    expect((await cli('sign', 'demo.json', '--key', priv, '--out', 'demo-signed.json', '--build', 'development')).code).toBe(EXIT.ok);
+    const refused = await cli('verify', 'demo-signed.json', '--trust', pub);
+    expect(refused.code).toBe(EXIT.refused);
+    expect(refused.err).toContain('demo-policy-in-production');
+    expect(refused.err).toContain('This checked it as a production build, the default. To check it as a development build (npm start) would, add --build development');
+    expect((await cli('verify', 'demo-signed.json', '--trust', pub, '--build', 'development')).code).toBe(EXIT.ok);
+  });
+
+  it('prints its usage for --help, -h and help, with or without a command', async () => {
+    for (const argv of [['--help'], ['-h'], ['help'], ['sign', '--help'], ['verify', 'x.json', '-h']]) {
+      const result = await cli(...argv);
+      expect(result.code, argv.join(' ')).toBe(EXIT.ok);
+      expect(result.out).toMatch(/^usage: cordon-policy <command>/);
+      expect(result.out).toContain('--ignore-dates');
+    }
+  });
+
+  it('takes relative paths from the folder the command was run in, and names the full path in errors', async () => {
+    await mkdir(path.join(dir, 'work'));
+    expect((await cliIn({ cwd: path.join(dir, 'work') }, 'keygen', '--out', '../keys', '--name', 'practice')).code).toBe(EXIT.ok);
+    expect((await stat(path.join(dir, 'keys', 'practice.public.pem'))).isFile()).toBe(true);
+    const missing = await cliIn({ cwd: path.join(dir, 'work') }, 'verify', 'signed.json', '--trust', '../keys/practice.public.pem');
+    expect(missing.code).toBe(EXIT.io);
+    expect(missing.err).toBe(`cannot read ${path.join(dir, 'work', 'signed.json')}: no such file or folder`);
   });
 
   it('refuses to sign an invalid policy and names the field', async () => {
@@ -108,6 +186,7 @@ describe('cordon-policy CLI', () => {
     const missing = await cli('validate', path.join(dir, 'nope.json'));
     expect(missing.code).toBe(EXIT.io);
     expect(missing.err).toContain('cannot read');
+    expect((await cli('verify', 'x.json', '--trust', 'k.pem', '--build', 'staging')).err).toBe('--build must be production or development, not staging');
     await writeFile(path.join(dir, 'junk.json'), 'not json');
     expect((await cli('validate', path.join(dir, 'junk.json'))).code).toBe(EXIT.refused);
   });
@@ -123,5 +202,42 @@ describe('cordon-policy CLI', () => {
     const refused = await run('npm', ['run', '-s', 'policy', '--', 'verify', signed, '--trust', pub], { cwd: REPO_ROOT }).catch((error: unknown) => error as { code: number; stderr: string });
     expect('code' in refused && refused.code).toBe(1);
     expect('stderr' in refused && refused.stderr).toContain('bad-signature');
+  });
+
+  it('under npm run policy, takes relative paths from where npm was run (INIT_CWD), not the package folder', async () => {
+    await keygenAndSign({ ...validPolicy(), issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });
+    const { stdout } = await promisify(execFile)('npm', ['--prefix', REPO_ROOT, 'run', '-s', 'policy', '--', 'verify', 'signed.json', '--trust', 'practice.public.pem'], { cwd: dir });
+    expect(stdout).toContain(`OK ${path.join(dir, 'signed.json')}: policy test-practice`);
+  });
+});
+
+/** The sh block under the README's "Managed policy (for IT)" heading, one command a line. */
+async function readmePolicySteps(): Promise<string[]> {
+  const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.split(/^## /m).find((part) => part.startsWith('Managed policy (for IT)')) ?? '';
+  const block = /```sh\n([^]*?)```/.exec(section)?.[1] ?? '';
+  return block.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter((line) => line !== '');
+}
+
+describe("the README's policy steps", () => {
+  it('work exactly as printed, run in order from a fresh clone on a copy of the demo policy', async () => {
+    const clone = path.join(dir, 'cordon');
+    await mkdir(path.join(clone, 'demo', 'policy'), { recursive: true });
+    await copyFile(path.join(REPO_ROOT, 'demo/policy/demo-policy.json'), path.join(clone, 'demo/policy/demo-policy.json'));
+    const steps = await readmePolicySteps();
+    const commands = steps.filter((line) => line.startsWith('npm run policy -- ')).map((line) => line.split(/\s+/).slice(4));
+    expect(commands.map(([command]) => command)).toEqual(['keygen', 'validate', 'sign', 'verify', 'explain']);
+    let last = { code: -1, out: '', err: '' };
+    for (const step of steps) {
+      if (!step.startsWith('npm run policy -- ')) {
+        execFileSync('sh', ['-c', step], { cwd: clone });
+        continue;
+      }
+      // The real clock: the steps must work on the day someone follows them.
+      last = await cliIn({ cwd: clone, now: new Date() }, ...step.split(/\s+/).slice(4));
+      expect(last.code, `${step}\n${last.err}`).toBe(EXIT.ok);
+      expect(last.err, step).toBe('');
+    }
+    expect(last.out.split('\n')).toContain('practice: Sunrise Family Medicine (demo)');
   });
 });
