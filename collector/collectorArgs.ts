@@ -55,12 +55,20 @@ only, so the client secret never shows in the process list):
   --console-key-file FILE      the access log's signing key, default ${DEFAULT_CONSOLE_KEY_FILE}
                                (created when missing; every collector of a practice needs the same)
   --console-ui DIR             the built console (npm run build:console), default ${DEFAULT_CONSOLE_UI_DIR}
-  --help`;
+  --help, -h, help             this text`;
 
 export class UsageError extends Error {}
 
+/**
+ * Whether the user asked for the usage (--help or -h anywhere, or the command help). Asked
+ * before parsing, so neither a bad setting nor a missing argument stands in its way.
+ */
+export function isHelpRequest(argv: readonly string[]): boolean {
+  return argv[0] === 'help' || argv.some((arg) => arg === '--help' || arg === '-h');
+}
+
 export interface CollectorCommand {
-  command: 'serve' | 'issue-code' | 'find-session' | 'help';
+  command: 'serve' | 'issue-code' | 'find-session';
   /** The session code, for find-session. */
   sessionCode?: string;
   config: CollectorConfig & { storage: StorageConfig };
@@ -111,7 +119,6 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         'metrics-listen': { type: 'string' },
         'console-key-file': { type: 'string' },
         'console-ui': { type: 'string' },
-        help: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -173,7 +180,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   if (consoleConfig === null) notes.push('the supervisors\' console is off: set CORDON_CONSOLE_ISSUER (see --help) to serve it at /console/');
 
   return {
-    command: values.help === true ? 'help' : verb === 'issue-code' || verb === 'find-session' ? verb : 'serve',
+    command: verb === 'issue-code' || verb === 'find-session' ? verb : 'serve',
     ...(verb === 'find-session' && rest[0] !== undefined ? { sessionCode: rest[0] } : {}),
     config: {
       storage,

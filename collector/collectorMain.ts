@@ -1,7 +1,7 @@
 // `npm run collector`: runs the practice's audit collector, or with `issue-code` prints a
 // one-time enrollment code, or with `find-session CODE` shows the session a watermark names. Exit codes: 0 done, 1 could not start or run, 2 bad usage.
 import { readFileSync } from 'node:fs';
-import { parseCollectorArgs, UsageError, USAGE, type CollectorCommand } from './collectorArgs';
+import { isHelpRequest, parseCollectorArgs, UsageError, USAGE, type CollectorCommand } from './collectorArgs';
 import { DEFAULT_ENROLLMENT_CODE_TTL_MS } from './collectorConfig';
 import { CollectorStore } from './collectorStore';
 import { startCollector } from './collectorServer';
@@ -17,10 +17,6 @@ function readPem(file: string, what: string): Buffer {
 }
 
 async function run(command: CollectorCommand): Promise<void> {
-  if (command.command === 'help') {
-    console.info(USAGE);
-    return;
-  }
   const { config } = command;
   const { storage } = config;
   const where = storage.kind === 'sqlite' ? `SQLite ${storage.file}` : 'PostgreSQL (CORDON_COLLECTOR_POSTGRES_URL)';
@@ -67,14 +63,19 @@ async function run(command: CollectorCommand): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-let command: CollectorCommand;
-try {
-  command = parseCollectorArgs(process.argv.slice(2), process.env);
-} catch (error) {
-  console.error(`collector: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-  process.exit(2);
+const argv = process.argv.slice(2);
+if (isHelpRequest(argv)) {
+  console.info(USAGE);
+} else {
+  let command: CollectorCommand;
+  try {
+    command = parseCollectorArgs(argv, process.env);
+  } catch (error) {
+    console.error(`collector: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  run(command).catch((error: unknown) => {
+    console.error(`collector: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  });
 }
-run(command).catch((error: unknown) => {
-  console.error(`collector: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(error instanceof UsageError ? 2 : 1);
-});
