@@ -78,6 +78,8 @@ export async function startDemoApp(kind: DemoAppKind, { port = 0, issuer }: { po
     config ??= await oidc.discovery(new URL(issuer), client.clientId, client.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
     return config;
   };
+  // Named per app: cookies ignore ports, and both apps run on 127.0.0.1.
+  const sessionCookie = `${client.clientId}-sid`;
   const sessions = new Map<string, string>();
   const logins = new Map<string, Login>();
   const notes = new Map<string, string[]>();
@@ -110,7 +112,7 @@ export async function startDemoApp(kind: DemoAppKind, { port = 0, issuer }: { po
     const claims = tokens.claims();
     const sid = randomBytes(16).toString('hex');
     sessions.set(sid, String(claims?.name ?? claims?.sub ?? 'unknown'));
-    res.writeHead(302, { Location: login.returnTo, 'Set-Cookie': `demo_sid=${sid}; HttpOnly; SameSite=Lax; Path=/` }).end();
+    res.writeHead(302, { Location: login.returnTo, 'Set-Cookie': `${sessionCookie}=${sid}; HttpOnly; SameSite=Lax; Path=/` }).end();
   };
 
   const html = (res: ServerResponse, body: string, status = 200) => res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
@@ -170,7 +172,7 @@ export async function startDemoApp(kind: DemoAppKind, { port = 0, issuer }: { po
     const url = new URL(req.url ?? '/', origin);
     const run = async () => {
       if (url.pathname === '/callback') return finishLogin(req, res, url);
-      const user = sessions.get(cookie(req, 'demo_sid') ?? '');
+      const user = sessions.get(cookie(req, sessionCookie) ?? '');
       if (user === undefined) return startLogin(req, res);
       return kind === 'ehr' ? ehr(req, res, url, user) : messaging(req, res, url, user);
     };
