@@ -2,19 +2,25 @@
 // through the demo IdP (OpenID Connect, server side), so inside Cordon they open already
 // signed in: the IdP cookie from Cordon's sign-in sits in the same practice session.
 // Every patient is synthetic. Each feature gives one of Cordon's controls something to
-// stop: a PDF download, a print button, links and a popup to outside sites.
+// stop: a PDF download, a print button, links and a popup to outside sites. They look
+// like plain practice software, labelled as a demo, with a stylesheet from their own origin.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import * as oidc from 'openid-client';
 import { escapeHtml, readForm } from '../httpHelpers';
 
 export type DemoAppKind = 'ehr' | 'messages';
 
-export const DEMO_APP_CLIENTS: Record<DemoAppKind, { clientId: string; clientSecret: string; title: string }> = {
-  ehr: { clientId: 'demo-ehr', clientSecret: 'demo-ehr-secret', title: 'Sunrise EHR (demo)' },
-  messages: { clientId: 'demo-messages', clientSecret: 'demo-messages-secret', title: 'Front Desk Messages (demo)' },
+export const DEMO_APP_CLIENTS: Record<DemoAppKind, { clientId: string; clientSecret: string; name: string }> = {
+  ehr: { clientId: 'demo-ehr', clientSecret: 'demo-ehr-secret', name: 'Sunrise EHR' },
+  messages: { clientId: 'demo-messages', clientSecret: 'demo-messages-secret', name: 'Front Desk Messages' },
 };
+
+/** Where each app serves its stylesheet, on its own origin and without sign-in. */
+export const DEMO_APP_STYLESHEET_PATH = '/demo-app.css';
 
 /** An origin no demo policy approves: links and popups to it must be blocked by Cordon. */
 export const OUTSIDE_URL = 'https://outside.example.org/';
@@ -25,8 +31,13 @@ const PATIENTS = [
   { mrn: 'SYN-0003', name: 'Testpatient, Charlie', dob: '2001-11-30', phone: '555-0103' },
 ];
 
-function page(title: string, user: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><header><strong>${escapeHtml(title)}</strong> · signed in as <span id="user">${escapeHtml(user)}</span></header><main>${body}</main><p><small>Demo data: every patient here is synthetic.</small></p></body></html>`;
+/** One page of an app: `body` holds the page's one h1; `user` is empty before sign-in. */
+function page(app: string, title: string, user: string, body: string): string {
+  const signedIn = user === '' ? '' : `<span class="signed-in">Signed in as <span id="user">${escapeHtml(user)}</span></span>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · ${escapeHtml(app)} (demo)</title><link rel="stylesheet" href="${DEMO_APP_STYLESHEET_PATH}"></head>
+<body><header class="topbar"><span class="brand">${escapeHtml(app)}</span><span class="demo-badge">Demo</span>${signedIn}</header>
+<main>${body}</main>
+<footer><p>Demo practice software for trying Cordon: every patient, MRN and phone number here is synthetic. Never enter real patient data.</p></footer></body></html>`;
 }
 
 /** A one-page PDF holding only synthetic text. */
@@ -66,6 +77,7 @@ interface Login {
 
 export async function startDemoApp(kind: DemoAppKind, { port = 0, issuer }: { port?: number; issuer: string }): Promise<{ url: string; close: () => Promise<void> }> {
   const client = DEMO_APP_CLIENTS[kind];
+  const stylesheet = await readFile(path.join(import.meta.dirname, 'demoApps.css'));
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -116,11 +128,22 @@ export async function startDemoApp(kind: DemoAppKind, { port = 0, issuer }: { po
   };
 
   const html = (res: ServerResponse, body: string, status = 200) => res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
+  const notFound = (res: ServerResponse, user: string) => html(res, page(client.name, 'Not found', user, '<h1>Not found</h1><p><a href="/">Back to the start page</a></p>'), 404);
 
   const ehr = async (req: IncomingMessage, res: ServerResponse, url: URL, user: string) => {
     if (url.pathname === '/') {
-      const rows = PATIENTS.map((p) => `<li><a href="/chart/${p.mrn}">${escapeHtml(p.name)}</a> (DOB ${p.dob})</li>`).join('');
-      return html(res, page(client.title, user, `<h1>Patients</h1><ul>${rows}</ul><p><a id="outside-link" href="${OUTSIDE_URL}">Drug reference (outside site)</a></p>`));
+      const rows = PATIENTS.map((p) => `<tr><td><a href="/chart/${p.mrn}">${escapeHtml(p.name)}</a></td><td>${p.mrn}</td><td>${p.dob}</td></tr>`).join('');
+      return html(
+        res,
+        page(
+          client.name,
+          'Patients',
+          user,
+          `<h1>Patients</h1>
+<div class="card"><table><thead><tr><th scope="col">Patient</th><th scope="col">MRN</th><th scope="col">Date of birth</th></tr></thead><tbody>${rows}</tbody></table></div>
+<section class="card" aria-labelledby="references"><h2 id="references">References</h2><p><a id="outside-link" href="${OUTSIDE_URL}">Drug reference (outside site)</a></p></section>`,
+        ),
+      );
     }
     const chart = /^\/chart\/(SYN-\d{4})(\/notes)?$/.exec(url.pathname);
     const patient = PATIENTS.find((p) => p.mrn === chart?.[1]);
@@ -131,20 +154,24 @@ export async function startDemoApp(kind: DemoAppKind, { port = 0, issuer }: { po
         res.writeHead(303, { Location: `/chart/${patient.mrn}` }).end();
         return undefined;
       }
-      const list = (notes.get(patient.mrn) ?? []).map((n) => `<li class="note">${escapeHtml(n)}</li>`).join('');
+      const saved = notes.get(patient.mrn) ?? [];
+      const list = saved.map((n) => `<li class="note">${escapeHtml(n)}</li>`).join('');
       return html(
         res,
         page(
-          client.title,
+          client.name,
+          patient.name,
           user,
-          `<h1>${escapeHtml(patient.name)}</h1><p>MRN ${patient.mrn} · DOB ${patient.dob} · Phone <span id="phone">${patient.phone}</span></p>
-<h2>Notes</h2><ul id="notes">${list}</ul>
-<form method="post" action="/chart/${patient.mrn}/notes"><label>New note <textarea name="note"></textarea></label><button type="submit">Save note</button></form>
-<p><a id="download" href="/documents/${patient.mrn}.pdf">Download visit summary (PDF)</a></p>
-<p><button id="print" type="button" onclick="window.print()">Print chart</button></p>
-<p><button id="popup" type="button" onclick="window.open('/chart/${patient.mrn}?view=popup')">Open in new window</button>
-<button id="outside-popup" type="button" onclick="window.open('${OUTSIDE_URL}')">Open drug reference</button></p>
-<p><a href="/">Back to patients</a></p>`,
+          `<nav class="breadcrumb" aria-label="Breadcrumb"><a href="/">Patients</a> › <span aria-current="page">${escapeHtml(patient.name)}</span></nav>
+<h1>${escapeHtml(patient.name)}</h1>
+<section class="card" aria-labelledby="details"><h2 id="details">Details</h2><dl class="facts"><dt>MRN</dt><dd>${patient.mrn}</dd><dt>Date of birth</dt><dd>${patient.dob}</dd><dt>Phone</dt><dd id="phone">${patient.phone}</dd></dl></section>
+<section class="card" aria-labelledby="notes-heading"><h2 id="notes-heading">Notes</h2><ul id="notes" class="entries">${list}</ul>${saved.length === 0 ? '<p class="empty">No notes yet.</p>' : ''}
+<form method="post" action="/chart/${patient.mrn}/notes"><label>New note <textarea name="note"></textarea></label><button type="submit">Save note</button></form></section>
+<section class="card" aria-labelledby="documents"><h2 id="documents">Chart actions</h2><div class="actions">
+<a id="download" class="button" href="/documents/${patient.mrn}.pdf">Download visit summary (PDF)</a>
+<button id="print" class="secondary" type="button" onclick="window.print()">Print chart</button>
+<button id="popup" class="secondary" type="button" onclick="window.open('/chart/${patient.mrn}?view=popup')">Open in new window</button>
+<button id="outside-popup" class="secondary" type="button" onclick="window.open('${OUTSIDE_URL}')">Open drug reference</button></div></section>`,
         ),
       );
     }
@@ -154,7 +181,7 @@ export async function startDemoApp(kind: DemoAppKind, { port = 0, issuer }: { po
       res.end(syntheticPdf(`Visit summary for synthetic patient ${document[1]}`));
       return undefined;
     }
-    return html(res, page('Not found', user, '<h1>Not found</h1>'), 404);
+    return notFound(res, user);
   };
 
   const messaging = async (req: IncomingMessage, res: ServerResponse, url: URL, user: string) => {
@@ -163,21 +190,32 @@ export async function startDemoApp(kind: DemoAppKind, { port = 0, issuer }: { po
       res.writeHead(303, { Location: '/' }).end();
       return undefined;
     }
-    if (url.pathname !== '/') return html(res, page('Not found', user, '<h1>Not found</h1>'), 404);
-    const thread = messages.map((m) => `<li class="message"><strong>${escapeHtml(m.from)}</strong>: ${escapeHtml(m.body)}</li>`).join('');
-    return html(res, page(client.title, user, `<h1>Front desk thread</h1><ul id="thread">${thread}</ul><form method="post" action="/send"><label>Message <textarea name="body"></textarea></label><button type="submit">Send</button></form>`));
+    if (url.pathname !== '/') return notFound(res, user);
+    const thread = messages.map((m) => `<li class="message"><strong>${escapeHtml(m.from)}</strong> ${escapeHtml(m.body)}</li>`).join('');
+    return html(
+      res,
+      page(
+        client.name,
+        'Front desk thread',
+        user,
+        `<h1>Front desk thread</h1>
+<div class="card"><ul id="thread" class="entries">${thread}</ul>
+<form method="post" action="/send"><label>Message <textarea name="body"></textarea></label><button type="submit">Send</button></form></div>`,
+      ),
+    );
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', origin);
     const run = async () => {
+      if (url.pathname === DEMO_APP_STYLESHEET_PATH) return res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-store' }).end(stylesheet);
       if (url.pathname === '/callback') return finishLogin(req, res, url);
       const user = sessions.get(cookie(req, sessionCookie) ?? '');
       if (user === undefined) return startLogin(req, res);
       return kind === 'ehr' ? ehr(req, res, url, user) : messaging(req, res, url, user);
     };
     run().catch((error: unknown) => {
-      if (!res.headersSent) html(res, page('Error', '', `<h1>Sign-in failed</h1><p>${escapeHtml(error instanceof Error ? error.message : 'error')}</p>`), 502);
+      if (!res.headersSent) html(res, page(client.name, 'Sign-in failed', '', `<h1>Sign-in failed</h1><p>${escapeHtml(error instanceof Error ? error.message : 'error')}</p>`), 502);
     });
   });
 
