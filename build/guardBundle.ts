@@ -1,6 +1,6 @@
-// Bundles the hosted-page guard. A sandboxed preload cannot load other files, so the
-// guard must be one self-contained file; electron-vite bundles one preload per build, so
-// the guard (the second preload) is bundled here, by esbuild, during the preload build.
+// Bundles the hosted-page guard and the service-worker guard. A sandboxed preload cannot
+// load other files, so each must be one self-contained file; electron-vite bundles one
+// preload per build, so these two are bundled here, by esbuild, during the preload build.
 // The Chromium conformance host bundles its own entry with the same function, so both
 // hosts run the same guard code.
 import { writeFile } from 'node:fs/promises';
@@ -18,14 +18,15 @@ export async function bundleGuardScript(entry: string, format: 'cjs' | 'iife'): 
   return file.text;
 }
 
-/** Writes out/preload/hostedGuard.cjs next to the shell preload. */
+/** The guard preloads, each written to out/preload/<name>.cjs next to the shell preload. */
+export const GUARD_PRELOADS = ['hostedGuard', 'serviceWorkerGuard'] as const;
+
 export function hostedGuardPlugin(root: string, outDir: string): Plugin {
   return {
     name: 'cordon-hosted-guard',
     apply: 'build',
     async closeBundle() {
-      const code = await bundleGuardScript(path.join(root, 'preload/hostedGuard.ts'), 'cjs');
-      await writeFile(path.join(outDir, 'hostedGuard.cjs'), code);
+      for (const name of GUARD_PRELOADS) await writeFile(path.join(outDir, `${name}.cjs`), await bundleGuardScript(path.join(root, `preload/${name}.ts`), 'cjs'));
     },
   };
 }

@@ -31,7 +31,7 @@ import { protectEveryWindow } from './capture/windowProtection';
 import { UserGestures } from './clipboard/userGestures';
 import { WorkspaceClipboard } from './clipboard/workspaceClipboard';
 import { registerWorkspaceClipboard } from './hosting/guardClipboard';
-import { registerGuardReports, REPORT_WINDOW_MS } from './hosting/guardReports';
+import { createGuardReports, frameReporter, REPORT_WINDOW_MS } from './hosting/guardReports';
 import { registerGuardWatermark } from './hosting/guardWatermark';
 import { HostedApps } from './hosting/hostedApps';
 import { WorkspaceLayout } from './hosting/workspaceLayout';
@@ -196,6 +196,8 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   const sessionWatermark = trusted === null ? null : new SessionWatermark(trusted, hostname());
   // Read late: sign-in is built after hosting, which it needs.
   const signedIn = (): Identity | null => auth?.identity ?? null;
+  // The guard's reports, from hosted frames (ipcMain) and service workers (their own ipc).
+  const guardReports = createGuardReports(blocks);
   const hosting =
     trusted === null || clipboard === null
       ? null
@@ -205,6 +207,8 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
           audit: blocks,
           allowDevTools,
           guardPreloadPath: path.join(here, '../preload/hostedGuard.cjs'),
+          serviceWorkerGuardPath: path.join(here, '../preload/serviceWorkerGuard.cjs'),
+          reports: guardReports,
           clipboard,
           watermark: (): GuardWatermark | null => sessionWatermark?.watermarkFor(signedIn()) ?? null,
           electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) },
@@ -280,7 +284,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
 
   // The guard's channels from hosted pages; repeats summarised when their window ends.
   if (hosting !== null && clipboard !== null) {
-    const guardReports = registerGuardReports(ipcMain, hosting.appFor, blocks);
+    guardReports.listen(ipcMain, frameReporter(hosting.appFor));
     registerWorkspaceClipboard(ipcMain, hosting.appFor, clipboard, blocks, () => state.notify(COPIED_INSIDE_NOTICE), { hadGesture: (id) => gestures.recent(id) });
     // The watermark reaches a hosted top frame over IPC, never through its process arguments.
     registerGuardWatermark(ipcMain, hosting.appFor, () => sessionWatermark?.watermarkFor(signedIn()) ?? null, blocks);

@@ -14,7 +14,9 @@ import { lockedDownWebPreferences } from '../shell/lockedDownWebPreferences';
 import type { WorkspaceClipboard } from '../clipboard/workspaceClipboard';
 import type { NavigationRules } from '../shell/navigationRules';
 import { applyNetworkAllowlist, type ProxySession } from '../network/networkAllowlist';
+import type { GuardReports } from './guardReports';
 import { hardenHostedSession, type HostedSession } from './hostedSessionHardening';
+import type { GuardedWorker } from './serviceWorkerGuard';
 
 /** Apps whose policy asks for isolation get their own in-memory partition. */
 export function partitionFor(app: { id: string; session: 'shared' | 'isolated' }): string {
@@ -65,6 +67,10 @@ export interface HostedAppsOptions {
   audit: AuditSink;
   allowDevTools: boolean;
   guardPreloadPath: string;
+  /** out/preload/serviceWorkerGuard.cjs: every hosted session's service workers run it. */
+  serviceWorkerGuardPath: string;
+  /** Where the guard's reports go; a service worker's come in on its own ipc. */
+  reports: Pick<GuardReports, 'listen'>;
   /** Copied text of the hosted apps: wiped with their sessions. */
   clipboard: WorkspaceClipboard;
   /** The watermark for pages opened now: null while nobody is signed in (then nothing opens). */
@@ -95,7 +101,11 @@ export class HostedApps {
     if (!this.hardened.has(partition)) {
       // Service workers and workers have no webContents: they get their partition's rules.
       const lookup = (id: number | undefined) => (id === undefined ? this.workerRules(partition) : this.appFor(id));
-      hardenHostedSession(session, lookup, this.options.audit, (id, permission, mediaTypes) => {
+      const serviceWorkers = {
+        preloadPath: this.options.serviceWorkerGuardPath,
+        onWorker: (worker: GuardedWorker) => this.options.reports.listen(worker.ipc, () => ({ key: `worker:${partition}:${worker.versionId}`, rules: this.workerRules(partition) })),
+      };
+      hardenHostedSession(session, lookup, this.options.audit, serviceWorkers, (id, permission, mediaTypes) => {
         if (permission === 'media' && mediaTypes.includes('audio')) this.microphones.add(id);
       });
       this.hardened.set(partition, applyNetworkAllowlist(session, this.partitionOrigins(partition)));

@@ -1,15 +1,16 @@
 // The one function that hardens a session hosting practice apps. Every request,
 // permission, capture and download goes through the app's policy (common/hosting); a
-// webContents that is not a registered hosted app gets nothing. Every refusal is audited
-// with the app id and an origin at most.
+// webContents that is not a registered hosted app gets nothing; every service worker runs
+// the service-worker guard. Every refusal is audited with the app id and an origin at most.
 import { decideNavigation, decidePermission, decideRequest, type HostedAppRules, type Verdict } from '../../common/hosting/hostedAppRules';
 import { auditableOrigin, type AuditEventInput, type AuditSink } from '../../common/audit/auditSink';
 
 import type { Session } from 'electron';
 import type { HardenableSession } from '../shell/sessionHardening';
+import { guardServiceWorkers, type ServiceWorkerGuard, type ServiceWorkerSession } from './serviceWorkerGuard';
 
 /** The parts of an Electron Session this hardening installs handlers on. */
-export type HostedSession = HardenableSession & { webRequest: Pick<Session['webRequest'], 'onBeforeRequest' | 'onHeadersReceived'> };
+export type HostedSession = HardenableSession & ServiceWorkerSession & { webRequest: Pick<Session['webRequest'], 'onBeforeRequest' | 'onHeadersReceived'> };
 
 /** Frame loads: where a PDF would open in Chromium's viewer (whose Print button no guard sees). */
 const DOCUMENT_TYPES = new Set(['mainFrame', 'subFrame', 'object']);
@@ -44,8 +45,9 @@ function record(audit: AuditSink, type: AuditEventInput['type'], rules: HostedAp
 /** What the session grants, for those who must know (the idle lock counts live calls). */
 export type GrantObserver = (webContentsId: number, permission: string, mediaTypes: readonly string[]) => void;
 
-export function hardenHostedSession(session: HostedSession, appFor: AppLookup, audit: AuditSink, onGranted: GrantObserver = () => undefined): void {
+export function hardenHostedSession(session: HostedSession, appFor: AppLookup, audit: AuditSink, serviceWorkers: ServiceWorkerGuard, onGranted: GrantObserver = () => undefined): void {
   session.setSpellCheckerEnabled(false);
+  guardServiceWorkers(session, serviceWorkers);
 
   session.webRequest.onBeforeRequest((details, callback) => {
     const rules = appFor(details.webContentsId);

@@ -7,8 +7,16 @@
 // - The guard preload's two halves run as they do in Electron: installIsolatedGuard in
 //   an isolated world of every frame (CDP addScriptToEvaluateOnNewDocument with a world
 //   name), mainWorldGuard in the page's world; their reports and the workspace clipboard
-//   reach main's registerGuardReports and registerWorkspaceClipboard through CDP
-//   bindings instead of IPC.
+//   reach main's guard reports and registerWorkspaceClipboard through CDP bindings
+//   instead of IPC.
+// - The service-worker preload that hardenHostedSession registers runs in every service
+//   worker before the worker's own script: the browser-wide request interception puts the
+//   bundled guard in front of each service-worker script (the request Chromium marks
+//   `Service-Worker: script`). Over CDP a worker cannot be held before its first line
+//   reliably (Playwright resumes it at once), so this is the host's way to run first. The
+//   guard reports by fetching a secret URL that the interception answers itself (nothing
+//   leaves); reports reach main's guard reports through the stand-in session's
+//   serviceWorkers, as a ServiceWorkerMain's ipc does in Electron.
 // Where this host cannot reproduce Electron, it says so in `differences`.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -19,10 +27,12 @@ import type { HostedAppRules } from '../../common/hosting/hostedAppRules';
 import { bundleGuardScript } from '../../build/guardBundle';
 import { WorkspaceClipboard } from '../../main/clipboard/workspaceClipboard';
 import { registerWorkspaceClipboard } from '../../main/hosting/guardClipboard';
-import { registerGuardReports } from '../../main/hosting/guardReports';
+import { createGuardReports, frameReporter } from '../../main/hosting/guardReports';
 import { registerGuardWatermark, type WatermarkRequestEvent } from '../../main/hosting/guardWatermark';
 import { hardenHostedSession, type HostedSession } from '../../main/hosting/hostedSessionHardening';
 import { mainWorldConfig } from '../../preload/guard/mainWorldGuard';
+import { GUARD_REPORT_CHANNEL } from '../../common/hosting/guardProtocol';
+import { FakeServiceWorkers } from '../support/electronFakes';
 
 type ResponseHeaders = Record<string, string[]>;
 type Handlers = {
@@ -52,19 +62,70 @@ const GUARD_WORLD = 'cordon-guard';
 // Function.toString (whatever compiled this file may have added helpers the page lacks).
 let isolatedGuardBundle: Promise<string> | null = null;
 let mainWorldGuardBundle: Promise<string> | null = null;
+let serviceWorkerGuardBundle: Promise<string> | null = null;
 
 type Decide = (url: string, resourceType: string, webContentsId: number) => Promise<boolean>;
 /** The session's onHeadersReceived answer for a document response: new headers, or null to leave it. */
 type Respond = (url: string, resourceType: string, webContentsId: number, headers: ResponseHeaders) => Promise<ResponseHeaders | null>;
 
+/** The service-worker preload as this host runs it: in front of each worker script. */
+interface WorkerScripts {
+  /** The guard source for one worker, given where it reports. */
+  prefix(reportUrl: string): string;
+  starting(versionId: number): void;
+  report(versionId: number, payload: string): void;
+  failed(message: string): void;
+}
+
+/** Where a guarded worker reports: an unroutable name the interception answers itself. */
+const REPORT_ORIGIN = 'http://cordon-worker-report.invalid';
+
 /**
  * Feeds every request a CDP session sees through the decision, before it leaves, and
  * every document's response headers through the headers hook (CDP names every frame's
- * document 'Document': the hook sees them all as 'mainFrame').
+ * document 'Document': the hook sees them all as 'mainFrame'). With `workers`, each
+ * service-worker script gets the guard in front, and the guard's reports are answered here.
  */
-async function filterRequests(cdp: CDPSession, webContentsId: number, decide: Decide, respond: Respond): Promise<void> {
-  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }, { urlPattern: '*', resourceType: 'Document', requestStage: 'Response' }] });
+async function filterRequests(cdp: CDPSession, webContentsId: number, decide: Decide, respond: Respond, workers: WorkerScripts | null): Promise<void> {
+  const secret = randomUUID();
+  let versions = 0;
+  await cdp.send('Fetch.enable', {
+    patterns: [
+      { urlPattern: '*', requestStage: 'Request' },
+      { urlPattern: '*', resourceType: 'Document', requestStage: 'Response' },
+      ...(workers === null ? [] : [{ urlPattern: '*', resourceType: 'Other' as const, requestStage: 'Response' as const }]),
+    ],
+  });
+  const fulfill = (requestId: string, responseCode: number, responseHeaders: { name: string; value: string }[], body: string) =>
+    cdp.send('Fetch.fulfillRequest', { requestId, responseCode, responseHeaders, body: Buffer.from(body).toString('base64') });
   cdp.on('Fetch.requestPaused', (event) => {
+    if (workers !== null && event.request.url.startsWith(`${REPORT_ORIGIN}/${secret}/`)) {
+      const url = new URL(event.request.url);
+      const versionId = Number(url.pathname.split('/')[2]);
+      const failure = url.searchParams.get('failed');
+      if (failure !== null) workers.failed(failure);
+      else workers.report(versionId, url.searchParams.get('report') ?? '');
+      void fulfill(event.requestId, 204, [], '').catch(() => undefined);
+      return;
+    }
+    const isWorkerScript = Object.entries(event.request.headers).some(([name, value]) => name.toLowerCase() === 'service-worker' && value === 'script');
+    if (event.responseStatusCode !== undefined && event.resourceType === 'Other') {
+      if (workers === null || !isWorkerScript || event.responseStatusCode !== 200) {
+        void cdp.send('Fetch.continueRequest', { requestId: event.requestId }).catch(() => undefined);
+        return;
+      }
+      versions += 1;
+      const versionId = versions;
+      workers.starting(versionId);
+      void cdp
+        .send('Fetch.getResponseBody', { requestId: event.requestId })
+        .then(({ body, base64Encoded }) => {
+          const script = base64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+          return fulfill(event.requestId, 200, event.responseHeaders ?? [], `${workers.prefix(`${REPORT_ORIGIN}/${secret}/${versionId}`)}\n${script}`);
+        })
+        .catch(() => undefined);
+      return;
+    }
     if (event.responseStatusCode !== undefined) {
       const headers: ResponseHeaders = {};
       for (const { name, value } of event.responseHeaders ?? []) headers[name] = [...(headers[name] ?? []), value];
@@ -126,7 +187,11 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     'devices (setDevicePermissionHandler) have no CDP equivalent',
     "downloads are refused by this host's engine as well; the evidence is the will-download handler's verdict",
   ];
+  const preloads: { type: string; filePath: string }[] = [];
+  const serviceWorkers = new FakeServiceWorkers();
   const session: HostedSession = {
+    registerPreloadScript: (script) => (preloads.push(script), script.id ?? 'preload'),
+    serviceWorkers: serviceWorkers as never,
     webRequest: {
       onBeforeRequest: ((listener: Handlers['beforeRequest']) => (handlers.beforeRequest = listener)) as never,
       onHeadersReceived: ((listener: Handlers['headersReceived']) => (handlers.headersReceived = listener)) as never,
@@ -142,9 +207,15 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     }) as never,
   };
   const appFor = (id: number | undefined) => (id === undefined ? null : (apps.get(id) ?? null));
-  hardenHostedSession(session, appFor, audit);
+  const reports = createGuardReports(audit);
+  // A worker gets its session's rules: here, the one app a browser-wide host stands for.
+  const workerRules = apps.size === 1 ? appFor([...apps.keys()][0]) : null;
+  hardenHostedSession(session, appFor, audit, {
+    preloadPath: '/out/preload/serviceWorkerGuard.cjs',
+    onWorker: (worker) => reports.listen(worker.ipc, () => ({ key: `worker:${worker.versionId}`, rules: workerRules })),
+  });
   let guardReport: ((event: { sender: { id: number } }, payload: unknown) => void) | null = null;
-  registerGuardReports({ on: (_channel, listener) => (guardReport = listener) }, (id) => appFor(id), audit);
+  reports.listen({ on: (_channel, listener: (event: { sender: { id: number } }, payload: unknown) => void) => (guardReport = listener) }, frameReporter((id) => appFor(id)));
   // The watermark comes from main's own IPC handler, asked for the page's top frame as the guard asks it.
   let watermarkAnswer: ((event: WatermarkRequestEvent) => void) | null = null;
   registerGuardWatermark({ on: (_channel, listener) => (watermarkAnswer = listener) }, (id) => appFor(id), () => watermark, audit);
@@ -246,16 +317,32 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
     });
   }
 
+  /** The service-worker guard, if main registered it; only a browser-wide host sees worker scripts. */
+  const workerScripts = async (): Promise<WorkerScripts | null> => {
+    if (!guard || !preloads.some((p) => p.type === 'service-worker')) return null;
+    serviceWorkerGuardBundle ??= bundleGuardScript(path.join(import.meta.dirname, 'chromiumServiceWorkerEntry.ts'), 'iife');
+    const bundle = await serviceWorkerGuardBundle;
+    return {
+      prefix: (reportUrl) => `(() => { const cordonServiceWorker = ${JSON.stringify({ reportUrl })};\n${bundle}\n})();`,
+      starting: (versionId) => serviceWorkers.emit('running-status-changed', { versionId, runningStatus: 'starting' }),
+      report: (versionId, payload) => serviceWorkers.workers.get(versionId)?.ipc.listeners.get(GUARD_REPORT_CHANNEL)?.({ sender: { id: 0 } }, JSON.parse(payload) as unknown),
+      failed: (message) => {
+        installFailures.push(message);
+        console.error(`CORDON-HOST guard install failed: ${message}`);
+      },
+    };
+  };
+  if (scope === 'page' && guard) differences.push('service workers run without their guard: only a browser-wide host sees their scripts (the network allowlist still holds them)');
+  const installFailures: string[] = [];
   const [onlyApp] = apps.keys();
   let browserCdp: CDPSession | null = null;
   if (scope === 'browser') {
     if (onlyApp === undefined || apps.size !== 1) throw new Error('a browser-wide host stands for exactly one app');
     browserCdp = await browser.newBrowserCDPSession();
-    await filterRequests(browserCdp, onlyApp, decide, respond);
+    await filterRequests(browserCdp, onlyApp, decide, respond, await workerScripts());
   }
   const context = await browser.newContext({ acceptDownloads: false });
   const downloads: DownloadVerdict[] = [];
-  const installFailures: string[] = [];
   return {
     context,
     downloads,
@@ -266,7 +353,7 @@ export async function startChromiumHost(browser: Browser, apps: ReadonlyMap<numb
       if (rules === undefined) throw new Error(`no app ${webContentsId}`);
       const page = await context.newPage();
       const cdp = await context.newCDPSession(page);
-      if (scope === 'page') await filterRequests(cdp, webContentsId, decide, respond);
+      if (scope === 'page') await filterRequests(cdp, webContentsId, decide, respond, null);
       if (guard) await installGuard(page, cdp, webContentsId, rules);
       await page.routeWebSocket(/.*/, async (ws) => {
         if (await decide(ws.url(), 'webSocket', webContentsId)) ws.connectToServer();

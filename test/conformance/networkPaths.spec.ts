@@ -2,10 +2,11 @@
 // workers and service workers (electron#47857), WebTransport, WebRTC (ICE over UDP) and
 // hostnames (DNS prefetch). Each runs twice in real Chromium, with evidence at the
 // unapproved server or a real UDP socket on 127.0.0.1:
-// - "cordon": the Chromium host (request filter, guard) in a Chromium whose proxy is
-//   Cordon's own PAC allowlist (allowlistPacScript, what session.setProxy installs) and
-//   whose resolver rules are Cordon's (hostResolverRules), each given as the Chromium
-//   switch that carries the same setting;
+// - "cordon": the Chromium host (request filter, guard, service-worker guard) in a
+//   Chromium whose proxy is Cordon's own PAC allowlist (allowlistPacScript, what
+//   session.setProxy installs) and whose resolver rules are Cordon's (hostResolverRules),
+//   each given as the Chromium switch that carries the same setting; scenarios marked
+//   `guardAlone` run with no PAC, to prove the guard's layer on its own;
 // - "control": a plain page in a plain Chromium, to show each measurement can fail.
 // Unapproved hosts are names under .evil.test that a trailing `MAP *.evil.test 127.0.0.1`
 // resolves (this machine has no DNS we control); Chromium never sends loopback names
@@ -53,6 +54,8 @@ interface NetScenario {
   audited: ((event: AuditEventInput) => boolean) | null;
   /** The app's rules are these, but with call permissions (WebRTC relay-only). */
   calls?: boolean;
+  /** Run under Cordon without the PAC allowlist: the guard is the only layer. */
+  guardAlone?: boolean;
 }
 
 const httpHits = (id: string) => evidence.http.get(id) ?? 0;
@@ -65,7 +68,22 @@ const SCENARIOS: NetScenario[] = [
     id: 'service-worker-websocket',
     script: (evil) => `navigator.serviceWorker.register('/worker.js?u=' + encodeURIComponent(${JSON.stringify(evil('service-worker-websocket').replace('http:', 'ws:'))}));`,
     measure: httpHits,
-    audited: null,
+    audited: (e) => e.type === 'request.blocked' && e.reason === 'service-worker-websocket',
+  },
+  {
+    // The same worker with no PAC below the guard: the service-worker guard alone holds it.
+    id: 'service-worker-websocket-guard-alone',
+    guardAlone: true,
+    script: (evil) => `navigator.serviceWorker.register('/worker.js?u=' + encodeURIComponent(${JSON.stringify(evil('service-worker-websocket-guard-alone').replace('http:', 'ws:'))}));`,
+    measure: httpHits,
+    audited: (e) => e.type === 'request.blocked' && e.reason === 'service-worker-websocket' && e.origin === `ws://service-worker-websocket-guard-alone.evil.test:${evilPort}`,
+  },
+  {
+    id: 'service-worker-webtransport',
+    guardAlone: true,
+    script: (_evil, port) => `navigator.serviceWorker.register('/worker.js?t=' + encodeURIComponent('https://wt.evil.test:${port}/hit/service-worker-webtransport'));`,
+    measure: datagrams,
+    audited: (e) => e.type === 'request.blocked' && e.reason === 'service-worker-webtransport',
   },
   {
     id: 'shared-worker',
@@ -98,6 +116,7 @@ const SCENARIOS: NetScenario[] = [
 /** Where this host's path differs from Electron's, measured here. */
 const NOTES: Record<string, string[]> = {
   'worker-websocket': ["this host's request filter (CDP Fetch, page WebSocket routing) never sees a worker's WebSocket; in Electron onBeforeRequest may, but the PAC allowlist is what this run proves"],
+  'service-worker-webtransport': ['no HTTP/3 server here: the control shows Chromium sending QUIC to the unapproved port; under Cordon the service-worker guard refuses the constructor before any packet'],
   webtransport: ['no HTTP/3 server here: the control shows Chromium sending QUIC to the unapproved port (datagrams at the UDP socket), no session ever completes; under Cordon both the main-world guard and the PAC allowlist stop it'],
   'webrtc-datachannel': [
     'on this Chromium --force-webrtc-ip-handling-policy=disable_non_proxied_udp (the setting behind setWebRTCIPHandlingPolicy) did not stop STUN to a server on 127.0.0.1, with or without the PAC; the main-world guard is what blocks here, and what the policy does in Electron is unproven',
@@ -126,8 +145,10 @@ test.beforeAll(async () => {
   app = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/worker.js') {
-      // A worker (dedicated, shared or service) that opens a WebSocket to the given URL.
-      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(`new WebSocket(${JSON.stringify(url.searchParams.get('u') ?? '')});`);
+      // A worker (dedicated, shared or service) that opens a WebSocket (u) or a WebTransport session (t) to the given URL.
+      const transport = url.searchParams.get('t');
+      const body = transport === null ? `new WebSocket(${JSON.stringify(url.searchParams.get('u') ?? '')});` : `new WebTransport(${JSON.stringify(transport)}).ready.catch(() => {});`;
+      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(body);
       return;
     }
     const scenario = SCENARIOS.find((s) => url.pathname === `/net/${s.id}`);
@@ -181,14 +202,17 @@ async function underCordon(browser: Browser, scenario: NetScenario): Promise<{ l
 
 test.describe('egress the request filter does not see', () => {
   let cordon: Browser;
+  let guardOnly: Browser;
   let plain: Browser;
   test.beforeAll(async () => {
     // What Electron gets from Cordon: the PAC allowlist and WebRTC's UDP policy, then the test's DNS.
     cordon = await launch([`--proxy-pac-url=${allowlistPacScript([appOrigin])}`, '--force-webrtc-ip-handling-policy=disable_non_proxied_udp', `--host-resolver-rules=${TEST_DNS}`]);
+    guardOnly = await launch([`--host-resolver-rules=${TEST_DNS}`]);
     plain = await launch([`--host-resolver-rules=${TEST_DNS}`]);
   });
   test.afterAll(async () => {
     await cordon.close();
+    await guardOnly.close();
     await plain.close();
   });
 
@@ -200,7 +224,7 @@ test.describe('egress the request filter does not see', () => {
       await attempt(control, `/net/${scenario.id}`);
       await control.close();
       const controlLeaked = scenario.measure(scenario.id);
-      const { leaked, audited } = await underCordon(cordon, scenario);
+      const { leaked, audited } = await underCordon(scenario.guardAlone === true ? guardOnly : cordon, scenario);
       const blocked = leaked === 0;
       console.log(`CONFORMANCE ${scenario.id} chromium ${blocked && (audited || scenario.audited === null) ? 'PASS' : 'FAIL'} ${blocked ? 'blocked' : 'allowed'} ${audited ? 'audited' : 'unaudited'}`);
       if (scenario.audited === null) console.log(`CONFORMANCE-NOTE chromium ${scenario.id}: refused by the network allowlist (PAC), which records no audit event; PASS here means blocked`);

@@ -146,4 +146,37 @@ export class FakeSession extends EventEmitter {
   setDisplayMediaRequestHandler(handler: Handler) {
     this.displayMediaRequestHandler = handler;
   }
+  /** The preload scripts main registered (service-worker guard). */
+  readonly preloadScripts: { type: string; id?: string; filePath: string }[] = [];
+  registerPreloadScript(script: { type: string; id?: string; filePath: string }): string {
+    this.preloadScripts.push(script);
+    return script.id ?? `preload-${this.preloadScripts.length}`;
+  }
+  /** Fake of session.serviceWorkers: emit 'running-status-changed' to start a worker. */
+  readonly serviceWorkers = new FakeServiceWorkers();
+}
+
+/** Fake of a ServiceWorkerMain: its own ipc, as Electron gives each worker. */
+export class FakeServiceWorker {
+  readonly ipc = new FakeIpcMain();
+  constructor(readonly versionId: number) {}
+}
+
+/** Fake of Session.serviceWorkers. */
+export class FakeServiceWorkers extends EventEmitter {
+  readonly workers = new Map<number, FakeServiceWorker>();
+  /** Electron creates the ServiceWorkerMain on first lookup of a live version. */
+  getWorkerFromVersionID(versionId: number): FakeServiceWorker | undefined {
+    const worker = this.workers.get(versionId) ?? new FakeServiceWorker(versionId);
+    this.workers.set(versionId, worker);
+    return worker;
+  }
+  /** What Electron emits as a worker's status changes. */
+  start(versionId: number): FakeServiceWorker {
+    this.emit('running-status-changed', { versionId, runningStatus: 'starting' });
+    this.emit('running-status-changed', { versionId, runningStatus: 'running' });
+    const worker = this.workers.get(versionId);
+    if (worker === undefined) throw new Error(`nobody looked up worker ${versionId}`);
+    return worker;
+  }
 }

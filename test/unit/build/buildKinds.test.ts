@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../common/ipc/channels';
+import { GUARD_PRELOADS } from '../../../build/guardBundle';
 import { demoKeys, REPO_ROOT, signedText, validPolicy } from '../../support/policyFixtures';
 import { fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
 import { fakeElectron, type Calls } from '../../support/fakeElectronModule';
@@ -49,9 +50,9 @@ async function runBuiltMain(mode: string) {
 }
 
 describe('build kinds', () => {
-  it('both preloads are single sandbox-safe files: they load nothing but electron', async () => {
+  it('every preload is a single sandbox-safe file: it loads nothing but electron', async () => {
     for (const mode of ['production', 'development']) {
-      for (const preload of ['index.cjs', 'hostedGuard.cjs']) {
+      for (const preload of ['index.cjs', ...GUARD_PRELOADS.map((name) => `${name}.cjs`)]) {
         const code = await readFile(path.join(outFor(mode), 'preload', preload), 'utf8');
         const required = [...code.matchAll(/require\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
         expect(new Set(required), `${mode} ${preload}`).toEqual(new Set(['electron']));

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { GUARD_REPORT_CHANNEL } from '../../../common/hosting/guardProtocol';
 import type { HostedAppRules } from '../../../common/hosting/hostedAppRules';
-import { registerGuardReports, REPORT_WINDOW_MS, REPORTS_PER_KIND } from '../../../main/hosting/guardReports';
+import { createGuardReports, frameReporter, REPORT_WINDOW_MS, REPORTS_PER_KIND } from '../../../main/hosting/guardReports';
 import { FakeIpcMain, RecordingAuditSink } from '../../support/electronFakes';
 
 const ehr: HostedAppRules = { appId: 'ehr', navigationOrigins: ['https://ehr.example.com'], requestOrigins: ['https://ehr.example.com'], permissions: [], downloads: 'deny', printing: 'deny', uploads: 'deny', clipboard: 'workspace', allowLoopbackHttp: false };
@@ -11,7 +11,8 @@ const ehr: HostedAppRules = { appId: 'ehr', navigationOrigins: ['https://ehr.exa
 function setup(now = () => 0) {
   const ipc = new FakeIpcMain();
   const audit = new RecordingAuditSink();
-  const reports = registerGuardReports(ipc, (id) => (id === 7 ? ehr : null), audit, now);
+  const reports = createGuardReports(audit, now);
+  reports.listen(ipc, frameReporter((id) => (id === 7 ? ehr : null)));
   const send = (senderId: number, payload: unknown) => ipc.listeners.get(GUARD_REPORT_CHANNEL)?.({ sender: { id: senderId } }, payload);
   return { audit, send, reports };
 }

@@ -5,7 +5,9 @@ import { signInScope } from '../../../common/auth/signInNavigation';
 import { decodeGuardArgument } from '../../../common/hosting/guardProtocol';
 import { policyV1Schema } from '../../../common/policy/policySchema';
 import { WorkspaceClipboard } from '../../../main/clipboard/workspaceClipboard';
+import { createGuardReports } from '../../../main/hosting/guardReports';
 import { HostedApps } from '../../../main/hosting/hostedApps';
+import { GUARD_REPORT_CHANNEL } from '../../../common/hosting/guardProtocol';
 import { NavigationRules } from '../../../main/shell/navigationRules';
 import { hardenWebContents } from '../../../main/shell/webContentsHardening';
 import { FakeSession, FakeWebContents, fakeEvent, RecordingAuditSink } from '../../support/electronFakes';
@@ -49,6 +51,8 @@ function setup(setProxy: (config: unknown) => Promise<void> = () => Promise.reso
     audit,
     allowDevTools: false,
     guardPreloadPath: '/app/out/preload/hostedGuard.cjs',
+    serviceWorkerGuardPath: '/app/out/preload/serviceWorkerGuard.cjs',
+    reports: createGuardReports(audit),
     clipboard,
     watermark: () => watermark,
     electron: {
@@ -235,6 +239,30 @@ describe('hosted apps', () => {
     expect(decide('cordon-app-billing', 'https://billing.example.com/sw.js')).toBe(true);
     expect(decide('cordon-app-billing', 'https://api.ehr.example.com/v1')).toBe(false);
     expect(audit.events.filter((e) => e.outcome === 'blocked').map((e) => e.appId)).toEqual(['practice-workers', 'billing']);
+  });
+
+  it('runs the service-worker guard in every hosted session, and audits a worker\'s reports as its partition\'s app', () => {
+    const { apps, sessions, audit } = setup();
+    apps.view('ehr');
+    apps.view('billing');
+    for (const partition of ['cordon-practice', 'cordon-app-billing']) {
+      expect(sessions.get(partition)?.preloadScripts).toEqual([{ type: 'service-worker', id: 'cordon-service-worker-guard', filePath: '/app/out/preload/serviceWorkerGuard.cjs' }]);
+    }
+    const report = (partition: string, versionId: number, payload: unknown) => {
+      const worker = sessions.get(partition)?.serviceWorkers.start(versionId);
+      worker?.ipc.listeners.get(GUARD_REPORT_CHANNEL)?.({ sender: { id: 0 } }, payload);
+    };
+    report('cordon-app-billing', 4, { block: 'service-worker', origin: 'wss://evil.example', reason: 'websocket' });
+    report('cordon-practice', 9, { block: 'service-worker', origin: 'https://evil.example', reason: 'webtransport' });
+    // A worker's report of its own choosing (a full URL) is refused, not recorded.
+    report('cordon-practice', 10, { block: 'service-worker', origin: 'wss://evil.example/chart?mrn=SYN-0001', reason: 'websocket' });
+    expect(audit.events.filter((e) => e.type === 'request.blocked' || e.type === 'ipc.refused')).toEqual([
+      { type: 'request.blocked', outcome: 'blocked', appId: 'billing', origin: 'wss://evil.example', reason: 'service-worker-websocket' },
+      { type: 'request.blocked', outcome: 'blocked', appId: 'practice-workers', origin: 'https://evil.example', reason: 'service-worker-webtransport' },
+      { type: 'ipc.refused', outcome: 'blocked', appId: 'practice-workers', reason: `${GUARD_REPORT_CHANNEL}: invalid report` },
+    ]);
+    // A restarted worker keeps its one listener (a second would throw in the fake ipc).
+    expect(() => sessions.get('cordon-practice')?.serviceWorkers.start(9)).not.toThrow();
   });
 
   it('sign-out closes every view, wipes the workspace clipboard and clears every hosted session', async () => {

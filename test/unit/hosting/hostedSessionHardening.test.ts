@@ -17,13 +17,15 @@ const policy = policyV1Schema.parse({
   ],
 });
 const EHR = 11;
+/** Service workers are covered in hostedApps.test.ts, where their reports are taken. */
+const NO_WORKERS = { preloadPath: '/app/out/preload/serviceWorkerGuard.cjs', onWorker: () => undefined };
 const FILES = 12;
 const byId = new Map<number, HostedAppRules>(policy.apps.map((app, i) => [i === 0 ? EHR : FILES, hostedAppRules(policy, app)]));
 
 function setup() {
   const session = new FakeSession();
   const audit = new RecordingAuditSink();
-  hardenHostedSession(session as never, (id) => (id === undefined ? null : (byId.get(id) ?? null)), audit);
+  hardenHostedSession(session as never, (id) => (id === undefined ? null : (byId.get(id) ?? null)), audit, NO_WORKERS);
   return { session, audit };
 }
 
@@ -130,7 +132,7 @@ describe('PDF documents in apps that may not print', () => {
     const printing = new FakeSession();
     const ehrRules = byId.get(EHR);
     if (ehrRules === undefined) throw new Error('no ehr rules');
-    hardenHostedSession(printing as never, () => ({ ...ehrRules, printing: 'allow' }), new RecordingAuditSink());
+    hardenHostedSession(printing as never, () => ({ ...ehrRules, printing: 'allow' }), new RecordingAuditSink(), NO_WORKERS);
     expect(respond(printing, EHR, 'mainFrame', { 'content-type': ['application/pdf'] })).toEqual({});
   });
 });
