@@ -44,7 +44,7 @@ async function vitest(): Promise<Tally> {
   const file = path.join(reports, 'vitest.json');
   // Vitest colours its output even into a file or pipe (a CI log); the other steps do not.
   // Only here: Playwright forces colour in its workers, where NO_COLOR earns a Node warning.
-  const plain = process.stdout.isTTY || process.env.FORCE_COLOR !== undefined ? {} : { NO_COLOR: '1' };
+  const plain: Record<string, string> = process.stdout.isTTY || process.env.FORCE_COLOR !== undefined ? {} : { NO_COLOR: '1' };
   const code = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], plain);
   const report = await readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(file);
   if (report === null) return { passed: 0, failed: 1, skipped: 0 };
