@@ -7,6 +7,7 @@ import { enrollmentMessage, GENESIS_LINK_HEX, type DeviceStatus, type Enrollment
 import type { AccessTokenVerifier } from './accessTokenVerifier';
 import { statusOf, type CollectorStore, type DeviceRecord } from './collectorStore';
 import { deviceIdOf, parseDevicePublicKey, verifyDeviceSignature } from './deviceIdentity';
+import { ENROLLMENT_CODE_ALPHABET } from '../common/audit/enrollmentCode';
 
 export type EnrollmentError = 'invalid-key' | 'invalid-name' | 'device-id-mismatch' | 'bad-signature' | 'device-id-taken' | 'code-refused' | 'token-refused' | 'token-enrollment-disabled' | 'issuer-unavailable';
 
@@ -16,10 +17,8 @@ export type EnrollmentOutcome =
 
 // 32 symbols without I, O, 0, 1 (misread when typed from a screen); 256 % 32 == 0, so
 // `byte % 32` is uniform. 16 symbols = 80 bits.
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
 export function newEnrollmentCode(): string {
-  const symbols = [...randomBytes(16)].map((byte) => CODE_ALPHABET[byte % 32]).join('');
+  const symbols = [...randomBytes(16)].map((byte) => ENROLLMENT_CODE_ALPHABET[byte % 32]).join('');
   return (symbols.match(/.{4}/g) as string[]).join('-');
 }
 

@@ -17,6 +17,7 @@ import type { Policy } from '../common/policy/policySchema';
 import type { PolicyResult } from '../common/policy/signedPolicy';
 import { assessPosture, type ProtectionId } from '../common/posture/posture';
 import { idleConfigFromPolicy } from '../common/session/idleMachine';
+import { enrollmentStepFor } from '../common/ui/enrollmentStep';
 import { COPIED_INSIDE_NOTICE } from '../common/ui/notices';
 import { classifyQueueError } from './audit/auditQueue';
 import { startAuditSync, type AuditSync } from './audit/auditSync';
@@ -271,6 +272,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     idle: () => idle?.status() ?? { phase: 'signed-out' },
     appsHidden: () => capture.appsHidden ?? processWatch?.appsHidden ?? null,
     auditFailure: () => audit.failure,
+    enrollment: () => enrollmentStepFor(auditSync?.status ?? null, signedIn() !== null),
   });
   late.state = state;
   if (refusedLaunch !== null) state.noticeUntilSignIn(refusedLaunch.notice);
@@ -303,6 +305,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
       transport: electronSyncTransport(session.fromPartition(AUDIT_SYNC_PARTITION)),
       onQueueFailure: (error) => audit.fail(error),
       onPressure: (pressure) => state.queuePressure(pressure),
+      onStatus: () => state.publish(),
       enrollmentProof: async () => (auth?.identity == null ? null : { kind: 'access-token', token: await auth.resourceAccessToken(COLLECTOR_AUDIENCE) }),
     });
     app.on('will-quit', () => void auditSync?.stop());
@@ -323,7 +326,9 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
           // Sign-out hides as much as a lock does.
           hideAll: hideEverything,
         };
-  registerIpcHandlers(ipcMain, createShellHandlers(() => state.current(), auth, workspace, idle), {
+  const sync: AuditSync | null = auditSync;
+  const enrollment = sync === null ? null : { withCode: (code: string) => sync.enrollWithCode(code) };
+  registerIpcHandlers(ipcMain, createShellHandlers(() => state.current(), auth, workspace, idle, enrollment), {
     shellWebContentsId: () => late.shellWindow?.webContents.id,
     onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),
   });

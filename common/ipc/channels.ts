@@ -6,6 +6,7 @@ export const IPC_CHANNELS = {
   signOut: 'cordon:auth:sign-out',
   selectApp: 'cordon:workspace:select-app',
   unlock: 'cordon:session:unlock',
+  enrollWithCode: 'cordon:audit:enroll-with-code',
 } as const;
 
 export type IpcMethod = keyof typeof IPC_CHANNELS;

@@ -36,6 +36,9 @@ const identitySummarySchema = z
   })
   .strict();
 
+/** Present while this computer is not connected to the practice's audit collector: the shell offers the enrollment code step. */
+const enrollmentStepSchema = z.object({ message: z.string() }).strict();
+
 /** Why something is withheld: a sentence for the VA and a code for IT. */
 const reasonSchema = z.object({ code: z.string(), message: z.string() });
 
@@ -46,6 +49,7 @@ export const shellStateSchema = z.discriminatedUnion('kind', [
     practiceName: z.string(),
     /** Why Cordon signed the VA out by itself (automatic logoff), until the next sign-in. */
     notice: z.string().optional(),
+    enrollment: enrollmentStepSchema.optional(),
     posture: z.array(protectionStatusSchema),
   }),
   // Something Cordon needs to stay safe failed (e.g. the audit queue): nothing is hosted,
@@ -65,6 +69,7 @@ export const shellStateSchema = z.discriminatedUnion('kind', [
     idleWarning: z.object({ lockAt: z.number().nonnegative() }).optional(),
     /** The latest notice for the VA (something blocked or contained), for a few seconds. */
     notice: z.object({ id: z.number().int().positive(), text: z.string() }).optional(),
+    enrollment: enrollmentStepSchema.optional(),
     posture: z.array(protectionStatusSchema),
   }),
 ]);
@@ -83,6 +88,8 @@ export const ipcContract = {
   selectApp: { channel: IPC_CHANNELS.selectApp, args: z.tuple([appIdSchema]), result: actionResultSchema },
   /** Re-authenticates the signed-in person to end an idle lock. */
   unlock: { channel: IPC_CHANNELS.unlock, args: z.tuple([]), result: actionResultSchema },
+  /** Connects this computer to the practice's audit collector with a one-time code from IT (as typed: main reads it). */
+  enrollWithCode: { channel: IPC_CHANNELS.enrollWithCode, args: z.tuple([z.string().max(64)]), result: actionResultSchema },
 } as const satisfies Record<IpcMethod, { channel: string; args: z.ZodTuple; result: z.ZodType }>;
 
 /** What main pushes to the shell, checked by main before it is sent. */

@@ -2,6 +2,8 @@
 import { AuthError } from '../../common/auth/authErrors';
 import type { Identity } from '../../common/auth/identity';
 import type { ActionResult, IpcHandlers, ShellState } from '../../common/ipc/contract';
+import { readEnrollmentCode } from '../../common/audit/enrollmentCode';
+import { EnrollmentError } from '../audit/enrollment';
 
 /** What the shell needs of sign-in; null while the policy is refused. */
 export interface ShellAuth {
@@ -21,7 +23,12 @@ export interface ShellSession {
   unlock(): Promise<ActionResult>;
 }
 
-export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null, workspace: ShellWorkspace | null = null, session: ShellSession | null = null): IpcHandlers {
+/** What the shell needs of the audit sync: enrollment with IT's one-time code (throws EnrollmentError). */
+export interface ShellEnrollment {
+  withCode(code: string): Promise<void>;
+}
+
+export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null, workspace: ShellWorkspace | null = null, session: ShellSession | null = null, enrollment: ShellEnrollment | null = null): IpcHandlers {
   return {
     getShellState: () => getState(),
     signIn: async () => {
@@ -56,6 +63,19 @@ export function createShellHandlers(getState: () => ShellState, auth: ShellAuth 
       if (state.kind === 'locked') return { ok: false, message: state.reason.message };
       if (state.kind !== 'idle-locked' || session === null) return { ok: false, message: 'Cordon is not locked.' };
       return session.unlock();
+    },
+    enrollWithCode: async (typed) => {
+      const state = getState();
+      if (enrollment === null || (state.kind !== 'signed-out' && state.kind !== 'workspace') || state.enrollment === undefined) return { ok: false, message: 'This computer is already connected to the practice, or cannot be connected now.' };
+      const reading = readEnrollmentCode(typed);
+      if (!reading.ok) return { ok: false, message: reading.problem };
+      try {
+        await enrollment.withCode(reading.code);
+        return { ok: true };
+      } catch (error) {
+        // EnrollmentError messages are written for the VA and never quote the code.
+        return { ok: false, message: error instanceof EnrollmentError ? error.message : 'Cordon could not connect this computer. Try again, or call IT.' };
+      }
     },
   };
 }

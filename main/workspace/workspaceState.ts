@@ -10,6 +10,7 @@ import type { AppsHiddenReason } from '../../common/capture/captureProtection';
 import type { ShellState } from '../../common/ipc/contract';
 import type { PolicyResult } from '../../common/policy/signedPolicy';
 import type { ProtectionStatus } from '../../common/posture/posture';
+import type { EnrollmentStep } from '../../common/ui/enrollmentStep';
 import { DELIVERY_BEHIND_NOTICE, noticeForEvent, signedOutNoticeFor } from '../../common/ui/notices';
 import type { IdleStatus } from '../session/idleLock';
 import { ShellNotices } from '../shell/shellNotices';
@@ -26,6 +27,8 @@ export interface WorkspaceStateSources {
   appsHidden: () => AppsHiddenReason | null;
   /** The audit queue's failure, if it failed. */
   auditFailure: () => { code: string; message: string } | null;
+  /** The "connect this computer" step while it is not enrolled with the collector (none without a sync). */
+  enrollment?: () => EnrollmentStep | null;
   notices?: ShellNotices;
 }
 
@@ -60,7 +63,9 @@ export class WorkspaceState {
   current(): ShellState {
     const { policy, posture, identity, idle, appsHidden } = this.sources;
     const gated = gatedShellState(shellStateFor(policy, posture(), identity(), this.lockReason(), this.activeAppId), { idle: idle(), appsHidden: appsHidden(), notice: this.notices.current() });
-    return gated.kind === 'signed-out' && this.signedOutNotice !== undefined ? { ...gated, notice: this.signedOutNotice } : gated;
+    const enrollment = this.sources.enrollment?.() ?? null;
+    const withStep = enrollment !== null && (gated.kind === 'signed-out' || gated.kind === 'workspace') ? { ...gated, enrollment } : gated;
+    return withStep.kind === 'signed-out' && this.signedOutNotice !== undefined ? { ...withStep, notice: this.signedOutNotice } : withStep;
   }
 
   /** The audit queue's delivery pressure: past the soft limit the VA is told; past the hard limit Cordon locks rather than drop events. */

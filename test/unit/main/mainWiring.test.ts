@@ -144,10 +144,14 @@ describe('main process wiring', () => {
     expect(window?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(window?.loaded).toBe('cordon://app/index.html');
     expect(window?.contentProtection).toBe(true);
-    const state = await ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));
-    expect(state).toMatchObject({ kind: 'signed-out', practiceName: 'Test Family Practice' });
-    // Main pushes the state to the page on the contract's event channel; the page does not poll.
-    expect(window?.webContents.sent).toEqual([[IPC_EVENTS.shellStateChanged, state]]);
+    // Nobody has signed in and no code was typed: the computer is not connected to the collector yet.
+    const shellState = () => ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));
+    await vi.waitFor(async () => expect(await shellState()).toHaveProperty('enrollment'));
+    const state = await shellState();
+    expect(state).toMatchObject({ kind: 'signed-out', practiceName: 'Test Family Practice', enrollment: { message: expect.stringContaining('not connected') } });
+    // Main pushes each new state to the page on the contract's event channel (the page does not poll): the last one is the current one.
+    expect(window?.webContents.sent.at(-1)).toEqual([IPC_EVENTS.shellStateChanged, state]);
+    expect(window?.webContents.sent.every(([channel]) => channel === IPC_EVENTS.shellStateChanged)).toBe(true);
     // A crashed shell page is reloaded (its state lives in main); a clean exit is not.
     window?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
     window?.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
@@ -166,8 +170,10 @@ describe('main process wiring', () => {
     expect(await ipcMain.invoke(IPC_CHANNELS.signOut, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')))).toEqual({ ok: true });
     expect(popup.ended).toEqual(['destroy']);
     expect(calls.windows[0]?.ended).toEqual([]);
-    // Sign-out is audited; the state owner hears it and the page is told only if its state changed.
-    expect(calls.windows[0]?.webContents.sent.map(([, state]) => (state as { kind: string }).kind)).toEqual(['signed-out']);
+    // Sign-out is audited; the state owner hears it and the page is told only when its state changed.
+    const sent = calls.windows[0]?.webContents.sent.map(([, state]) => JSON.stringify(state)) ?? [];
+    expect(sent.every((state) => JSON.parse(state).kind === 'signed-out')).toBe(true);
+    expect(sent.filter((state, i) => state === sent[i - 1])).toEqual([]);
   });
 
   it('locks (and says why) when the audit queue cannot be opened safely: no OS keychain', async () => {
