@@ -4,6 +4,7 @@
 import { decideCapture } from '../capture/captureProtection';
 import type { Policy } from '../policy/policySchema';
 import type { BuildKind } from '../policy/signedPolicy';
+import { listInWords, signInMethodsInWords } from '../ui/signInWording';
 
 export const PROTECTION_IDS = [
   'process-sandbox',
@@ -106,8 +107,9 @@ function stateOf(id: ProtectionId, { platform, build, policy, installed }: Postu
   if (!installed.has(id)) return notBuilt;
   if (id === 'signed-policy' && policy !== null) return enforced(`Policy ${policy.policyId}, serial ${policy.serial}, valid until ${policy.expiresAt}.`);
   if (id === 'mfa-sign-in' && policy !== null) {
-    const proof = [...policy.identity.mfa.acrValues.map((v) => `acr ${v}`), ...policy.identity.mfa.amrMethods.map((m) => `amr ${m}`)];
-    return enforced(`Cordon checks the sign-in proves ${proof.join(' or ')}.`);
+    // Each amr method alone is enough, so each is named on its own; acr values have no words but the IdP's.
+    const proof = [...policy.identity.mfa.amrMethods.map((m) => signInMethodsInWords([m])), ...policy.identity.mfa.acrValues.map((v) => `level ${v} at the identity provider`)];
+    return enforced(`Required at sign-in: ${listInWords(proof, 'or')}.`);
   }
   if (id === 'clipboard-contained' && policy !== null) return enforced(`Clipboard mode: ${policy.clipboard.mode}.`);
   if (id === 'idle-lock' && policy !== null) {

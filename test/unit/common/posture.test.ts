@@ -18,6 +18,13 @@ describe('security posture', () => {
     expect(posture.every((p) => p.label.length > 0 && p.detail.length > 0)).toBe(true);
   });
 
+  it('names the required sign-in methods in words, not amr codes', () => {
+    // Once "Cordon checks the sign-in proves amr otp."
+    expect(stateOf('mfa-sign-in', {})?.detail).toBe('Required at sign-in: authenticator app.');
+    const either = policyV1Schema.parse(validPolicy({ identity: { ...validPolicy().identity, mfa: { acrValues: ['urn:example:mfa'], amrMethods: ['otp', 'hwk'] } } }));
+    expect(stateOf('mfa-sign-in', { policy: either })?.detail).toBe('Required at sign-in: authenticator app, security key or level urn:example:mfa at the identity provider.');
+  });
+
   it('never claims a protection the running build did not install', () => {
     const posture = assessPosture({ platform: 'win32', build: 'production', policy, installed: new Set(['process-sandbox']) });
     expect(posture.filter((p) => p.state === 'enforced').map((p) => p.id)).toEqual(['process-sandbox']);
