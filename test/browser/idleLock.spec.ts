@@ -8,18 +8,12 @@ import { authErrorMessage } from '../../common/auth/authErrors';
 import { IDLE_TICK_MS } from '../../main/session/idleSources';
 import { cordonCalls, setMainState, type FakeApiScript } from './fakeCordonApi';
 import { expectAccessible, OPENED_AT, openShellPage, posture, workspace } from './shellPageHarness';
-import { startShellPageServer } from './shellPageServer';
+import { serveShellPage } from './shellPageServer';
 
 const counting: ShellState = { ...workspace, idleWarning: { lockAt: OPENED_AT + 60_000 } };
 const idleLocked: ShellState = { kind: 'idle-locked', practiceName: 'Sunrise Family Medicine', userName: 'Valerie Assistant', reason: 'idle', posture };
 
-let server: Awaited<ReturnType<typeof startShellPageServer>>;
-test.beforeAll(async () => {
-  server = await startShellPageServer();
-});
-test.afterAll(async () => {
-  await server.close();
-});
+const server = serveShellPage();
 
 let problems: string[] = [];
 async function open(page: Page, script: FakeApiScript) {

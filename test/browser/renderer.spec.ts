@@ -6,7 +6,7 @@ import { PROTECTION_IDS } from '../../common/posture/posture';
 import { SHELL_TOPBAR_HEIGHT } from '../../common/ui/shellLayout';
 import { cordonCalls, type FakeApiScript } from './fakeCordonApi';
 import { expectAccessible, openShellPage, posture, signedOut, workspace } from './shellPageHarness';
-import { startShellPageServer } from './shellPageServer';
+import { serveShellPage } from './shellPageServer';
 
 const policyError: ShellState = {
   kind: 'policy-error',
@@ -14,13 +14,7 @@ const policyError: ShellState = {
   posture,
 };
 
-let server: Awaited<ReturnType<typeof startShellPageServer>>;
-test.beforeAll(async () => {
-  server = await startShellPageServer();
-});
-test.afterAll(async () => {
-  await server.close();
-});
+const server = serveShellPage();
 
 let cspViolations: string[] = [];
 async function open(page: Page, script: FakeApiScript) {

@@ -3,10 +3,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { test } from '@playwright/test';
 import { createShellRequestHandler } from '../../main/shell/shellProtocol';
 import { BROWSER_BUILD_OUT } from './globalSetup';
 
-export async function startShellPageServer(): Promise<{ origin: string; close: () => Promise<void> }> {
+async function startShellPageServer(): Promise<{ origin: string; close: () => Promise<void> }> {
   const handle = createShellRequestHandler(path.join(BROWSER_BUILD_OUT, 'renderer'));
   const server: Server = createServer((req, res) => {
     void handle(new Request(`cordon://app${req.url ?? '/'}`, { method: req.method })).then(async (response) => {
@@ -17,4 +18,14 @@ export async function startShellPageServer(): Promise<{ origin: string; close: (
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** For a spec file: one server from before its first test to after its last; `origin` is set once it runs. */
+export function serveShellPage(): { readonly origin: string } {
+  const served = { origin: '', close: () => Promise.resolve() };
+  test.beforeAll(async () => {
+    Object.assign(served, await startShellPageServer());
+  });
+  test.afterAll(() => served.close());
+  return served;
 }
