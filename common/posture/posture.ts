@@ -34,6 +34,7 @@ export interface ProtectionStatus {
   id: ProtectionId;
   label: string;
   state: ProtectionState;
+  /** What the state alone does not say (which policy, which apps, why not); '' when nothing. */
   detail: string;
 }
 
@@ -86,7 +87,8 @@ function captureShortfall(platform: string, policy: Policy | null): { state: Pro
 }
 
 function stateOf(id: ProtectionId, { platform, build, policy, installed }: PostureInput): { state: ProtectionState; detail: string } {
-  const notBuilt = { state: 'not-in-this-build', detail: 'This build does not include this protection yet.' } as const;
+  // An empty detail: the state says it all, and the panel should not say it twice.
+  const notBuilt = { state: 'not-in-this-build', detail: '' } as const;
   const enforced = (detail: string) => ({ state: 'enforced', detail }) as const;
 
   // Platform and policy facts hold whether or not the code is installed: report them first.
@@ -116,7 +118,7 @@ function stateOf(id: ProtectionId, { platform, build, policy, installed }: Postu
     return enforced(`Locks after ${policy.session.idleLockMinutes} min without input; signs out after ${policy.session.logoffMinutes} min.`);
   }
   if (id === 'screen-capture-blocked') return enforced("The operating system keeps Cordon's windows out of screenshots, recordings and screen sharing.");
-  return enforced('Enforced.');
+  return enforced('');
 }
 
 export function assessPosture(input: PostureInput): ProtectionStatus[] {

@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import type { ProtectionState, ProtectionStatus } from '../../common/posture/posture';
 import { useModalDialog } from '../useModalDialog';
 
@@ -11,11 +12,14 @@ const STATE_WORDS: Record<ProtectionState, string> = {
 
 /** Every protection and its state on this computer, in a modal dialog (Escape closes it). */
 export function PosturePanel({ open, posture, onClose }: { open: boolean; posture: ProtectionStatus[]; onClose: () => void }) {
-  const dialog = useModalDialog(open);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const dialog = useModalDialog(open, heading);
 
   return (
     <dialog ref={dialog} className="posture" aria-labelledby="posture-title" onClose={onClose}>
-      <h2 id="posture-title">Security posture</h2>
+      <h2 id="posture-title" ref={heading} tabIndex={-1}>
+        Security posture
+      </h2>
       <p>What Cordon protects on this computer, and how.</p>
       <table>
         <thead>

@@ -133,7 +133,14 @@ for (const [name, state] of [
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Security posture' });
     await expect(dialog).toBeVisible();
+    // It opens at its top with focus on its heading, not scrolled down to the Close button.
+    await expect(dialog.getByRole('heading', { name: 'Security posture' })).toBeFocused();
+    await expect(dialog.getByRole('heading', { name: 'Security posture' })).toBeInViewport();
+    expect(await dialog.evaluate((el) => el.scrollTop)).toBe(0);
     await expect(dialog.locator('tbody tr')).toHaveCount(PROTECTION_IDS.length);
+    // A detail only where it adds to the state: once "Enforced | Enforced.".
+    await expect(dialog.locator('[data-protection="process-sandbox"] td')).toHaveText(['Enforced', '']);
+    await expect(dialog.locator('[data-protection="signed-policy"] td').nth(1)).toContainText('serial');
     await expect(dialog.locator('[data-protection="screen-capture-blocked"]')).toContainText('Not available on this platform');
     await expect(dialog.locator('[data-protection="process-sandbox"]')).toContainText('Enforced');
     await expect(dialog.locator('[data-protection="watermark"]')).toContainText('Not in this build');

@@ -15,7 +15,14 @@ describe('security posture', () => {
   it('lists every protection exactly once, with a label', () => {
     const posture = assessPosture({ platform: 'linux', build: 'production', policy, installed: new Set() });
     expect(posture.map((p) => p.id)).toEqual([...PROTECTION_IDS]);
-    expect(posture.every((p) => p.label.length > 0 && p.detail.length > 0)).toBe(true);
+    expect(posture.every((p) => p.label.length > 0)).toBe(true);
+  });
+
+  it('gives a detail only where it adds to the state', () => {
+    // The panel once read "Enforced | Enforced." and "Not in this build | This build does not include this protection yet."
+    expect(stateOf('process-sandbox', {})).toMatchObject({ state: 'enforced', detail: '' });
+    expect(stateOf('watermark', { installed: new Set() })).toMatchObject({ state: 'not-in-this-build', detail: '' });
+    expect(stateOf('signed-policy', {})?.detail).toContain(`serial ${policy.serial}`);
   });
 
   it('names the required sign-in methods in words, not amr codes', () => {
