@@ -126,6 +126,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   }
   const { values, positionals } = parsed;
   const [verb, ...rest] = positionals;
+  if (verb === 'find-session' && rest.length === 0) throw new UsageError('find-session needs the session code shown in the watermark, e.g. find-session 7K2M-QX4P');
   const known = verb === undefined || (verb === 'issue-code' && rest.length === 0) || (verb === 'find-session' && rest.length === 1);
   if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE)`);
   const notes: string[] = [];

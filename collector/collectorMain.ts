@@ -7,6 +7,8 @@ import { CollectorStore } from './collectorStore';
 import { startCollector } from './collectorServer';
 import { issueEnrollmentCode } from './enrollment';
 import { findSession } from './sessionLookup';
+import { storageLocation, storageProblem } from './storageProblem';
+import type { StorageConfig } from './collectorConfig';
 
 function readPem(file: string, what: string): Buffer {
   try {
@@ -16,12 +18,23 @@ function readPem(file: string, what: string): Buffer {
   }
 }
 
+/** The CLI's own error for a database it cannot open, naming which one. */
+class StorageError extends Error {}
+
+async function openStore(storage: StorageConfig): Promise<CollectorStore> {
+  try {
+    return await CollectorStore.open(storage);
+  } catch (error) {
+    throw new StorageError(storageProblem(storage, error));
+  }
+}
+
 async function run(command: CollectorCommand): Promise<void> {
   const { config } = command;
   const { storage } = config;
-  const where = storage.kind === 'sqlite' ? `SQLite ${storage.file}` : 'PostgreSQL (CORDON_COLLECTOR_POSTGRES_URL)';
+  const where = storageLocation(storage);
   if (command.command === 'find-session') {
-    const store = await CollectorStore.open(storage);
+    const store = await openStore(storage);
     try {
       const sessions = await findSession(store, command.sessionCode ?? '');
       if (sessions.length === 0) console.info(`no events carry session code ${command.sessionCode ?? ''} (storage: ${where})`);
@@ -38,7 +51,7 @@ async function run(command: CollectorCommand): Promise<void> {
     return;
   }
   if (command.command === 'issue-code') {
-    const store = await CollectorStore.open(storage);
+    const store = await openStore(storage);
     try {
       const { code, expiresAt } = await issueEnrollmentCode(store, DEFAULT_ENROLLMENT_CODE_TTL_MS);
       console.info(`enrollment code: ${code}\nusable once, until ${new Date(expiresAt).toISOString()} (storage: ${where})`);
@@ -49,14 +62,23 @@ async function run(command: CollectorCommand): Promise<void> {
   }
   const tls = command.tlsFiles === null ? undefined : { key: readPem(command.tlsFiles.key, 'key'), cert: readPem(command.tlsFiles.cert, 'certificate') };
   for (const note of command.notes) console.info(`note: ${note}`);
+  // The store opens first, so a database that cannot be reached is named as such.
+  await (await openStore(storage)).close();
   const collector = await startCollector({ ...config, ...(tls === undefined ? {} : { tls }) });
   console.info(`collector listening on ${collector.url} (storage: ${where})`);
   if (collector.metricsUrl !== undefined) console.info(`metrics at ${collector.metricsUrl}`);
   if (tls === undefined) console.info('note: plain HTTP; give --tls-key and --tls-cert outside a test setup');
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals) => {
+    console.info(`collector: ${signal === 'SIGINT' ? 'Ctrl+C' : signal} received, stopping`);
     collector.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        console.info('collector stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`collector: stopped with an error: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', stop);

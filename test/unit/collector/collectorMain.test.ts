@@ -1,6 +1,6 @@
 // `npm run collector` as IT runs it (a real process): bad configuration fails with a clear
 // message and exit code 2; `issue-code` prints a code that then enrolls a device; the
-// server prints its URL, says that token enrollment is off without an IdP, and stops on SIGTERM.
+// server prints its URL, says that token enrollment is off without an IdP, and stops on Ctrl+C, saying so.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,10 +87,24 @@ describe('collector command line', () => {
     expect(tls.stderr).toContain("cannot read the TLS key 'missing.pem'");
   });
 
-  it('unreachable storage exits 1 with the reason', () => {
-    const result = runCli(['issue-code'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://nobody:x@127.0.0.1:9/none' });
+  it('unreachable storage exits 1 saying it is the database, which one, and why, never the password', () => {
+    const result = runCli(['issue-code'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://nobody:s3cret-pw@127.0.0.1:9/none' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^collector: .*ECONNREFUSED/m);
+    expect(result.stderr).toContain('collector: cannot open the PostgreSQL database none at 127.0.0.1:9, user nobody: nothing accepts connections there');
+    expect(result.stderr).toContain('(ECONNREFUSED)');
+    expect(result.stderr).not.toContain('s3cret-pw');
+    // Serving names the database the same way, before it listens.
+    const serving = runCli(['--port', '0'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://nobody:s3cret-pw@127.0.0.1:9/none' });
+    expect(serving.status).toBe(1);
+    expect(serving.stderr).toContain('cannot open the PostgreSQL database none at 127.0.0.1:9');
+    expect(serving.stderr).not.toContain('s3cret-pw');
+  });
+
+  it('find-session with no code says what it needs, with the usage', () => {
+    const result = runCli(['find-session']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('find-session needs the session code shown in the watermark, e.g. find-session 7K2M-QX4P');
+    expect(result.stderr).toContain('usage: npm run collector');
   });
 
   it('issue-code prints a one-time code that enrolls a device on a collector using the same storage', async () => {
@@ -109,7 +123,7 @@ describe('collector command line', () => {
     }
   });
 
-  it('serves until SIGTERM, printing its URL; with no IdP configured it refuses token enrollment (no demo-IdP fallback); the default SQLite file is under .collector-data/', async () => {
+  it('serves until Ctrl+C (SIGINT), printing its URL, and says it stopped; with no IdP configured it refuses token enrollment (no demo-IdP fallback); the default SQLite file is under .collector-data/', async () => {
     const demoIdp = await startTestIssuer();
     const child = spawn(tsx, [main, '--port', '0'], { cwd: dir, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -128,10 +142,13 @@ describe('collector command line', () => {
       const token = await demoIdp.token();
       expect(await new TestDevice(url).enroll({ kind: 'access-token', token })).toMatchObject({ status: 403, json: { error: 'token-enrollment-disabled' } });
     } finally {
-      child.kill('SIGTERM');
+      // What Ctrl+C sends; the collector says it is stopping, then that it stopped.
+      child.kill('SIGINT');
       await demoIdp.close();
     }
     expect(await exited).toBe(0);
+    expect(output).toContain('collector: Ctrl+C received, stopping');
+    expect(output).toContain('collector stopped');
   });
 });
 
