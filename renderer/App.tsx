@@ -42,15 +42,17 @@ export function App() {
   if (load.status === 'loading') {
     return (
       <main className="screen centered" aria-busy="true">
-        <p>Starting Cordon…</p>
+        <h1 className="card">Starting Cordon…</h1>
       </main>
     );
   }
   if (load.status === 'failed') {
     return (
       <main className="screen centered">
-        <h1>Cordon cannot start</h1>
-        <p role="alert">The secure workspace did not answer. Close Cordon and open it again; if this keeps happening, call IT.</p>
+        <div className="card">
+          <h1>Cordon cannot start</h1>
+          <p role="alert">The secure workspace did not answer. Close Cordon and open it again; if this keeps happening, call IT.</p>
+        </div>
       </main>
     );
   }

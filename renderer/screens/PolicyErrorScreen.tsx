@@ -8,7 +8,7 @@ export function PolicyErrorScreen({ problem, onShowPosture }: { problem: Problem
     <main className="screen centered locked" aria-labelledby="policy-error-title">
       <div className="card">
         <h1 id="policy-error-title">Cordon is locked</h1>
-        <p role="alert">The practice policy could not be used, so no practice apps are available. Read the details below to IT.</p>
+        <p role="alert">The practice policy could not be used, so no practice apps are available. Call IT and read them the details below.</p>
         <dl className="problem">
           <dt>Problem</dt>
           <dd data-testid="problem-code">{problem.code}</dd>

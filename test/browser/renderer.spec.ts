@@ -47,6 +47,7 @@ test('sign in leads to the workspace, which shows who is signed in and how; sign
 test('policy-error lock screen names the code, file, field and reason, and offers no apps', async ({ page }) => {
   await open(page, { state: policyError });
   await expect(page.getByRole('heading', { name: 'Cordon is locked' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveText('The practice policy could not be used, so no practice apps are available. Call IT and read them the details below.');
   await expect(page.getByTestId('problem-code')).toHaveText('bad-signature');
   await expect(page.getByTestId('problem-file')).toHaveText('/etc/cordon/policy.json');
   await expect(page.getByTestId('problem-field')).toHaveText('signature.value');
@@ -166,11 +167,21 @@ test('locked screen (audit queue failure) names the reason and offers no apps or
   await expectAccessible(page);
 });
 
+/** The heading and its message read as one card, not spread over the window (the text once sat half a window below). */
+async function expectCannotStart(page: Page) {
+  const heading = page.getByRole('heading', { level: 1, name: 'Cordon cannot start' });
+  await expect(heading).toBeVisible();
+  const [top, below] = [await heading.boundingBox(), await page.getByRole('alert').boundingBox()];
+  const gap = top === null || below === null ? Infinity : below.y - (top.y + top.height);
+  expect(gap).toBeLessThan(32);
+}
+
 test('fails closed when main does not answer: no practice content, a clear message', async ({ page }) => {
   await open(page, { state: 'reject' });
-  await expect(page.getByRole('heading', { name: 'Cordon cannot start' })).toBeVisible();
+  await expectCannotStart(page);
   await expect(page.getByRole('alert')).toContainText('call IT');
   await expect(page.getByRole('tab')).toHaveCount(0);
+  await expectAccessible(page);
 });
 
 test('the shipped CSP blocks an injected inline script and any network request', async ({ page }) => {
@@ -193,5 +204,5 @@ test('the shipped CSP blocks an injected inline script and any network request',
 
 test('fails closed when the preload bridge is missing (a failed preload)', async ({ page }) => {
   await page.goto(`${server.origin}/index.html`);
-  await expect(page.getByRole('heading', { name: 'Cordon cannot start' })).toBeVisible();
+  await expectCannotStart(page);
 });
