@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { SHELL_TOPBAR_HEIGHT } from '../../common/ui/shellLayout';
 import type { ShellState } from '../../common/ipc/contract';
+import { rolesInWords, signedInHow } from '../../common/ui/signInWording';
 import { cordonApi } from '../cordonApi';
 
 type Workspace = Extract<ShellState, { kind: 'workspace' }>;
@@ -44,12 +45,14 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
   };
 
   const { identity } = state;
-  const signedInAt = new Date(identity.signedInAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const signedInAt = new Date(identity.signedInAt).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+  const roles = rolesInWords(identity.roles);
+  const how = signedInHow(signedInAt, identity.mfaMethods);
   const activeApp = state.apps.find((app) => app.id === active);
   return (
     <div className="workspace">
       <header className="topbar" style={{ height: SHELL_TOPBAR_HEIGHT }}>
-        <span className="practice">{state.practiceName}</span>
+        <h1 className="practice">{state.practiceName}</h1>
         <div role="tablist" aria-label="Practice apps" className="tabs">
           {state.apps.map((app, index) => (
             <button
@@ -73,8 +76,12 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
           ))}
         </div>
         <p className="identity" data-testid="identity">
-          <span className="visually-hidden">Signed in as </span>
-          <strong>{identity.name}</strong> ({identity.roles.join(', ') || 'no Cordon role'}) · signed in {signedInAt} with {identity.mfaMethods.join(' + ') || 'unknown methods'}
+          <strong className="identity-name">{roles === '' ? identity.name : `${identity.name} (${roles})`}</strong>
+          <span className="visually-hidden">, </span>
+          {/* The title shows all of it on hover where a narrow window cuts it short. */}
+          <span className="identity-how" title={how}>
+            {how}
+          </span>
         </p>
         <button type="button" className="secondary" onClick={onShowPosture}>
           Security posture
@@ -83,17 +90,19 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
           Sign out
         </button>
       </header>
-      <main id="app-host" role="tabpanel" aria-labelledby={`tab-${active}`} className="host" data-app-id={active}>
-        {state.appsHidden === undefined ? (
-          <p className="host-placeholder">{activeApp === undefined ? '' : `${activeApp.name} opens here.`}</p>
-        ) : (
-          <p className="apps-hidden" data-testid="apps-hidden">
-            {state.appsHidden.message}
+      <main className="host">
+        <div id="app-host" role="tabpanel" aria-labelledby={`tab-${active}`}>
+          {state.appsHidden === undefined ? (
+            <p className="host-placeholder">{activeApp === undefined ? '' : `${activeApp.name} opens here.`}</p>
+          ) : (
+            <p className="apps-hidden" data-testid="apps-hidden">
+              {state.appsHidden.message}
+            </p>
+          )}
+          <p className="status notice" role="status" aria-live="polite" data-testid="notice">
+            {notice === '' ? (state.notice?.text ?? '') : notice}
           </p>
-        )}
-        <p className="status notice" role="status" aria-live="polite" data-testid="notice">
-          {notice === '' ? (state.notice?.text ?? '') : notice}
-        </p>
+        </div>
       </main>
     </div>
   );

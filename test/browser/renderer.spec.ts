@@ -5,7 +5,7 @@ import type { ShellState } from '../../common/ipc/contract';
 import { PROTECTION_IDS } from '../../common/posture/posture';
 import { SHELL_TOPBAR_HEIGHT } from '../../common/ui/shellLayout';
 import { cordonCalls, type FakeApiScript } from './fakeCordonApi';
-import { expectAccessible, openShellPage, posture, signedOut, workspace } from './shellPageHarness';
+import { expectAccessible, openShellPage, posture, SHELL_PAGE_CONTEXT, signedOut, workspace } from './shellPageHarness';
 import { serveShellPage } from './shellPageServer';
 
 const policyError: ShellState = {
@@ -13,6 +13,8 @@ const policyError: ShellState = {
   problem: { code: 'bad-signature', file: '/etc/cordon/policy.json', field: 'signature.value', reason: 'the signature does not match the policy content (the file was altered after signing, key d088a6618d6af98a)' },
   posture,
 };
+
+test.use(SHELL_PAGE_CONTEXT);
 
 const server = serveShellPage();
 
@@ -32,12 +34,11 @@ test('signed-out screen: a refused sign-in shows main\'s message and stays signe
   expect(cspViolations).toEqual([]);
 });
 
-test('sign in leads to the workspace, which shows who is signed in and how; sign out returns', async ({ page }) => {
+test('sign in leads to the workspace, which shows who is signed in and how, in words; sign out returns', async ({ page }) => {
   await open(page, { state: signedOut, afterSignIn: workspace });
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('identity')).toContainText('Valerie Assistant');
-  await expect(page.getByTestId('identity')).toContainText('(va)');
-  await expect(page.getByTestId('identity')).toContainText('with pwd + otp');
+  // In words, not the IdP's amr codes or Cordon's role code (it once read "(va) · … with pwd + otp").
+  await expect(page.getByTestId('identity')).toHaveText('Valerie Assistant, signed in 9:02 AM with password and authenticator app');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   // Main pushes the workspace after sign-in, so the app is shown before the page's own ask returns.
@@ -63,7 +64,8 @@ test('workspace frame: one tab per approved app, keyboard navigation between tab
   const tabs = page.getByRole('tab');
   await expect(tabs).toHaveText(['Sunrise EHR', 'Front Desk Messages', 'eFax']);
   await expect(page.getByRole('tab', { name: 'Sunrise EHR' })).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByTestId('identity')).toContainText('Valerie Assistant');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sunrise Family Medicine');
+  await expect(page.getByRole('main')).toContainText('Sunrise EHR opens here.');
   // The top bar is exactly as tall as main assumes when placing the hosted view below it.
   expect(await page.locator('header.topbar').evaluate((el) => el.getBoundingClientRect().height)).toBe(SHELL_TOPBAR_HEIGHT);
 

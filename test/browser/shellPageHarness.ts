@@ -1,6 +1,6 @@
 // What every shell-renderer test shares: example states, opening the built page with the
-// fake bridge under a paused clock (time moves only when a test moves it), the CSP
-// watch, and the axe-core check.
+// fake bridge under a paused clock (time moves only when a test moves it) in a fixed
+// locale and time zone, the CSP watch, and the axe-core check.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import type { ShellState } from '../../common/ipc/contract';
@@ -16,7 +16,7 @@ export const signedOut: ShellState = { kind: 'signed-out', practiceName: 'Sunris
 export const workspace: Extract<ShellState, { kind: 'workspace' }> = {
   kind: 'workspace',
   practiceName: 'Sunrise Family Medicine',
-  identity: { name: 'Valerie Assistant', email: 'va@example.com', roles: ['va'], mfaMethods: ['pwd', 'otp'], signedInAt: '2027-03-01T12:00:00.000Z' },
+  identity: { name: 'Valerie Assistant', email: 'va@example.com', roles: ['va'], mfaMethods: ['pwd', 'otp'], signedInAt: '2027-03-01T15:02:00.000Z' },
   apps: [
     { id: 'ehr', name: 'Sunrise EHR' },
     { id: 'messages', name: 'Front Desk Messages' },
@@ -25,6 +25,9 @@ export const workspace: Extract<ShellState, { kind: 'workspace' }> = {
   activeAppId: 'ehr',
   posture,
 };
+
+/** Where and when the VA sits, so times on screen (and in screenshots) are the same on every machine: 15:02Z is 9:02 AM. */
+export const SHELL_PAGE_CONTEXT = { locale: 'en-US', timezoneId: 'America/Chicago' } as const;
 
 /** The page's clock at opening; it stays there until a test runs it on. */
 export const OPENED_AT = Date.parse('2027-03-01T14:00:00Z');
@@ -48,10 +51,16 @@ export async function openShellPage(page: Page, origin: string, script: FakeApiS
   return opened;
 }
 
-/** axe-core needs the page's timers, so time runs normally from here on. */
+/**
+ * axe-core finds nothing of impact moderate or worse, and the page has the one `main` and
+ * the one `h1` a screen reader user jumps to. axe-core needs the page's timers, so time
+ * runs normally from here on.
+ */
 export async function expectAccessible(page: Page): Promise<void> {
   await page.clock.resume();
   const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  const found = results.violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical');
+  expect(found.map((v) => `${v.id} (${v.impact}): ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+  await expect(page.getByRole('main')).toHaveCount(1);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
 }
