@@ -96,7 +96,7 @@ test('sign-in: the IdP opens in a Cordon window, password + TOTP, then the works
     const idpPage = await signInWindow;
     await typeDemoCredentials(idpPage, 'valerie');
     await expect(shell.getByTestId('identity')).toContainText('Valerie Assistant');
-    await expect(shell.getByTestId('identity')).toContainText('otp');
+    await expect(shell.getByTestId('identity')).toContainText('with password and authenticator app');
     await shell.getByRole('button', { name: 'Sign out' }).click();
     await expect(shell.getByRole('button', { name: 'Sign in' })).toBeVisible();
   } finally {
