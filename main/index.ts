@@ -319,7 +319,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
           show: (appId: string) => {
             const { shellWindow } = late;
             if (shellWindow === null || auth?.identity == null || state.lockReason() !== null) return;
-            layout ??= new WorkspaceLayout(shellWindow);
+            layout ??= new WorkspaceLayout(shellWindow, () => state.current().kind === 'workspace' && 'enrollment' in state.current());
             layout.show(hosting.view(appId));
             state.appShown(appId);
           },
@@ -342,7 +342,11 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   shellWindow.on('closed', () => {
     late.shellWindow = null;
   });
-  state.onChange((next) => pushShellState(late.shellWindow?.webContents ?? null, next));
+  state.onChange((next) => {
+    pushShellState(late.shellWindow?.webContents ?? null, next);
+    // The connect-this-computer strip came or went: the app moves below it, or up again.
+    layout?.refit();
+  });
   // One tick for what changes on its own: the idle clock, OS idle and calls, then the
   // state (a countdown starting, a notice expiring, delivery posture) if it changed.
   const tickIdle = idle === null ? null : idleTick(idle, { powerMonitor, isInActiveCall: () => hosting?.isInActiveCall() ?? false });

@@ -66,7 +66,7 @@ export function App() {
       {state.kind === 'policy-error' && <PolicyErrorScreen problem={state.problem} onShowPosture={openPosture} />}
       {state.kind === 'locked' && <LockedScreen reason={state.reason} onShowPosture={openPosture} />}
       {state.kind === 'idle-locked' && <IdleLockScreen state={state} onShowPosture={openPosture} onChanged={refresh} />}
-      {state.kind === 'signed-out' && <SignedOutScreen practiceName={state.practiceName} notice={state.notice} onShowPosture={openPosture} onSignedIn={refresh} />}
+      {state.kind === 'signed-out' && <SignedOutScreen practiceName={state.practiceName} notice={state.notice} enrollment={state.enrollment} onShowPosture={openPosture} onSignedIn={refresh} />}
       {state.kind === 'workspace' && <WorkspaceScreen state={state} onShowPosture={openPosture} onSignedOut={refresh} />}
       <PosturePanel open={postureOpen} posture={state.posture} onClose={closePosture} />
     </>

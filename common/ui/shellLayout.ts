@@ -1,6 +1,8 @@
 // The shell's fixed geometry, shared by the renderer (which draws the top bar) and main
 // (which places the hosted app's view below it).
 export const SHELL_TOPBAR_HEIGHT = 56;
+/** The strip below the top bar while the shell asks for something (connect this computer); the app starts below it. */
+export const SHELL_INFOBAR_HEIGHT = 48;
 
 export interface Rectangle {
   x: number;
@@ -9,7 +11,8 @@ export interface Rectangle {
   height: number;
 }
 
-/** Where a hosted app's view goes inside a shell window of this content size. */
-export function hostedViewBounds(content: { width: number; height: number }): Rectangle {
-  return { x: 0, y: SHELL_TOPBAR_HEIGHT, width: Math.max(0, content.width), height: Math.max(0, content.height - SHELL_TOPBAR_HEIGHT) };
+/** Where a hosted app's view goes inside a shell window of this content size, below the top bar and any infobar. */
+export function hostedViewBounds(content: { width: number; height: number }, { infobar = false } = {}): Rectangle {
+  const top = SHELL_TOPBAR_HEIGHT + (infobar ? SHELL_INFOBAR_HEIGHT : 0);
+  return { x: 0, y: top, width: Math.max(0, content.width), height: Math.max(0, content.height - top) };
 }

@@ -1,7 +1,8 @@
 import { cordonApi } from '../cordonApi';
 import { useMainAction } from '../useMainAction';
+import { ConnectComputer } from './ConnectComputer';
 
-export function SignedOutScreen({ practiceName, notice, onShowPosture, onSignedIn }: { practiceName: string; notice?: string | undefined; onShowPosture: () => void; onSignedIn: () => void }) {
+export function SignedOutScreen({ practiceName, notice, enrollment, onShowPosture, onSignedIn }: { practiceName: string; notice?: string | undefined; enrollment?: { message: string } | undefined; onShowPosture: () => void; onSignedIn: () => void }) {
   const signIn = useMainAction(() => cordonApi().signIn(), { failed: 'Sign-in failed. Try again, or call IT if it keeps failing.', onDone: onSignedIn });
 
   return (
@@ -22,6 +23,7 @@ export function SignedOutScreen({ practiceName, notice, onShowPosture, onSignedI
           {signIn.message === '' ? (notice ?? '') : signIn.message}
         </p>
       </div>
+      {enrollment !== undefined && <ConnectComputer message={enrollment.message} variant="card" />}
     </main>
   );
 }

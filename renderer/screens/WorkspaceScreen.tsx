@@ -3,6 +3,7 @@ import { SHELL_TOPBAR_HEIGHT } from '../../common/ui/shellLayout';
 import type { ShellState } from '../../common/ipc/contract';
 import { rolesInWords, signedInHow } from '../../common/ui/signInWording';
 import { cordonApi } from '../cordonApi';
+import { ConnectComputer } from './ConnectComputer';
 
 type Workspace = Extract<ShellState, { kind: 'workspace' }>;
 
@@ -90,6 +91,7 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
           Sign out
         </button>
       </header>
+      {state.enrollment !== undefined && <ConnectComputer message={state.enrollment.message} variant="infobar" />}
       <main className="host">
         <div id="app-host" role="tabpanel" aria-labelledby={`tab-${active}`}>
           {state.appsHidden === undefined ? (

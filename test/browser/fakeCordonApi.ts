@@ -17,6 +17,9 @@ export interface FakeApiScript {
   unlock?: ActionResult;
   /** The state main reports after a successful unlock. */
   afterUnlock?: ShellState;
+  enrollWithCode?: ActionResult;
+  /** The state main reports after a successful enrollment (the step gone). */
+  afterEnroll?: ShellState;
 }
 
 export async function installFakeCordonApi(page: Page, script: FakeApiScript): Promise<void> {
@@ -67,6 +70,11 @@ export async function installFakeCordonApi(page: Page, script: FakeApiScript): P
           const result = s.unlock ?? { ok: true };
           if (result.ok && s.afterUnlock !== undefined) change(s.afterUnlock);
           return record('unlock', [], result);
+        },
+        enrollWithCode: (code: string) => {
+          const result = s.enrollWithCode ?? { ok: true };
+          if (result.ok && s.afterEnroll !== undefined) change(s.afterEnroll);
+          return record('enrollWithCode', [code], result);
         },
         onShellStateChanged: (listener: (next: ShellState) => void) => {
           subscribers.add(listener);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { ShellState } from '../../../common/ipc/contract';
-import { SHELL_TOPBAR_HEIGHT } from '../../../common/ui/shellLayout';
+import { SHELL_INFOBAR_HEIGHT, SHELL_TOPBAR_HEIGHT } from '../../../common/ui/shellLayout';
 import { WorkspaceLayout } from '../../../main/hosting/workspaceLayout';
 import { createShellHandlers } from '../../../main/shell/shellHandlers';
 
@@ -47,6 +47,19 @@ describe('workspace layout', () => {
     expect(messages.bounds).toEqual({ x: 0, y: SHELL_TOPBAR_HEIGHT, width: 1000, height: 600 - SHELL_TOPBAR_HEIGHT });
     layout.hideAll();
     expect(window.contentView.children).toEqual([]);
+  });
+
+  it('puts the app below the infobar while the shell shows one, and moves it up when it goes', () => {
+    const window = new FakeShellWindow();
+    let infobar = true;
+    const layout = new WorkspaceLayout(window as never, () => infobar);
+    const ehr = new FakeView();
+    layout.show(ehr as never);
+    const below = SHELL_TOPBAR_HEIGHT + SHELL_INFOBAR_HEIGHT;
+    expect(ehr.bounds).toEqual({ x: 0, y: below, width: 1280, height: 800 - below });
+    infobar = false;
+    layout.refit();
+    expect(ehr.bounds).toEqual({ x: 0, y: SHELL_TOPBAR_HEIGHT, width: 1280, height: 800 - SHELL_TOPBAR_HEIGHT });
   });
 });
 
