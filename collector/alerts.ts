@@ -1,6 +1,10 @@
 // What the collector tells IT when a device's audit trail or requests do not add up.
 // Every kind is stored (never only logged); details name sequence numbers and reasons,
 // never event content (event bodies may describe a VA's work, so they stay in `events`).
+// Alert rules (collector/rules) store their alerts in the same table, with the rule's id
+// as the kind, so the console's inbox shows both.
+import type { z } from 'zod';
+import { alertRowSchema } from '../common/console/consoleApi';
 
 export const ALERT_KINDS = {
   gap: 'a batch started after the next expected sequence number: events the collector never received are missing',
@@ -56,3 +60,14 @@ export const UNAUTHENTICATED_ALERT_KINDS: ReadonlySet<AlertKind> = new Set(['unk
  * instead of adding rows.
  */
 export const UNAUTHENTICATED_ROWS_PER_WINDOW = 50;
+
+/** How urgent an alert is, as the console shows it; rule alerts carry the severity their rule sets. */
+export const alertSeveritySchema = alertRowSchema.shape.severity;
+export type AlertSeverity = z.infer<typeof alertSeveritySchema>;
+
+/** Least to most urgent: a notification channel takes alerts at or above its minimum. */
+const SEVERITY_RANK: Record<AlertSeverity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+export function atLeast(severity: AlertSeverity, minimum: AlertSeverity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[minimum];
+}

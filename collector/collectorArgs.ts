@@ -42,6 +42,11 @@ options (environment variable in brackets):
                        without one (and without --metrics-listen) /metrics is off
   --metrics-listen HOST:PORT   also serve GET /metrics, without a token, on this address
                        (a monitoring network devices cannot reach) [CORDON_COLLECTOR_METRICS_LISTEN]
+  --rules-file FILE    alert rules and notifications (JSON or YAML; see the README); without
+                       one the default rules run and nothing is notified. A bad file stops
+                       the collector [CORDON_COLLECTOR_RULES_FILE]
+                       secrets, environment only: CORDON_COLLECTOR_WEBHOOK_SECRET (the webhook's
+                       HMAC key), CORDON_COLLECTOR_SMTP_PASSWORD (with notifications.email.user)
 
 the supervisors' console at /console/ (on when CORDON_CONSOLE_ISSUER is set; environment
 only, so the client secret never shows in the process list):
@@ -74,6 +79,8 @@ export interface CollectorCommand {
   config: CollectorConfig & { storage: StorageConfig };
   /** PEM files to read into config.tls. */
   tlsFiles: { key: string; cert: string } | null;
+  /** The rules file to read into config.alerting; null: the default rules. */
+  rulesFile: string | null;
   /** Things the operator should know about defaults that were applied. */
   notes: string[];
 }
@@ -117,6 +124,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         'max-connections-per-address': { type: 'string' },
         'trusted-proxies': { type: 'string' },
         'metrics-listen': { type: 'string' },
+        'rules-file': { type: 'string' },
         'console-key-file': { type: 'string' },
         'console-ui': { type: 'string' },
       },
@@ -196,6 +204,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
       ...(consoleConfig === null ? {} : { console: consoleConfig }),
     },
     tlsFiles: tlsKey !== undefined && tlsCert !== undefined ? { key: tlsKey, cert: tlsCert } : null,
+    rulesFile: values['rules-file'] ?? (env.CORDON_COLLECTOR_RULES_FILE || null),
     notes,
   };
 }

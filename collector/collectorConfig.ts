@@ -1,6 +1,11 @@
 // How a collector is set up: where it stores, where it listens, whom it trusts.
 import type { TrustedIssuer } from './accessTokenVerifier';
 import type { ConsoleConfig } from './console/consolePlugin';
+import type { EmailSettings } from './notify/emailChannel';
+import type { NotifierTiming } from './notify/notifier';
+import type { SyslogSettings } from './notify/syslogChannel';
+import type { WebhookSettings } from './notify/webhookChannel';
+import type { RulesFile } from './rules/rulesSchema';
 
 export type StorageConfig =
   /** Embedded, one file (created 0600 with its directory). */
@@ -50,7 +55,21 @@ export interface CollectorConfig {
   clock?: () => number;
   /** The supervisors' and compliance officers' console; off when absent. */
   console?: ConsoleConfig;
+  /** Alert rules and notifications; off when absent (`npm run collector` always sets them: the default rules without a rules file). */
+  alerting?: AlertingConfig;
 }
+
+export interface AlertingConfig {
+  /** The rules file's content (rules/rulesSchema.ts; DEFAULT_RULES_FILE without one). */
+  rules: RulesFile;
+  /** Receivers, with certificates and secrets resolved (rules/rulesFile.ts). */
+  channels: { syslog?: SyslogSettings; webhook?: WebhookSettings; email?: EmailSettings };
+  /** How often timer rules (device-silent) run. Default DEFAULT_RULE_TIMER_MS. */
+  ruleTimerMs?: number;
+  notifierTiming?: Partial<NotifierTiming>;
+}
+
+export const DEFAULT_RULE_TIMER_MS = 60_000;
 
 export interface ConnectionLimits {
   /** Open client connections in all; more are closed at once. Keep well below `ulimit -n`. */

@@ -6,6 +6,8 @@ import { DEFAULT_ENROLLMENT_CODE_TTL_MS } from './collectorConfig';
 import { CollectorStore } from './collectorStore';
 import { startCollector } from './collectorServer';
 import { issueEnrollmentCode } from './enrollment';
+import { DEFAULT_RULES_FILE } from './rules/rulesSchema';
+import { loadRulesFile, RulesFileError } from './rules/rulesFile';
 import { findSession } from './sessionLookup';
 import { storageLocation, storageProblem } from './storageProblem';
 import type { StorageConfig } from './collectorConfig';
@@ -15,6 +17,15 @@ function readPem(file: string, what: string): Buffer {
     return readFileSync(file);
   } catch (error) {
     throw new UsageError(`cannot read the TLS ${what} '${file}': ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A bad rules file is a usage error: the collector does not start with it. */
+function readRules(file: string): ReturnType<typeof loadRulesFile> {
+  try {
+    return loadRulesFile(file, process.env);
+  } catch (error) {
+    throw error instanceof RulesFileError ? new UsageError(error.message) : error;
   }
 }
 
@@ -61,10 +72,12 @@ async function run(command: CollectorCommand): Promise<void> {
     return;
   }
   const tls = command.tlsFiles === null ? undefined : { key: readPem(command.tlsFiles.key, 'key'), cert: readPem(command.tlsFiles.cert, 'certificate') };
+  const alerting = command.rulesFile === null ? { rules: DEFAULT_RULES_FILE, channels: {} } : readRules(command.rulesFile);
   for (const note of command.notes) console.info(`note: ${note}`);
+  console.info(command.rulesFile === null ? 'note: no rules file (--rules-file): the default alert rules run, no notifications are sent' : `alert rules from ${command.rulesFile}; notifications: ${Object.keys(alerting.channels).join(', ') || 'none'}`);
   // The store opens first, so a database that cannot be reached is named as such.
   await (await openStore(storage)).close();
-  const collector = await startCollector({ ...config, ...(tls === undefined ? {} : { tls }) });
+  const collector = await startCollector({ ...config, alerting, ...(tls === undefined ? {} : { tls }) });
   console.info(`collector listening on ${collector.url} (storage: ${where})`);
   if (collector.metricsUrl !== undefined) console.info(`metrics at ${collector.metricsUrl}`);
   if (tls === undefined) console.info('note: plain HTTP; give --tls-key and --tls-cert outside a test setup');

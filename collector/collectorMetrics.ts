@@ -13,6 +13,16 @@ export class CollectorMetrics {
   readonly alertsStored = new Map<string, number>();
   /** Enrolled devices (all collectors on the storage), refreshed in the background. */
   devices = 0;
+  /** Alert-rule findings stored (opening an alert or counted on an open one), by rule. */
+  readonly ruleFindings = new Map<string, number>();
+  /** Batches or timer runs whose rule evaluation failed (the events themselves were stored). */
+  ruleFailures = 0;
+  readonly notificationsDelivered = new Map<string, number>();
+  /** Failed delivery attempts, by channel: each is retried later. */
+  readonly notificationFailures = new Map<string, number>();
+  /** Undelivered notifications and the age of the oldest, by channel, as of the notifier's last round. */
+  notificationsPending = new Map<string, number>();
+  notificationsOldestPendingSeconds = new Map<string, number>();
 
   static bump(counter: Map<string, number>, label: string): void {
     counter.set(label, (counter.get(label) ?? 0) + 1);
@@ -34,6 +44,12 @@ export class CollectorMetrics {
     metric('cordon_collector_requests_shed_total', 'counter', 'Requests answered 503 + Retry-After because storage was busy (pool exhausted, locks), by route.', labelled('route', this.shed));
     metric('cordon_collector_alerts_stored_total', 'counter', 'Alerts this collector stored (or folded into a repeated one), by kind.', labelled('kind', this.alertsStored));
     metric('cordon_collector_devices', 'gauge', 'Enrolled devices, as of the last refresh (at most a minute old).', [['', this.devices]]);
+    metric('cordon_collector_rule_findings_total', 'counter', 'Alert-rule findings stored (a new alert, or counted on the open one of the same rule, subject and window), by rule.', labelled('rule', this.ruleFindings));
+    metric('cordon_collector_rule_failures_total', 'counter', 'Rule evaluations that failed (after a batch was stored, or on the timer); the events were kept.', [['', this.ruleFailures]]);
+    metric('cordon_collector_notifications_delivered_total', 'counter', 'Notifications the receiver accepted, by channel.', labelled('channel', this.notificationsDelivered));
+    metric('cordon_collector_notification_failures_total', 'counter', 'Failed notification attempts, by channel; each is retried with backoff until delivered.', labelled('channel', this.notificationFailures));
+    metric('cordon_collector_notifications_pending', 'gauge', 'Notifications queued and not yet delivered (receiver down or slow), by channel.', labelled('channel', this.notificationsPending));
+    metric('cordon_collector_notifications_oldest_pending_seconds', 'gauge', 'Age of the oldest undelivered notification, by channel.', labelled('channel', this.notificationsOldestPendingSeconds));
     return `${lines.join('\n')}\n`;
   }
 }

@@ -19,6 +19,7 @@ import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceReques
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
 import { overlapRange, verifyBatch } from './ingestVerifier';
+import { startAlerting, type Alerting } from './rules/alerting';
 import { sameSecret } from './sameSecret';
 import { describeIssues } from './validationMessage';
 
@@ -112,7 +113,7 @@ function boundConnections(server: Server, limits: ConnectionLimits): void {
   });
 }
 
-async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics, listeningUrl: () => string): Promise<FastifyInstance> {
+async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics, listeningUrl: () => string, alerting: Alerting | null): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config.connections };
   const options = {
     logger: false,
@@ -159,8 +160,10 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
 
   const storeAlert = async (request: FastifyRequest, alert: AlertDraft | null): Promise<void> => {
     if (alert === null) return;
-    await store.addAlert(alert, now(), request.ip);
+    const at = now();
+    await store.addAlert(alert, at, request.ip);
     CollectorMetrics.bump(metrics.alertsStored, alert.kind);
+    await alerting?.chainAlertStored(alert, at, request.ip);
   };
   const authenticate = async (request: FastifyRequest, route: string): Promise<DeviceAuthResult> => {
     const auth = await authenticateDeviceRequest({ method: request.method, url: request.url, route, headers: request.headers, rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) }, store, now());
@@ -215,6 +218,8 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
       }
       const stores = decision.newEvents.length === 0 || (await store.appendEvents(device.deviceId, device.head.seq, decision.head, decision.newEvents, now()));
       if (stores) {
+        // Stored: rules see the batch before the device hears back, and cannot refuse it.
+        if (decision.newEvents.length > 0) await alerting?.ingested(device.deviceId, decision.newEvents);
         metrics.batchesAccepted += 1;
         metrics.eventsIngested += decision.newEvents.length;
         const ack: BatchAck = { acknowledgedSeq: decision.head.seq, acknowledgedLink: decision.head.link };
@@ -314,8 +319,9 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   let url = '';
   const metrics = new CollectorMetrics();
   let metricsListener: Awaited<ReturnType<typeof listenForMetrics>> | null = null;
+  const alerting = config.alerting === undefined ? null : startAlerting(config.alerting, store.database, metrics, config.clock ?? Date.now);
   try {
-    app = await buildServer(config, store, metrics, () => url);
+    app = await buildServer(config, store, metrics, () => url, alerting);
     await app.listen({ host, port: config.port ?? DEFAULT_PORT });
     url = `${config.tls === undefined ? 'http' : 'https'}://${hostForUrl(host)}:${(app.server.address() as AddressInfo).port}`;
     const problem = config.console === undefined ? null : consoleOriginProblem(config.console.publicUrl ?? url);
@@ -331,6 +337,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
       });
     }
   } catch (error) {
+    await alerting?.close();
     await store.close();
     throw error;
   }
@@ -339,7 +346,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
     url,
     ...(metricsListener === null ? {} : { metricsUrl: metricsListener.url }),
     storage: storage.kind,
-    close: () => (closing ??= (metricsListener?.close() ?? Promise.resolve()).then(() => app.close()).then(() => store.close())),
+    close: () => (closing ??= (metricsListener?.close() ?? Promise.resolve()).then(() => app.close()).then(() => alerting?.close()).then(() => store.close())),
     issueEnrollmentCode: async (options = {}) => (await issueEnrollmentCode(store, options.ttlMs ?? config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS, (config.clock ?? Date.now)())).code,
     alerts: (deviceId) => store.alerts(deviceId),
     deviceEvents: (deviceId) => store.deviceEvents(deviceId),

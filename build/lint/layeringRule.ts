@@ -53,6 +53,8 @@ export const PACKAGE_ENVIRONMENTS: Record<string, PackageEnvironment> = {
   kysely: 'node',
   pg: 'node',
   jose: 'node',
+  yaml: 'node',
+  nodemailer: 'node',
 };
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

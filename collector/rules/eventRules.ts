@@ -1,0 +1,160 @@
+// What one verified batch means to the alert rules, decided without storage: the events
+// that windowed rules count (hits), the findings a single event is enough for (drafts),
+// and the sign-ins that rules about devices and users look up further. Details carry
+// ids, codes and counts, never event content beyond the catalog's codes.
+import type { ChainedEvent } from '../../common/audit/syncProtocol';
+import type { AlertSeverity } from '../alerts';
+import { dayKey, inWorkingHours, localTime } from './practiceTime';
+import type { Hit, RuleAlertDraft } from './ruleStore';
+import { BURST_KINDS, type BurstKind, type RuleId, type RulesFile } from './rulesSchema';
+
+export interface RuleEvent {
+  seq: number;
+  type: string;
+  outcome: string;
+  recordedAt: number;
+  reason?: string;
+  appId?: string;
+  subject?: string;
+  session?: string;
+}
+
+/** Bodies were verified as canonical audit events before they get here. */
+export function ruleEvents(events: readonly ChainedEvent[]): RuleEvent[] {
+  return events.map((e) => {
+    const body = JSON.parse(e.body) as Omit<RuleEvent, 'seq' | 'recordedAt'> & { recordedAt: string };
+    return { ...body, seq: e.seq, recordedAt: Date.parse(body.recordedAt) };
+  });
+}
+
+export const userKey = (subject: string) => `user:${subject}`;
+export const deviceKey = (deviceId: string) => `device:${deviceId}`;
+
+/** Whom an event is about: the signed-in VA, or the device when nobody was signed in. */
+function subjectKeyOf(event: RuleEvent, deviceId: string): string {
+  return event.subject === undefined ? deviceKey(deviceId) : userKey(event.subject);
+}
+
+/** A rule that fires when `count` of its hits fall within `windowMs` for one subject. */
+export interface WindowedRule {
+  rule: RuleId;
+  severity: AlertSeverity;
+  count: number;
+  windowMs: number;
+  describe(seen: number, subjectKey: string): string;
+}
+
+export interface BatchFindings {
+  /** `label`: whom the hit is about, as details name it (the key may add a counter's name). */
+  hits: { hit: Hit; rule: WindowedRule; label: string }[];
+  drafts: RuleAlertDraft[];
+  /** Successful sign-ins with a user and session, for the rules that need stored sessions. */
+  signIns: RuleEvent[];
+}
+
+const BURST_KIND_OF_TYPE = new Map<string, BurstKind>(Object.entries(BURST_KINDS).map(([kind, type]) => [type, kind as BurstKind]));
+
+function windowedRules(config: RulesFile['rules']): { burst: Map<BurstKind, WindowedRule>; failed: WindowedRule | null; idle: WindowedRule | null } {
+  const minutes = (m: number) => m * 60_000;
+  const b = config['blocked-burst'];
+  const burst = new Map<BurstKind, WindowedRule>(
+    b.enabled
+      ? b.kinds.map((kind) => [kind, { rule: 'blocked-burst', severity: b.severity, count: b.count, windowMs: minutes(b.withinMinutes), describe: (seen, key) => `${seen} blocked ${kind} attempts by ${key} within ${b.withinMinutes} min (threshold ${b.count})` }])
+      : [],
+  );
+  const f = config['failed-sign-ins'];
+  const i = config['idle-locks'];
+  return {
+    burst,
+    failed: f.enabled ? { rule: 'failed-sign-ins', severity: f.severity, count: f.count, windowMs: minutes(f.withinMinutes), describe: (seen, key) => `${seen} refused sign-ins or MFA checks on ${key} within ${f.withinMinutes} min (threshold ${f.count})` } : null,
+    idle: i.enabled ? { rule: 'idle-locks', severity: i.severity, count: i.count, windowMs: minutes(i.withinMinutes), describe: (seen, key) => `${seen} idle locks for ${key} within ${i.withinMinutes} min (threshold ${i.count})` } : null,
+  };
+}
+
+/** Cheap to call per batch: the windowed rules are rebuilt from config once per engine. */
+export function batchMatcher(file: RulesFile): (deviceId: string, events: readonly RuleEvent[]) => BatchFindings {
+  const { rules, practice } = file;
+  const windowed = windowedRules(rules);
+  const offHours = rules['off-hours-sign-in'];
+  const queue = rules['queue-pressure'];
+  const day = (at: number) => dayKey(at, practice.timezone);
+
+  return (deviceId, events) => {
+    const findings: BatchFindings = { hits: [], drafts: [], signIns: [] };
+    const hit = (rule: WindowedRule | null | undefined, event: RuleEvent, label: string, counter = '') => {
+      if (rule != null) findings.hits.push({ rule, label, hit: { rule: rule.rule, subjectKey: `${label}${counter}`, at: event.recordedAt, deviceId, seq: event.seq } });
+    };
+    const draft = (rule: RuleId, severity: AlertSeverity, event: RuleEvent, subjectKey: string, windowStart: number, detail: string) => {
+      findings.drafts.push({ rule, severity, subjectKey, subject: subjectKey === deviceKey(deviceId) ? null : (event.subject ?? null), windowStart, deviceId, seq: event.seq, detail, occurrences: 1 });
+    };
+    for (const event of events) {
+      const subjectKey = subjectKeyOf(event, deviceId);
+      switch (event.type) {
+        case 'sign-in.succeeded':
+          if (event.subject === undefined) break;
+          if (event.session !== undefined) findings.signIns.push(event);
+          if (offHours?.enabled === true && !inWorkingHours(practice, event.subject, event.recordedAt)) {
+            const zone = practice.users[event.subject]?.timezone ?? practice.timezone;
+            const local = localTime(event.recordedAt, zone);
+            const clock = `${String(Math.floor(local.minute / 60)).padStart(2, '0')}:${String(local.minute % 60).padStart(2, '0')}`;
+            draft('off-hours-sign-in', offHours.severity, event, subjectKey, dayKey(event.recordedAt, zone), `${subjectKey} signed in at ${clock} on ${local.weekday} ${local.date} (${zone}), outside working hours`);
+          }
+          break;
+        case 'sign-in.failed':
+        case 'reauth.failed':
+          if (!rules['failed-sign-ins'].ignoreReasons.includes(event.reason ?? '')) hit(windowed.failed, event, deviceKey(deviceId));
+          break;
+        case 'session.locked':
+          if (event.reason === 'idle') hit(windowed.idle, event, subjectKey);
+          break;
+        case 'capture.blocked':
+          if (rules['capture-tool'].enabled && event.reason?.startsWith('process:') === true) draft('capture-tool', rules['capture-tool'].severity, event, subjectKey, day(event.recordedAt), `capture tool detected (${event.reason}) for ${subjectKey}`);
+          break;
+        case 'watermark.tampered':
+          if (rules['watermark-tampering'].enabled) draft('watermark-tampering', rules['watermark-tampering'].severity, event, subjectKey, day(event.recordedAt), `watermark tampering in app ${event.appId ?? '(none)'} for ${subjectKey}${event.reason === undefined ? '' : ` (${event.reason})`}`);
+          break;
+        case 'audit.queue-pressure': {
+          const [level, count] = (event.reason ?? '').split(':');
+          const reached = level === 'hard' || (level === 'soft' && queue.minLevel === 'soft');
+          if (queue.enabled && reached) draft('queue-pressure', queue.severity, event, deviceKey(deviceId), day(event.recordedAt), `undelivered audit queue reached its ${level} limit (${count ?? '?'} events waiting)`);
+          break;
+        }
+        default: {
+          const kind = event.outcome === 'blocked' ? BURST_KIND_OF_TYPE.get(event.type) : undefined;
+          if (kind !== undefined) hit(windowed.burst.get(kind), event, subjectKey, `|${kind}`);
+        }
+      }
+    }
+    return findings;
+  };
+}
+
+/** How many of the sorted `times` are at most `value`. */
+function countAtMost(times: readonly number[], value: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((times[mid] as number) <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * The findings of one windowed rule for one subject: each of the batch's hits at which
+ * `count` or more hits (stored ones included, `times` sorted) fall in the window ending
+ * there. Findings in one dedup bucket (the window's length) become one draft.
+ */
+export function windowFindings(rule: WindowedRule, subject: { key: string; label: string }, batchHits: readonly Hit[], times: readonly number[]): RuleAlertDraft[] {
+  const byBucket = new Map<number, RuleAlertDraft>();
+  for (const hit of batchHits) {
+    const seen = countAtMost(times, hit.at) - countAtMost(times, hit.at - rule.windowMs);
+    if (seen < rule.count) continue;
+    const windowStart = Math.floor(hit.at / rule.windowMs) * rule.windowMs;
+    const existing = byBucket.get(windowStart);
+    if (existing !== undefined) existing.occurrences += 1;
+    else byBucket.set(windowStart, { rule: rule.rule, severity: rule.severity, subjectKey: subject.key, subject: subject.label.startsWith('user:') ? subject.label.slice('user:'.length) : null, windowStart, deviceId: hit.deviceId, seq: hit.seq, detail: rule.describe(seen, subject.label), occurrences: 1 });
+  }
+  return [...byBucket.values()];
+}
