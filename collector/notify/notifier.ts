@@ -32,7 +32,7 @@ const ROWS_PER_ROUND = 50;
 /** Half the backoff plus a random half: collectors and channels do not retry in step. */
 export function retryDelay(attempts: number, timing: Pick<NotifierTiming, 'firstRetryMs' | 'maxRetryMs'>): number {
   const full = Math.min(timing.maxRetryMs, timing.firstRetryMs * 2 ** Math.min(attempts, 30));
-  return full / 2 + Math.random() * (full / 2);
+  return Math.round(full / 2 + Math.random() * (full / 2));
 }
 
 export class Notifier {

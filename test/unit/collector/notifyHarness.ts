@@ -1,0 +1,49 @@
+// Notification tests: a collector whose rules notify the given channels, quick retries,
+// /metrics on, and a way to open an alert (a watermark tampering event, severity high).
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AlertingConfig } from '../../../collector/collectorConfig';
+import { DEFAULT_RULES_FILE } from '../../../collector/rules/rulesSchema';
+import { send } from './collectorTestDevice';
+import { useTestCollector, type StorageUnderTest, type TestCollector } from './collectorHarness';
+import { streamDevice } from './rulesStream';
+
+const METRICS_TOKEN = 'notify-test-metrics-token';
+
+/** `channels` is read when the collector starts (its beforeAll): fill it in a beforeAll declared before this call. */
+export function useNotifyingCollector(storage: StorageUnderTest, channels: AlertingConfig['channels']): TestCollector & { openAlert(): Promise<string>; metric(name: string, channel: string): Promise<number> } {
+  const alerting: AlertingConfig = { rules: DEFAULT_RULES_FILE, channels, notifierTiming: { pollMs: 100, firstRetryMs: 200, maxRetryMs: 400 } };
+  const server = useTestCollector(storage, { alerting, metricsToken: METRICS_TOKEN });
+  return Object.assign(server, {
+    /** Opens a watermark-tampering alert on a new device; returns the device id. */
+    async openAlert(): Promise<string> {
+      const { device, send: sendEvents } = await streamDevice(server.collector, server.url);
+      await sendEvents([{ type: 'watermark.tampered', outcome: 'blocked', at: new Date().toISOString(), appId: 'ehr', reason: 'removed', subject: 'notify-va', session: 'NTFY-0001' }]);
+      return device.deviceId;
+    },
+    async metric(name: string, channel: string): Promise<number> {
+      const reply = await send(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      const line = reply.text.split('\n').find((l) => l.startsWith(`${name}{channel="${channel}"} `));
+      return line === undefined ? 0 : Number(line.split(' ')[1]);
+    },
+  });
+}
+
+/** A port free right now on 127.0.0.1, for a receiver that starts later. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Why a receiver binary cannot run here, or null. */
+export function missingBinary(command: string, args: string[], install: string): string | null {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `${command} ${args.join(' ')} failed: apt-get install ${install} (.ci/run installs it)`;
+  }
+}
