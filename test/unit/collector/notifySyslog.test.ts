@@ -1,0 +1,89 @@
+// Syslog over TLS (RFC 5425) to Debian's rsyslog, started here with a TLS listener
+// (imtcp + gtls) that writes each message it receives to a file this test reads: the
+// alert arrives as an RFC 5424 message with its structured data, also when rsyslog
+// starts only after the alert opened.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AlertingConfig } from '../../../collector/collectorConfig';
+import { loopbackCertificate } from '../../support/testTls';
+import { describeOnEachStorage } from './collectorHarness';
+import { freePort, missingBinary, useNotifyingCollector } from './notifyHarness';
+
+const RSYSLOGD = '/usr/sbin/rsyslogd';
+const GTLS_DRIVER = '/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so';
+const missing = missingBinary(RSYSLOGD, ['-v'], 'rsyslog rsyslog-gnutls') ?? (existsSync(GTLS_DRIVER) ? null : `${GTLS_DRIVER} is missing: apt-get install rsyslog-gnutls (.ci/run installs it)`) ?? missingBinary('openssl', ['version'], 'openssl');
+if (missing !== null) console.log(`SKIPPED notify-syslog (rsyslog over TLS): ${missing}`);
+
+/** rsyslog in the foreground with only a TLS listener on 127.0.0.1:port and a file output. */
+function rsyslogConfig(dir: string, port: number): string {
+  return `global(workDirectory="${dir}" defaultNetstreamDriverCAFile="${dir}/cert.pem" defaultNetstreamDriverCertFile="${dir}/cert.pem" defaultNetstreamDriverKeyFile="${dir}/key.pem")
+module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")
+input(type="imtcp" port="${port}" address="127.0.0.1")
+template(name="asReceived" type="string" string="%rawmsg%\\n")
+action(type="omfile" file="${dir}/received.log" template="asReceived")
+`;
+}
+
+async function listening(port: number, process: ChildProcess): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    if (process.exitCode !== null) throw new Error(`rsyslogd exited with ${process.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('rsyslogd did not listen within 10 s');
+}
+
+describeOnEachStorage('notifications: syslog over TLS to rsyslog', (storage) => {
+  if (missing !== null) {
+    it.skip(`needs rsyslog with GnuTLS: ${missing}`, () => undefined);
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'cordon-rsyslog-'));
+  const tls = loopbackCertificate();
+  const channels: AlertingConfig['channels'] = {};
+  let port = 0;
+  let rsyslog: ChildProcess | null = null;
+  beforeAll(async () => {
+    port = await freePort();
+    writeFileSync(path.join(dir, 'cert.pem'), tls.cert);
+    writeFileSync(path.join(dir, 'key.pem'), tls.key, { mode: 0o600 });
+    writeFileSync(path.join(dir, 'rsyslog.conf'), rsyslogConfig(dir, port));
+    channels.syslog = { host: '127.0.0.1', port, ca: tls.cert, appName: 'cordon-collector', minSeverity: 'high' };
+  });
+  const server = useNotifyingCollector(storage, channels);
+  afterAll(async () => {
+    if (rsyslog !== null && rsyslog.exitCode === null) {
+      const exited = new Promise((resolve) => rsyslog?.once('exit', resolve));
+      rsyslog.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an alert raised while rsyslog is down arrives as RFC 5424 over TLS once it listens', async () => {
+    const deviceId = await server.openAlert();
+    await expect.poll(() => server.metric('cordon_collector_notifications_pending', 'syslog'), { timeout: 5_000 }).toBe(1);
+
+    rsyslog = spawn(RSYSLOGD, ['-n', '-f', path.join(dir, 'rsyslog.conf'), '-i', path.join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await listening(port, rsyslog);
+    const log = path.join(dir, 'received.log');
+    await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8') : ''), { timeout: 10_000 }).toContain(deviceId);
+
+    const [line] = readFileSync(log, 'utf8').trim().split('\n');
+    // PRI 107 = facility 13 (log audit) * 8 + severity 3 (error) for a high alert.
+    expect(line).toMatch(new RegExp(`^<107>1 \\S+Z \\S+ cordon-collector \\d+ alert \\[cordon@32473 alertId="\\d+" kind="watermark-tampering" severity="high" device="${deviceId}" subject="notify-va" detectedAt="\\S+"\\] Cordon high alert: watermark-tampering on device ${deviceId}: watermark tampering in app ehr for user:notify-va \\(removed\\)$`));
+    await expect.poll(() => server.metric('cordon_collector_notifications_pending', 'syslog'), { timeout: 5_000 }).toBe(0);
+    expect(await server.metric('cordon_collector_notifications_delivered_total', 'syslog')).toBe(1);
+  });
+});
