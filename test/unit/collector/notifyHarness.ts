@@ -1,7 +1,7 @@
 // Notification tests: a collector whose rules notify the given channels, quick retries,
 // /metrics on, and a way to open an alert (a watermark tampering event, severity high).
-import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import type { AlertingConfig } from '../../../collector/collectorConfig';
 import { DEFAULT_RULES_FILE } from '../../../collector/rules/rulesSchema';
 import { send } from './collectorTestDevice';
@@ -46,4 +46,21 @@ export function missingBinary(command: string, args: string[], install: string):
   } catch {
     return `${command} ${args.join(' ')} failed: apt-get install ${install} (.ci/run installs it)`;
   }
+}
+
+/** Resolves once a receiver the test started accepts connections on 127.0.0.1:port. */
+export async function listening(port: number, receiver: ChildProcess, name: string): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    if (receiver.exitCode !== null) throw new Error(`${name} exited with ${receiver.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${name} did not listen on port ${port} within 10 s`);
 }

@@ -4,14 +4,13 @@
 // starts only after the alert opened.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AlertingConfig } from '../../../collector/collectorConfig';
 import { loopbackCertificate } from '../../support/testTls';
 import { describeOnEachStorage } from './collectorHarness';
-import { freePort, missingBinary, useNotifyingCollector } from './notifyHarness';
+import { freePort, listening, missingBinary, useNotifyingCollector } from './notifyHarness';
 
 const RSYSLOGD = '/usr/sbin/rsyslogd';
 const GTLS_DRIVER = '/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so';
@@ -26,22 +25,6 @@ input(type="imtcp" port="${port}" address="127.0.0.1")
 template(name="asReceived" type="string" string="%rawmsg%\\n")
 action(type="omfile" file="${dir}/received.log" template="asReceived")
 `;
-}
-
-async function listening(port: number, process: ChildProcess): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
-    if (process.exitCode !== null) throw new Error(`rsyslogd exited with ${process.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('rsyslogd did not listen within 10 s');
 }
 
 describeOnEachStorage('notifications: syslog over TLS to rsyslog', (storage) => {
@@ -76,7 +59,7 @@ describeOnEachStorage('notifications: syslog over TLS to rsyslog', (storage) => 
     await expect.poll(() => server.metric('cordon_collector_notifications_pending', 'syslog'), { timeout: 5_000 }).toBe(1);
 
     rsyslog = spawn(RSYSLOGD, ['-n', '-f', path.join(dir, 'rsyslog.conf'), '-i', path.join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await listening(port, rsyslog);
+    await listening(port, rsyslog, 'rsyslogd');
     const log = path.join(dir, 'received.log');
     await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8') : ''), { timeout: 10_000 }).toContain(deviceId);
 
