@@ -24,7 +24,7 @@ export interface Alerting {
 
 export function startAlerting(config: AlertingConfig, db: Kysely<CollectorDatabase>, metrics: CollectorMetrics, now: () => number): Alerting {
   const notifier = new Notifier(new Outbox(db), createChannels(config.channels), metrics, { ...DEFAULT_NOTIFIER_TIMING, ...config.notifierTiming });
-  const engine = new RuleEngine(config.rules, new RuleStore(db), (alert) => notifier.announce(alert), metrics);
+  const engine = new RuleEngine(config.rules, RuleStore.over(db), (alert) => notifier.announce(alert), metrics);
   const failed = (when: string) => (error: unknown) => {
     metrics.ruleFailures += 1;
     console.error(`collector: alert rules failed ${when}: ${error instanceof Error ? error.message : String(error)}`);

@@ -46,15 +46,19 @@ export class RuleEngine {
   /** A verified batch was stored for `deviceId`. */
   async ingested(deviceId: string, events: readonly ChainedEvent[], now: number): Promise<void> {
     const findings = this.match(deviceId, ruleEvents(events));
-    const drafts = [...findings.drafts, ...(await this.windowed(findings, now))];
-    for (const signIn of findings.signIns) drafts.push(...(await this.signInFindings(deviceId, signIn)));
-    for (const draft of fold(drafts)) await this.raise(draft, now);
+    if (findings.hits.length + findings.drafts.length + findings.signIns.length === 0) return;
+    const opened = await this.store.transaction(async (store) => {
+      const drafts = [...findings.drafts, ...(await this.windowed(store, findings, now))];
+      for (const signIn of findings.signIns) drafts.push(...(await this.signInFindings(store, deviceId, signIn)));
+      return this.raise(store, fold(drafts), now, 'count');
+    });
+    for (const alert of opened) await this.announce(alert);
   }
 
   /** Windowed rules count stored hits too: a burst may straddle batches. */
-  private async windowed(findings: BatchFindings, now: number): Promise<RuleAlertDraft[]> {
+  private async windowed(store: RuleStore, findings: BatchFindings, now: number): Promise<RuleAlertDraft[]> {
     if (findings.hits.length === 0) return [];
-    await this.store.addHits(
+    await store.addHits(
       findings.hits.map((h) => h.hit),
       now,
     );
@@ -67,13 +71,13 @@ export class RuleEngine {
     for (const group of groups.values()) {
       const { rule, label, hit } = group[0] as BatchFindings['hits'][number];
       const ats = group.map((g) => g.hit.at);
-      const times = await this.store.hitTimes(hit.rule, hit.subjectKey, Math.min(...ats) - rule.windowMs, Math.max(...ats));
+      const times = await store.hitTimes(hit.rule, hit.subjectKey, Math.min(...ats) - rule.windowMs, Math.max(...ats));
       drafts.push(...windowFindings(rule, { key: hit.subjectKey, label }, group.map((g) => g.hit), times));
     }
     return drafts;
   }
 
-  private async signInFindings(deviceId: string, signIn: RuleEvent): Promise<RuleAlertDraft[]> {
+  private async signInFindings(store: RuleStore, deviceId: string, signIn: RuleEvent): Promise<RuleAlertDraft[]> {
     const { rules, practice } = this.file;
     const subject = signIn.subject as string;
     const day = localTime(signIn.recordedAt, practice.timezone).date;
@@ -89,32 +93,47 @@ export class RuleEngine {
       occurrences: 1,
     });
     const drafts: RuleAlertDraft[] = [];
-    if (rules['new-device-for-user'].enabled && !(await this.store.userKnowsDevice(subject, deviceId, signIn.session as string)) && (await this.store.userSeenElsewhere(subject, deviceId))) {
+    if (rules['new-device-for-user'].enabled && !(await store.userKnowsDevice(subject, deviceId, signIn.session as string)) && (await store.userSeenElsewhere(subject, deviceId))) {
       drafts.push(draft('new-device-for-user', subject, `${userKey(subject)} signed in on device ${deviceId} for the first time (known on other devices)`));
     }
     const shared = rules['shared-device'];
     if (shared.enabled) {
-      const sessions = await this.store.deviceSessions(deviceId, signIn.recordedAt - DAY_REACH_MS, signIn.recordedAt + DAY_REACH_MS);
+      const sessions = await store.deviceSessions(deviceId, signIn.recordedAt - DAY_REACH_MS, signIn.recordedAt + DAY_REACH_MS);
       const users = new Set([subject, ...sessions.filter((s) => localTime(s.startedAt, practice.timezone).date === day).map((s) => s.subject)]);
       if (users.size >= shared.minUsers) drafts.push(draft('shared-device', null, `${users.size} users signed in on this device on ${day} (${practice.timezone}; threshold ${shared.minUsers})`));
     }
     return drafts;
   }
 
-  private async raise(draft: RuleAlertDraft, now: number, once = false): Promise<void> {
-    const opened = once ? await this.store.raiseOnce(draft, now) : await this.store.raise(draft, now);
-    CollectorMetrics.bump(this.metrics.ruleFindings, draft.rule);
-    if (opened !== null) await this.announce(opened);
+  /** Stores the drafts; returns the alerts they opened, to announce once committed. */
+  private async raise(store: RuleStore, drafts: readonly RuleAlertDraft[], now: number, mode: 'count' | 'once'): Promise<OpenedAlert[]> {
+    const opened: OpenedAlert[] = [];
+    for (const draft of drafts) {
+      const alert = mode === 'count' ? await store.raise(draft, now) : await store.raiseOnce(draft, now);
+      CollectorMetrics.bump(this.metrics.ruleFindings, draft.rule);
+      if (alert !== null) opened.push(alert);
+    }
+    return opened;
   }
 
   /** What no batch can show: devices gone quiet in the middle of a session. */
   async tick(now: number): Promise<void> {
     const silent = this.file.rules['device-silent'];
     if (silent.enabled) {
-      for (const device of await this.store.silentDevicesMidSession(now - silent.afterHours * HOUR_MS)) {
-        const detail = `no sync for more than ${silent.afterHours} h (last at ${new Date(device.lastSeenAt).toISOString()}) while a session was open`;
-        await this.raise({ rule: 'device-silent', severity: silent.severity, subjectKey: deviceKey(device.deviceId), subject: null, windowStart: device.lastSeenAt, deviceId: device.deviceId, seq: device.headSeq, detail, occurrences: 1 }, now, true);
-      }
+      const drafts = (await this.store.silentDevicesMidSession(now - silent.afterHours * HOUR_MS)).map(
+        (device): RuleAlertDraft => ({
+          rule: 'device-silent',
+          severity: silent.severity,
+          subjectKey: deviceKey(device.deviceId),
+          subject: null,
+          windowStart: device.lastSeenAt,
+          deviceId: device.deviceId,
+          seq: device.headSeq,
+          detail: `no sync for more than ${silent.afterHours} h (last at ${new Date(device.lastSeenAt).toISOString()}) while a session was open`,
+          occurrences: 1,
+        }),
+      );
+      for (const alert of await this.store.transaction((store) => this.raise(store, drafts, now, 'once'))) await this.announce(alert);
     }
     await this.store.purgeHits(now - this.hitRetentionMs);
   }

@@ -66,10 +66,15 @@ export interface OpenedAlert {
 const OPEN = sql<boolean>`status = 'open'`;
 
 export class RuleStore {
-  private readonly db: Kysely<RulesDatabase>;
+  private constructor(private readonly db: Kysely<RulesDatabase>) {}
 
-  constructor(db: Kysely<CollectorDatabase>) {
-    this.db = db.withTables<{ rule_hits: RuleHitsTable; alerts: RuleAlertColumns }>();
+  static over(db: Kysely<CollectorDatabase>): RuleStore {
+    return new RuleStore(db.withTables<{ rule_hits: RuleHitsTable; alerts: RuleAlertColumns }>());
+  }
+
+  /** All of a batch's rule writes in one transaction: one commit (one fsync on SQLite) instead of one per finding. */
+  transaction<T>(work: (store: RuleStore) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new RuleStore(trx)));
   }
 
   async addHits(hits: readonly Hit[], now: number): Promise<void> {

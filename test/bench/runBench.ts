@@ -3,14 +3,16 @@
 import { benchAuditAppend } from './auditAppend';
 import { benchAuditSync } from './auditSync';
 import { benchCollectorIngest } from './collectorIngest';
+import { benchCollectorIngestWithRules } from './collectorIngestWithRules';
 import { benchConsoleQueries } from './consoleQueries';
 import { benchHostedPageLoad } from './hostedPageLoad';
 
 for (const line of benchAuditAppend()) console.log(line);
 console.log(await benchAuditSync());
 console.log(await benchCollectorIngest());
+console.log(await benchCollectorIngestWithRules());
 console.log(await (await import('./collectorBurst')).benchCollectorBurst());
 console.log(await benchHostedPageLoad());
 for (const line of await benchConsoleQueries()) console.log(line);
 console.log('NOTE hosted-page-load runs on the Chromium conformance host, where each request makes a CDP round trip to this Node process and the guard needs CDP bindings; measured here, about half the difference is each. Electron runs the same filter in-process; the 1.05 target is for that host and cannot be measured without the Electron binary.');
-console.log('NOTE audit-append ratios: plain SQLite rate / encrypted rate. audit-sync: pre-signed raw batches into the same collector / full device sync. collector-ingest: raw Kysely insert / fully verified HTTP ingest. hosted-page-load: guarded / unguarded load time.');
+console.log('NOTE audit-append ratios: plain SQLite rate / encrypted rate. audit-sync: pre-signed raw batches into the same collector / full device sync. collector-ingest: raw Kysely insert / fully verified HTTP ingest. collector-ingest-with-rules: ingest rate with rules off / with the default rules on (target 1.15). hosted-page-load: guarded / unguarded load time.');
