@@ -7,7 +7,7 @@ import { ALERT_FOLD_WINDOW_MS, UNAUTHENTICATED_ALERT_KINDS, UNAUTHENTICATED_ROWS
 import type { StorageConfig } from './collectorConfig';
 import { indexBatch, type IndexedEvent, type SessionDelta } from './console/sessionIndex';
 import { openDatabase, type CollectorDatabase, type DevicesTable } from './database';
-import type { ChainHead, StoredEvent } from './ingestVerifier';
+import type { ChainHead, SignedHead, StoredEvent } from './ingestVerifier';
 
 export interface DeviceRecord {
   deviceId: string;
@@ -197,10 +197,11 @@ export class CollectorStore {
   }
 
   /**
-   * Stores verified events and moves the head, all or nothing. False (and nothing stored)
-   * when the head is no longer `fromSeq`: another request for this device got there first.
+   * Stores verified events and moves the head, all or nothing, with the device's checkpoint
+   * over the new head when it signed one. False (and nothing stored) when the head is no
+   * longer `fromSeq`: another request for this device got there first.
    */
-  async appendEvents(deviceId: string, fromSeq: number, head: ChainHead, events: readonly ChainedEvent[], now: number): Promise<boolean> {
+  async appendEvents(deviceId: string, fromSeq: number, head: ChainHead | SignedHead, events: readonly ChainedEvent[], now: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const moved = await trx
         .updateTable('devices')
@@ -218,6 +219,7 @@ export class CollectorStore {
         await trx.insertInto('events').values(rows).execute();
       }
       for (const session of index.sessions) await upsertSession(trx, deviceId, session);
+      if ('signature' in head) await trx.insertInto('checkpoints').values({ device_id: deviceId, seq: head.seq, link: head.link, signature: head.signature }).execute();
       return true;
     });
   }

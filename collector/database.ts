@@ -114,6 +114,14 @@ export interface AlertsTable {
   last_detected_at: number | null;
 }
 
+/** A device's signed statement that its chain had `link` at `seq` (one per accepted batch). */
+export interface CheckpointsTable {
+  device_id: string;
+  seq: number;
+  link: string;
+  signature: string;
+}
+
 export interface EnrollmentCodesTable {
   code_hash: string;
   created_at: number;
@@ -128,6 +136,7 @@ export interface CollectorDatabase {
   request_nonces: RequestNoncesTable;
   alerts: AlertsTable;
   enrollment_codes: EnrollmentCodesTable;
+  checkpoints: CheckpointsTable;
   sessions: SessionsTable;
   session_apps: SessionAppsTable;
   console_sessions: ConsoleSessionsTable;

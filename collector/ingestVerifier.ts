@@ -22,8 +22,14 @@ export interface StoredEvent {
   link: string;
 }
 
+/** A head with the device's checkpoint signature over it, kept to prove the chain later. */
+export interface SignedHead extends ChainHead {
+  signature: string;
+}
+
 export type IngestDecision =
-  | { accepted: true; newEvents: ChainedEvent[]; head: ChainHead }
+  /** `head` is the batch's verified checkpoint when the batch added events, else the unchanged stored head. */
+  | { accepted: true; newEvents: ChainedEvent[]; head: ChainHead | SignedHead }
   | { accepted: false; status: 400 | 401 | 409 | 422; refusal: BatchRefusal; alert: AlertDraft };
 
 export interface BatchContext {
@@ -113,5 +119,5 @@ export function verifyBatch(batch: EventBatch, context: BatchContext): IngestDec
   if (!verifyDeviceSignature(context.publicKey, checkpointMessage(checkpoint.seq, checkpoint.link), checkpoint.signature)) {
     return refuse('bad-checkpoint', 'bad-checkpoint', 422, last.seq, `the checkpoint at event ${last.seq} is not signed by the device key`);
   }
-  return { accepted: true, newEvents, head: last.seq > head.seq ? { seq: last.seq, link: last.link } : head };
+  return { accepted: true, newEvents, head: last.seq > head.seq ? { seq: checkpoint.seq, link: checkpoint.link, signature: checkpoint.signature } : head };
 }

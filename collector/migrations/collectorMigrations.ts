@@ -5,6 +5,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial';
 import * as consoleViews from './0002_console';
 import * as alertSources from './0003_alert_sources';
+import * as checkpoints from './0004_checkpoints';
 import * as alertRules from './0005_alert_rules';
 
 export type StorageKind = 'sqlite' | 'postgres';
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, CollectorMigration> = {
   '0001_initial': initial,
   '0002_console': consoleViews,
   '0003_alert_sources': alertSources,
+  '0004_checkpoints': checkpoints,
   '0005_alert_rules': alertRules,
 };
 

@@ -25,10 +25,11 @@ function refusedWith(decision: ReturnType<ReturnType<typeof setup>['decide']>) {
 }
 
 describe('verifyBatch', () => {
-  it('accepts the next events of the chain and moves the head to the last one', () => {
+  it('accepts the next events of the chain and moves the head to the last one, keeping its signed checkpoint', () => {
     const { decide, batchOf, device } = setup(3, 4);
-    const decision = decide(batchOf());
-    expect(decision).toEqual({ accepted: true, newEvents: device.chain.slice(3), head: { seq: 7, link: device.head.link } });
+    const batch = batchOf();
+    const decision = decide(batch);
+    expect(decision).toEqual({ accepted: true, newEvents: device.chain.slice(3), head: { seq: 7, link: device.head.link, signature: batch.checkpoint.signature } });
   });
 
   it('accepts a batch that re-sends stored events byte for byte and keeps only the new tail', () => {
