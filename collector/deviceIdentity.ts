@@ -7,6 +7,11 @@ export function deviceIdOf(publicKey: KeyObject): string {
   return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 32);
 }
 
+/** How the collector names its own key (access log, evidence manifests): first 16 hex digits of SHA-256 over its SPKI DER. */
+export function collectorKeyIdOf(publicKey: KeyObject): string {
+  return deviceIdOf(publicKey).slice(0, 16);
+}
+
 /** The Ed25519 public key in `pem`, or null when it is not one (garbage, RSA, a private key). */
 export function parseDevicePublicKey(pem: string): KeyObject | null {
   try {

@@ -55,6 +55,8 @@ export const PACKAGE_ENVIRONMENTS: Record<string, PackageEnvironment> = {
   jose: 'node',
   yaml: 'node',
   nodemailer: 'node',
+  // The collector bundles the evidence package's standalone verifier from its own source.
+  esbuild: 'node',
 };
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

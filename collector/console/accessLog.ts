@@ -2,7 +2,7 @@
 // searched, looked up a code, marked a review, issued a code. Hash-chained exactly like a
 // device's trail (common/audit/hashChain) and every entry signed by the collector's key
 // as a checkpoint, so an edit in the database shows. Append-only: no route edits it.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -12,7 +12,7 @@ import type { AccessLogEntry } from '../../common/console/consoleApi';
 import { canonicalJson } from '../../common/policy/canonicalJson';
 import { sha256Link } from '../chainDigest';
 import type { CollectorDatabase } from '../database';
-import { verifyDeviceSignature } from '../deviceIdentity';
+import { collectorKeyIdOf, verifyDeviceSignature } from '../deviceIdentity';
 
 export interface CollectorKey {
   privateKey: KeyObject;
@@ -33,10 +33,6 @@ export interface ChainCheck {
 const APPEND_ATTEMPTS = 8;
 const VERIFY_CHUNK = 2000;
 
-function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
-}
-
 /**
  * The collector's Ed25519 key, from `file` (PEM, created 0600 on first use). Several
  * collectors behind one load balancer must be given the same file.
@@ -55,7 +51,7 @@ export function loadOrCreateCollectorKey(file: string): CollectorKey {
   const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the collector key '${file}' is not an Ed25519 private key`);
   const publicKey = createPublicKey(privateKey);
-  return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
+  return { privateKey, publicKey, keyId: collectorKeyIdOf(publicKey) };
 }
 
 function isUniqueViolation(error: unknown): boolean {

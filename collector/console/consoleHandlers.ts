@@ -3,13 +3,16 @@
 import type { z } from 'zod';
 import type { CONSOLE_ROUTES, ConsoleRouteName, RouteResult } from '../../common/console/consoleApi';
 import { readSessionCode } from '../../common/console/sessionCode';
-import { decodeCursor, encodeCursor, isIdCursor, isSessionCursor, type ConsoleStore } from './consoleStore';
+import { decodeCursor, describeFilters, encodeCursor, isIdCursor, isSessionCursor, type ConsoleStore } from './consoleStore';
 import type { AccessLog } from './accessLog';
 import type { ConsoleSession } from './consoleSessions';
+import { exportEvents, type ExportDependencies } from '../export/exportService';
+import { zipArchive } from '../export/zipArchive';
+import { actorOf } from './consoleRoutes';
 
 export type HandlerAnswer<N extends ConsoleRouteName> =
   | { ok: true; result: RouteResult<N>; target: string | null }
-  | { ok: false; status: 400 | 404; error: string; message: string; target: string | null };
+  | { ok: false; status: 400 | 404 | 422; error: string; message: string; target: string | null };
 
 type Input<N extends ConsoleRouteName> = {
   params: (typeof CONSOLE_ROUTES)[N] extends { params: infer S extends z.ZodType } ? z.output<S> : undefined;
@@ -31,16 +34,10 @@ export interface HandlerDependencies {
   issueEnrollmentCode: () => Promise<{ code: string; expiresAt: number }>;
   /** The IdP's logout URL for this session, after the session itself has ended. */
   endSession: (session: ConsoleSession) => Promise<string | null>;
+  exports: ExportDependencies;
 }
 
 const badCursor = (target: string | null) => ({ ok: false as const, status: 400 as const, error: 'invalid-request', message: 'cursor: is not a cursor this console issued for this list', target });
-
-function describeFilters(query: Record<string, unknown>): string | null {
-  const parts = Object.entries(query)
-    .filter(([key, value]) => value !== undefined && key !== 'cursor' && key !== 'limit')
-    .map(([key, value]) => `${key}=${String(value)}`);
-  return parts.length === 0 ? null : parts.join(' ');
-}
 
 export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandlers {
   const { store } = deps;
@@ -53,11 +50,12 @@ export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandler
     signOut: async (_input, { user }) => ({ ok: true, target: null, result: { endSessionUrl: await deps.endSession(user) } }),
     overview: async ({ query }, { now }) => ({ ok: true, target: `last ${query.days} days`, result: await store.overview(query.days, now) }),
     sessions: async ({ query }) => {
-      const target = describeFilters(query);
+      const { user, device, from, to, hasAlerts, notReviewed } = query;
+      const filters = { user, device, from, to, hasAlerts, notReviewed };
+      const target = describeFilters(filters);
       const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor, isSessionCursor);
       if (query.cursor !== undefined && cursor === null) return badCursor(target);
-      const { user, device, from, to, hasAlerts, notReviewed } = query;
-      const page = await store.sessions({ user, device, from, to, hasAlerts, notReviewed }, cursor, query.limit);
+      const page = await store.sessions(filters, cursor, query.limit);
       return { ok: true, target, result: { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) } };
     },
     timeline: async ({ params }) => {
@@ -107,6 +105,15 @@ export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandler
       if (query.cursor !== undefined && cursor === null) return badCursor(null);
       const page = await deps.accessLog.page(cursor?.id ?? null, query.limit);
       return { ok: true, target: null, result: { items: page.items, nextCursor: page.next === null ? null : encodeCursor({ id: page.next }), chain: await deps.accessLog.verify() } };
+    },
+    exportEvents: async ({ query }, { user, now }) => {
+      const { format, ...filters } = query;
+      const exported = await exportEvents(deps.exports, { format, filters, actor: { subject: user.subject, display: actorOf(user) }, now });
+      if (!exported.ok) return { ok: false, status: 422, error: 'not-exportable', message: exported.message, target: exported.summary };
+      const { output, name } = exported;
+      // A browser saves one file: the package's folder travels as a ZIP of that folder.
+      const file = output.kind === 'file' ? output : { contentType: 'application/zip', content: zipArchive(new Map([...output.files].map(([file, bytes]) => [`${name}/${file}`, bytes])), new Date(now)) };
+      return { ok: true, target: exported.summary, result: { fileName: `${name}.${exported.extension}`, contentType: file.contentType, content: file.content } };
     },
   };
 }

@@ -54,7 +54,8 @@ export async function registerConsole(app: FastifyInstance, config: ConsoleConfi
   const publicOrigin = () => new URL(config.publicUrl ?? deps.listeningUrl()).origin;
   const idleTimeoutSeconds = config.idleTimeoutSeconds ?? DEFAULT_CONSOLE_IDLE_SECONDS;
   const sessions = new ConsoleSessions(deps.db, { idleMs: idleTimeoutSeconds * 1000, absoluteMs: (config.absoluteLifetimeSeconds ?? DEFAULT_CONSOLE_LIFETIME_SECONDS) * 1000 });
-  const accessLog = new AccessLog(deps.db, loadOrCreateCollectorKey(config.keyFile));
+  const collectorKey = loadOrCreateCollectorKey(config.keyFile);
+  const accessLog = new AccessLog(deps.db, collectorKey);
   const signIn = new ConsoleSignIn(config.oidc);
   const handlers = createConsoleHandlers({
     store: new ConsoleStore(deps.db),
@@ -65,6 +66,8 @@ export async function registerConsole(app: FastifyInstance, config: ConsoleConfi
       await sessions.end(session.idHash);
       return signIn.endSessionUrl(session.idToken, `${publicOrigin()}${CONSOLE_AUTH_PATHS.signedOut}`);
     },
+    // The console's IdP is the practice's: the one whose subjects the devices record.
+    exports: { db: deps.db, key: collectorKey, issuer: config.oidc.issuer },
   });
 
   await app.register(async (scope) => {

@@ -4,7 +4,7 @@
 // { error, message } and each one is written to the access log.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, mayCall, type ConsoleRouteName } from '../../common/console/consoleApi';
+import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, exportFileSchema, mayCall, type ConsoleRouteName } from '../../common/console/consoleApi';
 import { describeIssues } from '../validationMessage';
 import type { AccessLog, AccessLogInput } from './accessLog';
 import type { ConsoleHandlers, HandlerAnswer } from './consoleHandlers';
@@ -91,7 +91,12 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: RouteDependenc
         const result = (route.result as z.ZodType).parse(answer.result);
         if (route.action !== null) await log({ actor, action, outcome: 'success', target: answer.target });
         if (name === 'signOut') reply.clearCookie(SESSION_COOKIE, deps.cookieOptions);
-        return reply.code(200).header('cache-control', 'no-store').send(result);
+        reply.code(200).header('cache-control', 'no-store');
+        if ('download' in route) {
+          const file = exportFileSchema.parse(result);
+          return reply.header('content-type', file.contentType).header('content-disposition', `attachment; filename="${file.fileName}"`).send(Buffer.from(file.content));
+        }
+        return reply.send(result);
       },
     });
   }

@@ -23,6 +23,16 @@ export interface SessionFilters {
   to?: string;
   hasAlerts?: boolean;
   notReviewed?: boolean;
+  /** One session's code (an export from its timeline); the list itself never sets it. */
+  code?: string;
+}
+
+/** The filters as the access log names them (`user=… from=…`); null when there are none. */
+export function describeFilters(filters: SessionFilters): string | null {
+  const parts = Object.entries(filters)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${String(value)}`);
+  return parts.length === 0 ? null : parts.join(' ');
 }
 
 interface SessionCursor {
@@ -113,14 +123,15 @@ export class ConsoleStore {
     }));
   }
 
-  /** Newest first, by (start, device, code); `cursor` is the last row of the previous page. */
-  async sessions(filters: SessionFilters, cursor: SessionCursor | null, limit: number): Promise<{ items: SessionRow[]; next: SessionCursor | null }> {
+  /** The sessions the list shows for `filters`: one query for the list's pages and for exports. */
+  private filteredSessions(filters: SessionFilters) {
     let query = this.sessionQuery();
     if (filters.user !== undefined) query = query.where('s.subject', '=', filters.user);
     if (filters.device !== undefined) {
       const device = filters.device;
       query = query.where((eb) => eb.or([eb('s.device_id', '=', device), eb('d.device_name', '=', device)]));
     }
+    if (filters.code !== undefined) query = query.where('s.code', '=', filters.code);
     if (filters.from !== undefined) query = query.where('s.started_at', '>=', Date.parse(filters.from));
     if (filters.to !== undefined) query = query.where('s.started_at', '<=', Date.parse(filters.to));
     if (filters.notReviewed === true) query = query.where('s.review_status', '=', 'not-reviewed');
@@ -131,12 +142,24 @@ export class ConsoleStore {
         return has ? exists : eb.not(exists);
       });
     }
+    return query.orderBy('s.started_at', 'desc').orderBy('s.device_id', 'desc').orderBy('s.code', 'desc');
+  }
+
+  /** Newest first, by (start, device, code); `cursor` is the last row of the previous page. */
+  async sessions(filters: SessionFilters, cursor: SessionCursor | null, limit: number): Promise<{ items: SessionRow[]; next: SessionCursor | null }> {
+    let query = this.filteredSessions(filters);
     // A row-value comparison: both engines turn it into one index range.
     if (cursor !== null) query = query.where((eb) => eb(eb.refTuple('s.started_at', 's.device_id', 's.code'), '<', eb.tuple(cursor.startedAt, cursor.deviceId, cursor.code)));
-    const rows = await query.orderBy('s.started_at', 'desc').orderBy('s.device_id', 'desc').orderBy('s.code', 'desc').limit(limit + 1).execute();
+    const rows = await query.limit(limit + 1).execute();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { items: await this.toRows(page), next: rows.length > limit && last !== undefined ? { startedAt: last.started_at, deviceId: last.device_id, code: last.code } : null };
+  }
+
+  /** Every session the list shows for `filters`, all pages, as the keys an export reads events by. */
+  async matchingSessions(filters: SessionFilters): Promise<{ deviceId: string; code: string }[]> {
+    const rows = await this.filteredSessions(filters).execute();
+    return rows.map((r) => ({ deviceId: r.device_id, code: r.code }));
   }
 
   async session(deviceId: string, code: string): Promise<SessionRow | null> {

@@ -69,19 +69,42 @@ export const sessionRowSchema = z.object({
 });
 export type SessionRow = z.infer<typeof sessionRowSchema>;
 
+/** The sessions list's filters; an export selects with exactly these. */
+const sessionFilterFields = {
+  user: z.string().trim().min(1).max(255).optional(),
+  device: z.string().trim().min(1).max(128).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  hasAlerts: flag.optional(),
+  notReviewed: flag.optional(),
+};
+const fromNotAfterTo = (q: { from?: string; to?: string }) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to);
+const toBeforeFrom = { path: ['to'], message: 'must not be before from' };
+
 export const sessionsQuerySchema = z
-  .object({
-    user: z.string().trim().min(1).max(255).optional(),
-    device: z.string().trim().min(1).max(128).optional(),
-    from: isoTime.optional(),
-    to: isoTime.optional(),
-    hasAlerts: flag.optional(),
-    notReviewed: flag.optional(),
-    cursor: cursor.optional(),
-    limit: pageSize,
-  })
+  .object({ ...sessionFilterFields, cursor: cursor.optional(), limit: pageSize })
   .strict()
-  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), { path: ['to'], message: 'must not be before from' });
+  .refine(fromNotAfterTo, toBeforeFrom);
+
+export const EXPORT_FORMATS = ['csv', 'fhir-collection', 'fhir-transaction', 'evidence'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * An export: every event of every session the sessions list shows for these filters (all
+ * pages), or of one session (`device` and `code`, from its timeline).
+ */
+export const exportQuerySchema = z
+  .object({ ...sessionFilterFields, code: sessionCode.optional(), format: z.enum(EXPORT_FORMATS) })
+  .strict()
+  .refine(fromNotAfterTo, toBeforeFrom);
+export type ExportQuery = z.output<typeof exportQuerySchema>;
+
+/** A file for the browser to save, not JSON to show. */
+export const exportFileSchema = z.object({
+  fileName: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
+  contentType: z.string(),
+  content: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be the file content'),
+});
 
 export const timelineEventSchema = z.object({
   seq: z.number().int(),
@@ -169,6 +192,8 @@ interface RouteDefinition {
   result: z.ZodType;
   /** What the access log records it as; null for the console's own bookkeeping (who am I). */
   action: string | null;
+  /** The result is a file (exportFileSchema) sent as an attachment. */
+  download?: true;
 }
 
 const codeParams = z.object({ deviceId: deviceIdSchema, code: sessionCode }).strict();
@@ -230,6 +255,7 @@ export const CONSOLE_ROUTES = {
     result: z.object({ items: z.array(accessLogEntrySchema), nextCursor: z.string().nullable(), chain: z.object({ intact: z.boolean(), entries: z.number().int(), problem: z.string().nullable() }) }),
     action: 'view-access-log',
   },
+  exportEvents: { method: 'GET', path: `${CONSOLE_API_BASE}/export`, roles: ['compliance'], query: exportQuerySchema, result: exportFileSchema, action: 'export-events', download: true },
 } as const satisfies Record<string, RouteDefinition>;
 
 export type ConsoleRouteName = keyof typeof CONSOLE_ROUTES;

@@ -23,6 +23,8 @@ export interface ConsoleStack {
   seeded: SeededDemo | null;
   /** The SQLite file (when the stack made one). */
   sqliteFile: string | null;
+  /** The collector's key file (access log, evidence manifests). */
+  keyFile: string;
   /** Runs one statement (`?` placeholders) on the collector's database behind its back, as an insider with database access could; returns its rows. */
   sql(statement: string, ...params: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -39,6 +41,7 @@ export interface ConsoleStackOptions {
 export async function startConsoleStack(options: ConsoleStackOptions = {}): Promise<ConsoleStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cordon-console-'));
   const sqliteFile = options.storage === undefined ? path.join(dir, 'collector.db') : null;
+  const keyFile = path.join(dir, 'collector-key.pem');
   const idp = await startDemoIdp();
   const clock = new ReplayClock();
   let collector: RunningCollector;
@@ -52,7 +55,7 @@ export async function startConsoleStack(options: ConsoleStackOptions = {}): Prom
       rateLimit: { max: 100_000, windowMs: 60_000 },
       console: await demoConsoleConfig(idp.issuer, {
         uiDir: options.uiDir ?? path.join(dir, 'no-ui'),
-        keyFile: path.join(dir, 'collector-key.pem'),
+        keyFile,
         ...(options.idleTimeoutSeconds === undefined ? {} : { idleTimeoutSeconds: options.idleTimeoutSeconds }),
       }),
     });
@@ -90,6 +93,7 @@ export async function startConsoleStack(options: ConsoleStackOptions = {}): Prom
     clock,
     seeded,
     sqliteFile,
+    keyFile,
     sql,
     close: async () => {
       await collector.close();

@@ -41,6 +41,7 @@ describeOnEachStorage('console authorisation', (storage) => {
       devices: {},
       issueCode: { body: {} },
       accessLog: { query: 'limit=10' },
+      exportEvents: { query: 'format=csv&hasAlerts=true' },
     };
   };
 
