@@ -28,12 +28,10 @@ function describe(error: z.ZodError): string {
 
 /** The file's content validated; `file` only names it in errors. */
 export function parseRulesText(text: string, file: string): RulesFile {
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { uniqueKeys: true });
   const syntax = document.errors[0];
-  if (syntax !== undefined) {
-    const at = syntax.linePos?.[0];
-    throw new RulesFileError(`rules file ${file}: ${at === undefined ? '' : `line ${at.line}, column ${at.col}: `}${syntax.message}`);
-  }
+  // The message's first line names the problem and its line and column; the rest quotes the file.
+  if (syntax !== undefined) throw new RulesFileError(`rules file ${file}: ${syntax.message.split('\n')[0] ?? syntax.code}`);
   const parsed = rulesFileSchema.safeParse(document.toJS());
   if (!parsed.success) throw new RulesFileError(`rules file ${file}: ${describe(parsed.error)}`);
   return parsed.data;
