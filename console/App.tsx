@@ -188,11 +188,11 @@ function Routed({ location, roles, home }: { location: Location; roles: readonly
       </Suspense>
     ) : null;
   }
-  if (path === '/sessions') return guard('sessions', <SessionsView search={search} />);
+  if (path === '/sessions') return guard('sessions', <SessionsView search={search} roles={roles} />);
   const timeline = /^\/sessions\/([^/]+)\/([^/]+)$/.exec(path);
   if (timeline !== null) {
     const [, deviceId = '', code = ''] = timeline;
-    return guard('timeline', <SessionTimelineView key={`${deviceId}/${code}`} deviceId={decodeURIComponent(deviceId)} code={decodeURIComponent(code)} at={search.get('at')} />);
+    return guard('timeline', <SessionTimelineView key={`${deviceId}/${code}`} deviceId={decodeURIComponent(deviceId)} code={decodeURIComponent(code)} at={search.get('at')} roles={roles} />);
   }
   if (path === '/lookup') return guard('lookup', <LookupView />);
   if (path === '/alerts') return guard('alerts', <AlertsView search={search} />);

@@ -93,3 +93,8 @@ export async function call<N extends ConsoleRouteName>(name: N, input: CallInput
   // The schema is the route's own; TypeScript cannot follow the generic index to it.
   return parsed.data as RouteResult<N>;
 }
+
+/** The address of a route that answers with a file (an export), for a download link: the browser saves it, with the session cookie. */
+export function downloadUrl<N extends ConsoleRouteName>(name: N, input: Pick<CallInput<N>, 'query'>): string {
+  return CONSOLE_ROUTES[name].path + queryString(input.query ?? undefined);
+}

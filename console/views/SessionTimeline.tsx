@@ -4,6 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { AUDIT_CATALOG, type AuditEventType } from '../../common/audit/auditCatalog';
+import { ExportControl } from './ExportControl';
 import type { ChainStatus, ChainStretch, SessionRow, TimelineEvent } from '../../common/console/consoleApi';
 import { call } from '../api/consoleClient';
 import { formatDay, formatDayTime, formatDuration, formatTime, plural } from '../format';
@@ -65,7 +66,7 @@ function nearestEvent(events: readonly TimelineEvent[], at: string | null): numb
   return best?.seq ?? null;
 }
 
-export function SessionTimelineView({ deviceId, code, at }: { deviceId: string; code: string; at: string | null }) {
+export function SessionTimelineView({ deviceId, code, at, roles }: { deviceId: string; code: string; at: string | null; roles: readonly string[] }) {
   const timeline = useQuery({ queryKey: ['timeline', deviceId, code], queryFn: () => call('timeline', { params: { deviceId, code } }) });
   const data = timeline.data;
   const groups = useMemo(() => (data === undefined ? [] : groupTimeline(data.events, data.stretches)), [data]);
@@ -125,6 +126,7 @@ export function SessionTimelineView({ deviceId, code, at }: { deviceId: string; 
             )}
           </section>
           <ReviewForm session={data.session} />
+          <ExportControl roles={roles} filter={{ device: deviceId, code }} what="this session" />
         </>
       )}
     </>

@@ -7,6 +7,7 @@ import { call } from '../api/consoleClient';
 import { formatDayTime, fromLocalInput, toLocalInput } from '../format';
 import { Link, navigate } from '../router';
 import { Pager, Problem, ViewHeading } from '../ui';
+import { ExportControl } from './ExportControl';
 
 const FILTER_KEYS = ['user', 'device', 'from', 'to', 'hasAlerts', 'notReviewed'] as const;
 
@@ -28,7 +29,7 @@ export const timelinePath = (row: Pick<SessionRow, 'deviceId' | 'code'>, at?: st
 
 export const REVIEW_LABELS: Record<SessionRow['review'], string> = { 'not-reviewed': 'Not reviewed', reviewed: 'Reviewed', flagged: 'Flagged' };
 
-export function SessionsView({ search }: { search: URLSearchParams }) {
+export function SessionsView({ search, roles }: { search: URLSearchParams; roles: readonly string[] }) {
   const query = queryFrom(search);
   const sessions = useQuery({ queryKey: ['sessions', query], queryFn: () => call('sessions', { query }) });
   const filterOnly = Object.fromEntries(FILTER_KEYS.map((key) => [key, search.get(key) ?? undefined]));
@@ -108,6 +109,7 @@ export function SessionsView({ search }: { search: URLSearchParams }) {
           onNext={(cursor) => navigate(addressOf({ ...filterOnly, cursor }))}
         />
       )}
+      <ExportControl roles={roles} filter={{ user: query.user, device: query.device, from: query.from, to: query.to, hasAlerts: query.hasAlerts, notReviewed: query.notReviewed }} what={filtered ? 'every session matching the filter (all pages)' : 'every session (all pages)'} />
     </>
   );
 }

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { z } from 'zod';
-import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, mayCall, type AlertRow, type ConsoleRole, type ConsoleRouteName, type SessionRow } from '../../common/console/consoleApi';
+import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, exportFileSchema, mayCall, type AlertRow, type ConsoleRole, type ConsoleRouteName, type SessionRow } from '../../common/console/consoleApi';
 import { readSessionCode } from '../../common/console/sessionCode';
 import * as fixtures from './consoleFixtures';
 
@@ -124,6 +124,9 @@ function answer(state: StandInState, name: ConsoleRouteName, params: Record<stri
       return { status: 200, body: { code: 'ENR-4KQ9-TX2M', expiresAt: '2027-03-02T22:00:00Z' } };
     case 'accessLog':
       return { status: 200, body: { ...page(fixtures.accessLog(), query.cursor as string | undefined, query.limit as number), chain: { ...state.accessChain, entries: fixtures.accessLog().length } } };
+    case 'exportEvents':
+      // The stand-in says what it was asked for; what an export holds is the real collector's (exportEvents.test).
+      return { status: 200, body: { fileName: `stand-in-${String(query.format)}.txt`, contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(JSON.stringify(query)) } };
   }
 }
 
@@ -159,6 +162,11 @@ async function handleApi(state: StandInState, req: IncomingMessage, res: ServerR
     if (!result.success) return send(400, { error: 'bad-request', message: `The ${part} is not valid: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
   }
   const result = answer(state, matched.name, params.data as Record<string, unknown>, parsedQuery.data as Record<string, unknown>, body.data as Record<string, unknown>);
+  if (result.status === 200 && 'download' in route) {
+    const file = exportFileSchema.parse(result.body);
+    res.writeHead(200, { 'content-type': file.contentType, 'content-disposition': `attachment; filename="${file.fileName}"`, 'cache-control': 'no-store' });
+    return void res.end(Buffer.from(file.content));
+  }
   // The stand-in may only say what the contract lets the collector say.
   send(result.status, result.status === 200 ? route.result.parse(result.body) : result.body);
 }
