@@ -23,29 +23,18 @@ export function zipArchive(files: ReadonlyMap<string, Uint8Array>, at: Date): Ui
     const nameBytes = Buffer.from(name, 'utf8');
     const data = deflateRawSync(content);
     const crc = crc32(content);
+    // The local header and the central directory repeat the same fields, two bytes apart.
+    const entryFields = (header: Buffer, at: number) => {
+      for (const [offset, value] of [[0, 20], [2, UTF8_NAMES], [4, DEFLATE], [6, time], [8, date], [22, nameBytes.length]] as const) header.writeUInt16LE(value, at + offset);
+      for (const [offset, value] of [[10, crc], [14, data.length], [18, content.length]] as const) header.writeUInt32LE(value, at + offset);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(DEFLATE, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(content.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
+    entryFields(local, 4);
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(UTF8_NAMES, 8);
-    header.writeUInt16LE(DEFLATE, 10);
-    header.writeUInt16LE(time, 12);
-    header.writeUInt16LE(date, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(data.length, 20);
-    header.writeUInt32LE(content.length, 24);
-    header.writeUInt16LE(nameBytes.length, 28);
+    entryFields(header, 6);
     header.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, data);
     central.push(header, nameBytes);
