@@ -1,15 +1,12 @@
 // Email through a real SMTP receiver on 127.0.0.1: Debian's aiosmtpd, started here with a
 // certificate, which refuses any mail before STARTTLS and stores what it accepts in a
 // Maildir this test reads. An alert raised while the receiver is down arrives once it is up.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { AlertingConfig } from '../../../collector/collectorConfig';
-import { loopbackCertificate } from '../../support/testTls';
 import { describeOnEachStorage } from './collectorHarness';
-import { freePort, listening, missingBinary, useNotifyingCollector } from './notifyHarness';
+import { freePort, missingBinary, useNotifyingCollector, useReceiverProcess } from './notifyHarness';
 
 // Debian's interpreter, where python3-aiosmtpd installs (not a pyenv or venv python on PATH).
 const PYTHON = '/usr/bin/python3';
@@ -21,26 +18,15 @@ describeOnEachStorage('notifications: email over SMTP with STARTTLS', (storage) 
     it.skip(`needs aiosmtpd: ${missing}`, () => undefined);
     return;
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'cordon-smtp-'));
-  const tls = loopbackCertificate();
+  const smtpd = useReceiverProcess('aiosmtpd');
+  const { dir } = smtpd;
   const channels: AlertingConfig['channels'] = {};
   let port = 0;
-  let smtpd: ChildProcess | null = null;
   beforeAll(async () => {
     port = await freePort();
-    writeFileSync(path.join(dir, 'cert.pem'), tls.cert);
-    writeFileSync(path.join(dir, 'key.pem'), tls.key, { mode: 0o600 });
-    channels.email = { host: '127.0.0.1', port, from: 'cordon@practice.example', to: ['compliance@practice.example'], ca: tls.cert, minSeverity: 'high' };
+    channels.email = { host: '127.0.0.1', port, from: 'cordon@practice.example', to: ['compliance@practice.example'], ca: smtpd.cert, minSeverity: 'high' };
   });
   const server = useNotifyingCollector(storage, channels);
-  afterAll(async () => {
-    if (smtpd !== null && smtpd.exitCode === null) {
-      const exited = new Promise((resolve) => smtpd?.once('exit', resolve));
-      smtpd.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('an alert raised while the SMTP receiver is down is mailed over STARTTLS once it is up', async () => {
     const deviceId = await server.openAlert();
@@ -48,8 +34,7 @@ describeOnEachStorage('notifications: email over SMTP with STARTTLS', (storage) 
     expect(await server.metric('cordon_collector_notifications_pending', 'email')).toBe(1);
 
     // --tlscert without --no-requiretls: no MAIL FROM is accepted before STARTTLS.
-    smtpd = spawn(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '--tlscert', path.join(dir, 'cert.pem'), '--tlskey', path.join(dir, 'key.pem'), '-c', 'aiosmtpd.handlers.Mailbox', path.join(dir, 'maildir')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await listening(port, smtpd, 'aiosmtpd');
+    await smtpd.start(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '--tlscert', path.join(dir, 'cert.pem'), '--tlskey', path.join(dir, 'key.pem'), '-c', 'aiosmtpd.handlers.Mailbox', path.join(dir, 'maildir')], port);
     const inbox = path.join(dir, 'maildir', 'new');
     await expect.poll(() => (existsSync(inbox) ? readdirSync(inbox).length : 0), { timeout: 10_000 }).toBe(1);
 

@@ -1,9 +1,14 @@
 // Notification tests: a collector whose rules notify the given channels, quick retries,
 // /metrics on, and a way to open an alert (a watermark tampering event, severity high).
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
 import type { AlertingConfig } from '../../../collector/collectorConfig';
 import { DEFAULT_RULES_FILE } from '../../../collector/rules/rulesSchema';
+import { loopbackCertificate } from '../../support/testTls';
 import { send } from './collectorTestDevice';
 import { useTestCollector, type StorageUnderTest, type TestCollector } from './collectorHarness';
 import { streamDevice } from './rulesStream';
@@ -49,7 +54,7 @@ export function missingBinary(command: string, args: string[], install: string):
 }
 
 /** Resolves once a receiver the test started accepts connections on 127.0.0.1:port. */
-export async function listening(port: number, receiver: ChildProcess, name: string): Promise<void> {
+async function listening(port: number, receiver: ChildProcess, name: string): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
     if (receiver.exitCode !== null) throw new Error(`${name} exited with ${receiver.exitCode}`);
     const open = await new Promise<boolean>((resolve) => {
@@ -63,4 +68,32 @@ export async function listening(port: number, receiver: ChildProcess, name: stri
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${name} did not listen on port ${port} within 10 s`);
+}
+
+/**
+ * A receiver the suite starts itself (rsyslogd, aiosmtpd), with a temporary folder holding
+ * a loopback certificate (cert.pem, key.pem); stopped and removed after the suite.
+ */
+export function useReceiverProcess(name: string): { dir: string; cert: string; start(command: string, args: string[], port: number): Promise<void> } {
+  const dir = mkdtempSync(path.join(tmpdir(), `cordon-${name}-`));
+  const tls = loopbackCertificate();
+  writeFileSync(path.join(dir, 'cert.pem'), tls.cert);
+  writeFileSync(path.join(dir, 'key.pem'), tls.key, { mode: 0o600 });
+  let child: ChildProcess | null = null;
+  afterAll(async () => {
+    if (child !== null && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    cert: tls.cert,
+    start: async (command, args, port) => {
+      child = spawn(command, args, { stdio: 'ignore' });
+      await listening(port, child, name);
+    },
+  };
 }

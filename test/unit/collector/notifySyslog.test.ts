@@ -2,15 +2,12 @@
 // (imtcp + gtls) that writes each message it receives to a file this test reads: the
 // alert arrives as an RFC 5424 message with its structured data, also when rsyslog
 // starts only after the alert opened.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { AlertingConfig } from '../../../collector/collectorConfig';
-import { loopbackCertificate } from '../../support/testTls';
 import { describeOnEachStorage } from './collectorHarness';
-import { freePort, listening, missingBinary, useNotifyingCollector } from './notifyHarness';
+import { freePort, missingBinary, useNotifyingCollector, useReceiverProcess } from './notifyHarness';
 
 const RSYSLOGD = '/usr/sbin/rsyslogd';
 const GTLS_DRIVER = '/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so';
@@ -32,34 +29,22 @@ describeOnEachStorage('notifications: syslog over TLS to rsyslog', (storage) => 
     it.skip(`needs rsyslog with GnuTLS: ${missing}`, () => undefined);
     return;
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'cordon-rsyslog-'));
-  const tls = loopbackCertificate();
+  const rsyslog = useReceiverProcess('rsyslogd');
+  const { dir } = rsyslog;
   const channels: AlertingConfig['channels'] = {};
   let port = 0;
-  let rsyslog: ChildProcess | null = null;
   beforeAll(async () => {
     port = await freePort();
-    writeFileSync(path.join(dir, 'cert.pem'), tls.cert);
-    writeFileSync(path.join(dir, 'key.pem'), tls.key, { mode: 0o600 });
     writeFileSync(path.join(dir, 'rsyslog.conf'), rsyslogConfig(dir, port));
-    channels.syslog = { host: '127.0.0.1', port, ca: tls.cert, appName: 'cordon-collector', minSeverity: 'high' };
+    channels.syslog = { host: '127.0.0.1', port, ca: rsyslog.cert, appName: 'cordon-collector', minSeverity: 'high' };
   });
   const server = useNotifyingCollector(storage, channels);
-  afterAll(async () => {
-    if (rsyslog !== null && rsyslog.exitCode === null) {
-      const exited = new Promise((resolve) => rsyslog?.once('exit', resolve));
-      rsyslog.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('an alert raised while rsyslog is down arrives as RFC 5424 over TLS once it listens', async () => {
     const deviceId = await server.openAlert();
     await expect.poll(() => server.metric('cordon_collector_notifications_pending', 'syslog'), { timeout: 5_000 }).toBe(1);
 
-    rsyslog = spawn(RSYSLOGD, ['-n', '-f', path.join(dir, 'rsyslog.conf'), '-i', path.join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await listening(port, rsyslog, 'rsyslogd');
+    await rsyslog.start(RSYSLOGD, ['-n', '-f', path.join(dir, 'rsyslog.conf'), '-i', path.join(dir, 'rsyslogd.pid')], port);
     const log = path.join(dir, 'received.log');
     await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8') : ''), { timeout: 10_000 }).toContain(deviceId);
 
