@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AlertingConfig } from '../../../collector/collectorConfig';
 import { describeOnEachStorage } from './collectorHarness';
 import { freePort, useNotifyingCollector } from './notifyHarness';
-import { streamDevice } from './rulesStream';
+import { body, streamDevice } from './rulesStream';
 
 const SECRET = 'webhook-test-secret-0123456789abcdef';
 
@@ -83,5 +83,12 @@ describeOnEachStorage('notifications: signed webhook', (storage) => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await server.metric('cordon_collector_notifications_delivered_total', 'webhook')).toBe(before + 1);
     expect(received.at(-1)).toMatchObject({ verified: true, body: { subject: 'fold-va' } });
+  });
+
+  it('a chain alert the collector stores (events removed from a batch: critical) is notified too', async () => {
+    const { device } = await streamDevice(server.collector, server.url);
+    const events = device.record(3, () => body({ type: 'app.opened', at: new Date().toISOString(), appId: 'ehr' }));
+    expect((await device.sendBatch([events[0], events[2]].filter((e) => e !== undefined))).status).toBe(409);
+    await expect.poll(() => received.find((r) => r.body.deviceId === device.deviceId)?.body, { timeout: 5_000 }).toMatchObject({ kind: 'deletion', severity: 'critical', subject: null });
   });
 });
