@@ -2,6 +2,7 @@
 // `schemaVersion`; a version this build does not know is refused, never guessed at.
 import { z } from 'zod';
 import { isBareOrigin, isHttps, isLoopbackHttp, originOf } from '../net/origin';
+import { CHECK_LEVELS } from '../posture/deviceChecks';
 
 export const POLICY_SCHEMA_VERSIONS = [1] as const;
 
@@ -161,6 +162,48 @@ export const clientCertificatePolicySchema = z
   .strict()
   .default({ allow: [] });
 
+/** Each device check is off (the default), recommended (shown, never blocking) or required (apps stay closed until it passes). */
+const checkLevel = z.enum(CHECK_LEVELS);
+/** Compared number by number: 10.0.19045, 14.4, 12. */
+const minimumVersion = z.string().regex(/^\d+(\.\d+){0,3}$/, 'must be a version of up to four numbers separated by dots, e.g. 10.0.19045 or 14.4');
+
+/**
+ * Device posture, checked at sign-in and hourly without admin rights. Zod 4 returns a
+ * `.default()` as given, so each default is the whole parsed value.
+ */
+export const devicePosturePolicySchema = z
+  .object({
+    diskEncryption: z.object({ level: checkLevel }).strict().default({ level: 'off' }),
+    /** The screen must lock by itself after at most `maxMinutes` without input. */
+    screenLock: z
+      .object({ level: checkLevel, maxMinutes: z.number().int().min(1).max(60).default(15) })
+      .strict()
+      .default({ level: 'off', maxMinutes: 15 }),
+    /** Minimum versions: Windows as `os.release()` gives it (10.0.<build>), macOS as `sw_vers`, Linux per /etc/os-release ID. */
+    osVersion: z
+      .object({
+        level: checkLevel,
+        windows: minimumVersion.optional(),
+        macos: minimumVersion.optional(),
+        linux: z.record(z.string().regex(/^[a-z0-9._-]+$/, 'must be an /etc/os-release ID such as debian or ubuntu'), minimumVersion).default({}),
+      })
+      .strict()
+      .refine((v) => v.level === 'off' || v.windows !== undefined || v.macos !== undefined || Object.keys(v.linux).length > 0, 'must name at least one minimum version (windows, macos or linux) unless its level is off')
+      .default({ level: 'off', linux: {} }),
+    firewall: z.object({ level: checkLevel }).strict().default({ level: 'off' }),
+    /** On macOS and Linux, process names of the endpoint protection IT installs, besides those Cordon knows. */
+    antivirus: z.object({ level: checkLevel, processNames: z.array(nonEmpty).default([]) }).strict().default({ level: 'off', processNames: [] }),
+  })
+  .strict()
+  .default({
+    diskEncryption: { level: 'off' },
+    screenLock: { level: 'off', maxMinutes: 15 },
+    osVersion: { level: 'off', linux: {} },
+    firewall: { level: 'off' },
+    antivirus: { level: 'off', processNames: [] },
+  });
+export type DevicePosturePolicy = z.infer<typeof devicePosturePolicySchema>;
+
 export const policyV1Schema = z
   .object({
     schemaVersion: z.literal(1),
@@ -182,6 +225,7 @@ export const policyV1Schema = z
     audit: auditPolicySchema,
     updates: z.object({ channel: z.enum(UPDATE_CHANNELS).default('stable') }).strict(),
     clientCertificates: clientCertificatePolicySchema,
+    devicePosture: devicePosturePolicySchema,
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -1,10 +1,14 @@
 // The security posture panel's truth: each protection's state on this OS, under this
 // policy, in this build. Main passes the set of protections it actually installed, so
-// the panel can never claim more than the running code does.
+// the panel can never claim more than the running code does. This computer's own settings
+// (disk encryption, screen lock, …) are rows too, with what the device checks found.
 import { decideCapture } from '../capture/captureProtection';
 import type { Policy } from '../policy/policySchema';
 import type { BuildKind } from '../policy/signedPolicy';
 import { listInWords, signInMethodsInWords } from '../ui/signInWording';
+import { DEVICE_CHECK_IDS, type DeviceCheckId } from './deviceChecks';
+import { DEVICE_CHECK_LABELS, LEVEL_WORDS } from './deviceCheckWording';
+import type { DeviceCheckStatus } from './devicePostureDecision';
 
 export const PROTECTION_IDS = [
   'process-sandbox',
@@ -24,10 +28,26 @@ export const PROTECTION_IDS = [
   'idle-lock',
   'audit-encrypted',
   'audit-delivered',
+  // This computer's own settings, as the device checks found them.
+  'device-disk-encryption',
+  'device-screen-lock',
+  'device-os-version',
+  'device-firewall',
+  'device-antivirus',
 ] as const;
 export type ProtectionId = (typeof PROTECTION_IDS)[number];
 
-export const PROTECTION_STATES = ['enforced', 'not-enforced', 'not-available', 'disabled-by-policy', 'not-in-this-build'] as const;
+/** The panel's row for each device check. */
+export const DEVICE_CHECK_PROTECTIONS: Record<DeviceCheckId, ProtectionId> = {
+  diskEncryption: 'device-disk-encryption',
+  screenLock: 'device-screen-lock',
+  osVersion: 'device-os-version',
+  firewall: 'device-firewall',
+  antivirus: 'device-antivirus',
+};
+
+/** The last three are a device check's result; a check IT turned off is `disabled-by-policy`. */
+export const PROTECTION_STATES = ['enforced', 'not-enforced', 'not-available', 'disabled-by-policy', 'not-in-this-build', 'passed', 'failed', 'unknown'] as const;
 export type ProtectionState = (typeof PROTECTION_STATES)[number];
 
 export interface ProtectionStatus {
@@ -44,6 +64,8 @@ export interface PostureInput {
   policy: Policy | null;
   /** Protections whose enforcing code is installed in this running build. */
   installed: ReadonlySet<ProtectionId>;
+  /** The device checks' latest results; a check missing here is reported as not checked yet. */
+  deviceChecks?: readonly DeviceCheckStatus[];
 }
 
 const LABELS: Record<ProtectionId, string> = {
@@ -64,7 +86,21 @@ const LABELS: Record<ProtectionId, string> = {
   'idle-lock': 'Locks when you step away',
   'audit-encrypted': 'Activity log kept encrypted and tamper-evident on this computer',
   'audit-delivered': 'Activity log delivered to the practice',
+  'device-disk-encryption': DEVICE_CHECK_LABELS.diskEncryption,
+  'device-screen-lock': DEVICE_CHECK_LABELS.screenLock,
+  'device-os-version': DEVICE_CHECK_LABELS.osVersion,
+  'device-firewall': DEVICE_CHECK_LABELS.firewall,
+  'device-antivirus': DEVICE_CHECK_LABELS.antivirus,
 };
+
+const RESULT_STATES = { pass: 'passed', fail: 'failed', unknown: 'unknown' } as const;
+
+/** A device check's row: its result, how much IT cares, what was seen and the fix. */
+function deviceCheckState(status: DeviceCheckStatus | undefined): { state: ProtectionState; detail: string } {
+  if (status === undefined) return { state: 'unknown', detail: 'Not checked yet.' };
+  if (status.level === 'off') return { state: 'disabled-by-policy', detail: '' };
+  return { state: RESULT_STATES[status.result], detail: [LEVEL_WORDS[status.level], status.observed, status.fix].filter((part) => part !== '').join(' ') };
+}
 
 function appsAllowing(policy: Policy, rule: 'downloads' | 'printing'): string[] {
   return policy.apps.filter((app) => app[rule] === 'allow').map((app) => app.name);
@@ -86,7 +122,10 @@ function captureShortfall(platform: string, policy: Policy | null): { state: Pro
   return null;
 }
 
-function stateOf(id: ProtectionId, { platform, build, policy, installed }: PostureInput): { state: ProtectionState; detail: string } {
+function stateOf(id: ProtectionId, { platform, build, policy, installed, deviceChecks = [] }: PostureInput): { state: ProtectionState; detail: string } {
+  const deviceCheck = DEVICE_CHECK_IDS.find((check) => DEVICE_CHECK_PROTECTIONS[check] === id);
+  if (deviceCheck !== undefined) return deviceCheckState(deviceChecks.find((status) => status.check === deviceCheck));
+
   // An empty detail: the state says it all, and the panel should not say it twice.
   const notBuilt = { state: 'not-in-this-build', detail: '' } as const;
   const enforced = (detail: string) => ({ state: 'enforced', detail }) as const;

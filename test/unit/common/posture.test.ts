@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { policyV1Schema } from '../../../common/policy/policySchema';
-import { assessPosture, PROTECTION_IDS, type ProtectionId } from '../../../common/posture/posture';
+import { decideDevicePosture } from '../../../common/posture/devicePostureDecision';
+import { assessPosture, DEVICE_CHECK_PROTECTIONS, PROTECTION_IDS, type ProtectionId } from '../../../common/posture/posture';
 import { validPolicy } from '../../support/policyFixtures';
 
 const policy = policyV1Schema.parse(validPolicy());
@@ -75,5 +76,31 @@ describe('security posture', () => {
     expect(stateOf('devtools-blocked', { build: 'production' })?.state).toBe('enforced');
     const demo = policyV1Schema.parse(validPolicy({ environment: 'demo' }));
     expect(stateOf('https-only', { policy: demo })?.state).toBe('not-enforced');
+  });
+
+  it("shows each device check's result: what IT asks, what was seen and the fix; off checks as not asked, unrun ones as not checked", () => {
+    const devicePolicy = policyV1Schema.parse(validPolicy({ devicePosture: { diskEncryption: { level: 'required' }, firewall: { level: 'recommended' }, screenLock: { level: 'recommended' } } }));
+    const now = Date.parse('2027-03-01T15:00:00Z');
+    const { checks } = decideDevicePosture({
+      policy: devicePolicy.devicePosture,
+      platform: 'linux',
+      now,
+      outcomes: new Map([
+        ['diskEncryption', { check: 'diskEncryption', result: 'pass', observed: '/ is on an encrypted disk (dm-crypt).', checkedAt: now }],
+        ['firewall', { check: 'firewall', result: 'fail', observed: 'No firewall is on: ufw, firewalld and nftables are all off.', checkedAt: now }],
+      ]),
+    });
+    const row = (id: ProtectionId) => assessPosture({ platform: 'linux', build: 'production', policy: devicePolicy, installed: everything, deviceChecks: checks }).find((p) => p.id === id);
+    expect(row(DEVICE_CHECK_PROTECTIONS.diskEncryption)).toEqual({
+      id: 'device-disk-encryption',
+      label: "This computer's disk is encrypted",
+      state: 'passed',
+      detail: 'Required by IT: practice apps stay closed until it passes. / is on an encrypted disk (dm-crypt).',
+    });
+    expect(row(DEVICE_CHECK_PROTECTIONS.firewall)).toMatchObject({ state: 'failed', detail: 'Recommended by IT. No firewall is on: ufw, firewalld and nftables are all off. Turn on the firewall (ufw or firewalld), or ask IT.' });
+    expect(row(DEVICE_CHECK_PROTECTIONS.screenLock)).toMatchObject({ state: 'unknown', detail: expect.stringContaining('Not checked yet.') });
+    expect(row(DEVICE_CHECK_PROTECTIONS.antivirus)).toMatchObject({ state: 'disabled-by-policy', detail: '' });
+    // Before main has any device results (e.g. no trusted policy), every check reads as not checked.
+    expect(stateOf('device-os-version', {})).toEqual({ id: 'device-os-version', label: 'Operating system version is one IT supports', state: 'unknown', detail: 'Not checked yet.' });
   });
 });
