@@ -19,12 +19,19 @@ export interface RuleEvent {
   session?: string;
 }
 
+/**
+ * A canonical body's type without parsing it: in canonical JSON the only unescaped
+ * `"type":"` is the key itself (quotes inside values are escaped), and types have no quotes.
+ */
+function typeOf(body: string): string {
+  const start = body.indexOf('"type":"') + '"type":"'.length;
+  return body.slice(start, body.indexOf('"', start));
+}
+
 /** Bodies were verified as canonical audit events before they get here. */
-export function ruleEvents(events: readonly ChainedEvent[]): RuleEvent[] {
-  return events.map((e) => {
-    const body = JSON.parse(e.body) as Omit<RuleEvent, 'seq' | 'recordedAt'> & { recordedAt: string };
-    return { ...body, seq: e.seq, recordedAt: Date.parse(body.recordedAt) };
-  });
+function parse(event: ChainedEvent): RuleEvent {
+  const body = JSON.parse(event.body) as Omit<RuleEvent, 'seq' | 'recordedAt'> & { recordedAt: string };
+  return { ...body, seq: event.seq, recordedAt: Date.parse(body.recordedAt) };
 }
 
 export const userKey = (subject: string) => `user:${subject}`;
@@ -52,8 +59,6 @@ export interface BatchFindings {
   signIns: RuleEvent[];
 }
 
-const BURST_KIND_OF_TYPE = new Map<string, BurstKind>(Object.entries(BURST_KINDS).map(([kind, type]) => [type, kind as BurstKind]));
-
 function windowedRules(config: RulesFile['rules']): { burst: Map<BurstKind, WindowedRule>; failed: WindowedRule | null; idle: WindowedRule | null } {
   const minutes = (m: number) => m * 60_000;
   const b = config['blocked-burst'];
@@ -71,59 +76,91 @@ function windowedRules(config: RulesFile['rules']): { burst: Map<BurstKind, Wind
   };
 }
 
-/** Cheap to call per batch: the windowed rules are rebuilt from config once per engine. */
-export function batchMatcher(file: RulesFile): (deviceId: string, events: readonly RuleEvent[]) => BatchFindings {
+type Handler = (event: RuleEvent, subjectKey: string, findings: BatchFindings, deviceId: string) => void;
+
+/**
+ * What each event type means to the rules, built from the config once per engine. Only
+ * events of these types are parsed: most of a VA's events matter to no rule.
+ */
+function handlers(file: RulesFile): Map<string, Handler> {
   const { rules, practice } = file;
   const windowed = windowedRules(rules);
   const offHours = rules['off-hours-sign-in'];
   const queue = rules['queue-pressure'];
+  const failed = rules['failed-sign-ins'];
   const day = (at: number) => dayKey(at, practice.timezone);
+  const hit = (findings: BatchFindings, deviceId: string, rule: WindowedRule | null | undefined, event: RuleEvent, label: string, counter = '') => {
+    if (rule != null) findings.hits.push({ rule, label, hit: { rule: rule.rule, subjectKey: `${label}${counter}`, at: event.recordedAt, deviceId, seq: event.seq } });
+  };
+  const draft = (findings: BatchFindings, deviceId: string, rule: RuleId, severity: AlertSeverity, event: RuleEvent, subjectKey: string, windowStart: number, detail: string) => {
+    findings.drafts.push({ rule, severity, subjectKey, subject: subjectKey === deviceKey(deviceId) ? null : (event.subject ?? null), windowStart, deviceId, seq: event.seq, detail, occurrences: 1 });
+  };
+  const refused: Handler = (event, _subjectKey, findings, deviceId) => {
+    if (!failed.ignoreReasons.includes(event.reason ?? '')) hit(findings, deviceId, windowed.failed, event, deviceKey(deviceId));
+  };
+  const table = new Map<string, Handler>([
+    [
+      'sign-in.succeeded',
+      (event, subjectKey, findings, deviceId) => {
+        if (event.subject === undefined) return;
+        if (event.session !== undefined) findings.signIns.push(event);
+        if (offHours?.enabled === true && !inWorkingHours(practice, event.subject, event.recordedAt)) {
+          const zone = practice.users[event.subject]?.timezone ?? practice.timezone;
+          const local = localTime(event.recordedAt, zone);
+          const clock = `${String(Math.floor(local.minute / 60)).padStart(2, '0')}:${String(local.minute % 60).padStart(2, '0')}`;
+          draft(findings, deviceId, 'off-hours-sign-in', offHours.severity, event, subjectKey, dayKey(event.recordedAt, zone), `${subjectKey} signed in at ${clock} on ${local.weekday} ${local.date} (${zone}), outside working hours`);
+        }
+      },
+    ],
+    ['sign-in.failed', refused],
+    ['reauth.failed', refused],
+    [
+      'session.locked',
+      (event, subjectKey, findings, deviceId) => {
+        if (event.reason === 'idle') hit(findings, deviceId, windowed.idle, event, subjectKey);
+      },
+    ],
+    [
+      'capture.blocked',
+      (event, subjectKey, findings, deviceId) => {
+        const rule = rules['capture-tool'];
+        if (rule.enabled && event.reason?.startsWith('process:') === true) draft(findings, deviceId, 'capture-tool', rule.severity, event, subjectKey, day(event.recordedAt), `capture tool detected (${event.reason}) for ${subjectKey}`);
+      },
+    ],
+    [
+      'watermark.tampered',
+      (event, subjectKey, findings, deviceId) => {
+        const rule = rules['watermark-tampering'];
+        if (rule.enabled) draft(findings, deviceId, 'watermark-tampering', rule.severity, event, subjectKey, day(event.recordedAt), `watermark tampering in app ${event.appId ?? '(none)'} for ${subjectKey}${event.reason === undefined ? '' : ` (${event.reason})`}`);
+      },
+    ],
+    [
+      'audit.queue-pressure',
+      (event, _subjectKey, findings, deviceId) => {
+        const [level, count] = (event.reason ?? '').split(':');
+        const reached = level === 'hard' || (level === 'soft' && queue.minLevel === 'soft');
+        if (queue.enabled && reached) draft(findings, deviceId, 'queue-pressure', queue.severity, event, deviceKey(deviceId), day(event.recordedAt), `undelivered audit queue reached its ${level} limit (${count ?? '?'} events waiting)`);
+      },
+    ],
+  ]);
+  for (const [kind, rule] of windowed.burst) {
+    table.set(BURST_KINDS[kind], (event, subjectKey, findings, deviceId) => {
+      if (event.outcome === 'blocked') hit(findings, deviceId, rule, event, subjectKey, `|${kind}`);
+    });
+  }
+  return table;
+}
 
+/** What a stored batch means to the rules; the handlers are built once per engine. */
+export function batchMatcher(file: RulesFile): (deviceId: string, events: readonly ChainedEvent[]) => BatchFindings {
+  const table = handlers(file);
   return (deviceId, events) => {
     const findings: BatchFindings = { hits: [], drafts: [], signIns: [] };
-    const hit = (rule: WindowedRule | null | undefined, event: RuleEvent, label: string, counter = '') => {
-      if (rule != null) findings.hits.push({ rule, label, hit: { rule: rule.rule, subjectKey: `${label}${counter}`, at: event.recordedAt, deviceId, seq: event.seq } });
-    };
-    const draft = (rule: RuleId, severity: AlertSeverity, event: RuleEvent, subjectKey: string, windowStart: number, detail: string) => {
-      findings.drafts.push({ rule, severity, subjectKey, subject: subjectKey === deviceKey(deviceId) ? null : (event.subject ?? null), windowStart, deviceId, seq: event.seq, detail, occurrences: 1 });
-    };
-    for (const event of events) {
-      const subjectKey = subjectKeyOf(event, deviceId);
-      switch (event.type) {
-        case 'sign-in.succeeded':
-          if (event.subject === undefined) break;
-          if (event.session !== undefined) findings.signIns.push(event);
-          if (offHours?.enabled === true && !inWorkingHours(practice, event.subject, event.recordedAt)) {
-            const zone = practice.users[event.subject]?.timezone ?? practice.timezone;
-            const local = localTime(event.recordedAt, zone);
-            const clock = `${String(Math.floor(local.minute / 60)).padStart(2, '0')}:${String(local.minute % 60).padStart(2, '0')}`;
-            draft('off-hours-sign-in', offHours.severity, event, subjectKey, dayKey(event.recordedAt, zone), `${subjectKey} signed in at ${clock} on ${local.weekday} ${local.date} (${zone}), outside working hours`);
-          }
-          break;
-        case 'sign-in.failed':
-        case 'reauth.failed':
-          if (!rules['failed-sign-ins'].ignoreReasons.includes(event.reason ?? '')) hit(windowed.failed, event, deviceKey(deviceId));
-          break;
-        case 'session.locked':
-          if (event.reason === 'idle') hit(windowed.idle, event, subjectKey);
-          break;
-        case 'capture.blocked':
-          if (rules['capture-tool'].enabled && event.reason?.startsWith('process:') === true) draft('capture-tool', rules['capture-tool'].severity, event, subjectKey, day(event.recordedAt), `capture tool detected (${event.reason}) for ${subjectKey}`);
-          break;
-        case 'watermark.tampered':
-          if (rules['watermark-tampering'].enabled) draft('watermark-tampering', rules['watermark-tampering'].severity, event, subjectKey, day(event.recordedAt), `watermark tampering in app ${event.appId ?? '(none)'} for ${subjectKey}${event.reason === undefined ? '' : ` (${event.reason})`}`);
-          break;
-        case 'audit.queue-pressure': {
-          const [level, count] = (event.reason ?? '').split(':');
-          const reached = level === 'hard' || (level === 'soft' && queue.minLevel === 'soft');
-          if (queue.enabled && reached) draft('queue-pressure', queue.severity, event, deviceKey(deviceId), day(event.recordedAt), `undelivered audit queue reached its ${level} limit (${count ?? '?'} events waiting)`);
-          break;
-        }
-        default: {
-          const kind = event.outcome === 'blocked' ? BURST_KIND_OF_TYPE.get(event.type) : undefined;
-          if (kind !== undefined) hit(windowed.burst.get(kind), event, subjectKey, `|${kind}`);
-        }
-      }
+    for (const chained of events) {
+      const handle = table.get(typeOf(chained.body));
+      if (handle === undefined) continue;
+      const event = parse(chained);
+      handle(event, subjectKeyOf(event, deviceId), findings, deviceId);
     }
     return findings;
   };

@@ -6,7 +6,7 @@ import type { ChainedEvent } from '../../common/audit/syncProtocol';
 import { atLeast, type AlertDraft } from '../alerts';
 import { CollectorMetrics } from '../collectorMetrics';
 import { alertSeverity } from '../console/alertSeverity';
-import { batchMatcher, deviceKey, ruleEvents, userKey, windowFindings, type BatchFindings, type RuleEvent } from './eventRules';
+import { batchMatcher, deviceKey, userKey, windowFindings, type BatchFindings, type RuleEvent } from './eventRules';
 import { dayKey, localTime } from './practiceTime';
 import type { OpenedAlert, RuleAlertDraft, RuleStore } from './ruleStore';
 import type { RulesFile } from './rulesSchema';
@@ -45,7 +45,7 @@ export class RuleEngine {
 
   /** A verified batch was stored for `deviceId`. */
   async ingested(deviceId: string, events: readonly ChainedEvent[], now: number): Promise<void> {
-    const findings = this.match(deviceId, ruleEvents(events));
+    const findings = this.match(deviceId, events);
     if (findings.hits.length + findings.drafts.length + findings.signIns.length === 0) return;
     const opened = await this.store.transaction(async (store) => {
       const drafts = [...findings.drafts, ...(await this.windowed(store, findings, now))];
@@ -67,14 +67,16 @@ export class RuleEngine {
       const key = JSON.stringify([entry.hit.rule, entry.hit.subjectKey]);
       groups.set(key, [...(groups.get(key) ?? []), entry]);
     }
-    const drafts: RuleAlertDraft[] = [];
-    for (const group of groups.values()) {
-      const { rule, label, hit } = group[0] as BatchFindings['hits'][number];
+    const ranges = [...groups.values()].map((group) => {
+      const { rule, hit } = group[0] as BatchFindings['hits'][number];
       const ats = group.map((g) => g.hit.at);
-      const times = await store.hitTimes(hit.rule, hit.subjectKey, Math.min(...ats) - rule.windowMs, Math.max(...ats));
-      drafts.push(...windowFindings(rule, { key: hit.subjectKey, label }, group.map((g) => g.hit), times));
-    }
-    return drafts;
+      return { rule: hit.rule, subjectKey: hit.subjectKey, from: Math.min(...ats) - rule.windowMs, to: Math.max(...ats) };
+    });
+    const times = await store.hitTimes(ranges);
+    return [...groups.values()].flatMap((group, i) => {
+      const { rule, label, hit } = group[0] as BatchFindings['hits'][number];
+      return windowFindings(rule, { key: hit.subjectKey, label }, group.map((g) => g.hit), times[i] ?? []);
+    });
   }
 
   private async signInFindings(store: RuleStore, deviceId: string, signIn: RuleEvent): Promise<RuleAlertDraft[]> {
@@ -107,10 +109,11 @@ export class RuleEngine {
 
   /** Stores the drafts; returns the alerts they opened, to announce once committed. */
   private async raise(store: RuleStore, drafts: readonly RuleAlertDraft[], now: number, mode: 'count' | 'once'): Promise<OpenedAlert[]> {
+    for (const draft of drafts) CollectorMetrics.bump(this.metrics.ruleFindings, draft.rule);
+    if (mode === 'count') return store.raise(drafts, now);
     const opened: OpenedAlert[] = [];
     for (const draft of drafts) {
-      const alert = mode === 'count' ? await store.raise(draft, now) : await store.raiseOnce(draft, now);
-      CollectorMetrics.bump(this.metrics.ruleFindings, draft.rule);
+      const alert = await store.raiseOnce(draft, now);
       if (alert !== null) opened.push(alert);
     }
     return opened;

@@ -86,10 +86,16 @@ export class RuleStore {
       .execute();
   }
 
-  /** Times of a subject's hits for a rule in [from, to], oldest first. */
-  async hitTimes(rule: RuleId, subjectKey: string, from: number, to: number): Promise<number[]> {
-    const rows = await this.db.selectFrom('rule_hits').select('at').where('rule', '=', rule).where('subject_key', '=', subjectKey).where('at', '>=', from).where('at', '<=', to).orderBy('at').execute();
-    return rows.map((r) => Number(r.at));
+  /** For each range, the times of its subject's hits for its rule in [from, to], oldest first: one query for a batch. */
+  async hitTimes(ranges: readonly { rule: RuleId; subjectKey: string; from: number; to: number }[]): Promise<number[][]> {
+    if (ranges.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('rule_hits')
+      .select(['rule', 'subject_key', 'at'])
+      .where((eb) => eb.or(ranges.map((r) => eb.and([eb('rule', '=', r.rule), eb('subject_key', '=', r.subjectKey), eb('at', '>=', r.from), eb('at', '<=', r.to)]))))
+      .orderBy('at')
+      .execute();
+    return ranges.map((r) => rows.filter((row) => row.rule === r.rule && row.subject_key === r.subjectKey && Number(row.at) >= r.from && Number(row.at) <= r.to).map((row) => Number(row.at)));
   }
 
   /** Forgets hits no window can reach any more. */
@@ -98,23 +104,28 @@ export class RuleStore {
   }
 
   /**
-   * Opens the alert, or counts the draft's occurrences on the open one of its rule, subject
-   * and window. Returns the alert when this call opened it.
+   * Opens each draft's alert, or counts its occurrences on the open one of its rule,
+   * subject and window, in one statement (drafts must differ in rule, subject or window).
+   * Returns the alerts this call opened.
    */
-  async raise(draft: RuleAlertDraft, now: number): Promise<OpenedAlert | null> {
-    const row = await this.db
+  async raise(drafts: readonly RuleAlertDraft[], now: number): Promise<OpenedAlert[]> {
+    if (drafts.length === 0) return [];
+    const rows = await this.db
       .insertInto('alerts')
-      .values(this.values(draft, now))
+      .values(drafts.map((d) => this.values(d, now)))
       .onConflict((oc) =>
         oc
           .columns(['kind', 'subject_key', 'window_start'])
           .where(OPEN)
           .doUpdateSet((eb) => ({ occurrences: eb(eb.ref('alerts.occurrences'), '+', eb.ref('excluded.occurrences')), last_detected_at: now })),
       )
-      .returning(['id', 'occurrences'])
-      .executeTakeFirstOrThrow();
-    // Inserted rows carry exactly the draft's count; an updated one had at least one before.
-    return Number(row.occurrences) === draft.occurrences ? this.opened(Number(row.id), draft, now) : null;
+      .returning(['id', 'kind', 'subject_key', 'window_start', 'occurrences'])
+      .execute();
+    return drafts.flatMap((draft) => {
+      const row = rows.find((r) => r.kind === draft.rule && r.subject_key === draft.subjectKey && Number(r.window_start) === draft.windowStart);
+      // Inserted rows carry exactly the draft's count; an updated one had at least one before.
+      return row !== undefined && Number(row.occurrences) === draft.occurrences ? [this.opened(Number(row.id), draft, now)] : [];
+    });
   }
 
   /**
