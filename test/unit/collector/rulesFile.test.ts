@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRulesFile, parseRulesText } from '../../../collector/rules/rulesFile';
+import { ALERT_KINDS } from '../../../collector/alerts';
 import { DEFAULT_RULES_FILE } from '../../../collector/rules/rulesSchema';
 import { loopbackCertificate } from '../../support/testTls';
 
@@ -39,6 +40,10 @@ describe('rules file', () => {
     expect(loaded.channels.syslog?.ca).toBe(cert);
     expect(loaded.channels.webhook?.secret).toBe(SECRETS.CORDON_COLLECTOR_WEBHOOK_SECRET);
     expect(loaded.rules.rules['off-hours-sign-in']?.enabled).toBe(true);
+  });
+
+  it('names no rule like a chain alert kind: both are kinds in the one alerts table', () => {
+    for (const id of Object.keys(DEFAULT_RULES_FILE.rules)) expect(Object.keys(ALERT_KINDS)).not.toContain(id);
   });
 
   it('fills every rule it leaves out with the defaults; without working hours, off-hours is off', () => {
