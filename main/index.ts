@@ -47,6 +47,8 @@ import { policySources } from './policy/policyLocations';
 import { loadPolicy } from './policy/policyLoader';
 import { IdleLock } from './session/idleLock';
 import { IDLE_TICK_MS, idleTick, watchInput, watchPowerMonitor } from './session/idleSources';
+import { DevicePosture } from './posture/devicePosture';
+import { deviceProbesFor, systemProbeDeps } from './posture/deviceProbes';
 import { shellFocuser } from './session/warningFocus';
 import { minimalMenuTemplate } from './shell/appMenu';
 import { refuseCertificateErrors } from './shell/certificateErrors';
@@ -258,6 +260,21 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   late.idle = idle;
   if (idle !== null) watchPowerMonitor(powerMonitor, idle);
 
+  // Device posture: the policy's checks at start, at each sign-in and hourly (on the tick);
+  // a required check not passing keeps the hosted apps closed.
+  const devicePosture =
+    trusted === null
+      ? null
+      : new DevicePosture({
+          policy: trusted.devicePosture,
+          platform: process.platform,
+          probes: deviceProbesFor(process.platform, systemProbeDeps(process.platform, process.env)),
+          audit,
+          now: Date.now,
+          onChange: () => late.state?.publish(),
+          notify: (text) => late.state?.notify(text),
+        });
+
   // The workspace's state: one owner, told of every audit event; its locks (audit
   // failure, queue full) hide everything the idle lock hides.
   let auditSync: AuditSync | null = null;
@@ -266,23 +283,28 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     // The encrypted queue counts only if it actually opened; delivery only while it works.
     posture: () => {
       const working: ProtectionId[] = [...(audit.failure === null ? (['audit-encrypted'] as const) : []), ...(auditSync?.status.state === 'delivered' ? (['audit-delivered'] as const) : [])];
-      return assessPosture({ platform: process.platform, build, policy: trusted, installed: new Set<ProtectionId>([...INSTALLED, ...working]) });
+      return assessPosture({ platform: process.platform, build, policy: trusted, installed: new Set<ProtectionId>([...INSTALLED, ...working]), deviceChecks: devicePosture?.view().checks });
     },
     identity: signedIn,
     idle: () => idle?.status() ?? { phase: 'signed-out' },
     appsHidden: () => capture.appsHidden ?? processWatch?.appsHidden ?? null,
+    devicePosture: () => devicePosture?.appsHidden() ?? null,
     auditFailure: () => audit.failure,
     enrollment: () => enrollmentStepFor(auditSync?.status ?? null, signedIn() !== null),
   });
   late.state = state;
   if (refusedLaunch !== null) state.noticeUntilSignIn(refusedLaunch.notice);
   state.onLock(hideEverything);
+  state.onAppsHidden(hideEverything);
   // No hosted page opens a window while the workspace is not showing apps.
   navigation.gateWindows(() => {
     const now = state.current();
     return now.kind === 'workspace' && now.appsHidden === undefined;
   });
   audit.observe((event) => state.observe(event));
+  audit.observe((event) => {
+    if (event.type === 'sign-in.succeeded') void devicePosture?.checkNow();
+  });
 
   // The guard's channels from hosted pages; repeats summarised when their window ends.
   if (hosting !== null && clipboard !== null) {
@@ -347,11 +369,13 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     // The connect-this-computer strip came or went: the app moves below it, or up again.
     layout?.refit();
   });
-  // One tick for what changes on its own: the idle clock, OS idle and calls, then the
-  // state (a countdown starting, a notice expiring, delivery posture) if it changed.
+  // One tick for what changes on its own: the idle clock, OS idle and calls, the device
+  // checks when their hour is up, then the state (a countdown starting, a notice
+  // expiring, delivery posture) if it changed.
   const tickIdle = idle === null ? null : idleTick(idle, { powerMonitor, isInActiveCall: () => hosting?.isInActiveCall() ?? false });
   setInterval(() => {
     tickIdle?.();
+    void devicePosture?.checkIfDue();
     state.publish();
   }, IDLE_TICK_MS);
   state.publish();

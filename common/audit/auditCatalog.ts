@@ -92,6 +92,8 @@ export const AUDIT_CATALOG = {
   'audit.device-enrolled': { category: 'securityAlert', dicomSubtype: 'nodeAuthentication', action: 'C', description: 'device enrolled with the collector' },
   'audit.enrollment-failed': { category: 'securityAlert', dicomSubtype: 'nodeAuthentication', action: 'C', description: 'device enrollment with the collector refused or failed' },
   'audit.queue-pressure': { category: 'applicationActivity', action: 'E', description: 'unsent audit events past a limit' },
+  // Reason `<check>:<result>:<level>`, e.g. diskEncryption:fail:required; never what the check saw.
+  'device.posture-changed': { category: 'applicationActivity', action: 'E', description: 'a device posture check changed its result' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type AuditEventType = keyof typeof AUDIT_CATALOG;

@@ -1,8 +1,8 @@
 // The one owner of what the shell shows and why Cordon is locked. It keeps the state
 // only main's wiring used to scatter (audit queue full, the app last shown, the
 // signed-out notice, the latest notice) and reads the rest from the pieces that own it
-// (policy, sign-in, idle lock, capture watch, audit queue). Whenever what the shell
-// should show changes, it tells its listeners once (main pushes it to the shell page).
+// (policy, sign-in, idle lock, capture watch, device posture, audit queue). Whenever what
+// the shell should show changes, it tells its listeners once (main pushes it to the shell page).
 import type { AuditEventInput } from '../../common/audit/auditSink';
 import type { QueuePressure } from '../../common/audit/queuePressure';
 import type { Identity } from '../../common/auth/identity';
@@ -25,6 +25,8 @@ export interface WorkspaceStateSources {
   idle: () => IdleStatus;
   /** Why hosted apps may not show now (no capture protection, a capture tool running). */
   appsHidden: () => AppsHiddenReason | null;
+  /** Why hosted apps stay closed for this computer's settings (a required device check not passing); none without device checks. */
+  devicePosture?: () => AppsHiddenReason | null;
   /** The audit queue's failure, if it failed. */
   auditFailure: () => { code: string; message: string } | null;
   /** The "connect this computer" step while it is not enrolled with the collector (none without a sync). */
@@ -41,8 +43,10 @@ export class WorkspaceState {
   private readonly notices: ShellNotices;
   private readonly listeners: ((state: ShellState) => void)[] = [];
   private readonly lockListeners: ((reason: LockReason) => void)[] = [];
+  private readonly hideListeners: (() => void)[] = [];
   private published: string | null = null;
   private locked = false;
+  private appsWereHidden = false;
 
   constructor(private readonly sources: WorkspaceStateSources) {
     this.notices = sources.notices ?? new ShellNotices();
@@ -61,8 +65,9 @@ export class WorkspaceState {
 
   /** What the shell should show now. */
   current(): ShellState {
-    const { policy, posture, identity, idle, appsHidden } = this.sources;
-    const gated = gatedShellState(shellStateFor(policy, posture(), identity(), this.lockReason(), this.activeAppId), { idle: idle(), appsHidden: appsHidden(), notice: this.notices.current() });
+    const { policy, posture, identity, idle, appsHidden, devicePosture } = this.sources;
+    const hidden = appsHidden() ?? devicePosture?.() ?? null;
+    const gated = gatedShellState(shellStateFor(policy, posture(), identity(), this.lockReason(), this.activeAppId), { idle: idle(), appsHidden: hidden, notice: this.notices.current() });
     const enrollment = this.sources.enrollment?.() ?? null;
     const withStep = enrollment !== null && (gated.kind === 'signed-out' || gated.kind === 'workspace') ? { ...gated, enrollment } : gated;
     return withStep.kind === 'signed-out' && this.signedOutNotice !== undefined ? { ...withStep, notice: this.signedOutNotice } : withStep;
@@ -112,6 +117,11 @@ export class WorkspaceState {
     this.lockListeners.push(listener);
   }
 
+  /** Called when the workspace starts withholding its apps (e.g. a required device check fails): the caller hides them. */
+  onAppsHidden(listener: () => void): void {
+    this.hideListeners.push(listener);
+  }
+
   /**
    * Tells the listeners if what the shell should show differs from what they last got.
    * Called after every change this class sees, and on main's one-second tick for what
@@ -122,6 +132,10 @@ export class WorkspaceState {
     if (lock !== null && !this.locked) for (const listener of this.lockListeners) listener(lock);
     this.locked = lock !== null;
     const state = this.current();
+    // Whatever withholds the apps, a view already showing must go, not only the tabs.
+    const appsHidden = state.kind === 'workspace' && state.appsHidden !== undefined;
+    if (appsHidden && !this.appsWereHidden) for (const listener of this.hideListeners) listener();
+    this.appsWereHidden = appsHidden;
     const text = JSON.stringify(state);
     if (text === this.published) return;
     this.published = text;

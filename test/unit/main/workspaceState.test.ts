@@ -2,6 +2,7 @@
 // the shell must be told.
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../../common/auth/identity';
+import type { AppsHiddenReason } from '../../../common/capture/captureProtection';
 import type { ShellState } from '../../../common/ipc/contract';
 import { policyV1Schema } from '../../../common/policy/policySchema';
 import type { PolicyResult } from '../../../common/policy/signedPolicy';
@@ -17,21 +18,24 @@ const policy: PolicyResult = { ok: true, policy: policyV1Schema.parse({ ...base,
 const valerie: Identity = { subject: 'sub-1', name: 'Valerie Assistant', email: 'va@example.com', roles: ['va'], mfaMethods: ['otp'], authTime: 1_800_000_000 } as Identity;
 
 function setup() {
-  const world = { identity: null as Identity | null, idle: { phase: 'signed-out' } as IdleStatus, failure: null as { code: string; message: string } | null, now: 0 };
+  const world = { identity: null as Identity | null, idle: { phase: 'signed-out' } as IdleStatus, failure: null as { code: string; message: string } | null, now: 0, device: null as AppsHiddenReason | null, capture: null as AppsHiddenReason | null };
   const state = new WorkspaceState({
     policy,
     posture: () => [],
     identity: () => world.identity,
     idle: () => world.idle,
-    appsHidden: () => null,
+    appsHidden: () => world.capture,
+    devicePosture: () => world.device,
     auditFailure: () => world.failure,
     notices: new ShellNotices(() => world.now),
   });
   const pushed: ShellState[] = [];
   const locks: string[] = [];
+  let hides = 0;
   state.onChange((s) => pushed.push(s));
   state.onLock((reason) => locks.push(reason.code));
-  return { state, world, pushed, locks };
+  state.onAppsHidden(() => (hides += 1));
+  return { state, world, pushed, locks, hides: () => hides };
 }
 
 describe('WorkspaceState', () => {
@@ -103,5 +107,30 @@ describe('WorkspaceState', () => {
     world.now = 60_000;
     state.publish();
     expect(pushed.slice(3).map((s) => (s.kind === 'workspace' ? (s.notice?.text ?? null) : s.kind))).toEqual(['Printing is turned off by your practice.', null]);
+  });
+
+  it('a required device check not passing withholds the apps with its reason, and the hide listeners run once as it begins', () => {
+    const { state, world, hides } = setup();
+    world.identity = valerie;
+    world.idle = { phase: 'active' };
+    state.publish();
+    expect(hides()).toBe(0);
+    world.device = { code: 'device-posture:diskEncryption', message: 'Practice apps stay closed until … Disk encryption: BitLocker is off on the system drive. Turn on BitLocker …' };
+    state.publish();
+    state.publish();
+    expect(state.current()).toMatchObject({ kind: 'workspace', appsHidden: { code: 'device-posture:diskEncryption' } });
+    expect(hides()).toBe(1);
+    // A capture tool running says so first; the apps stay withheld either way.
+    world.capture = { code: 'capture-tool-running', message: 'Practice apps are hidden while obs is running.' };
+    state.publish();
+    expect(state.current()).toMatchObject({ appsHidden: { code: 'capture-tool-running' } });
+    expect(hides()).toBe(1);
+    world.capture = null;
+    world.device = null;
+    state.publish();
+    expect(state.current()).not.toHaveProperty('appsHidden', expect.anything());
+    world.device = { code: 'device-check-pending', message: 'Checking …' };
+    state.publish();
+    expect(hides()).toBe(2);
   });
 });
