@@ -11,6 +11,7 @@ import { DEVICE_CHECK_IDS, type CheckOutcome, type DeviceCheckId } from '../../c
 import { decideDevicePosture, type DevicePostureView } from '../../common/posture/devicePostureDecision';
 import { assessPosture, DEVICE_CHECK_PROTECTIONS, PROTECTION_IDS } from '../../common/posture/posture';
 import { deviceProbesFor, systemProbeDeps } from '../../main/posture/deviceProbes';
+import { linuxOs } from '../../main/posture/linuxReadings';
 import { validPolicy } from '../support/policyFixtures';
 import { expectAccessible, openShellPage, SHELL_PAGE_CONTEXT, workspace } from './shellPageHarness';
 import { serveShellPage } from './shellPageServer';
@@ -22,8 +23,7 @@ const WORDS = { pass: 'Passed', fail: 'Failed', unknown: 'Unknown' } as const;
 
 /** Every check on, as a practice might set it: encryption and OS version required, the rest recommended. */
 function practicePolicy() {
-  const release = readFileSync('/etc/os-release', 'utf8');
-  const id = /^ID="?([^"\n]+)"?$/m.exec(release)?.[1] ?? 'linux';
+  const id = linuxOs(readFileSync('/etc/os-release', 'utf8')).id ?? 'linux';
   return policyV1Schema.parse(
     validPolicy({
       devicePosture: {

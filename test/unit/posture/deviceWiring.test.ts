@@ -11,6 +11,7 @@ import type { ShellState } from '../../../common/ipc/contract';
 import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
 import { fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
 import { fakeElectron, type Calls } from '../../support/fakeElectronModule';
+import { linuxOs } from '../../../main/posture/linuxReadings';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -19,11 +20,9 @@ afterEach(() => {
 
 describe.runIf(process.platform === 'linux')('main wiring of the device checks', () => {
   it('checks this computer at start and puts each result in the posture the shell gets', async () => {
-    const release = readFileSync('/etc/os-release', 'utf8');
-    const id = /^ID="?([^"\n]+)"?$/m.exec(release)?.[1] ?? '';
-    const version = /^VERSION_ID="?([^"\n]+)"?$/m.exec(release)?.[1] ?? '';
+    const { id, version } = linuxOs(readFileSync('/etc/os-release', 'utf8'));
     const dir = await mkdtemp(path.join(tmpdir(), 'cordon-device-'));
-    const devicePosture = { osVersion: { level: 'required', linux: { [id]: version } }, firewall: { level: 'recommended' } } as const;
+    const devicePosture = { osVersion: { level: 'required', linux: { [id ?? 'linux']: version ?? '1' } }, firewall: { level: 'recommended' } } as const;
     await writeFile(path.join(dir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z', devicePosture }), demoKeys()));
     vi.resetModules();
     Object.assign(globalThis, { __CORDON_BUILD_KIND__: 'development', __CORDON_POLICY_KEYS__: [demoKeys().publicKeyPem] });
