@@ -16,13 +16,16 @@ const server = serveShellPage();
 const NOT_CONNECTED = 'This computer is not connected to the practice\u2019s activity log yet. It connects when you sign in, or IT can connect it now with an enrollment code.';
 const FAILED = 'This computer could not connect to the practice\u2019s activity log: no token for the audit collector could be obtained (Error). If IT gave you an enrollment code, enter it here.';
 
+/** The sign-in screen with the step, as main sends it. */
+const notConnected: ShellState = { kind: 'signed-out', practiceName: 'Sunrise Family Medicine', posture: signedOut.posture, enrollment: { message: NOT_CONNECTED } };
+
 async function open(page: Page, script: FakeApiScript): Promise<void> {
   const { problems } = await openShellPage(page, server.origin, script);
   expect(problems).toEqual([]);
 }
 
 test('IT connects the computer from the sign-in screen with the code as read out; the step goes once main says so', async ({ page }) => {
-  await open(page, { state: { ...signedOut, enrollment: { message: NOT_CONNECTED } }, afterEnroll: signedOut });
+  await open(page, { state: notConnected, afterEnroll: signedOut });
   const step = page.getByRole('region', { name: 'Connect this computer to the practice' });
   await expect(step).toContainText(NOT_CONNECTED);
   await expectAccessible(page);
@@ -37,7 +40,7 @@ test('IT connects the computer from the sign-in screen with the code as read out
 });
 
 test("a refused code shows main's sentence and keeps the step", async ({ page }) => {
-  await open(page, { state: { ...signedOut, enrollment: { message: NOT_CONNECTED } }, enrollWithCode: { ok: false, message: 'An enrollment code never has I, O, 0 or 1: check those characters with IT.' } });
+  await open(page, { state: notConnected, enrollWithCode: { ok: false, message: 'An enrollment code never has I, O, 0 or 1: check those characters with IT.' } });
   const step = page.getByRole('region', { name: 'Connect this computer to the practice' });
   await step.getByLabel('Enrollment code').fill('ABCD-EFGH-JKLM-NP0R');
   await step.getByRole('button', { name: 'Connect' }).press('Enter');

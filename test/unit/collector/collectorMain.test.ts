@@ -166,7 +166,7 @@ describe.skipIf(postgres?.skipReason !== null)('collector command line [postgres
       await collector.close();
       const result = runCli(['issue-code'], { CORDON_COLLECTOR_POSTGRES_URL: url });
       expect(result.status, result.stderr).toBe(0);
-      expect(result.stdout).toContain('storage: PostgreSQL');
+      expect(result.stdout).toContain('storage: the PostgreSQL database');
       const code = /enrollment code: ([A-Z0-9-]{19})/.exec(result.stdout)?.[1] as string;
       const again = await startCollector({ port: 0, storage });
       try {
