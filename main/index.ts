@@ -341,7 +341,10 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
           show: (appId: string) => {
             const { shellWindow } = late;
             if (shellWindow === null || auth?.identity == null || state.lockReason() !== null) return;
-            layout ??= new WorkspaceLayout(shellWindow, () => state.current().kind === 'workspace' && 'enrollment' in state.current());
+            layout ??= new WorkspaceLayout(shellWindow, () => {
+              const now = state.current();
+              return now.kind === 'workspace' && now.enrollment !== undefined;
+            });
             layout.show(hosting.view(appId));
             state.appShown(appId);
           },
