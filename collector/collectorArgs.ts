@@ -4,16 +4,27 @@
 import { parseArgs } from 'node:util';
 import type { TrustedIssuer } from './accessTokenVerifier';
 import { DEFAULT_CONNECTION_LIMITS, DEFAULT_PORT, DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
+import { EXPORT_FORMATS } from '../common/console/consoleApi';
 import type { ConsoleConfig } from './console/consolePlugin';
 
 export const DEFAULT_CONSOLE_KEY_FILE = '.collector-data/collector-key.pem';
 export const DEFAULT_CONSOLE_UI_DIR = 'out/console';
 
-export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE] [options]
+export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE | export | verify-export DIR] [options]
 
   (no command)        start the collector and print its URL
   issue-code          print a one-time device enrollment code for IT, then exit
   find-session CODE   show the session a watermark's code (e.g. 7K2M-QX4P) names, then exit
+  export --format F --out PATH [filters]
+                      what the console's Export control downloads, written to PATH and
+                      recorded in the console access log. F: ${EXPORT_FORMATS.join(', ')}
+                      (evidence: PATH is a new folder). Filters, as the sessions list's:
+                      --user SUBJECT --device ID --from ISO-TIME --to ISO-TIME --code CODE
+                      --has-alerts --not-reviewed
+  verify-export DIR [--key KEY-ID]
+                      check an evidence package offline; --key: the collector key id the
+                      practice gave you apart from the package (without it the signer is
+                      not confirmed, exit 4)
 
 options (environment variable in brackets):
   --host HOST          listen address, default 127.0.0.1 [CORDON_COLLECTOR_HOST]
@@ -72,10 +83,24 @@ export function isHelpRequest(argv: readonly string[]): boolean {
   return argv[0] === 'help' || argv.some((arg) => arg === '--help' || arg === '-h');
 }
 
+/** What `export` writes: the console's export query (as strings, checked by exportCli) and where. */
+export interface ExportRequest {
+  query: Record<string, string>;
+  out: string;
+  /** The collector key file (the console's): it signs the access log entry and the package. */
+  keyFile: string;
+  /** The practice IdP's issuer, which scopes user subjects in FHIR; null when none is configured. */
+  issuer: string | null;
+}
+
 export interface CollectorCommand {
-  command: 'serve' | 'issue-code' | 'find-session';
+  command: 'serve' | 'issue-code' | 'find-session' | 'export' | 'verify-export';
   /** The session code, for find-session. */
   sessionCode?: string;
+  /** For export. */
+  export?: ExportRequest;
+  /** For verify-export: the package folder and the collector key id to confirm the signer with. */
+  verifyExport?: { dir: string; key?: string };
   config: CollectorConfig & { storage: StorageConfig };
   /** PEM files to read into config.tls. */
   tlsFiles: { key: string; cert: string } | null;
@@ -127,6 +152,17 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         'rules-file': { type: 'string' },
         'console-key-file': { type: 'string' },
         'console-ui': { type: 'string' },
+        // export and verify-export
+        format: { type: 'string' },
+        out: { type: 'string' },
+        user: { type: 'string' },
+        device: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        code: { type: 'string' },
+        'has-alerts': { type: 'boolean' },
+        'not-reviewed': { type: 'boolean' },
+        key: { type: 'string' },
       },
     });
   } catch (error) {
@@ -135,8 +171,13 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   const { values, positionals } = parsed;
   const [verb, ...rest] = positionals;
   if (verb === 'find-session' && rest.length === 0) throw new UsageError('find-session needs the session code shown in the watermark, e.g. find-session 7K2M-QX4P');
-  const known = verb === undefined || (verb === 'issue-code' && rest.length === 0) || (verb === 'find-session' && rest.length === 1);
-  if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE)`);
+  if (verb === 'verify-export' && rest.length === 0) throw new UsageError('verify-export needs the evidence package folder, e.g. verify-export ./evidence-2026-11');
+  const known = verb === undefined || (['issue-code', 'export'].includes(verb) && rest.length === 0) || (['find-session', 'verify-export'].includes(verb) && rest.length === 1);
+  if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE, export, verify-export DIR)`);
+  const exportFlags = (['format', 'out', 'user', 'device', 'from', 'to', 'code', 'has-alerts', 'not-reviewed'] as const).filter((flag) => values[flag] !== undefined);
+  if (verb !== 'export' && exportFlags.length > 0) throw new UsageError(`--${exportFlags[0] ?? ''} belongs to the export command`);
+  if (verb !== 'verify-export' && values.key !== undefined) throw new UsageError('--key belongs to the verify-export command');
+  if (verb === 'export' && (values.format === undefined || values.out === undefined)) throw new UsageError(`export needs --format (${EXPORT_FORMATS.join(', ')}) and --out (a new file, or a new folder for evidence)`);
   const notes: string[] = [];
 
   const portText = values.port ?? env.CORDON_COLLECTOR_PORT ?? String(DEFAULT_PORT);
@@ -178,19 +219,37 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   // No implicit issuer: whatever listens on a default address (any local user can bind a
   // port) would mint tokens that enroll devices. The demo stack names its IdP itself.
   let trustedIssuer: TrustedIssuer | undefined;
-  if (issuer === undefined && audience === undefined && jwksUri === undefined) {
+  if (verb === 'export' || verb === 'verify-export') {
+    // These only read; the issuer (alone) scopes user subjects in FHIR exports.
+  } else if (issuer === undefined && audience === undefined && jwksUri === undefined) {
     notes.push('no identity provider configured: token enrollment is off, devices enroll only with a code from IT (issue-code); set --issuer and --audience to allow it');
   } else {
     if (issuer === undefined || audience === undefined) throw new UsageError('--issuer and --audience go together');
     trustedIssuer = { issuer: httpUrl(issuer, '--issuer'), audience, ...(jwksUri === undefined ? {} : { jwksUri: httpUrl(jwksUri, '--jwks-uri') }) };
   }
 
-  const consoleConfig = parseConsoleEnv(env, { keyFile: values['console-key-file'] ?? DEFAULT_CONSOLE_KEY_FILE, uiDir: values['console-ui'] ?? DEFAULT_CONSOLE_UI_DIR });
-  if (consoleConfig === null) notes.push('the supervisors\' console is off: set CORDON_CONSOLE_ISSUER (see --help) to serve it at /console/');
+  const keyFile = values['console-key-file'] ?? DEFAULT_CONSOLE_KEY_FILE;
+  const consoleConfig = verb === 'export' || verb === 'verify-export' ? null : parseConsoleEnv(env, { keyFile, uiDir: values['console-ui'] ?? DEFAULT_CONSOLE_UI_DIR });
+  if (consoleConfig === null && verb !== 'export' && verb !== 'verify-export') notes.push('the supervisors\' console is off: set CORDON_CONSOLE_ISSUER (see --help) to serve it at /console/');
+
+  const exportQuery = Object.fromEntries(
+    [
+      ['format', values.format],
+      ['user', values.user],
+      ['device', values.device],
+      ['from', values.from],
+      ['to', values.to],
+      ['code', values.code],
+      ['hasAlerts', values['has-alerts'] === true ? 'true' : undefined],
+      ['notReviewed', values['not-reviewed'] === true ? 'true' : undefined],
+    ].filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 
   return {
-    command: verb === 'issue-code' || verb === 'find-session' ? verb : 'serve',
+    command: verb === 'issue-code' || verb === 'find-session' || verb === 'export' || verb === 'verify-export' ? verb : 'serve',
     ...(verb === 'find-session' && rest[0] !== undefined ? { sessionCode: rest[0] } : {}),
+    ...(verb === 'export' && values.out !== undefined ? { export: { query: exportQuery, out: values.out, keyFile, issuer: issuer ?? env.CORDON_CONSOLE_ISSUER ?? null } } : {}),
+    ...(verb === 'verify-export' && rest[0] !== undefined ? { verifyExport: { dir: rest[0], ...(values.key === undefined ? {} : { key: values.key }) } } : {}),
     config: {
       storage,
       host: values.host ?? env.CORDON_COLLECTOR_HOST ?? '127.0.0.1',

@@ -1,11 +1,15 @@
 // `npm run collector`: runs the practice's audit collector, or with `issue-code` prints a
-// one-time enrollment code, or with `find-session CODE` shows the session a watermark names. Exit codes: 0 done, 1 could not start or run, 2 bad usage.
+// one-time enrollment code, with `find-session CODE` shows the session a watermark names,
+// with `export` writes an export and with `verify-export DIR` checks an evidence package.
+// Exit codes: 0 done, 1 could not start or run (export: refused), 2 bad usage; export and
+// verify-export add their own (collector/export/exportCli.ts).
 import { readFileSync } from 'node:fs';
 import { isHelpRequest, parseCollectorArgs, UsageError, USAGE, type CollectorCommand } from './collectorArgs';
 import { DEFAULT_ENROLLMENT_CODE_TTL_MS } from './collectorConfig';
 import { CollectorStore } from './collectorStore';
 import { startCollector } from './collectorServer';
 import { issueEnrollmentCode } from './enrollment';
+import { runExport, runVerifyExport, type CliAnswer } from './export/exportCli';
 import { DEFAULT_RULES_FILE } from './rules/rulesSchema';
 import { loadRulesFile, RulesFileError } from './rules/rulesFile';
 import { findSession } from './sessionLookup';
@@ -40,8 +44,25 @@ async function openStore(storage: StorageConfig): Promise<CollectorStore> {
   }
 }
 
+/** Prints a verb's lines (to stderr when it failed) and ends with its exit code. */
+function finish(answer: CliAnswer): void {
+  for (const line of answer.lines) (answer.exitCode === 0 ? console.info : console.error)(line);
+  process.exitCode = answer.exitCode;
+}
+
 async function run(command: CollectorCommand): Promise<void> {
   const { config } = command;
+  if (command.export !== undefined) {
+    const { query, out, keyFile, issuer } = command.export;
+    // Opened once first, as for serve, so an unreachable database is named as such.
+    await (await openStore(config.storage)).close();
+    finish(await runExport({ storage: config.storage, keyFile, query, out, ...(issuer === null ? {} : { issuer }) }));
+    return;
+  }
+  if (command.verifyExport !== undefined) {
+    finish(await runVerifyExport(command.verifyExport.dir, command.verifyExport.key === undefined ? {} : { key: command.verifyExport.key }));
+    return;
+  }
   const { storage } = config;
   const where = storageLocation(storage);
   if (command.command === 'find-session') {

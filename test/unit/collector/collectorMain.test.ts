@@ -2,12 +2,13 @@
 // message and exit code 2; `issue-code` prints a code that then enrolls a device; the
 // server prints its URL, says that token enrollment is off without an IdP, and stops on Ctrl+C, saying so.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCollectorArgs, UsageError } from '../../../collector/collectorArgs';
 import { startCollector } from '../../../collector/collectorServer';
+import { loadOrCreateCollectorKey } from '../../../collector/console/accessLog';
 import { STORAGES, startTestIssuer } from './collectorHarness';
 import { send, TestDevice } from './collectorTestDevice';
 
@@ -120,6 +121,51 @@ describe('collector command line', () => {
       expect((await new TestDevice(collector.url).enroll({ kind: 'enrollment-code', code: code as string })).status).toBe(403);
     } finally {
       await collector.close();
+    }
+  });
+
+  it('export writes an evidence package that verify-export accepts with the practice key, and names what a bad export request lacks', async () => {
+    const file = path.join(dir, 'export.db');
+    const keyFile = path.join(dir, 'export-key.pem');
+    const collector = await startCollector({ port: 0, storage: { kind: 'sqlite', file } });
+    try {
+      const device = new TestDevice(collector.url);
+      await device.enrollWithCode(collector);
+      expect((await device.sendBatch(device.record(5))).status).toBe(200);
+    } finally {
+      await collector.close();
+    }
+    // The key file is the console's; the console creates it, and export never does.
+    const noKey = runCli(['export', '--format', 'csv', '--out', path.join(dir, 'x.csv'), '--sqlite-file', file, '--console-key-file', keyFile]);
+    expect(noKey.status).toBe(3);
+    expect(noKey.stderr).toContain('does not exist');
+    loadOrCreateCollectorKey(keyFile);
+
+    const out = path.join(dir, 'evidence');
+    const exported = runCli(['export', '--format', 'evidence', '--out', out, '--sqlite-file', file, '--console-key-file', keyFile]);
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain('Recorded in the console access log');
+    const keyId = /--key ([0-9a-f]{16})/.exec(exported.stdout)?.[1] as string;
+    expect(keyId).toBe(loadOrCreateCollectorKey(keyFile).keyId);
+    const verified = runCli(['verify-export', out, '--key', keyId]);
+    expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+    // Without the key given apart from the package, the signer is not confirmed.
+    expect(runCli(['verify-export', out]).status).toBe(4);
+    writeFileSync(path.join(out, 'manifest.json'), readFileSync(path.join(out, 'manifest.json'), 'utf8').replace(/"events": \d+/, '"events": 1'));
+    const tampered = runCli(['verify-export', out, '--key', keyId]);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toContain('manifest.sig is not a signature of manifest.json');
+
+    for (const [args, message] of [
+      [['export', '--out', 'x.csv'], 'export needs --format'],
+      [['export', '--format', 'pdf', '--out', path.join(dir, 'x.pdf'), '--sqlite-file', file, '--console-key-file', keyFile], 'format'],
+      [['verify-export'], 'verify-export needs the evidence package folder'],
+      [['issue-code', '--format', 'csv'], '--format belongs to the export command'],
+      [['--key', 'abc'], '--key belongs to the verify-export command'],
+    ] as const) {
+      const result = runCli([...args]);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
     }
   });
 
