@@ -10,7 +10,7 @@ import { parseCollectorArgs, UsageError } from '../../../collector/collectorArgs
 import { startCollector } from '../../../collector/collectorServer';
 import { loadOrCreateCollectorKey } from '../../../collector/console/accessLog';
 import { STORAGES, startTestIssuer } from './collectorHarness';
-import { send, TestDevice } from './collectorTestDevice';
+import { auditBody, send, TestDevice } from './collectorTestDevice';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -131,7 +131,7 @@ describe('collector command line', () => {
     try {
       const device = new TestDevice(collector.url);
       await device.enrollWithCode(collector);
-      expect((await device.sendBatch(device.record(5))).status).toBe(200);
+      expect((await device.sendBatch(device.record(5, () => auditBody({ subject: 'sub-valerie', session: '7K2M-QX4P' })))).status).toBe(200);
     } finally {
       await collector.close();
     }
@@ -149,6 +149,7 @@ describe('collector command line', () => {
     expect(keyId).toBe(loadOrCreateCollectorKey(keyFile).keyId);
     const verified = runCli(['verify-export', out, '--key', keyId]);
     expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/events 1\.\.5 are complete and authentic .*5 of them selected/);
     // Without the key given apart from the package, the signer is not confirmed.
     expect(runCli(['verify-export', out]).status).toBe(4);
     writeFileSync(path.join(out, 'manifest.json'), readFileSync(path.join(out, 'manifest.json'), 'utf8').replace(/"events": \d+/, '"events": 1'));
