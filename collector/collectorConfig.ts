@@ -57,6 +57,105 @@ export interface CollectorConfig {
   console?: ConsoleConfig;
   /** Alert rules and notifications; off when absent (`npm run collector` always sets them: the default rules without a rules file). */
   alerting?: AlertingConfig;
+  /** Retention periods and automatic disposal (collector/retention); off when absent. Check it with checkRetentionConfig. */
+  retention?: RetentionConfig;
+}
+
+/** A retention period in whole calendar years (UTC) or whole days. */
+export type RetentionPeriod = { years: number } | { days: number };
+
+export interface RetentionConfig {
+  /** Device audit events, counted from when the collector received them (its own clock, never the device's). */
+  events: RetentionPeriod;
+  /** Alerts, counted from their last occurrence or handling; open alerts are never disposed. */
+  alerts: RetentionPeriod;
+  /** Session review marks, counted from the review. */
+  reviews: RetentionPeriod;
+  /** The console access log, counted from each entry's time. */
+  accessLog: RetentionPeriod;
+  /** How often automatic disposal runs (collectors sharing a database take turns); null: never automatically. */
+  intervalMs: number | null;
+  /** The collector key (the console's key file): it signs disposal records and the anchors where disposed chains now start. */
+  keyFile: string;
+}
+
+/** HIPAA's documentation retention period (45 CFR 164.316(b)(2)(i)): the least a record is kept by default. */
+export const HIPAA_RETENTION: RetentionPeriod = { years: 6 };
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_DISPOSAL_INTERVAL_MS = DAY_MS;
+export const DEFAULT_RETENTION_PERIODS: Pick<RetentionConfig, 'events' | 'alerts' | 'reviews' | 'accessLog' | 'intervalMs'> = {
+  events: HIPAA_RETENTION,
+  alerts: HIPAA_RETENTION,
+  reviews: HIPAA_RETENTION,
+  accessLog: HIPAA_RETENTION,
+  intervalMs: DEFAULT_DISPOSAL_INTERVAL_MS,
+};
+
+const MAX_RETENTION_YEARS = 100;
+const MIN_DISPOSAL_INTERVAL_MS = 1000;
+const MAX_DISPOSAL_INTERVAL_MS = 31 * DAY_MS;
+const DURATION_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS };
+
+export class RetentionSettingError extends Error {}
+
+/** "6 years", "1 year", "90 days": how the console and records name a period. */
+export function describePeriod(period: RetentionPeriod): string {
+  const [count, unit] = 'years' in period ? [period.years, 'year'] : [period.days, 'day'];
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+/** The moment before which something is past `period` at `now`: calendar years in UTC, or days of 24 h. */
+export function periodCutoff(period: RetentionPeriod, now: number): number {
+  if ('days' in period) return now - period.days * DAY_MS;
+  const at = new Date(now);
+  at.setUTCFullYear(at.getUTCFullYear() - period.years);
+  return at.getTime();
+}
+
+/** `6y`, `6 years`, `2190d`, `90 days` as a period; what it names in errors. */
+export function parseRetentionPeriod(text: string, what: string): RetentionPeriod {
+  const match = /^\s*(\d{1,6})\s*(y|years?|d|days?)\s*$/i.exec(text);
+  const count = Number(match?.[1]);
+  const years = match?.[2]?.toLowerCase().startsWith('y') === true;
+  if (match === null || count < 1 || (years ? count > MAX_RETENTION_YEARS : count > MAX_RETENTION_YEARS * 366)) {
+    throw new RetentionSettingError(`${what} must be a number of years or days from 1 day to ${MAX_RETENTION_YEARS} years, such as 6y or 2190d, got '${text}'`);
+  }
+  return years ? { years: count } : { days: count };
+}
+
+/** `1d`, `12h`, `30m`, or `off` (no automatic disposal): the disposal interval in ms, or null. */
+export function parseDisposalInterval(text: string, what: string): number | null {
+  if (/^\s*off\s*$/i.test(text)) return null;
+  const match = /^\s*(\d{1,6})\s*([smhd])\s*$/i.exec(text);
+  const ms = match === null ? NaN : Number(match[1]) * (DURATION_UNITS_MS[(match[2] as string).toLowerCase()] as number);
+  if (!(ms >= MIN_DISPOSAL_INTERVAL_MS && ms <= MAX_DISPOSAL_INTERVAL_MS)) throw new RetentionSettingError(`${what} must be off or a time from 1s to 31d, such as 1d, 12h or 30m, got '${text}'`);
+  return ms;
+}
+
+/**
+ * Checks a retention config (from the command line, or built in code) and returns the notes
+ * an operator should see, such as a period shorter than HIPAA's six years. Throws
+ * RetentionSettingError naming the setting and the fix.
+ */
+export function checkRetentionConfig(config: RetentionConfig): string[] {
+  const notes: string[] = [];
+  for (const [name, period, kept] of [['events', config.events, 'events are'], ['alerts', config.alerts, 'alerts are'], ['reviews', config.reviews, 'reviews are'], ['access log', config.accessLog, 'the access log is']] as const) {
+    const [count, max] = 'years' in period ? [period.years, MAX_RETENTION_YEARS] : [period.days, MAX_RETENTION_YEARS * 366];
+    if (!Number.isSafeInteger(count) || count < 1 || count > max) throw new RetentionSettingError(`the ${name} retention period must be whole years or days from 1 day to ${MAX_RETENTION_YEARS} years, got ${JSON.stringify(period)}`);
+    if (cutoffIsEarlier(period, HIPAA_RETENTION)) notes.push(`${kept} kept ${describePeriod(period)}, less than the six years HIPAA requires for documentation: check that your policy and state law allow it`);
+  }
+  if (config.intervalMs !== null && !(Number.isSafeInteger(config.intervalMs) && config.intervalMs >= MIN_DISPOSAL_INTERVAL_MS && config.intervalMs <= MAX_DISPOSAL_INTERVAL_MS)) {
+    throw new RetentionSettingError(`the disposal interval must be from 1 s to 31 days (or off), got ${String(config.intervalMs)} ms`);
+  }
+  if (config.keyFile.trim() === '') throw new RetentionSettingError('retention needs the collector key file (the console key file) to sign disposal records');
+  if (cutoffIsEarlier(config.reviews, config.events)) notes.push(`reviews are kept ${describePeriod(config.reviews)}, less than events (${describePeriod(config.events)}): older sessions show as not reviewed again once their review is disposed`);
+  return notes;
+}
+
+/** Whether `a` is the shorter period (compared at a fixed date, so leap years cannot flip it). */
+function cutoffIsEarlier(a: RetentionPeriod, b: RetentionPeriod): boolean {
+  const at = Date.UTC(2030, 0, 1);
+  return periodCutoff(a, at) > periodCutoff(b, at);
 }
 
 export interface AlertingConfig {

@@ -7,6 +7,7 @@ import * as consoleViews from './0002_console';
 import * as alertSources from './0003_alert_sources';
 import * as checkpoints from './0004_checkpoints';
 import * as alertRules from './0005_alert_rules';
+import * as retention from './0006_retention';
 
 export type StorageKind = 'sqlite' | 'postgres';
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, CollectorMigration> = {
   '0003_alert_sources': alertSources,
   '0004_checkpoints': checkpoints,
   '0005_alert_rules': alertRules,
+  '0006_retention': retention,
 };
 
 export function collectorMigrations(kind: StorageKind): MigrationProvider {
