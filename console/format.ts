@@ -4,12 +4,15 @@
 
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' });
 const dayOnly = new Intl.DateTimeFormat(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const dayAndTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' });
 
 /** "09:02:14 GMT-6" */
 export const formatTime = (iso: string) => timeOnly.format(new Date(iso));
 /** "Mon, Mar 1, 2027" */
 export const formatDay = (iso: string) => dayOnly.format(new Date(iso));
+/** "Mon, Mar 1, 2027" for a date given as its 00:00 UTC (a calendar date, not an instant: no timezone moves it). */
+export const formatDate = (iso: string) => dateOnly.format(new Date(iso));
 /** "Mar 1, 2027, 09:02 GMT-6" */
 export const formatDayTime = (iso: string) => dayAndTime.format(new Date(iso));
 

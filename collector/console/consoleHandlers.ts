@@ -94,7 +94,7 @@ export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandler
       if (alert === null) return { ok: false, status: 404, error: 'not-found', message: `no alert ${params.id}`, target };
       return { ok: true, target, result: alert };
     },
-    devices: async () => ({ ok: true, target: null, result: { items: (await store.devices()).map((d) => ({ ...d, chain: d.openAlerts === 0 ? 'intact' : 'alerts' })) } }),
+    devices: async () => ({ ok: true, target: null, result: { items: (await store.devices()).map((d) => ({ ...d, chain: d.chainAlerts === 0 ? 'intact' : 'alerts' })) } }),
     issueCode: async () => {
       const issued = await deps.issueEnrollmentCode();
       // The code itself stays out of the log: it is a credential until used.

@@ -8,6 +8,7 @@ import type { AlertRow, AlertStatus, ChainStretch, ReviewStatus, SessionRow, Tim
 import type { AlertKind } from '../alerts';
 import { sha256Link } from '../chainDigest';
 import type { CollectorDatabase } from '../database';
+import type { RulesDatabase } from '../rules/ruleStore';
 import { alertSeverity } from './alertSeverity';
 import { chainStatuses } from './chainStatus';
 
@@ -61,8 +62,15 @@ export const isSessionCursor = (v: unknown): v is SessionCursor =>
   typeof v === 'object' && v !== null && Number.isSafeInteger((v as SessionCursor).startedAt) && typeof (v as SessionCursor).deviceId === 'string' && typeof (v as SessionCursor).code === 'string';
 export const isIdCursor = (v: unknown): v is { id: number } => typeof v === 'object' && v !== null && Number.isSafeInteger((v as { id: number }).id);
 
+/** The collector's tables with the alert columns rules added (migration 0005). */
+type ConsoleDatabase = CollectorDatabase & Pick<RulesDatabase, 'alerts'>;
+
 export class ConsoleStore {
-  constructor(private readonly db: Kysely<CollectorDatabase>) {}
+  private readonly db: Kysely<ConsoleDatabase>;
+
+  constructor(db: Kysely<CollectorDatabase>) {
+    this.db = db.withTables<Pick<RulesDatabase, 'alerts'>>();
+  }
 
   /** Open (unresolved) alerts that fall in a session's stretch of its device's chain. */
   private openAlertsOf(deviceRef: Expression<string>, firstSeq: Expression<number>, lastSeq: Expression<number>) {
@@ -188,10 +196,12 @@ export class ConsoleStore {
       .where('seq', '<=', lastSeq)
       .orderBy('seq')
       .execute();
+    // Chain alerts only: a rule alert (a burst of blocks) says nothing about the chain.
     const alerts = await this.db
       .selectFrom('alerts')
       .select(['kind', 'seq', 'detail'])
       .where('device_id', '=', deviceId)
+      .where('subject_key', 'is', null)
       .where((eb) => eb.between('seq', bounds.first_seq, bounds.last_seq + 1))
       .execute();
     const start = bounds.first_seq <= 1 ? { seq: 0, link: GENESIS_LINK_HEX } : previous === undefined ? null : { seq: previous.seq, link: previous.link };
@@ -244,6 +254,9 @@ export class ConsoleStore {
         'a.detail',
         'a.source_address',
         'a.occurrences',
+        'a.last_detected_at',
+        'a.window_start',
+        'a.severity',
         'a.status',
         'a.note',
         'a.handled_by',
@@ -262,7 +275,7 @@ export class ConsoleStore {
     return {
       id: Number(r.id),
       kind: r.kind,
-      severity: alertSeverity(r.kind),
+      severity: r.severity ?? alertSeverity(r.kind),
       deviceId: r.device_id,
       deviceName: r.device_name,
       subject: r.subject ?? null,
@@ -271,6 +284,8 @@ export class ConsoleStore {
       detail: r.detail,
       sourceAddress: r.source_address,
       occurrences: Number(r.occurrences),
+      lastDetectedAt: r.last_detected_at === null ? null : iso(r.last_detected_at),
+      windowStart: r.window_start === null ? null : iso(r.window_start),
       status: r.status,
       note: r.note,
       handledBy: r.handled_by,
@@ -294,7 +309,13 @@ export class ConsoleStore {
     return row === undefined ? null : ConsoleStore.toAlert(row);
   }
 
-  async devices(): Promise<{ deviceId: string; deviceName: string; enrollmentMethod: string; enrolledBy: string | null; enrolledAt: string; lastSyncAt: string | null; headSeq: number; openAlerts: number; softwareVersion: string | null }[]> {
+  /** A device's unresolved alerts; `chainOnly`: those the collector raised about its history at ingest (rule alerts carry a subject key). */
+  private openAlertsOfDevice(deviceRef: Expression<string>, chainOnly: boolean) {
+    const query = this.db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).whereRef('alerts.device_id', '=', deviceRef).where('alerts.status', '!=', 'resolved');
+    return chainOnly ? query.where('alerts.subject_key', 'is', null) : query;
+  }
+
+  async devices(): Promise<{ deviceId: string; deviceName: string; enrollmentMethod: string; enrolledBy: string | null; enrolledAt: string; lastSyncAt: string | null; headSeq: number; openAlerts: number; chainAlerts: number; softwareVersion: string | null }[]> {
     const rows = await this.db
       .selectFrom('devices as d')
       .select((eb) => [
@@ -305,7 +326,8 @@ export class ConsoleStore {
         'd.enrolled_at',
         'd.last_seen_at',
         'd.acknowledged_seq',
-        eb.selectFrom('alerts').select((inner) => inner.fn.countAll<number>().as('n')).whereRef('alerts.device_id', '=', 'd.device_id').where('alerts.status', '!=', 'resolved').as('open_alerts'),
+        this.openAlertsOfDevice(eb.ref('d.device_id'), false).as('open_alerts'),
+        this.openAlertsOfDevice(eb.ref('d.device_id'), true).as('chain_alerts'),
         // Cordon says what it is at every start (app.started: build kind and version); the latest one counts.
         eb.selectFrom('events').select('events.body').whereRef('events.device_id', '=', 'd.device_id').where('events.type', '=', 'app.started').orderBy('events.seq', 'desc').limit(1).as('started'),
       ])
@@ -321,6 +343,7 @@ export class ConsoleStore {
       lastSyncAt: r.last_seen_at === null ? null : iso(r.last_seen_at),
       headSeq: r.acknowledged_seq,
       openAlerts: Number(r.open_alerts ?? 0),
+      chainAlerts: Number(r.chain_alerts ?? 0),
       softwareVersion: r.started === null ? null : ((JSON.parse(r.started) as { reason?: string }).reason ?? null),
     }));
   }

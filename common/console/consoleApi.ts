@@ -142,8 +142,16 @@ export const alertRowSchema = z.object({
   detail: z.string(),
   /** Where the request came from: an attack on a device reads differently from a device at fault. */
   sourceAddress: z.string().nullable(),
-  /** Repeats of the same kind, device and event from that source, folded into this alert. */
+  /** Repeats folded into this alert: of a chain alert from that source, or a rule's findings in its window. */
   occurrences: z.number().int().positive(),
+  /** The latest repeat; null while it happened once. */
+  lastDetectedAt: isoTime.nullable(),
+  /**
+   * A rule alert's deduplication window (what one alert stands for): the start of a burst's
+   * time bucket, the practice day (its date at 00:00 UTC), or when a silence began. Null
+   * for the collector's chain alerts.
+   */
+  windowStart: isoTime.nullable(),
   status: z.enum(ALERT_STATUSES),
   note: z.string().nullable(),
   handledBy: z.string().nullable(),
@@ -158,7 +166,10 @@ export const deviceRowSchema = z.object({
   enrolledAt: isoTime,
   lastSyncAt: isoTime.nullable(),
   headSeq: z.number().int(),
+  /** From the device's open chain alerts only (gap, edit, fork, …): rule alerts say nothing about its history. */
   chain: z.enum(['intact', 'alerts']),
+  chainAlerts: z.number().int(),
+  /** Every open alert about the device, rule alerts included. */
   openAlerts: z.number().int(),
   softwareVersion: z.string().nullable(),
 });

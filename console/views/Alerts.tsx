@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { ALERT_STATUSES, type AlertRow, type AlertStatus } from '../../common/console/consoleApi';
-import { alertKindLabel } from '../alertKinds';
+import { alertKindLabel, alertWindow } from '../alertKinds';
 import { call } from '../api/consoleClient';
 import { formatDayTime } from '../format';
 import { navigate } from '../router';
@@ -92,6 +92,8 @@ function AlertItem({ alert, onHandled }: { alert: AlertRow; onHandled: (row: Ale
   };
   // The answer is the alert as stored now; the list catches up when it reloads.
   const shown = handle.data ?? alert;
+  // Rule alerts fold repeats within a window; chain alerts say where the request came from.
+  const ruleWindow = alertWindow(shown);
 
   return (
     <li className={`alert panel severity-${shown.severity}`} aria-labelledby={headingId}>
@@ -117,13 +119,30 @@ function AlertItem({ alert, onHandled }: { alert: AlertRow; onHandled: (row: Ale
             <time dateTime={shown.detectedAt}>{formatDayTime(shown.detectedAt)}</time>
           </dd>
         </div>
-        <div>
-          <dt>From</dt>
-          <dd>
-            {shown.sourceAddress ?? 'address not recorded'}
-            {shown.occurrences > 1 && ` · ${shown.occurrences} times`}
-          </dd>
-        </div>
+        {ruleWindow === null ? (
+          <div>
+            <dt>From</dt>
+            <dd>{shown.sourceAddress ?? 'address not recorded'}</dd>
+          </div>
+        ) : (
+          <div>
+            <dt>Window</dt>
+            <dd>{ruleWindow}</dd>
+          </div>
+        )}
+        {shown.occurrences > 1 && (
+          <div>
+            <dt>Counted</dt>
+            <dd>
+              {shown.occurrences} times
+              {shown.lastDetectedAt !== null && (
+                <>
+                  , last <time dateTime={shown.lastDetectedAt}>{formatDayTime(shown.lastDetectedAt)}</time>
+                </>
+              )}
+            </dd>
+          </div>
+        )}
         {shown.seq !== null && (
           <div>
             <dt>At event</dt>

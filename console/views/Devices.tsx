@@ -1,8 +1,9 @@
 // IT's view: every enrolled device, who enrolled it, when it last synced, how far its audit
-// chain reaches and whether it raised alerts; and one-time enrollment codes for new ones.
+// chain reaches, whether its history raised alerts (chain alerts) and how many alerts of
+// any kind are open about it; and one-time enrollment codes for new ones.
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { call } from '../api/consoleClient';
-import { formatDayTime } from '../format';
+import { formatDayTime, plural } from '../format';
 import { errorMessage, Problem, ViewHeading } from '../ui';
 
 export function DevicesView() {
@@ -39,9 +40,10 @@ export function DevicesView() {
         )}
       </section>
       {devices.isError && <Problem error={devices.error} />}
-      <div className="table-wrap">
+      {/* Wider than a laptop screen: the scrolling region takes focus, so a keyboard scrolls it. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="devices-caption">
         <table className="data">
-          <caption>Enrolled devices{devices.isPending && <span className="muted"> (loading…)</span>}</caption>
+          <caption id="devices-caption">Enrolled devices{devices.isPending && <span className="muted"> (loading…)</span>}</caption>
           <thead>
             <tr>
               <th scope="col">Device</th>
@@ -52,6 +54,9 @@ export function DevicesView() {
                 Queue head
               </th>
               <th scope="col">Chain</th>
+              <th scope="col" className="num">
+                Open alerts
+              </th>
               <th scope="col">Version</th>
             </tr>
           </thead>
@@ -75,16 +80,17 @@ export function DevicesView() {
                     </span>
                   ) : (
                     <span className="chain-badge chain-tampered">
-                      <span aria-hidden="true">!</span> {d.openAlerts === 1 ? '1 open alert' : `${d.openAlerts} open alerts`}
+                      <span aria-hidden="true">!</span> {plural(d.chainAlerts, 'chain alert')}
                     </span>
                   )}
                 </td>
+                <td className="num">{d.openAlerts}</td>
                 <td>{d.softwareVersion ?? <span className="muted">unknown</span>}</td>
               </tr>
             ))}
             {devices.data?.items.length === 0 && (
               <tr>
-                <td colSpan={7} className="empty">
+                <td colSpan={8} className="empty">
                   No device has enrolled yet.
                 </td>
               </tr>

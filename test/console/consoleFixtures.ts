@@ -145,17 +145,19 @@ export function simpleTimeline(row: SessionRow) {
 
 export function allAlerts(): AlertRow[] {
   return [
-    { id: 31, kind: 'edit', severity: 'critical', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 14, detectedAt: '2027-03-01T21:31:00Z', detail: "Event 14's link does not match the stored chain.", sourceAddress: '203.0.113.7', occurrences: 3, status: 'open', note: null, handledBy: null },
-    { id: 30, kind: 'blocked-copy-burst', severity: 'medium', deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', subject: 'nora', seq: 201, detectedAt: '2027-02-28T16:02:00Z', detail: '6 blocked copy attempts in 2 minutes.', sourceAddress: null, occurrences: 1, status: 'open', note: null, handledBy: null },
-    { id: 29, kind: 'device-silent', severity: 'high', deviceId: DEVICE_C, deviceName: 'VAL-SPARE', subject: null, seq: null, detectedAt: '2027-02-27T23:00:00Z', detail: 'No sync for 26 hours.', sourceAddress: null, occurrences: 1, status: 'acknowledged', note: 'Laptop is in the office drawer.', handledBy: 'sam' },
-    { id: 28, kind: 'off-hours-sign-in', severity: 'low', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 1, detectedAt: '2027-02-26T04:10:00Z', detail: 'Sign-in at 22:10 local time.', sourceAddress: null, occurrences: 1, status: 'resolved', note: 'Approved overtime.', handledBy: 'sam' },
+    { id: 31, kind: 'edit', severity: 'critical', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 14, detectedAt: '2027-03-01T21:31:00Z', detail: "Event 14's link does not match the stored chain.", sourceAddress: '203.0.113.7', occurrences: 3, lastDetectedAt: '2027-03-01T21:38:00Z', windowStart: null, status: 'open', note: null, handledBy: null },
+    // A rule alert: five findings in one 10-minute bucket folded into one alert.
+    { id: 30, kind: 'blocked-burst', severity: 'high', deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', subject: 'nora', seq: 201, detectedAt: '2027-02-28T16:02:00Z', detail: '6 blocked copy attempts by user:nora within 10 min (threshold 5)', sourceAddress: null, occurrences: 5, lastDetectedAt: '2027-02-28T16:07:30Z', windowStart: '2027-02-28T16:00:00Z', status: 'open', note: null, handledBy: null },
+    { id: 29, kind: 'device-silent', severity: 'high', deviceId: DEVICE_C, deviceName: 'VAL-SPARE', subject: null, seq: null, detectedAt: '2027-02-27T23:00:00Z', detail: 'No sync for 26 hours.', sourceAddress: null, occurrences: 1, lastDetectedAt: null, windowStart: '2027-02-26T21:00:00Z', status: 'acknowledged', note: 'Laptop is in the office drawer.', handledBy: 'sam' },
+    // The practice's day is a date: 00:00 UTC of it, whatever the viewer's timezone.
+    { id: 28, kind: 'off-hours-sign-in', severity: 'medium', deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', subject: 'valerie', seq: 1, detectedAt: '2027-02-26T04:10:00Z', detail: 'user:valerie signed in at 22:10 on thu 2027-02-25 (America/Chicago), outside working hours', sourceAddress: null, occurrences: 1, lastDetectedAt: null, windowStart: '2027-02-25T00:00:00Z', status: 'resolved', note: 'Approved overtime.', handledBy: 'sam' },
   ].map((a) => alertRowSchema.parse(a));
 }
 
 export const overview = overviewSchema.parse({
   days: Array.from({ length: 14 }, (_, i) => ({ day: new Date(Date.parse('2027-02-16T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10), sessions: [3, 4, 4, 2, 0, 0, 5, 4, 3, 4, 5, 0, 0, 3][i], blocks: [1, 0, 6, 2, 0, 0, 3, 1, 0, 2, 9, 0, 0, 3][i] })),
   alertsByKind: [
-    { kind: 'blocked-copy-burst', count: 4 },
+    { kind: 'blocked-burst', count: 4 },
     { kind: 'device-silent', count: 2 },
     { kind: 'edit', count: 1 },
     { kind: 'off-hours-sign-in', count: 3 },
@@ -164,9 +166,9 @@ export const overview = overviewSchema.parse({
 });
 
 export const devices = [
-  { deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', enrollmentMethod: 'sign-in', enrolledBy: 'valerie', enrolledAt: '2027-01-04T14:00:00Z', lastSyncAt: '2027-03-01T21:31:00Z', headSeq: 4211, chain: 'alerts', openAlerts: 1, softwareVersion: '0.1.0' },
-  { deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', enrollmentMethod: 'code', enrolledBy: 'ada', enrolledAt: '2027-01-10T15:30:00Z', lastSyncAt: '2027-03-01T20:02:00Z', headSeq: 1877, chain: 'intact', openAlerts: 0, softwareVersion: '0.1.0' },
-  { deviceId: DEVICE_C, deviceName: 'VAL-SPARE', enrollmentMethod: 'sign-in', enrolledBy: null, enrolledAt: '2027-02-01T16:00:00Z', lastSyncAt: '2027-02-26T21:00:00Z', headSeq: 96, chain: 'intact', openAlerts: 0, softwareVersion: null },
+  { deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', enrollmentMethod: 'sign-in', enrolledBy: 'valerie', enrolledAt: '2027-01-04T14:00:00Z', lastSyncAt: '2027-03-01T21:31:00Z', headSeq: 4211, chain: 'alerts', chainAlerts: 1, openAlerts: 2, softwareVersion: '0.1.0' },
+  { deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', enrollmentMethod: 'code', enrolledBy: 'ada', enrolledAt: '2027-01-10T15:30:00Z', lastSyncAt: '2027-03-01T20:02:00Z', headSeq: 1877, chain: 'intact', chainAlerts: 0, openAlerts: 1, softwareVersion: '0.1.0' },
+  { deviceId: DEVICE_C, deviceName: 'VAL-SPARE', enrollmentMethod: 'sign-in', enrolledBy: null, enrolledAt: '2027-02-01T16:00:00Z', lastSyncAt: '2027-02-26T21:00:00Z', headSeq: 96, chain: 'intact', chainAlerts: 0, openAlerts: 0, softwareVersion: null },
 ].map((d) => deviceRowSchema.parse(d));
 
 export function accessLog(): AccessLogEntry[] {

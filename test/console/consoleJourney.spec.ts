@@ -5,8 +5,12 @@
 // Cora (compliance) reads the access log with Sam's steps in it; an idle session ends.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { DEFAULT_RULES_FILE } from '../../collector/rules/rulesSchema';
 import { startConsoleStack, type ConsoleStack } from '../support/consoleStack';
 import { typeDemoCredentials } from '../support/demoIdpLogin';
+import { TestDevice } from '../unit/collector/collectorTestDevice';
+import { rulesBeside } from '../unit/collector/consoleRuleEngine';
+import { body } from '../unit/collector/rulesStream';
 import { buildConsoleUi } from './consoleBuild';
 
 const TIMEZONE = 'America/Chicago';
@@ -160,6 +164,43 @@ test('an idle console session ends at the collector, and the page says so', asyn
   } finally {
     stack.clock.travelTo(null);
   }
+  expect(sam.problems).toEqual([]);
+  await sam.close();
+});
+
+test('a supervisor reads a rule alert in the inbox: its name in words, the severity the rule gave, counted in its window', async ({ browser }) => {
+  // Six blocked copies in a few minutes, in one of the default burst rule's 10-minute windows.
+  const burst = DEFAULT_RULES_FILE.rules['blocked-burst'];
+  const windowMs = burst.withinMinutes * 60_000;
+  const windowStart = Math.floor(Date.now() / windowMs) * windowMs - 3 * 3_600_000;
+  const copies = burst.count + 1;
+  const device = new TestDevice(stack.collector.url, 'VA-LT-031 (burst)');
+  await device.enrollWithCode(stack.collector);
+  const session = { subject: 'demo-va-0001', session: 'BR57-0001' };
+  const events = device.record(copies + 1, (i) =>
+    i === 0 ? body({ type: 'sign-in.succeeded', at: new Date(windowStart).toISOString(), ...session }) : body({ type: 'clipboard.blocked', outcome: 'blocked', at: new Date(windowStart + i * 60_000).toISOString(), appId: 'ehr', ...session }),
+  );
+  expect((await device.sendBatch(events)).status).toBe(200);
+  const rules = await rulesBeside({ kind: 'sqlite', file: stack.sqliteFile as string }, DEFAULT_RULES_FILE);
+  try {
+    await rules.ingested(device.deviceId, events);
+  } finally {
+    await rules.close();
+  }
+
+  const sam = await signIn(browser, 'sam');
+  const { page } = sam;
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Alerts' }).click();
+  const alert = page.locator('ul.alerts > li').filter({ has: page.getByRole('heading', { name: 'Many blocked attempts in a short time' }) });
+  await expect(alert).toContainText('blocked-burst');
+  await expect(alert.locator('.severity')).toHaveText(burst.severity);
+  await expect(alert).toContainText('VA-LT-031 (burst)');
+  await expect(alert.locator('dt:text-is("Window") + dd')).toContainText(`the rule's window starting`);
+  await expect(alert.locator('dt:text-is("Window") + dd')).toContainText(wallClock(windowStart));
+  // Every copy from the threshold on is a finding, all folded into this one alert.
+  await expect(alert.locator('dt:text-is("Counted") + dd')).toHaveText(`${copies - burst.count + 1} times`);
+  await expectAccessible(page);
   expect(sam.problems).toEqual([]);
   await sam.close();
 });

@@ -92,7 +92,7 @@ test('supervisor: overview charts with the same numbers as text, only the views 
   for (const [name, text] of [
     ['Sessions per day', /2027-02-26\s*5/],
     ['Blocks per day', /2027-02-26\s*9/],
-    ['Alerts by kind', /blocked-copy-burst\s*4.*History edited\s*1/],
+    ['Alerts by kind', /Many blocked attempts in a short time\s*4.*History edited\s*1/],
   ] as const) {
     const chart = page.getByRole('img', { name });
     await expect(chart).toBeVisible();
@@ -273,7 +273,7 @@ test('alerts: severity, device, user, time; acknowledge and resolve with a note,
   await expectFrame(page, 'Alerts');
   const items = page.locator('ul.alerts > li');
   await expect(items).toHaveCount(2);
-  // Kinds the console knows get a name people read; others (later rules) show as sent.
+  // Chain alert kinds and rule ids get a name people read, with the machine's name beside it.
   const tampered = items.filter({ has: page.getByRole('heading', { name: 'History edited' }) });
   await expect(tampered).toContainText('edit');
   await expect(tampered).toContainText('critical');
@@ -281,7 +281,15 @@ test('alerts: severity, device, user, time; acknowledge and resolve with a note,
   await expect(tampered).toContainText('valerie');
   await expect(tampered).toContainText('Mar 1, 2027, 15:31 GMT-6');
   // Where it came from and how often: an attack on a device reads differently from a device at fault.
-  await expect(tampered).toContainText('203.0.113.7 · 3 times');
+  await expect(tampered.locator('dt:text-is("From") + dd')).toHaveText('203.0.113.7');
+  await expect(tampered.locator('dt:text-is("Counted") + dd')).toHaveText('3 times, last Mar 1, 2027, 15:38 GMT-6');
+  // A rule alert: the rule's severity as stored, its findings counted in its window (no request address).
+  const burst = items.filter({ has: page.getByRole('heading', { name: 'Many blocked attempts in a short time' }) });
+  await expect(burst).toContainText('blocked-burst');
+  await expect(burst.locator('.severity')).toHaveText('high');
+  await expect(burst.locator('dt:text-is("Window") + dd')).toHaveText("the rule's window starting Feb 28, 2027, 10:00 GMT-6");
+  await expect(burst.locator('dt:text-is("Counted") + dd')).toHaveText('5 times, last Feb 28, 2027, 10:07 GMT-6');
+  await expect(burst.locator('dt:text-is("From")')).toHaveCount(0);
   await expectAccessible(page);
 
   await tampered.getByLabel('Note').fill('Looking into it with IT.');
@@ -294,13 +302,20 @@ test('alerts: severity, device, user, time; acknowledge and resolve with a note,
   await page.getByLabel('Show').selectOption('acknowledged');
   await expect(page).toHaveURL(/status=acknowledged/);
   await expect(items).toHaveCount(2);
-  const silent = items.filter({ has: page.getByRole('heading', { name: 'device-silent' }) });
+  const silent = items.filter({ has: page.getByRole('heading', { name: 'Device stopped syncing during a session' }) });
   await expect(silent).toContainText('Laptop is in the office drawer.');
+  await expect(silent.locator('dt:text-is("Window") + dd')).toHaveText('silent since Feb 26, 2027, 15:00 GMT-6');
+  await expect(silent.locator('dt:text-is("Counted")')).toHaveCount(0);
   await silent.getByLabel('Note').fill('Returned to IT.');
   await silent.getByRole('button', { name: 'Resolve' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'device-silent' })).toHaveText('device-silent on VAL-SPARE: resolved.');
+  await expect(page.getByRole('status').filter({ hasText: 'Device stopped syncing' })).toHaveText('Device stopped syncing during a session on VAL-SPARE: resolved.');
   expect(posts().at(-1)).toMatchObject({ route: 'handleAlert', body: { status: 'resolved', note: 'Returned to IT.' } });
   expect(posts().every((p) => p.headers[CSRF_HEADER] === meFor([]).csrfToken)).toBe(true);
+
+  // A day window is the practice's date: Chicago's evening before does not move it.
+  await page.getByLabel('Show').selectOption('resolved');
+  const offHours = items.filter({ has: page.getByRole('heading', { name: 'Sign-in outside working hours' }) });
+  await expect(offHours.locator('dt:text-is("Window") + dd')).toHaveText("the practice's day Thu, Feb 25, 2027");
   expect(problems).toEqual([]);
 });
 
@@ -312,8 +327,11 @@ test('admin: Devices, not Sessions; an enrollment code shown once, asked for wit
   await expect(nav(page)).toHaveText(['Devices']);
   const table = page.getByRole('table', { name: 'Enrolled devices' });
   await expect(table.locator('tbody tr')).toHaveCount(3);
-  await expect(table.locator('tbody tr').first()).toContainText('1 open alert');
+  // The chain flag counts chain alerts only; the open alerts column counts rule alerts too.
+  await expect(table.locator('tbody tr').first()).toContainText('1 chain alert');
+  await expect(table.locator('tbody tr').first().locator('td.num').last()).toHaveText('2');
   await expect(table.locator('tbody tr').nth(1)).toContainText('Intact');
+  await expect(table.locator('tbody tr').nth(1).locator('td.num').last()).toHaveText('1');
   await expect(table.locator('tbody tr').nth(2)).toContainText('unknown');
   await page.getByRole('button', { name: 'Issue enrollment code' }).click();
   await expect(page.getByRole('status')).toContainText('ENR-4KQ9-TX2M');
