@@ -1,0 +1,193 @@
+// Retention and disposal (issue 17 item 5) on SQLite and PostgreSQL, against a history
+// delivered through real ingest: after a disposal run the remaining chains still verify
+// from their signed anchors, the disposed events are gone from the database files (their
+// bytes, not only their rows), and a legal hold keeps what it covers until it is released.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AccessLog } from '../../../collector/console/accessLog';
+import { ConsoleStore } from '../../../collector/console/consoleStore';
+import { deviceChain } from '../../../collector/retention/anchorMessage';
+import { runDisposal } from '../../../collector/retention/disposal';
+import { recentDisposals, verifyDisposalRecords } from '../../../collector/retention/disposalRecords';
+import { placeHold, releaseHold } from '../../../collector/retention/legalHolds';
+import { verifyRetainedChain } from '../../../collector/retention/retainedChain';
+import { readAnchor } from '../../../collector/retention/retentionAnchors';
+import { describeOnEachStorage } from './collectorHarness';
+import { CODES, DAY, LATER, NOW, postgresFileBytes, SIX_YEARS, sqliteFileBytes, startScenario, T0, type Scenario } from './retentionScenario';
+
+describeOnEachStorage('retention and disposal', (storage) => {
+  let s: Scenario;
+  const holds: number[] = [];
+  beforeAll(async () => {
+    s = await startScenario(storage);
+  }, 60_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const deps = () => ({ db: s.store.database, storage: s.storage.kind, key: s.key });
+  const eventSeqs = async (deviceId: string) => (await s.store.deviceEvents(deviceId)).map((e) => e.seq);
+  const sessionCodes = async () => (await s.store.database.selectFrom('sessions').select('code').orderBy('code').execute()).map((r) => r.code);
+  /**
+   * The database's bytes on disk, or null (with the reason printed) where this process cannot
+   * read PostgreSQL's files. `flush`: PostgreSQL first rewrites the events table, so rows still
+   * only in its shared buffers are in the files too (the test role may not CHECKPOINT).
+   */
+  const fileBytes = async (flush = false): Promise<Buffer | null> => {
+    if (s.storage.kind === 'sqlite') return sqliteFileBytes(s.storage.file);
+    if (flush) await sql`vacuum full events`.execute(s.store.database);
+    const read = await postgresFileBytes(s.storage);
+    if ('unreadable' in read) {
+      console.log(`SKIPPED retention-postgres-file-bytes: ${read.unreadable}`);
+      return null;
+    }
+    expect(read.files).toBeGreaterThan(10);
+    return read.bytes;
+  };
+
+  it('prepares alerts and reviews of the old history, and puts a device and a VA on hold', async () => {
+    const db = s.store.database;
+    await s.store.addAlert({ kind: 'gap', deviceId: s.a.device.deviceId, seq: 3, detail: 'events 3..3 never arrived' }, T0, '10.0.0.5');
+    await s.store.addAlert({ kind: 'fork', deviceId: s.a.device.deviceId, seq: 4, detail: 'acknowledged event 4 came back with a different chain link' }, T0, '10.0.0.5');
+    await s.store.addAlert({ kind: 'edit', deviceId: s.b.device.deviceId, seq: 2, detail: 'acknowledged event 2 came back with different content' }, T0, '10.0.0.6');
+    const [gap, , held] = await s.store.alerts();
+    await db.updateTable('alerts').set({ status: 'resolved', handled_by: 'it', handled_at: T0 + DAY }).where('id', 'in', [gap?.id as number, held?.id as number]).execute();
+    const reviews = new ConsoleStore(db);
+    // Session 1's review is recent: its row outlives its events. Session 4's is as old as its events.
+    expect(await reviews.review(s.a.device.deviceId, CODES.a1, 'reviewed', 'routine review', 'Sam Supervisor', LATER)).toBe(true);
+    expect(await reviews.review(s.c.device.deviceId, CODES.c4, 'flagged', 'looked unusual', 'Sam Supervisor', T0 + DAY)).toBe(true);
+
+    for (const request of [
+      { kind: 'device' as const, target: s.b.device.deviceId, reason: 'Breach investigation 2026-02', by: 'command line (it)' },
+      { kind: 'user' as const, target: 'va-held', reason: 'Litigation hold, matter 2026-007', by: 'Cora Compliance [demo-cmp-0001]' },
+    ]) {
+      const placed = await placeHold(db, request, NOW - DAY);
+      if (!placed.ok) throw new Error(placed.message);
+      holds.push(placed.hold.id);
+    }
+  });
+
+  it('disposes of each device\'s expired prefix, stops at held events and never inside a session, and says what the holds kept', async () => {
+    const before = await fileBytes(true);
+    if (before !== null) {
+      // The check below can fail: the disposed event's bytes are in the files now.
+      expect(before.includes(s.a.markers.get(3) as string)).toBe(true);
+    }
+    const result = await runDisposal(deps(), SIX_YEARS, { now: NOW, by: 'command line (it)' });
+    expect(result.error).toBeNull();
+    expect(result.skipped).toBeNull();
+    expect(result.events).toEqual([
+      // Front desk: session 2 started before the cutoff but goes on after it, so it stays whole.
+      { deviceId: s.a.device.deviceId, from: 1, to: 5, count: 5, recordSeq: expect.any(Number) },
+      // Billing: va-held's session (events 3-4) stops the prefix.
+      { deviceId: s.c.device.deviceId, from: 1, to: 2, count: 2, recordSeq: expect.any(Number) },
+    ].sort((x, y) => (x.deviceId < y.deviceId ? -1 : 1)));
+    expect(result.blocked).toEqual(
+      expect.arrayContaining([
+        { what: 'events', deviceId: s.b.device.deviceId, holdIds: [holds[0]], detail: expect.stringContaining(`events 1..3 of device ${s.b.device.deviceId} are past their retention period; the device is on hold`) },
+        { what: 'events', deviceId: s.c.device.deviceId, holdIds: [holds[1]], detail: expect.stringContaining('events 3..6') },
+        { what: 'alerts', deviceId: null, holdIds: [holds[0]], detail: expect.stringContaining('1 handled alert') },
+        { what: 'access-log', deviceId: null, holdIds: holds, detail: expect.stringContaining('access log entries 1..3 are past the retention period; the access log is kept whole while a legal hold is active') },
+      ]),
+    );
+    expect(result.alerts).toEqual({ count: 1, recordSeq: expect.any(Number) });
+    expect(result.accessLog).toBeNull();
+
+    expect(await eventSeqs(s.a.device.deviceId)).toEqual([6, 7, 8, 9]);
+    expect(await eventSeqs(s.b.device.deviceId)).toEqual([1, 2, 3, 4]);
+    expect(await eventSeqs(s.c.device.deviceId)).toEqual([3, 4, 5, 6, 7]);
+    // Session 1 keeps its row for its recent review; session 4's old review went with its events.
+    expect(await sessionCodes()).toEqual([CODES.a1, CODES.a2, CODES.b3, CODES.c5, CODES.c6]);
+    // The open alert and the held device's alert stay; the handled one about Front desk went.
+    expect((await s.store.alerts()).map((a) => a.kind)).toEqual(['fork', 'edit']);
+
+    const after = await fileBytes();
+    if (after !== null) {
+      for (const seq of [1, 3, 5]) expect(after.includes(s.a.markers.get(seq) as string), `Front desk event ${seq}`).toBe(false);
+      for (const seq of [1, 2]) expect(after.includes(s.c.markers.get(seq) as string), `Billing event ${seq}`).toBe(false);
+      expect(after.includes(s.a.markers.get(6) as string)).toBe(true);
+      expect(after.includes(s.c.markers.get(3) as string)).toBe(true);
+      expect(after.includes(s.b.markers.get(1) as string)).toBe(true);
+    }
+    expect(result.erased).toMatch(s.storage.kind === 'sqlite' ? /rebuilt \(VACUUM\) and its write-ahead log emptied/ : /rewritten \(VACUUM FULL\)/);
+  });
+
+  it('leaves every remaining chain verifiable from a signed anchor, and records each disposal in a signed chain', async () => {
+    for (const [target, through] of [[s.a, 5], [s.b, 0], [s.c, 2]] as const) {
+      expect(await verifyRetainedChain(s.store.database, s.key, target.device.deviceId)).toMatchObject({ intact: true, disposedThrough: through, headSeq: target.device.head.seq, headSigned: true, problem: null });
+    }
+    const anchor = await readAnchor(s.store.database, deviceChain(s.a.device.deviceId));
+    expect(anchor).toMatchObject({ seq: 5, link: s.a.device.chain[4]?.link, keyId: s.key.keyId });
+
+    expect(await verifyDisposalRecords(s.store.database, s.key)).toMatchObject({ intact: true, entries: 3, problem: null });
+    const records = await recentDisposals(s.store.database, 10);
+    expect(records.find((r) => r.what === 'events' && r.deviceId === s.a.device.deviceId)).toEqual({
+      seq: anchor?.recordSeq,
+      at: new Date(NOW).toISOString(),
+      by: 'command line (it)',
+      what: 'events',
+      deviceId: s.a.device.deviceId,
+      from: 1,
+      to: 5,
+      count: 5,
+      lastDisposedLink: s.a.device.chain[4]?.link,
+      firstKept: { seq: 6, link: s.a.device.chain[5]?.link },
+      rule: { period: '6 years', cutoff: new Date(Date.UTC(2020, 1, 9, 9)).toISOString(), basis: 'received' },
+    });
+
+    // A forged anchor (moved without the collector's key) is caught.
+    await s.store.database.withTables<{ retention_anchors: { chain: string; seq: number } }>().updateTable('retention_anchors').set({ seq: 4 }).where('chain', '=', deviceChain(s.a.device.deviceId)).execute();
+    expect(await verifyRetainedChain(s.store.database, s.key, s.a.device.deviceId)).toMatchObject({ intact: false, problem: expect.stringContaining('not signed by this collector') });
+    await s.store.database.withTables<{ retention_anchors: { chain: string; seq: number } }>().updateTable('retention_anchors').set({ seq: 5 }).where('chain', '=', deviceChain(s.a.device.deviceId)).execute();
+  });
+
+  it('lets a device go on delivering after disposal, re-sent kept events included', async () => {
+    const previous = s.a.device.events(8, 9);
+    await s.deliver(s.a, 2, NOW);
+    const resent = await s.a.device.sendBatch([...previous, ...s.a.device.events(10, 11)], {}, { timestamp: new Date(NOW).toISOString() });
+    expect(resent.status, resent.text).toBe(200);
+    expect(await verifyRetainedChain(s.store.database, s.key, s.a.device.deviceId)).toMatchObject({ intact: true, headSeq: 11 });
+  });
+
+  it('disposes of what the holds kept once they are released, the access log included, which still verifies', async () => {
+    for (const id of holds) expect((await releaseHold(s.store.database, id, 'Cora Compliance [demo-cmp-0001]', NOW)).ok).toBe(true);
+    const result = await runDisposal(deps(), SIX_YEARS, { now: NOW + DAY, by: 'automatic' });
+    expect(result.blocked).toEqual([]);
+    expect(result.events.map((e) => [e.deviceId === s.b.device.deviceId ? 'b' : 'c', e.from, e.to])).toEqual(
+      [
+        ['b', 1, 3],
+        ['c', 3, 6],
+      ].sort((x, y) => ((x[0] === 'b' ? s.b : s.c).device.deviceId < (y[0] === 'b' ? s.b : s.c).device.deviceId ? -1 : 1)),
+    );
+    // Exam room keeps its newest event: its chain goes on from a stored event.
+    expect(await eventSeqs(s.b.device.deviceId)).toEqual([4]);
+    expect(result.accessLog).toEqual({ from: 1, to: 3, count: 3, recordSeq: expect.any(Number) });
+    const log = new AccessLog(s.store.database, s.key);
+    expect(await log.verify()).toEqual({ intact: true, entries: 2, problem: null, disposedThrough: 3 });
+    expect((await log.page(null, 10)).items.map((e) => e.target)).toEqual(['entry 5', 'entry 4']);
+    await log.append({ actor: 'Cora Compliance [demo-cmp-0001]', action: 'view-access-log', outcome: 'success', target: null }, NOW + DAY);
+    expect(await log.verify()).toMatchObject({ intact: true, entries: 3 });
+    for (const target of [s.a, s.b, s.c]) expect((await verifyRetainedChain(s.store.database, s.key, target.device.deviceId)).intact).toBe(true);
+    expect(await verifyDisposalRecords(s.store.database, s.key)).toMatchObject({ intact: true, entries: 7 });
+  });
+
+  it('disposes of a review by its own period, with the session row whose events are already gone', async () => {
+    expect(await sessionCodes()).toEqual([CODES.a1, CODES.a2]);
+    const later = Date.UTC(2029, 1, 10, 9);
+    const result = await runDisposal(deps(), { ...SIX_YEARS, events: { years: 10 } }, { now: later, by: 'automatic' });
+    expect(result.events).toEqual([]);
+    expect(result.reviews).toEqual({ removed: 1, cleared: 0, recordSeq: expect.any(Number) });
+    expect(await sessionCodes()).toEqual([CODES.a2]);
+  });
+
+  it('does nothing the second time, and a dry run changes nothing', async () => {
+    const records = (await verifyDisposalRecords(s.store.database, s.key)).entries;
+    const dry = await runDisposal(deps(), { ...SIX_YEARS, events: { days: 1 } }, { now: NOW + 2 * DAY, by: 'command line (it)', dryRun: true });
+    // Every event of Front desk is a day old by then, but its newest (11) always stays.
+    expect(dry.events.find((e) => e.deviceId === s.a.device.deviceId)).toEqual({ deviceId: s.a.device.deviceId, from: 6, to: 10, count: 5, recordSeq: null });
+    expect(await eventSeqs(s.a.device.deviceId)).toEqual([6, 7, 8, 9, 10, 11]);
+    const again = await runDisposal(deps(), SIX_YEARS, { now: NOW + 2 * DAY, by: 'automatic' });
+    expect(again).toMatchObject({ events: [], alerts: null, reviews: null, accessLog: null, erased: null, error: null });
+    expect((await verifyDisposalRecords(s.store.database, s.key)).entries).toBe(records);
+  });
+});
