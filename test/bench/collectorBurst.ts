@@ -10,6 +10,7 @@ import pg from 'pg';
 import { startCollector, type RunningCollector } from '../../collector/collectorServer';
 import { SYNC_PATHS } from '../../common/audit/syncProtocol';
 import { TestDevice } from '../unit/collector/collectorTestDevice';
+import { percentile } from '../support/percentile';
 
 const DEVICES = 200;
 const BASELINE_IN_FLIGHT = 32;
@@ -58,8 +59,7 @@ async function phase(collector: RunningCollector, inFlight: number): Promise<Pha
       }
     }),
   );
-  latencies.sort((a, b) => a - b);
-  return { p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0, ...result };
+  return { p99Ms: percentile(latencies, 99), ...result };
 }
 
 export async function benchCollectorBurst(): Promise<string> {

@@ -14,6 +14,7 @@ import { GENESIS_LINK_HEX, type ChainedEvent } from '../../common/audit/syncProt
 import { canonicalJson } from '../../common/policy/canonicalJson';
 import { sessionCode } from '../../common/watermark/watermarkText';
 import { STORAGES, type StorageUnderTest } from '../support/collectorStorages';
+import { percentile } from '../support/percentile';
 
 const EVENTS_PER_SESSION = 100;
 const DEVICES = 50;
@@ -94,11 +95,6 @@ async function fixture(total: number): Promise<Fixture> {
   };
 }
 
-function p95(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] as number;
-}
-
 /** The two stores' queries alternate, so whatever else the machine does falls on both alike. */
 async function timeBoth(run: (f: Fixture, i: number) => Promise<unknown>, small: Fixture, large: Fixture): Promise<{ small: number; large: number }> {
   for (let i = 0; i < 10; i += 1) {
@@ -113,7 +109,7 @@ async function timeBoth(run: (f: Fixture, i: number) => Promise<unknown>, small:
       samples[name].push(performance.now() - started);
     }
   }
-  return { small: p95(samples.small), large: p95(samples.large) };
+  return { small: percentile(samples.small, 95), large: percentile(samples.large, 95) };
 }
 
 /** A mix of what supervisors do: the newest page, filtered by VA or by alerts, and paging on. */

@@ -4,6 +4,7 @@ import { benchAuditAppend } from './auditAppend';
 import { benchAuditSync } from './auditSync';
 import { benchCollectorIngest } from './collectorIngest';
 import { benchCollectorIngestWithRules } from './collectorIngestWithRules';
+import { benchCollectorScaleOut } from './collectorScaleOut';
 import { benchConsoleQueries } from './consoleQueries';
 import { benchHostedPageLoad } from './hostedPageLoad';
 
@@ -12,6 +13,7 @@ console.log(await benchAuditSync());
 console.log(await benchCollectorIngest());
 console.log(await benchCollectorIngestWithRules());
 console.log(await (await import('./collectorBurst')).benchCollectorBurst());
+for (const line of await benchCollectorScaleOut()) console.log(line);
 console.log(await benchHostedPageLoad());
 for (const line of await benchConsoleQueries()) console.log(line);
 console.log('NOTE hosted-page-load runs on the Chromium conformance host, where each request makes a CDP round trip to this Node process and the guard needs CDP bindings; measured here, about half the difference is each. Electron runs the same filter in-process; the 1.05 target is for that host and cannot be measured without the Electron binary.');
