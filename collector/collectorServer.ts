@@ -1,7 +1,8 @@
 // The collector's HTTP(S) server: enrollment, verified ingest, device status, health and
-// metrics (paths and bodies from common/audit/syncProtocol). Every refusal of a request is
-// a 4xx with a JSON { error, message }; load is shed with 503 + Retry-After, never a 500;
-// every tamper finding is stored as an alert before answering.
+// metrics (paths and bodies from common/audit/syncProtocol), and automatic disposal on the
+// retention schedule (retention/). Every refusal of a request is a 4xx with a JSON
+// { error, message }; load is shed with 503 + Retry-After, never a 500; every tamper
+// finding is stored as an alert before answering.
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createServer, type Server } from 'node:http';
@@ -10,15 +11,17 @@ import type { z } from 'zod';
 import { eventBatchSchema, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchAck, type DeviceStatus } from '../common/audit/syncProtocol';
 import { createAccessTokenVerifier } from './accessTokenVerifier';
 import type { Alert, AlertDraft } from './alerts';
-import { DEFAULT_CONNECTION_LIMITS, DEFAULT_ENROLLMENT_CODE_TTL_MS, DEFAULT_PORT, type ConnectionLimits, DEFAULT_RATE_LIMIT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
+import { checkRetentionConfig, DEFAULT_CONNECTION_LIMITS, DEFAULT_ENROLLMENT_CODE_TTL_MS, DEFAULT_PORT, type ConnectionLimits, DEFAULT_RATE_LIMIT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import { CollectorMetrics } from './collectorMetrics';
 import { storageOverloaded } from './database';
 import { CollectorStore, statusOf, type DeviceRecord, type ReceivedEvent } from './collectorStore';
+import { loadOrCreateCollectorKey } from './console/accessLog';
 import { consoleOriginProblem, registerConsole } from './console/consolePlugin';
 import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceRequestAuth';
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
 import { overlapRange, verifyBatch } from './ingestVerifier';
+import { startRetentionSchedule } from './retention/retentionScheduler';
 import { startAlerting, type Alerting } from './rules/alerting';
 import { sameSecret } from './sameSecret';
 import { describeIssues } from './validationMessage';
@@ -313,6 +316,8 @@ async function listenForMetrics(where: { host: string; port: number }, metrics: 
 
 export async function startCollector(config: CollectorConfig = {}): Promise<RunningCollector> {
   const storage = config.storage ?? { kind: 'sqlite', file: DEFAULT_SQLITE_FILE };
+  // A bad retention setting stops the start, before anything listens (notes are the caller's to print).
+  if (config.retention !== undefined) checkRetentionConfig(config.retention);
   const store = await CollectorStore.open(storage);
   let app: FastifyInstance;
   const host = config.host ?? '127.0.0.1';
@@ -341,12 +346,18 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
     await store.close();
     throw error;
   }
+  const retention = config.retention === undefined ? null : startRetentionSchedule({ db: store.database, storage: storage.kind, key: loadOrCreateCollectorKey(config.retention.keyFile) }, config.retention, config.clock ?? Date.now);
   let closing: Promise<void> | null = null;
   return {
     url,
     ...(metricsListener === null ? {} : { metricsUrl: metricsListener.url }),
     storage: storage.kind,
-    close: () => (closing ??= (metricsListener?.close() ?? Promise.resolve()).then(() => app.close()).then(() => alerting?.close()).then(() => store.close())),
+    close: () =>
+      (closing ??= (metricsListener?.close() ?? Promise.resolve())
+        .then(() => app.close())
+        .then(() => alerting?.close())
+        .then(() => retention?.close())
+        .then(() => store.close())),
     issueEnrollmentCode: async (options = {}) => (await issueEnrollmentCode(store, options.ttlMs ?? config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS, (config.clock ?? Date.now)())).code,
     alerts: (deviceId) => store.alerts(deviceId),
     deviceEvents: (deviceId) => store.deviceEvents(deviceId),

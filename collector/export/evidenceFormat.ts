@@ -43,7 +43,7 @@ export const coveredRangeSchema = z
   .object({
     from: z.number().int().positive(),
     to: z.number().int().positive(),
-    /** The link of event `from - 1` (the 32 zero bytes for event 1); null when the collector lacks that event. */
+    /** The link of event `from - 1` (the 32 zero bytes for event 1, the disposal anchor's when it was disposed); null when the collector lacks it. */
     anchor: z.object({ seq: z.number().int().nonnegative(), link: hex64 }).strict().nullable(),
     /** The device's signed checkpoint that ends the range; null when none was stored for it. */
     checkpointSeq: z.number().int().positive().nullable(),
@@ -53,6 +53,24 @@ export const coveredRangeSchema = z
   .strict();
 export type CoveredRange = z.infer<typeof coveredRangeSchema>;
 
+/**
+ * A device's events 1..through were disposed under the practice's retention policy: the
+ * collector key's signature over retentionAnchorMessage(device:<id>, through, link) says
+ * where the kept chain starts, and which signed disposal record disposed of them.
+ */
+export const disposedPrefixSchema = z
+  .object({
+    through: z.number().int().positive(),
+    /** The link of event `through`, from which event through + 1 is chained. */
+    link: hex64,
+    at: z.iso.datetime(),
+    /** The collector's disposal record that disposed through `through`. */
+    record: z.number().int().positive(),
+    signature: z.string(),
+  })
+  .strict();
+export type DisposedPrefix = z.infer<typeof disposedPrefixSchema>;
+
 export const evidenceManifestSchema = z
   .object({
     format: z.literal(EVIDENCE_FORMAT),
@@ -61,7 +79,7 @@ export const evidenceManifestSchema = z
     /** First 16 hex digits of SHA-256 over the collector key's SPKI (as the access log names it). */
     collectorKeyId: z.string().regex(/^[0-9a-f]{16}$/),
     selection: z.object({ filters: z.record(z.string(), z.union([z.string(), z.boolean()])), sessions: z.number().int().nonnegative(), events: z.number().int().nonnegative() }).strict(),
-    devices: z.array(z.object({ deviceId: deviceIdSchema, deviceName: z.string(), ranges: z.array(coveredRangeSchema) }).strict()),
+    devices: z.array(z.object({ deviceId: deviceIdSchema, deviceName: z.string(), ranges: z.array(coveredRangeSchema), disposed: disposedPrefixSchema.optional() }).strict()),
     /** Every other file of the package with its SHA-256 (hex). */
     files: z.array(z.object({ name: z.string(), sha256: hex64 }).strict()),
   })

@@ -1,7 +1,8 @@
 // Builds the verifiable evidence package of a selection. Per device, the selected events
 // are grouped into covered ranges: each runs from a selected event through its run of
 // consecutive selected events to the first signed checkpoint at or after the run, and carries every event in between (the chain needs their
-// bodies), the link before it as its anchor, and that checkpoint. The manifest lists the
+// bodies), the link before it as its anchor (the collector-signed disposal anchor when the
+// event before was disposed under retention), and that checkpoint. The manifest lists the
 // ranges, the selection and every file's hash, and is signed by the collector's key.
 import { createHash, sign } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -9,7 +10,9 @@ import { GENESIS_LINK_HEX } from '../../common/audit/syncProtocol';
 import { canonicalJson } from '../../common/policy/canonicalJson';
 import type { CollectorKey } from '../console/accessLog';
 import type { CollectorDatabase } from '../database';
-import { EVIDENCE_FILES, EVIDENCE_FORMAT, toRuns, type CoveredRange, type EvidenceEvent, type EvidenceManifest } from './evidenceFormat';
+import { deviceChain } from '../retention/anchorMessage';
+import { readAnchor } from '../retention/retentionAnchors';
+import { EVIDENCE_FILES, EVIDENCE_FORMAT, toRuns, type CoveredRange, type DisposedPrefix, type EvidenceEvent, type EvidenceManifest } from './evidenceFormat';
 import type { ExportSelection } from './exportSelection';
 import { standaloneVerifierScript } from './verifierScript';
 
@@ -20,13 +23,17 @@ const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 
 interface DeviceEvidence {
   ranges: CoveredRange[];
+  /** Where the device's kept chain starts when older events were disposed. */
+  disposed: DisposedPrefix | null;
   events: EvidenceEvent[];
   checkpoints: { seq: number; link: string; signature: string }[];
 }
 
 async function deviceEvidence(db: Kysely<CollectorDatabase>, deviceId: string, selectedSeqs: readonly number[]): Promise<DeviceEvidence> {
   const selected = new Set(selectedSeqs);
-  const result: DeviceEvidence = { ranges: [], events: [], checkpoints: [] };
+  const retained = await readAnchor(db, deviceChain(deviceId));
+  const disposed = retained === null ? null : { through: retained.seq, link: retained.link, at: new Date(retained.disposedAt).toISOString(), record: retained.recordSeq, signature: retained.signature };
+  const result: DeviceEvidence = { ranges: [], disposed, events: [], checkpoints: [] };
   let i = 0;
   while (i < selectedSeqs.length) {
     const from = selectedSeqs[i] as number;
@@ -38,7 +45,9 @@ async function deviceEvidence(db: Kysely<CollectorDatabase>, deviceId: string, s
     const to = checkpoint?.seq ?? (selectedSeqs.at(-1) as number);
     const inRange = selectedSeqs.slice(i).filter((s) => s <= to);
     i += inRange.length;
-    const anchor = from === 1 ? { seq: 0, link: GENESIS_LINK_HEX } : await db.selectFrom('events').select(['seq', 'link']).where('device_id', '=', deviceId).where('seq', '=', from - 1).executeTakeFirst();
+    const stored = from === 1 ? { seq: 0, link: GENESIS_LINK_HEX } : await db.selectFrom('events').select(['seq', 'link']).where('device_id', '=', deviceId).where('seq', '=', from - 1).executeTakeFirst();
+    // The first kept event chains from the signed disposal anchor.
+    const anchor = stored ?? (disposed?.through === from - 1 ? { seq: disposed.through, link: disposed.link } : undefined);
     const rows = await db.selectFrom('events').select(['seq', 'link', 'body']).where('device_id', '=', deviceId).where('seq', '>=', from).where('seq', '<=', to).orderBy('seq').execute();
     result.events.push(...rows.map((r) => ({ deviceId, seq: r.seq, link: r.link, body: r.body, selected: selected.has(r.seq) })));
     result.ranges.push({ from, to, anchor: anchor === undefined ? null : { seq: anchor.seq, link: anchor.link }, checkpointSeq: checkpoint?.seq ?? null, selected: toRuns(inRange) });
@@ -61,6 +70,9 @@ To verify it, with Node.js 22 or later and nothing else, in this folder:
     node verify-evidence.mjs --key <the collector key id the practice gave you>
 
 It says, per device, which range of events is complete and authentic, and exits 0.
+Where the practice disposed of a device's oldest events under its retention policy, it
+says which (events 1 to N) and by which disposal record; the kept events are verified
+from the collector-signed link of event N.
 Any edited, removed, reordered or added event, swapped checkpoint, changed file, or a
 manifest signed by another key is reported precisely, with exit code 1. Without --key it
 checks everything but cannot tell who signed the manifest (exit code 4): anyone can sign
@@ -80,7 +92,7 @@ export async function buildEvidencePackage(
   const checkpoints: { deviceId: string; seq: number; link: string; signature: string }[] = [];
   for (const device of selection.devices) {
     const evidence = await deviceEvidence(db, device.deviceId, byDevice.get(device.deviceId) ?? []);
-    manifestDevices.push({ deviceId: device.deviceId, deviceName: device.deviceName, ranges: evidence.ranges });
+    manifestDevices.push({ deviceId: device.deviceId, deviceName: device.deviceName, ranges: evidence.ranges, ...(evidence.disposed === null ? {} : { disposed: evidence.disposed }) });
     events.push(...evidence.events);
     checkpoints.push(...evidence.checkpoints.map((c) => ({ deviceId: device.deviceId, ...c })));
   }

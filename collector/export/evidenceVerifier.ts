@@ -1,7 +1,8 @@
 // Checks an evidence package offline, trusting nothing in it but the mathematics: the
 // manifest's signature (and, given --key, that the practice's collector key made it),
 // every file's hash, and per covered range that the events chain without a gap from the
-// anchor to a checkpoint the device's own key signed. Reports every problem it finds,
+// anchor to a checkpoint the device's own key signed; a prefix disposed under retention is
+// reported as disposed once the collector key's signature over its anchor holds. Reports every problem it finds,
 // each naming the file, device and event. Runs in the collector (verify-export) and,
 // bundled by verifierScript.ts, alone under Node from the package folder.
 import { createHash, type KeyObject } from 'node:crypto';
@@ -12,6 +13,7 @@ import { firstChainBreak } from '../../common/audit/hashChain';
 import { checkpointMessage } from '../../common/audit/syncProtocol';
 import { sha256Link } from '../chainDigest';
 import { collectorKeyIdOf, deviceIdOf, parseDevicePublicKey, verifyDeviceSignature } from '../deviceIdentity';
+import { deviceChain, retentionAnchorMessage } from '../retention/anchorMessage';
 import { describeIssues } from '../validationMessage';
 import { EVIDENCE_FILES, evidenceCheckpointsSchema, evidenceDevicesSchema, evidenceEventSchema, evidenceManifestSchema, type EvidenceEvent, type EvidenceManifest } from './evidenceFormat';
 
@@ -85,17 +87,35 @@ function parseEvents(text: string, problems: string[]): EvidenceEvent[] {
   return events;
 }
 
+/** A disposed prefix is reported as disposed (by its signed record), never as missing: once the collector key's signature over its anchor holds. */
+function checkDisposed(device: EvidenceManifest['devices'][number], who: string, collectorKey: KeyObject | null, problems: string[], coverage: string[]): void {
+  const { disposed } = device;
+  if (disposed === undefined) return;
+  if (collectorKey === null || !verifyDeviceSignature(collectorKey, retentionAnchorMessage(deviceChain(device.deviceId), disposed.through, disposed.link), disposed.signature)) {
+    problems.push(`${who}: the statement that events 1..${disposed.through} were disposed is not signed by the collector key`);
+    return;
+  }
+  coverage.push(`${who}: events 1..${disposed.through} were disposed under the practice's retention policy (disposal record ${disposed.record}, ${disposed.at}); the events kept after them chain from the collector-signed link of event ${disposed.through}`);
+  for (const range of device.ranges) {
+    const label = `${who}, events ${range.from}..${range.to}`;
+    if (range.from <= disposed.through) problems.push(`${label}: events up to ${disposed.through} were disposed, yet the range claims some of them`);
+    else if (range.anchor?.seq === disposed.through && range.anchor.link !== disposed.link) problems.push(`${label}: the anchor is not the signed link of disposed event ${disposed.through}`);
+  }
+}
+
 function checkDevice(
   device: EvidenceManifest['devices'][number],
-  key: KeyObject | null,
+  keys: { device: KeyObject | null; collector: KeyObject | null },
   events: readonly EvidenceEvent[],
   checkpoints: ReadonlyMap<number, { link: string; signature: string }>,
   problems: string[],
   coverage: string[],
 ): void {
   const who = `device ${device.deviceName} (${device.deviceId})`;
+  const key = keys.device;
   if (key === null) problems.push(`${EVIDENCE_FILES.devices} has no valid Ed25519 public key for ${who}`);
   else if (deviceIdOf(key) !== device.deviceId) problems.push(`${EVIDENCE_FILES.devices}: the public key given for ${who} is another device's (its id would be ${deviceIdOf(key)})`);
+  checkDisposed(device, who, keys.collector, problems, coverage);
   const claimed = new Set<number>();
   for (const range of device.ranges) {
     const label = `${who}, events ${range.from}..${range.to}`;
@@ -125,7 +145,8 @@ function checkDevice(
     else if (checkpoint.link !== last.link) problems.push(`${label}: the checkpoint at event ${range.to} signs another chain link than the events lead to (the checkpoint was swapped or the events were changed)`);
     else if (key !== null && !verifyDeviceSignature(key, checkpointMessage(range.to, checkpoint.link), checkpoint.signature)) problems.push(`${label}: the checkpoint at event ${range.to} is not signed by this device's key`);
     if (problems.length === before) {
-      coverage.push(`${who}: events ${range.from}..${range.to} are complete and authentic (chained from event ${range.anchor.seq} to the device's signed checkpoint at ${range.to}; ${selected.size} of them selected)`);
+      const from = range.anchor.seq === device.disposed?.through ? `the disposal anchor at event ${range.anchor.seq}` : `event ${range.anchor.seq}`;
+      coverage.push(`${who}: events ${range.from}..${range.to} are complete and authentic (chained from ${from} to the device's signed checkpoint at ${range.to}; ${selected.size} of them selected)`);
     }
   }
   for (const e of events) if (!claimed.has(e.seq)) problems.push(`${EVIDENCE_FILES.events}: event ${e.seq} of ${who} lies outside every covered range in the manifest`);
@@ -165,7 +186,7 @@ export async function verifyEvidencePackage(dir: string, options: { trustedKey?:
   for (const device of manifest.devices) {
     const pem = devices.find((d) => d.deviceId === device.deviceId)?.publicKeyPem;
     const own = new Map(checkpoints.filter((c) => c.deviceId === device.deviceId).map((c) => [c.seq, c]));
-    checkDevice(device, pem === undefined ? null : parseDevicePublicKey(pem), events.filter((e) => e.deviceId === device.deviceId), own, problems, report.coverage);
+    checkDevice(device, { device: pem === undefined ? null : parseDevicePublicKey(pem), collector: collectorKey }, events.filter((e) => e.deviceId === device.deviceId), own, problems, report.coverage);
   }
   const selectedCount = events.filter((e) => e.selected).length;
   if (selectedCount !== manifest.selection.events) problems.push(`the manifest says the selection has ${manifest.selection.events} events, but ${EVIDENCE_FILES.events} marks ${selectedCount} as selected`);

@@ -18,7 +18,7 @@ import type { CollectorDatabase } from '../database';
 import type { StorageKind } from '../migrations/collectorMigrations';
 import { ACCESS_LOG_CHAIN, deviceChain } from './anchorMessage';
 import { appendDisposalRecord, type DisposalRule } from './disposalRecords';
-import type { BlockedDisposal, DisposalRunResult } from './disposalResult';
+import { newRunResult, type BlockedDisposal, type DisposalRunResult } from './disposalResult';
 import { activeHolds, type LegalHold } from './legalHolds';
 import { readAnchor, moveAnchor } from './retentionAnchors';
 import { endTurn, LEASE_HOLDER, takeTurn } from './retentionSchedule';
@@ -148,8 +148,7 @@ export class Disposal {
     private readonly options: DisposalOptions,
   ) {
     this.db = retentionDatabase(deps.db);
-    const at = new Date(options.now).toISOString();
-    this.result = { startedAt: at, finishedAt: at, by: options.by, dryRun: options.dryRun === true, skipped: null, events: [], accessLog: null, alerts: null, reviews: null, blocked: [], erased: null, error: null };
+    this.result = newRunResult(options.by, options.now, options.dryRun === true);
   }
 
   private get now(): number {

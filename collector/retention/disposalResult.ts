@@ -30,6 +30,12 @@ export const disposalRunResultSchema = z
 export type DisposalRunResult = z.infer<typeof disposalRunResultSchema>;
 export type BlockedDisposal = DisposalRunResult['blocked'][number];
 
+/** A run's result before it has done anything. */
+export function newRunResult(by: string, now: number, dryRun: boolean): DisposalRunResult {
+  const at = new Date(now).toISOString();
+  return { startedAt: at, finishedAt: at, by, dryRun, skipped: null, events: [], accessLog: null, alerts: null, reviews: null, blocked: [], erased: null, error: null };
+}
+
 /** The stored result, or null when there is none or it is not one (the console then shows no last run). */
 export function parseRunResult(text: string | null): DisposalRunResult | null {
   if (text === null) return null;

@@ -2,10 +2,17 @@
 // delivered through real ingest: after a disposal run the remaining chains still verify
 // from their signed anchors, the disposed events are gone from the database files (their
 // bytes, not only their rows), and a legal hold keeps what it covers until it is released.
+import { execFile } from 'node:child_process';
+import { sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AccessLog } from '../../../collector/console/accessLog';
 import { ConsoleStore } from '../../../collector/console/consoleStore';
+import { runExport, runVerifyExport } from '../../../collector/export/exportCli';
 import { deviceChain } from '../../../collector/retention/anchorMessage';
 import { runDisposal } from '../../../collector/retention/disposal';
 import { recentDisposals, verifyDisposalRecords } from '../../../collector/retention/disposalRecords';
@@ -15,14 +22,18 @@ import { readAnchor } from '../../../collector/retention/retentionAnchors';
 import { describeOnEachStorage } from './collectorHarness';
 import { CODES, DAY, LATER, NOW, postgresFileBytes, SIX_YEARS, sqliteFileBytes, startScenario, T0, type Scenario } from './retentionScenario';
 
+const run = promisify(execFile);
+
 describeOnEachStorage('retention and disposal', (storage) => {
   let s: Scenario;
+  const work = mkdtempSync(path.join(tmpdir(), 'cordon-retention-export-'));
   const holds: number[] = [];
   beforeAll(async () => {
     s = await startScenario(storage);
   }, 60_000);
   afterAll(async () => {
     await s?.close();
+    rmSync(work, { recursive: true, force: true });
   });
 
   const deps = () => ({ db: s.store.database, storage: s.storage.kind, key: s.key });
@@ -141,6 +152,27 @@ describeOnEachStorage('retention and disposal', (storage) => {
     await s.store.database.withTables<{ retention_anchors: { chain: string; seq: number } }>().updateTable('retention_anchors').set({ seq: 5 }).where('chain', '=', deviceChain(s.a.device.deviceId)).execute();
   });
 
+  it('exports an evidence package of the kept events that verifies offline and names the disposed prefix as disposed, by its record', async () => {
+    const out = path.join(work, 'evidence-front-desk');
+    const exported = await runExport({ storage: s.storage, keyFile: s.keyFile, query: { format: 'evidence', device: s.a.device.deviceId }, out, now: NOW });
+    expect(exported.exitCode, exported.lines.join('\n')).toBe(0);
+    const record = (await readAnchor(s.store.database, deviceChain(s.a.device.deviceId)))?.recordSeq;
+    const verified = await run(process.execPath, [path.join(out, 'verify-evidence.mjs'), '--key', s.key.keyId]);
+    expect(verified.stdout).toMatch(/^VERIFIED/);
+    expect(verified.stdout).toContain(`events 1..5 were disposed under the practice's retention policy (disposal record ${record}, ${new Date(NOW).toISOString()}); the events kept after them chain from the collector-signed link of event 5`);
+    expect(verified.stdout).toContain('events 6..9 are complete and authentic (chained from the disposal anchor at event 5 to the device\'s signed checkpoint at 9; 4 of them selected)');
+
+    // The disposal statement must be the collector key's own: one changed under a re-signed manifest is caught.
+    const manifestFile = path.join(out, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { devices: { disposed?: { through: number } }[] };
+    (manifest.devices[0]?.disposed as { through: number }).through = 4;
+    writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(path.join(out, 'manifest.sig'), `${sign(null, readFileSync(manifestFile), s.key.privateKey).toString('base64url')}\n`);
+    const rejected = await runVerifyExport(out, { key: s.key.keyId });
+    expect(rejected.exitCode).toBe(1);
+    expect(rejected.lines.join('\n')).toContain('the statement that events 1..4 were disposed is not signed by the collector key');
+  });
+
   it('lets a device go on delivering after disposal, re-sent kept events included', async () => {
     const previous = s.a.device.events(8, 9);
     await s.deliver(s.a, 2, NOW);
@@ -163,10 +195,19 @@ describeOnEachStorage('retention and disposal', (storage) => {
     expect(await eventSeqs(s.b.device.deviceId)).toEqual([4]);
     expect(result.accessLog).toEqual({ from: 1, to: 3, count: 3, recordSeq: expect.any(Number) });
     const log = new AccessLog(s.store.database, s.key);
-    expect(await log.verify()).toEqual({ intact: true, entries: 2, problem: null, disposedThrough: 3 });
-    expect((await log.page(null, 10)).items.map((e) => e.target)).toEqual(['entry 5', 'entry 4']);
+    // Entries 4 and 5 of the scenario, and the export's entry 6, are kept.
+    expect(await log.verify()).toEqual({ intact: true, entries: 3, problem: null, disposedThrough: 3 });
+    expect((await log.page(null, 10)).items.map((e) => [e.seq, e.action])).toEqual([
+      [6, 'export-events'],
+      [5, 'view-session'],
+      [4, 'view-session'],
+    ]);
     await log.append({ actor: 'Cora Compliance [demo-cmp-0001]', action: 'view-access-log', outcome: 'success', target: null }, NOW + DAY);
-    expect(await log.verify()).toMatchObject({ intact: true, entries: 3 });
+    expect(await log.verify()).toMatchObject({ intact: true, entries: 4 });
+    // Its anchor is the collector key's: moved by someone without it, the log no longer verifies.
+    const anchors = s.store.database.withTables<{ retention_anchors: { chain: string; link: string } }>();
+    await anchors.updateTable('retention_anchors').set({ link: s.a.device.chain[0]?.link as string }).where('chain', '=', 'access-log').execute();
+    expect(await log.verify()).toMatchObject({ intact: false, problem: 'the retention anchor at entry 3 of access-log is not signed by this collector\'s key' });
     for (const target of [s.a, s.b, s.c]) expect((await verifyRetainedChain(s.store.database, s.key, target.device.deviceId)).intact).toBe(true);
     expect(await verifyDisposalRecords(s.store.database, s.key)).toMatchObject({ intact: true, entries: 7 });
   });
