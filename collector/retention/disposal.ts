@@ -20,7 +20,7 @@ import { ACCESS_LOG_CHAIN, deviceChain } from './anchorMessage';
 import { appendDisposalRecord, type DisposalRule } from './disposalRecords';
 import { newRunResult, type BlockedDisposal, type DisposalRunResult } from './disposalResult';
 import { activeHolds, type LegalHold } from './legalHolds';
-import { readAnchor, moveAnchor } from './retentionAnchors';
+import { allAnchors, moveAnchor, readAnchor } from './retentionAnchors';
 import { endTurn, LEASE_HOLDER, takeTurn } from './retentionSchedule';
 import { retentionDatabase, type RetentionDatabase } from './retentionTables';
 import { eraseDeleted, startSecureDelete } from './secureErase';
@@ -137,7 +137,7 @@ async function planDevice(db: Kysely<RetentionDatabase>, deviceId: string, ancho
   return { from, to, blocked };
 }
 
-export class Disposal {
+class Disposal {
   private readonly db: Kysely<RetentionDatabase>;
   private readonly result: DisposalRunResult;
   private readonly deleted = new Set<string>();
@@ -247,6 +247,7 @@ export class Disposal {
     const remove: typeof rows = [];
     const clear: typeof rows = [];
     const heldBy = new Map<string, { deviceId: string; holdIds: Set<number>; count: number }>();
+    const anchors = await allAnchors(this.deps.db);
     for (const row of rows) {
       const holdIds = [...(holds.devices.get(row.device_id) ?? []), ...(row.subject === null ? [] : (holds.users.get(row.subject) ?? []))];
       if (holdIds.length > 0) {
@@ -256,8 +257,7 @@ export class Disposal {
         heldBy.set(row.device_id, entry);
         continue;
       }
-      const anchor = await readAnchor(this.deps.db, deviceChain(row.device_id));
-      (Number(row.last_seq) <= (anchor?.seq ?? 0) ? remove : clear).push(row);
+      (Number(row.last_seq) <= (anchors.get(deviceChain(row.device_id))?.seq ?? 0) ? remove : clear).push(row);
     }
     for (const held of heldBy.values()) {
       this.result.blocked.push({ what: 'reviews', deviceId: held.deviceId, holdIds: [...held.holdIds].sort((a, b) => a - b), detail: `${held.count} review${held.count === 1 ? '' : 's'} of sessions on device ${held.deviceId} past the retention period` });

@@ -58,7 +58,9 @@ export function describeDisposalRun(result: DisposalRunResult): string[] {
     ...result.events.map((e) => `${verb} ${plural(e.count, 'event')} ${e.from}..${e.to} of device ${e.deviceId}${record(e.recordSeq)}`),
     ...(result.accessLog === null ? [] : [`${verb} ${plural(result.accessLog.count, 'access log entry', 'access log entries')} ${result.accessLog.from}..${result.accessLog.to}${record(result.accessLog.recordSeq)}`]),
     ...(result.alerts === null ? [] : [`${verb} ${plural(result.alerts.count, 'handled alert')}${record(result.alerts.recordSeq)}`]),
-    ...(result.reviews === null ? [] : [`${verb} ${plural(result.reviews.removed, 'reviewed session')} whose events were disposed, and cleared ${plural(result.reviews.cleared, 'older review mark')}${record(result.reviews.recordSeq)}`]),
+    ...(result.reviews === null
+      ? []
+      : [`${verb} ${plural(result.reviews.removed + result.reviews.cleared, 'review')} past their period (${result.reviews.removed} with their session, whose events were disposed before; ${result.reviews.cleared} cleared from sessions still kept)${record(result.reviews.recordSeq)}`]),
     ...result.blocked.map((b) => `kept under legal hold ${b.holdIds.map((id) => `#${id}`).join(', ')}: ${b.detail}`),
   ];
   if (lines.length === 0) lines.push(result.dryRun ? 'nothing is past its retention period' : 'nothing was past its retention period');
