@@ -61,7 +61,7 @@ describeOnEachStorage('retention command line', (storage) => {
         `device Front desk (${s.a.device.deviceId}): events 6..9 (1..5 disposed by record) verify up to its signed checkpoint`,
         expect.stringMatching(/^console access log: \d+ entries verify$/),
         expect.stringMatching(/^disposal records: 3 entries verify$/),
-        expect.stringMatching(/^  #1 on VA va-held/),
+        expect.stringMatching(/^ {2}#1 on VA va-held/),
       ]),
     );
 
