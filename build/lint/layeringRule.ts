@@ -44,6 +44,8 @@ export const PACKAGE_ENVIRONMENTS: Record<string, PackageEnvironment> = {
   '@tanstack/react-query': 'dom',
   '@observablehq/plot': 'dom',
   'openid-client': 'node',
+  // macOS managed preferences in XML (main/policy); binary ones are read by main/policy/binaryPlist.
+  plist: 'node',
   'better-sqlite3-multiple-ciphers': 'node',
   fastify: 'node',
   '@fastify/rate-limit': 'node',

@@ -1,13 +1,16 @@
-// Loads the policy that governs this device: the OS-managed file when one exists,
-// otherwise the one bundled in the build. A managed file that exists but is bad is
-// refused outright; falling back to the bundled policy would let anyone who can break
-// the managed file choose the weaker policy. Synchronous: main reads it before Electron's
-// 'ready', because settings such as the resolver allowlist only count if applied then.
+// Loads the policy that governs this device: the OS-managed one (registry, managed
+// preferences or /etc/cordon, see managedPolicySources) when one exists, otherwise the
+// one bundled in the build. A managed policy that exists but is bad is refused outright;
+// falling back to the bundled policy would let anyone who can break the managed one
+// choose the weaker policy. Synchronous: main reads it before Electron's 'ready', because
+// settings such as the resolver allowlist only count if applied then.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { evaluatePolicyFile, type BuildKind, type PolicyResult, type PolicyVerifier } from '../../common/policy/signedPolicy';
+import type { IgnoredPolicy, ManagedPolicySource } from './managedPolicySources';
 
 export interface PolicySources {
-  managedPath: string;
+  managed: ManagedPolicySource;
   bundledPath: string;
 }
 
@@ -19,6 +22,14 @@ export interface LoadPolicyOptions {
   readText?: (file: string) => string;
 }
 
+/** The result, plus what the audit trail records at every start. */
+export type LoadedPolicy = PolicyResult & {
+  /** SHA-256 (hex) of the accepted policy document as read; null when refused. */
+  sha256: string | null;
+  /** Policies found where only an administrator's count (a user-scope value): not used. */
+  ignored: IgnoredPolicy[];
+};
+
 const readUtf8 = (file: string): string => readFileSync(file, 'utf8');
 
 function isMissing(error: unknown): boolean {
@@ -29,24 +40,24 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function loadPolicy({ sources, verifier, build, now = new Date(), readText = readUtf8 }: LoadPolicyOptions): PolicyResult {
-  const evaluate = (text: string, file: string): PolicyResult => evaluatePolicyFile(text, { file, verifier, now, build });
+export function loadPolicy({ sources, verifier, build, now = new Date(), readText = readUtf8 }: LoadPolicyOptions): LoadedPolicy {
+  const managed = sources.managed.read();
+  const { ignored } = managed;
+  const evaluate = (text: string, file: string): LoadedPolicy => {
+    const result = evaluatePolicyFile(text, { file, verifier, now, build });
+    return { ...result, sha256: result.ok ? createHash('sha256').update(text, 'utf8').digest('hex') : null, ignored };
+  };
+  const refused = (problem: Extract<PolicyResult, { ok: false }>['problem']): LoadedPolicy => ({ ok: false, problem, sha256: null, ignored });
 
-  try {
-    return evaluate(readText(sources.managedPath), sources.managedPath);
-  } catch (error) {
-    if (!isMissing(error)) {
-      return { ok: false, problem: { code: 'unreadable', file: sources.managedPath, reason: `cannot read the managed policy: ${describe(error)}` } };
-    }
-  }
+  if (managed.kind === 'found') return evaluate(managed.text, managed.where);
+  if (managed.kind === 'refused') return refused({ code: 'unreadable', file: managed.where, reason: managed.reason });
   try {
     return evaluate(readText(sources.bundledPath), sources.bundledPath);
   } catch (error) {
-    return {
-      ok: false,
-      problem: isMissing(error)
-        ? { code: 'missing', file: sources.managedPath, reason: `no managed policy here and no policy bundled in this build (looked for ${sources.bundledPath})` }
+    return refused(
+      isMissing(error)
+        ? { code: 'missing', file: sources.managed.where, reason: `no managed policy here and no policy bundled in this build (looked for ${sources.bundledPath})` }
         : { code: 'unreadable', file: sources.bundledPath, reason: `cannot read the bundled policy: ${describe(error)}` },
-    };
+    );
   }
 }

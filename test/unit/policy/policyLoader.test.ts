@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPolicyVerifier } from '../../../main/policy/policyKeys';
+import { policyFile } from '../../../main/policy/managedPolicySources';
 import { loadPolicy } from '../../../main/policy/policyLoader';
-import { bundledPolicyPath, managedPolicyPath, policySources } from '../../../main/policy/policyLocations';
+import { bundledPolicyPath, managedPolicyPath, osManagedPolicySource, policySources } from '../../../main/policy/policyLocations';
 import { generatePolicyKeyPair, NOW, signedText, validPolicy } from '../../support/policyFixtures';
 
 const keys = generatePolicyKeyPair();
@@ -21,7 +22,8 @@ beforeEach(async () => {
   await mkdir(path.dirname(bundledPath));
 });
 
-const load = () => loadPolicy({ sources: { managedPath, bundledPath }, verifier, build: 'production', now: NOW });
+const managed = () => policyFile(managedPath, { rootControlled: false });
+const load = () => loadPolicy({ sources: { managed: managed(), bundledPath }, verifier, build: 'production', now: NOW });
 
 describe('policy load order', () => {
   it('prefers the OS-managed policy over the bundled one', async () => {
@@ -65,7 +67,7 @@ describe('policy load order', () => {
   it('reports an unreadable bundled policy', async () => {
     await writeFile(bundledPath, signedText(validPolicy(), keys));
     const result = loadPolicy({
-      sources: { managedPath, bundledPath },
+      sources: { managed: managed(), bundledPath },
       verifier,
       build: 'production',
       now: NOW,
@@ -93,7 +95,15 @@ describe('policy locations', () => {
   it('lets only development builds redirect the policy through environment variables', () => {
     const env = { CORDON_MANAGED_POLICY: '/tmp/evil.json', CORDON_BUNDLED_POLICY: '/tmp/evil2.json' };
     const bundled = { isPackaged: true, resourcesPath: '/opt/Cordon/resources', appPath: '/x' };
-    expect(policySources('production', 'linux', env, bundled)).toEqual({ managedPath: '/etc/cordon/policy.json', bundledPath: '/opt/Cordon/resources/policy/policy.json' });
-    expect(policySources('development', 'linux', env, bundled)).toEqual({ managedPath: '/tmp/evil.json', bundledPath: '/tmp/evil2.json' });
+    const production = policySources('production', 'linux', env, bundled);
+    expect({ managed: production.managed.where, bundledPath: production.bundledPath }).toEqual({ managed: '/etc/cordon/policy.json', bundledPath: '/opt/Cordon/resources/policy/policy.json' });
+    const development = policySources('development', 'linux', env, bundled);
+    expect({ managed: development.managed.where, bundledPath: development.bundledPath }).toEqual({ managed: '/tmp/evil.json', bundledPath: '/tmp/evil2.json' });
+  });
+
+  it('looks where each OS\'s management tools write: the registry or managed preferences first, then the file', () => {
+    expect(osManagedPolicySource('win32', { SystemRoot: 'C:\\Windows', ProgramData: 'C:\\ProgramData' }).where).toBe('the registry value HKLM\\SOFTWARE\\Policies\\Cordon\\SignedPolicy, then C:\\ProgramData\\Cordon\\policy.json');
+    expect(osManagedPolicySource('darwin', {}).where).toBe('the managed preferences for com.cordon.workspace (/Library/Managed Preferences/com.cordon.workspace.plist), then /Library/Application Support/Cordon/policy.json');
+    expect(osManagedPolicySource('linux', {}).where).toBe('/etc/cordon/policy.json');
   });
 });
