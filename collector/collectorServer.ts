@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { z } from 'zod';
-import { eventBatchSchema, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchAck, type DeviceStatus } from '../common/audit/syncProtocol';
+import { eventBatchSchema, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchAck, type BatchRefusal, type DeviceStatus } from '../common/audit/syncProtocol';
 import { createAccessTokenVerifier } from './accessTokenVerifier';
 import type { Alert, AlertDraft } from './alerts';
 import { checkRetentionConfig, DEFAULT_CONNECTION_LIMITS, DEFAULT_ENROLLMENT_CODE_TTL_MS, DEFAULT_PORT, type ConnectionLimits, DEFAULT_RATE_LIMIT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
@@ -21,6 +21,8 @@ import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceReques
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
 import { overlapRange, verifyBatch } from './ingestVerifier';
+import { deviceChain } from './retention/anchorMessage';
+import { readAnchor } from './retention/retentionAnchors';
 import { startRetentionSchedule } from './retention/retentionScheduler';
 import { startAlerting, type Alerting } from './rules/alerting';
 import { sameSecret } from './sameSecret';
@@ -114,6 +116,13 @@ function boundConnections(server: Server, limits: ConnectionLimits): void {
       else open.set(address, left);
     });
   });
+}
+
+/** Whether a batch re-sends acknowledged events that are no longer stored because retention disposed of them. */
+async function resentDisposed(store: CollectorStore, deviceId: string, from: number, someMissing: boolean): Promise<boolean> {
+  if (!someMissing) return false;
+  const anchor = await readAnchor(store.database, deviceChain(deviceId));
+  return anchor !== null && from <= anchor.seq;
 }
 
 async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics, listeningUrl: () => string, alerting: Alerting | null): Promise<FastifyInstance> {
@@ -213,6 +222,13 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     for (let attempt = 1; ; attempt += 1) {
       const range = overlapRange(batch, device.head);
       const stored = range === null ? [] : await store.storedEvents(device.deviceId, range.from, range.to);
+      if (range !== null && (await resentDisposed(store, device.deviceId, range.from, stored.length < range.to - range.from + 1))) {
+        // Nothing to compare them with: an honest device re-sent acknowledged events (its ack
+        // was lost) and reconciles from the collector's head; not a sign of tampering.
+        CollectorMetrics.bump(metrics.batchesRefused, 'gap');
+        const refusal: BatchRefusal = { error: 'gap', message: `events from ${range.from} on were acknowledged before, and the oldest of them disposed under the retention policy: continue after event ${device.head.seq}`, expectedSeq: device.head.seq + 1 };
+        return reply.code(409).send(refusal);
+      }
       const decision = verifyBatch(batch, { deviceId: device.deviceId, publicKey: auth.publicKey, head: device.head, stored: new Map(stored.map((e) => [e.seq, e])) });
       if (!decision.accepted) {
         await storeAlert(request, decision.alert);

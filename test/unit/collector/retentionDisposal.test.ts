@@ -179,6 +179,12 @@ describeOnEachStorage('retention and disposal', (storage) => {
     const resent = await s.a.device.sendBatch([...previous, ...s.a.device.events(10, 11)], {}, { timestamp: new Date(NOW).toISOString() });
     expect(resent.status, resent.text).toBe(200);
     expect(await verifyRetainedChain(s.store.database, s.key, s.a.device.deviceId)).toMatchObject({ intact: true, headSeq: 11 });
+    // A batch re-sending disposed events cannot be compared: the device is told where to go on, as after a lost acknowledgement.
+    const alerts = await s.collector.alerts(s.a.device.deviceId);
+    const stale = await s.a.device.sendBatch(s.a.device.events(4, 11), {}, { timestamp: new Date(NOW).toISOString() });
+    expect(stale.status).toBe(409);
+    expect(stale.json).toEqual({ error: 'gap', message: 'events from 4 on were acknowledged before, and the oldest of them disposed under the retention policy: continue after event 11', expectedSeq: 12 });
+    expect(await s.collector.alerts(s.a.device.deviceId)).toEqual(alerts);
   });
 
   it('disposes of what the holds kept once they are released, the access log included, which still verifies', async () => {
