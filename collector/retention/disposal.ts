@@ -117,8 +117,8 @@ async function planDevice(db: Kysely<RetentionDatabase>, deviceId: string, ancho
       .executeTakeFirst();
     if (held !== undefined) {
       const session = held.session_code === null ? undefined : await db.selectFrom('sessions').select('subject').where('device_id', '=', deviceId).where('code', '=', held.session_code).executeTakeFirst();
-      const subject = [held.subject, session?.subject].find((s): s is string => s !== null && s !== undefined && holds.users.has(s)) as string;
-      blocked = { what: 'events', deviceId, holdIds: holds.users.get(subject) ?? [], detail: `events ${held.seq}..${to} of device ${deviceId} are past their retention period; event ${held.seq} is the held VA's` };
+      const holdIds = new Set([held.subject, session?.subject].flatMap((s) => (s === null || s === undefined ? [] : (holds.users.get(s) ?? []))));
+      blocked = { what: 'events', deviceId, holdIds: [...holdIds].sort((a, b) => a - b), detail: `events ${held.seq}..${to} of device ${deviceId} are past their retention period; event ${held.seq} is the held VA's` };
       to = Number(held.seq) - 1;
     }
   }
