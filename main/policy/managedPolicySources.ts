@@ -123,10 +123,25 @@ export function parseRegQuery(stdout: string): Map<string, RegistryValue> {
 
 const REG_NOT_FOUND = 1;
 
+/** Group Policy's editor takes at most 1023 characters per string of a multi-line value. */
+export const REGISTRY_STRING_LENGTH = 1000;
+
 /**
- * HKLM\SOFTWARE\Policies\Cordon (64-bit view), value SignedPolicy: a REG_MULTI_SZ of the
- * document's lines (the ADMX template's multi-line box), or one REG_SZ. The same value
- * under HKCU is a user's own setting: ignored, reported.
+ * The signed policy as the strings of a REG_MULTI_SZ: its compact JSON cut into pieces
+ * Group Policy can hold. The reader joins them with nothing between, so a cut inside a
+ * string changes nothing, and pretty-printed lines pasted by hand join to valid JSON too.
+ */
+export function policyRegistryStrings(signedText: string): string[] {
+  const compact = JSON.stringify(JSON.parse(signedText));
+  const strings: string[] = [];
+  for (let at = 0; at < compact.length; at += REGISTRY_STRING_LENGTH) strings.push(compact.slice(at, at + REGISTRY_STRING_LENGTH));
+  return strings;
+}
+
+/**
+ * HKLM\SOFTWARE\Policies\Cordon (64-bit view), value SignedPolicy: a REG_MULTI_SZ (the
+ * ADMX template's multi-line box; its strings joined with nothing between), or one
+ * REG_SZ. The same value under HKCU is a user's own setting: ignored, reported.
  */
 export function windowsRegistryPolicy(run: RunCommand, regExe = 'C:\\Windows\\System32\\reg.exe'): ManagedPolicySource {
   const query = (hive: 'HKLM' | 'HKCU') => run(regExe, ['query', `${hive}\\${WINDOWS_POLICY_KEY}`, '/v', POLICY_VALUE_NAME, '/reg:64']);
@@ -156,7 +171,7 @@ export function windowsRegistryPolicy(run: RunCommand, regExe = 'C:\\Windows\\Sy
       const value = parseRegQuery(machine.stdout).get(POLICY_VALUE_NAME);
       if (value === undefined) return { kind: 'absent', ignored };
       if (value.type !== 'REG_SZ' && value.type !== 'REG_MULTI_SZ') return { kind: 'refused', where: `${machineKey}\\${POLICY_VALUE_NAME}`, reason: `the value is ${value.type}; it must be REG_MULTI_SZ (or REG_SZ) holding the signed policy`, ignored };
-      return { kind: 'found', text: value.strings.join('\n'), where: `${machineKey}\\${POLICY_VALUE_NAME}`, ignored };
+      return { kind: 'found', text: value.strings.join(''), where: `${machineKey}\\${POLICY_VALUE_NAME}`, ignored };
     },
   };
 }

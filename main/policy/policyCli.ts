@@ -11,6 +11,10 @@ import type { Policy } from '../../common/policy/policySchema';
 import { evaluatePolicyFile, unusableHere, type BuildKind, type SignedPolicyFile } from '../../common/policy/signedPolicy';
 import { validatePolicy } from '../../common/policy/validatePolicy';
 import { createPolicyVerifier, generatePolicyKeyPair, signPolicyDocument } from './policyKeys';
+import { MAC_PREFERENCE_DOMAIN } from './policyLocations';
+import { ADML_FILE, ADMX_FILE, admxTemplate } from './templates/admxTemplate';
+import { jamfSchema, mobileconfig } from './templates/macProfile';
+import { regFile } from './templates/regFile';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -32,6 +36,13 @@ const USAGE = `usage: cordon-policy <command> [options]       (from the Cordon f
                                                 check signature, version, content and dates as Cordon would
   explain  <signed.json> --trust <public.pem>... [--build <kind>]
                                                 verify, then print the effective policy one control per line
+  admx     --out <dir>                          the Group Policy / Intune template: <dir>/Cordon.admx and
+                                                <dir>/en-US/Cordon.adml (one machine setting holding the signed policy)
+  reg      <signed.json> --trust <public.pem>... --out <file.reg> [--build <kind>]
+                                                a .reg file setting HKLM\\SOFTWARE\\Policies\\Cordon to this policy
+  mobileconfig <signed.json> --trust <public.pem>... --out <file.mobileconfig> [--jamf-schema <file.json>] [--build <kind>]
+                                                a macOS configuration profile with the policy as managed
+                                                preferences; --jamf-schema also writes Jamf Pro's custom-settings schema
   help                                          this text (also --help or -h after any command)
 
   --build <kind>   the Cordon the policy is for: production (the default; what a practice
@@ -86,6 +97,15 @@ function policyObjectOf(document: unknown): unknown {
  * The policy in `file` as written (`document`: what is signed, defaults left implicit) and
  * as Cordon reads it (`policy`), when its content is valid; otherwise every problem.
  */
+async function writeOut(file: string, text: string | Buffer): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  } catch (error) {
+    throw new CliError(`cannot write ${file}: ${fileError(error)}`, EXIT.io);
+  }
+}
+
 async function validPolicyIn(file: string, heading: string[]): Promise<{ document: unknown; policy: Policy }> {
   const document = policyObjectOf(await readJson(file));
   const result = validatePolicy(document);
@@ -158,6 +178,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       trust: { type: 'string', multiple: true },
       build: { type: 'string' },
       'ignore-dates': { type: 'boolean' },
+      'jamf-schema': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -228,6 +249,39 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const file = requireOne(inputs, 'signed policy file');
       const result = await verified(file, { trust: (values.trust ?? []).map(resolve), build: buildKind(values.build) }, io);
       for (const line of explainPolicy(result.policy)) io.out(line);
+      return EXIT.ok;
+    }
+    case 'admx': {
+      if (values.out === undefined) throw new CliError('admx needs --out <dir>', EXIT.usage);
+      const dir = resolve(values.out);
+      const { admx, adml } = admxTemplate();
+      await writeOut(path.join(dir, ADMX_FILE), admx);
+      await writeOut(path.join(dir, ADML_FILE), adml);
+      io.out(`wrote ${path.join(dir, ADMX_FILE)} and ${path.join(dir, ADML_FILE)}: copy both to the PolicyDefinitions folder (or upload them to Intune), then set "Cordon signed policy" to the signed file's content`);
+      return EXIT.ok;
+    }
+    case 'reg':
+    case 'mobileconfig': {
+      const file = requireOne(inputs, 'signed policy file');
+      if (values.out === undefined) throw new CliError(`${command} needs --out <file>`, EXIT.usage);
+      // Only a policy Cordon would accept goes into a template IT pushes to every machine.
+      const result = await verified(file, { trust: (values.trust ?? []).map(resolve), build: buildKind(values.build) }, io);
+      const text = await readInput(file);
+      const outFile = resolve(values.out);
+      const who = `policy ${result.policy.policyId} serial ${result.policy.serial}`;
+      if (command === 'reg') {
+        // As regedit exports: UTF-16LE with a byte-order mark.
+        await writeOut(outFile, Buffer.from(`\uFEFF${regFile(text)}`, 'utf16le'));
+        io.out(`wrote ${outFile}: ${who} as HKLM\\SOFTWARE\\Policies\\Cordon\\SignedPolicy (import it as an administrator: reg import ${path.basename(outFile)})`);
+        return EXIT.ok;
+      }
+      await writeOut(outFile, mobileconfig(text, { policyId: result.policy.policyId, serial: result.policy.serial, practice: result.policy.practice.name }));
+      io.out(`wrote ${outFile}: ${who} as managed preferences for ${MAC_PREFERENCE_DOMAIN} (upload it to your MDM as a custom profile; sign it with your MDM's certificate if it asks)`);
+      if (values['jamf-schema'] !== undefined) {
+        const schemaFile = resolve(values['jamf-schema']);
+        await writeOut(schemaFile, jamfSchema());
+        io.out(`wrote ${schemaFile}: Jamf Pro > Configuration Profiles > Application & Custom Settings > External Applications, source "Custom Schema", preference domain ${MAC_PREFERENCE_DOMAIN}`);
+      }
       return EXIT.ok;
     }
     default:

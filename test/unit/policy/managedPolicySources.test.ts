@@ -65,7 +65,9 @@ describe('Windows: HKLM\\SOFTWARE\\Policies\\Cordon through reg.exe', () => {
 
   it('reads the machine-scope multi-line value (what the ADMX template writes) and ignores, reporting it, a user-scope one', () => {
     const read = windowsRegistryPolicy(regExe({ HKLM: { type: 'REG_MULTI_SZ', strings: lines }, HKCU: { type: 'REG_SZ', strings: ['{}'] } })).read();
-    expect(read).toMatchObject({ kind: 'found', text: signed, where: 'HKLM\\SOFTWARE\\Policies\\Cordon\\SignedPolicy' });
+    // Lines as pasted by hand join to the same JSON without their line breaks.
+    expect(read).toMatchObject({ kind: 'found', text: lines.join(''), where: 'HKLM\\SOFTWARE\\Policies\\Cordon\\SignedPolicy' });
+    expect(JSON.parse(read.kind === 'found' ? read.text : '')).toEqual(JSON.parse(signed));
     expect(read.ignored).toEqual([{ where: 'HKCU\\SOFTWARE\\Policies\\Cordon\\SignedPolicy', why: expect.stringContaining('user-scope') }]);
   });
 

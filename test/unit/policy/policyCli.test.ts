@@ -1,10 +1,18 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DOMParser } from '@xmldom/xmldom';
+import plist from 'plist';
+import { macManagedPreferences, policyRegistryStrings, windowsRegistryPolicy, type FileAccess, type ManagedPolicySource, type RunCommand } from '../../../main/policy/managedPolicySources';
 import { EXIT, runPolicyCli } from '../../../main/policy/policyCli';
+import { createPolicyVerifier } from '../../../main/policy/policyKeys';
+import { loadPolicy } from '../../../main/policy/policyLoader';
+import { MAC_PREFERENCE_DOMAIN } from '../../../main/policy/policyLocations';
+import { importRegFile, regQueryOutput, REG_NOT_FOUND } from '../../support/regExeStandIn';
 import { NOW, REPO_ROOT, validPolicy } from '../../support/policyFixtures';
 
 let dir: string;
@@ -239,5 +247,104 @@ describe("the README's policy steps", () => {
       expect(last.err, step).toBe('');
     }
     expect(last.out.split('\n')).toContain('practice: Sunrise Family Medicine (demo)');
+  });
+});
+
+// The templates IT pushes, each parsed with a real parser and loaded back through Cordon's
+// own readers: the .reg through the reg.exe stand-in, the profile and the Jamf settings as
+// the managed-preferences file macOS writes (binary, by Python's plistlib).
+describe('cordon-policy templates for MDM', () => {
+  const parseXml = (text: string) =>
+    new DOMParser({
+      errorHandler: (level: string, message: string) => {
+        throw new Error(`XML ${level}: ${message}`);
+      },
+    }).parseFromString(text, 'text/xml');
+
+  /** What macOS writes to /Library/Managed Preferences when a profile or Jamf sets `dictionary`, under a temporary root. */
+  function installManagedPreferences(dictionary: Record<string, unknown>): FileAccess {
+    const root = mkdtempSync(path.join(tmpdir(), 'cordon-managed-'));
+    const file = path.join(root, 'Library/Managed Preferences', `${MAC_PREFERENCE_DOMAIN}.plist`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, execFileSync('python3', ['-c', 'import json, plistlib, sys; sys.stdout.buffer.write(plistlib.dumps(json.load(sys.stdin), fmt=plistlib.FMT_BINARY))'], { input: JSON.stringify(dictionary) }));
+    return { stat: (f) => statSync(path.join(root, f)), read: (f) => readFileSync(path.join(root, f)) };
+  }
+  const loadFrom = async (managed: ManagedPolicySource, pub: string) =>
+    loadPolicy({ sources: { managed, bundledPath: path.join(dir, 'none.json') }, verifier: createPolicyVerifier([await readFile(pub, 'utf8')]), build: 'production', now: NOW });
+
+  it('admx writes an ADMX and its en-US ADML whose every reference resolves, for one machine setting at the key Cordon reads', async () => {
+    const result = await cli('admx', '--out', 'templates');
+    expect(result.code, result.err).toBe(EXIT.ok);
+    const admx = parseXml(await readFile(path.join(dir, 'templates/Cordon.admx'), 'utf8'));
+    const adml = parseXml(await readFile(path.join(dir, 'templates/en-US/Cordon.adml'), 'utf8'));
+    const policy = admx.getElementsByTagName('policy')[0];
+    expect(policy?.getAttribute('class')).toBe('Machine');
+    expect(policy?.getAttribute('key')).toBe('SOFTWARE\\Policies\\Cordon');
+    const box = admx.getElementsByTagName('multiText')[0];
+    expect([box?.getAttribute('valueName'), Number(box?.getAttribute('maxLength'))]).toEqual(['SignedPolicy', 1023]);
+    const strings = new Set(Array.from(adml.getElementsByTagName('string')).map((s) => s.getAttribute('id')));
+    const presentations = new Set(Array.from(adml.getElementsByTagName('presentation')).map((p) => p.getAttribute('id')));
+    const text = await readFile(path.join(dir, 'templates/Cordon.admx'), 'utf8');
+    for (const [, kind, id] of text.matchAll(/\$\((string|presentation)\.([A-Za-z0-9_]+)\)/g)) expect((kind === 'string' ? strings : presentations).has(id as string), `${kind}.${id}`).toBe(true);
+    // The explanation lists the policy's sections from the schema, so it cannot drift.
+    expect(adml.getElementsByTagName('string')[3]?.textContent).toContain('clipboard, screenCapture, watermark');
+  });
+
+  it('reg writes HKLM\\SOFTWARE\\Policies\\Cordon that reg.exe would import and Cordon reads back as the same policy', async () => {
+    const { signed, pub } = await keygenAndSign(validPolicy({ policyId: 'from-reg', serial: 4 }));
+    const result = await cli('reg', signed, '--trust', pub, '--out', 'cordon.reg');
+    expect(result.code, result.err).toBe(EXIT.ok);
+    const bytes = await readFile(path.join(dir, 'cordon.reg'));
+    expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+    const values = importRegFile(bytes.toString('utf16le'));
+    const value = values.get('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Cordon\\SignedPolicy');
+    expect(value?.type).toBe('REG_MULTI_SZ');
+    for (const s of value?.strings ?? []) expect(s.length).toBeLessThanOrEqual(1000);
+    const regExe: RunCommand = (_file, args) => ((args[1] ?? '').startsWith('HKLM') && value !== undefined ? { status: 0, stdout: regQueryOutput(args[1] ?? '', 'SignedPolicy', value.type, value.strings), stderr: '' } : REG_NOT_FOUND);
+    const loaded = await loadFrom(windowsRegistryPolicy(regExe), pub);
+    expect(loaded.ok && [loaded.policy.policyId, loaded.policy.serial]).toEqual(['from-reg', 4]);
+  });
+
+  it('mobileconfig writes a profile whose payload, installed as managed preferences, Cordon reads back; --jamf-schema describes the same key', async () => {
+    const { signed, pub } = await keygenAndSign(validPolicy({ policyId: 'from-profile', serial: 6 }));
+    const result = await cli('mobileconfig', signed, '--trust', pub, '--out', 'cordon.mobileconfig', '--jamf-schema', 'cordon-jamf.json');
+    expect(result.code, result.err).toBe(EXIT.ok);
+    const profile = plist.parse(await readFile(path.join(dir, 'cordon.mobileconfig'), 'utf8')) as { PayloadType: string; PayloadScope: string; PayloadUUID: string; PayloadContent: Record<string, unknown>[] };
+    expect([profile.PayloadType, profile.PayloadScope]).toEqual(['Configuration', 'System']);
+    const payload = profile.PayloadContent.find((p) => p.PayloadType === MAC_PREFERENCE_DOMAIN) ?? {};
+    const settings = Object.fromEntries(Object.entries(payload).filter(([key]) => !key.startsWith('Payload')));
+    expect(Object.keys(settings)).toEqual(['SignedPolicy']);
+    const loaded = await loadFrom(macManagedPreferences(MAC_PREFERENCE_DOMAIN, { user: 'va', home: '/Users/va', files: installManagedPreferences(settings) }), pub);
+    expect(loaded.ok && [loaded.policy.policyId, loaded.policy.serial]).toEqual(['from-profile', 6]);
+    // The same policy makes the same profile; IT can tell versions apart by UUID.
+    expect((await cli('mobileconfig', signed, '--trust', pub, '--out', 'again.mobileconfig')).code).toBe(EXIT.ok);
+    expect((plist.parse(await readFile(path.join(dir, 'again.mobileconfig'), 'utf8')) as { PayloadUUID: string }).PayloadUUID).toBe(profile.PayloadUUID);
+
+    const schema = JSON.parse(await readFile(path.join(dir, 'cordon-jamf.json'), 'utf8')) as { properties: Record<string, { type: string }>; required: string[] };
+    expect(schema.required).toEqual(['SignedPolicy']);
+    expect(schema.properties.SignedPolicy?.type).toBe('string');
+    // What Jamf writes from that form: the pasted file as the key's string.
+    const jamf = await loadFrom(macManagedPreferences(MAC_PREFERENCE_DOMAIN, { user: 'va', home: '/Users/va', files: installManagedPreferences({ SignedPolicy: await readFile(signed, 'utf8') }) }), pub);
+    expect(jamf.ok).toBe(true);
+  });
+
+  it('refuses to put a policy Cordon would refuse into a template, and says what each verb needs', async () => {
+    const { signed } = await keygenAndSign();
+    const other = await cli('keygen', '--out', path.join(dir, 'other'), '--name', 'other');
+    expect(other.code).toBe(EXIT.ok);
+    const wrongKey = await cli('reg', signed, '--trust', path.join(dir, 'other/other.public.pem'), '--out', 'x.reg');
+    expect(wrongKey.code).toBe(EXIT.refused);
+    expect(wrongKey.err).toContain('untrusted-key');
+    expect((await cli('mobileconfig', signed)).err).toContain('mobileconfig needs --out');
+    expect((await cli('admx')).err).toContain('admx needs --out');
+    expect((await cli('help')).out).toMatch(/admx[\s\S]*reg[\s\S]*mobileconfig/);
+  });
+
+  it('cuts a long policy into registry strings Group Policy can hold, which join back to the same JSON', () => {
+    const text = JSON.stringify({ format: 'x', long: 'é'.repeat(4321), more: ['a', 'b'] }, null, 2);
+    const strings = policyRegistryStrings(text);
+    expect(strings.length).toBeGreaterThan(4);
+    for (const s of strings) expect(s.length).toBeLessThanOrEqual(1000);
+    expect(JSON.parse(strings.join(''))).toEqual(JSON.parse(text));
   });
 });
