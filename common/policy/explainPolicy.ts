@@ -1,6 +1,6 @@
 // The effective policy in plain words, one line per control, for IT to check what a
 // signed policy will actually do (`cordon-policy explain`).
-import type { AppPolicy, Policy } from './policySchema';
+import type { AgreementPolicy, AppPolicy, Policy } from './policySchema';
 
 const CLIPBOARD_WORDS: Record<Policy['clipboard']['mode'], string> = {
   blocked: 'blocked: no copy out of hosted apps and no paste into them',
@@ -30,6 +30,16 @@ function appLines(app: AppPolicy): string[] {
   ];
 }
 
+const REACCEPT_WORDS: Record<AgreementPolicy['reaccept'], string> = {
+  'new-version': 'again only when its version changes',
+  yearly: 'again a year after each acceptance, and when its version changes',
+};
+
+function agreementLine(doc: AgreementPolicy): string {
+  const source = doc.url === undefined ? `text in the policy (${doc.text?.length ?? 0} characters)` : `text fetched from ${doc.url}, refused unless its SHA-256 is ${doc.sha256 ?? ''}`;
+  return `agreement ${doc.id} ("${doc.title}", version ${doc.version}): each VA reads and accepts it after sign-in, before any app opens, ${REACCEPT_WORDS[doc.reaccept]}; declining signs out; ${source}`;
+}
+
 export function explainPolicy(policy: Policy): string[] {
   const mfa = [
     ...policy.identity.mfa.acrValues.map((v) => `acr ${v}`),
@@ -52,5 +62,6 @@ export function explainPolicy(policy: Policy): string[] {
     `audit: sent to ${policy.audit.collectorUrl}; kept locally ${policy.audit.retentionDays} days after delivery; VA warned at ${policy.audit.queueSoftLimit} unsent events, new sessions locked at ${policy.audit.queueHardLimit}`,
     `updates: ${policy.updates.channel === 'none' ? 'automatic updates off' : `${policy.updates.channel} channel`}`,
     `client certificates: ${list(policy.clientCertificates.allow.map((rule) => `to ${rule.origin} one issued by "${rule.issuerCommonName}"`), 'never sent')}`,
+    ...(policy.agreements.length === 0 ? ['agreements: none to accept'] : policy.agreements.map(agreementLine)),
   ];
 }

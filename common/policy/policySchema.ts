@@ -204,6 +204,40 @@ export const devicePosturePolicySchema = z
   });
 export type DevicePosturePolicy = z.infer<typeof devicePosturePolicySchema>;
 
+/** Longest agreement text, in the policy or fetched: a few pages of plain text, never a site. */
+export const MAX_AGREEMENT_CHARS = 100_000;
+/** `new-version`: accepted once per version; `yearly`: also again a year after each acceptance. */
+export const REACCEPT_RULES = ['new-version', 'yearly'] as const;
+
+/** Ids and versions name a document in audit events and in the device's acceptance records. */
+export const agreementIdSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be 1–32 characters: lowercase letters, digits and hyphens, starting with a letter');
+export const agreementVersionSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'must be 1–32 letters, digits, dots, hyphens or underscores, e.g. 2027-1 or 3.0');
+export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest: 64 lowercase hex digits');
+
+/**
+ * A document each VA reads and accepts after sign-in, before any hosted app opens: its
+ * text in the policy, or a URL on an approved origin with the SHA-256 the fetched text
+ * must have (so the policy's signature covers it either way).
+ */
+export const agreementPolicySchema = z
+  .object({
+    id: agreementIdSchema,
+    title: nonEmpty.max(120),
+    version: agreementVersionSchema,
+    /** Plain text; blank lines separate paragraphs. */
+    text: nonEmpty.max(MAX_AGREEMENT_CHARS).optional(),
+    url: webUrl.optional(),
+    sha256: sha256HexSchema.optional(),
+    reaccept: z.enum(REACCEPT_RULES),
+  })
+  .strict()
+  .superRefine((doc, ctx) => {
+    const fetched = doc.url !== undefined || doc.sha256 !== undefined;
+    if (doc.text !== undefined && fetched) ctx.addIssue({ code: 'custom', message: 'must give either text, or url with sha256, not both' });
+    else if (doc.text === undefined && (doc.url === undefined || doc.sha256 === undefined)) ctx.addIssue({ code: 'custom', message: 'must give the text itself, or url with the sha256 of the text found there' });
+  });
+export type AgreementPolicy = z.infer<typeof agreementPolicySchema>;
+
 export const policyV1Schema = z
   .object({
     schemaVersion: z.literal(1),
@@ -226,6 +260,8 @@ export const policyV1Schema = z
     updates: z.object({ channel: z.enum(UPDATE_CHANNELS).default('stable') }).strict(),
     clientCertificates: clientCertificatePolicySchema,
     devicePosture: devicePosturePolicySchema,
+    /** Documents to accept before any hosted app opens; none by default. */
+    agreements: z.array(agreementPolicySchema).max(10).default([]),
   })
   .strict()
   .superRefine((policy, ctx) => {
@@ -237,6 +273,15 @@ export const policyV1Schema = z
       if (seen.has(app.id)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'id'], message: `duplicate app id '${app.id}'` });
       seen.add(app.id);
     });
+    const documents = new Set<string>();
+    // A fetched agreement comes only from where the apps may go: the hosted sessions fetch it, under the apps' rules.
+    const approved = new Set(policy.apps.flatMap((app) => [...app.navigationOrigins, ...app.requestOrigins]));
+    policy.agreements.forEach((doc, i) => {
+      if (documents.has(doc.id)) ctx.addIssue({ code: 'custom', path: ['agreements', i, 'id'], message: `duplicate agreement id '${doc.id}'` });
+      documents.add(doc.id);
+      const from = doc.url === undefined ? null : originOf(doc.url);
+      if (from !== null && !approved.has(from)) ctx.addIssue({ code: 'custom', path: ['agreements', i, 'url'], message: `its origin ${from} is not an approved origin of any app` });
+    });
     // Transport security: https everywhere; plain http only to this machine, only in demo policies.
     const urls: { path: (string | number)[]; value: string }[] = [
       { path: ['identity', 'issuer'], value: policy.identity.issuer },
@@ -247,6 +292,9 @@ export const policyV1Schema = z
       urls.push({ path: ['apps', i, 'startUrl'], value: app.startUrl });
       app.navigationOrigins.forEach((o, j) => urls.push({ path: ['apps', i, 'navigationOrigins', j], value: o }));
       app.requestOrigins.forEach((o, j) => urls.push({ path: ['apps', i, 'requestOrigins', j], value: o }));
+    });
+    policy.agreements.forEach((doc, i) => {
+      if (doc.url !== undefined) urls.push({ path: ['agreements', i, 'url'], value: doc.url });
     });
     for (const { path, value } of urls) {
       if (isHttps(value)) continue;
