@@ -94,6 +94,11 @@ export const AUDIT_CATALOG = {
   'audit.queue-pressure': { category: 'applicationActivity', action: 'E', description: 'unsent audit events past a limit' },
   // Reason `<check>:<result>:<level>`, e.g. diskEncryption:fail:required; never what the check saw.
   'device.posture-changed': { category: 'applicationActivity', action: 'E', description: 'a device posture check changed its result' },
+  // Reason `<document>@<version> sha256:<hex> amr:<methods>` (common/gates/agreementEvent.ts); never the text.
+  'agreement.accepted': { category: 'applicationActivity', action: 'E', description: 'an agreement the policy lists was accepted' },
+  'agreement.declined': { category: 'applicationActivity', action: 'E', description: 'an agreement the policy lists was declined (the VA was signed out)' },
+  // Reason `<document>@<version>:<why>` (unreachable, http-<status>, too-large, hash-mismatch, not-approved), origin only.
+  'agreement.unavailable': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'R', description: 'an agreement to accept could not be fetched or did not match its SHA-256' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type AuditEventType = keyof typeof AUDIT_CATALOG;
