@@ -1,21 +1,30 @@
-// Opens this device's audit queue and signing key from the user-data folder. Any
-// failure (no keychain, an unwrappable key, a wrong key, a damaged file, a full disk)
-// comes back as an AuditQueueError for the caller to lock on.
+// Opens this device's audit queue, its signing key and the VA's agreement acceptances
+// (kept in the queue's file) from the user-data folder. Any failure (no keychain, an
+// unwrappable key, a wrong key, a damaged file, a full disk) comes back as an
+// AuditQueueError for the caller to lock on.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { AgreementStore } from '../gates/agreementStore';
 import type { SecretCipher } from '../secrets/secretCipher';
 import { AuditQueue, AuditQueueError, classifyQueueError } from './auditQueue';
 import { loadDeviceKey, type DeviceKey } from './deviceKey';
 import { loadOrCreateWrappedSecret, WrappedSecretError } from './wrappedSecrets';
 
-export function openDeviceAudit(userDataDir: string, cipher: SecretCipher, platform: NodeJS.Platform): { queue: AuditQueue; deviceKey: DeviceKey } {
+export function openDeviceAudit(userDataDir: string, cipher: SecretCipher, platform: NodeJS.Platform): { queue: AuditQueue; deviceKey: DeviceKey; agreements: AgreementStore } {
   const dir = path.join(userDataDir, 'audit');
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const key = loadOrCreateWrappedSecret(path.join(dir, 'queue-key.bin'), cipher, platform, () => randomBytes(32));
     const deviceKey = loadDeviceKey(path.join(dir, 'device-key.bin'), cipher, platform);
-    return { queue: AuditQueue.open(path.join(dir, 'queue.db'), key), deviceKey };
+    const file = path.join(dir, 'queue.db');
+    const queue = AuditQueue.open(file, key);
+    try {
+      return { queue, deviceKey, agreements: AgreementStore.open(file, key) };
+    } catch (error) {
+      queue.close();
+      throw error;
+    }
   } catch (error) {
     if (error instanceof WrappedSecretError) throw new AuditQueueError(error.code === 'no-keychain' ? 'no-keychain' : 'wrong-key', error.message, { cause: error });
     throw classifyQueueError(error);

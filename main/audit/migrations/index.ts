@@ -4,6 +4,7 @@ import { migration001Events } from './001_events';
 import { migration002Checkpoints } from './002_checkpoints';
 import { migration003ChainAnchor } from './003_chain_anchor';
 import { migration004Enrollment } from './004_enrollment';
+import { migration005AgreementAcceptances } from './005_agreement_acceptances';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints, migration003ChainAnchor, migration004Enrollment];
+export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints, migration003ChainAnchor, migration004Enrollment, migration005AgreementAcceptances];
