@@ -4,7 +4,7 @@
 // once, and every view gets locked-down preferences, its app's navigation and
 // window-opening rules, and a place in the app lookup the session consults.
 import type { BrowserWindowConstructorOptions, Session, WebContents, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
-import { decideNavigation, decideWindowOpen, hostedAppRules, originsOnlyRules, type HostedAppRules } from '../../common/hosting/hostedAppRules';
+import { decideNavigation, decideRequest, decideWindowOpen, hostedAppRules, originsOnlyRules, type HostedAppRules } from '../../common/hosting/hostedAppRules';
 import { encodeGuardArgument, guardArgumentFor, type GuardWatermark } from '../../common/hosting/guardProtocol';
 import type { AuditSink } from '../../common/audit/auditSink';
 import type { Policy } from '../../common/policy/policySchema';
@@ -15,6 +15,7 @@ import type { WorkspaceClipboard } from '../clipboard/workspaceClipboard';
 import type { NavigationRules } from '../shell/navigationRules';
 import { applyNetworkAllowlist, type ProxySession } from '../network/networkAllowlist';
 import type { GuardReports } from './guardReports';
+import { fetchThroughSession, HostedFetchError, type FetchLimits } from './hostedFetch';
 import { hardenHostedSession, type HostedSession } from './hostedSessionHardening';
 import type { GuardedWorker } from './serviceWorkerGuard';
 
@@ -58,7 +59,7 @@ export async function wipeSession(session: Pick<Session, 'clearStorageData' | 'c
 /** The Electron pieces this module needs, passed in so it is testable without Electron. */
 export interface HostingElectron {
   WebContentsView: new (options: WebContentsViewConstructorOptions) => WebContentsView;
-  sessionFor: (partition: string) => HostedSession & ProxySession & Pick<Session, 'clearStorageData' | 'clearCache' | 'clearAuthCache'>;
+  sessionFor: (partition: string) => HostedSession & ProxySession & Pick<Session, 'clearStorageData' | 'clearCache' | 'clearAuthCache' | 'fetch'>;
 }
 
 export interface HostedAppsOptions {
@@ -146,6 +147,19 @@ export class HostedApps {
       () => this.options.audit.record({ type: 'request.blocked', outcome: 'blocked', appId, reason: 'network-allowlist-not-applied' }),
     );
     return view;
+  }
+
+  /**
+   * A document from an app's approved origin, fetched by main in that app's session once
+   * its network allowlist is in place: the app's request rules decide, as for its pages.
+   */
+  async fetchApproved(url: string, limits: FetchLimits): Promise<Uint8Array> {
+    const app = this.options.policy.apps.find((candidate) => decideRequest(hostedAppRules(this.options.policy, candidate), url).allowed);
+    if (app === undefined) throw new HostedFetchError('not-approved', 'the address is not on an approved origin of any app');
+    const partition = partitionFor(app);
+    const session = this.session(partition);
+    await this.hardened.get(partition);
+    return fetchThroughSession(session, url, limits);
   }
 
   /**

@@ -146,6 +146,13 @@ export class FakeSession extends EventEmitter {
   setDisplayMediaRequestHandler(handler: Handler) {
     this.displayMediaRequestHandler = handler;
   }
+  /** What main fetched through this session (ses.fetch), with its options. */
+  readonly fetched: { url: string; init: RequestInit | undefined }[] = [];
+  /** Node's own fetch stands in for Chromium's network stack; the webRequest filter above does not see it. */
+  fetch(url: string, init?: RequestInit): Promise<Response> {
+    this.fetched.push({ url, init });
+    return globalThis.fetch(url, init);
+  }
   /** The preload scripts main registered (service-worker guard). */
   readonly preloadScripts: { type: string; id?: string; filePath: string }[] = [];
   registerPreloadScript(script: { type: string; id?: string; filePath: string }): string {
