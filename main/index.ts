@@ -33,6 +33,8 @@ import { UserGestures } from './clipboard/userGestures';
 import { WorkspaceClipboard } from './clipboard/workspaceClipboard';
 import { registerWorkspaceClipboard } from './hosting/guardClipboard';
 import { createGuardReports, frameReporter, REPORT_WINDOW_MS } from './hosting/guardReports';
+import { AgreementDocuments } from './gates/agreementDocuments';
+import { AgreementGate } from './gates/agreementGate';
 import { registerGuardWatermark } from './hosting/guardWatermark';
 import { HostedApps } from './hosting/hostedApps';
 import { WorkspaceLayout } from './hosting/workspaceLayout';
@@ -275,6 +277,21 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
           notify: (text) => late.state?.notify(text),
         });
 
+  // Agreements: each VA reads and accepts the policy's documents before any hosted app
+  // opens; a URL document comes through its app's session, and acceptances are kept in
+  // the encrypted device storage (none readable without it: every agreement stays due).
+  const agreements =
+    trusted === null || hosting === null
+      ? null
+      : new AgreementGate({
+          documents: new AgreementDocuments({ agreements: trusted.agreements, fetch: (url, limits) => hosting.fetchApproved(url, limits), audit, onChange: () => late.state?.publish() }),
+          store: device?.agreements ?? null,
+          audit,
+          identity: signedIn,
+          now: Date.now,
+          onChange: () => late.state?.publish(),
+        });
+
   // The workspace's state: one owner, told of every audit event; its locks (audit
   // failure, queue full) hide everything the idle lock hides.
   let auditSync: AuditSync | null = null;
@@ -289,6 +306,8 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     idle: () => idle?.status() ?? { phase: 'signed-out' },
     appsHidden: () => capture.appsHidden ?? processWatch?.appsHidden ?? null,
     devicePosture: () => devicePosture?.appsHidden() ?? null,
+    agreements: agreements === null ? undefined : (identity) => agreements.inputFor(identity),
+    now: Date.now,
     auditFailure: () => audit.failure,
     enrollment: () => enrollmentStepFor(auditSync?.status ?? null, signedIn() !== null),
   });
@@ -321,7 +340,8 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   // Deliver the queue to the practice's collector; enroll this device at the first sign-in.
   if (trusted !== null && device !== null && audit.failure === null) {
     auditSync = startAuditSync({
-      ...device,
+      queue: device.queue,
+      deviceKey: device.deviceKey,
       policy: trusted.audit,
       audit,
       transport: electronSyncTransport(session.fromPartition(AUDIT_SYNC_PARTITION)),
@@ -353,7 +373,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
         };
   const sync: AuditSync | null = auditSync;
   const enrollment = sync === null ? null : { withCode: (code: string) => sync.enrollWithCode(code) };
-  registerIpcHandlers(ipcMain, createShellHandlers(() => state.current(), auth, workspace, idle, enrollment), {
+  registerIpcHandlers(ipcMain, createShellHandlers(() => state.current(), auth, workspace, idle, enrollment, agreements), {
     shellWebContentsId: () => late.shellWindow?.webContents.id,
     onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),
   });

@@ -7,6 +7,9 @@ export const IPC_CHANNELS = {
   selectApp: 'cordon:workspace:select-app',
   unlock: 'cordon:session:unlock',
   enrollWithCode: 'cordon:audit:enroll-with-code',
+  acceptAgreement: 'cordon:gates:accept-agreement',
+  declineAgreement: 'cordon:gates:decline-agreement',
+  retryAgreement: 'cordon:gates:retry-agreement',
 } as const;
 
 export type IpcMethod = keyof typeof IPC_CHANNELS;

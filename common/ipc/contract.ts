@@ -3,7 +3,9 @@
 // methods and nothing else; the renderer gets the `CordonApi` type.
 import { z } from 'zod';
 import { CORDON_ROLES } from '../auth/identity';
+import { OUTSTANDING_WHY } from '../gates/agreementStanding';
 import { POLICY_PROBLEM_CODES } from '../policy/policyProblem';
+import { agreementIdSchema, agreementVersionSchema } from '../policy/policySchema';
 import { PROTECTION_IDS, PROTECTION_STATES } from '../posture/posture';
 import { LOCK_REASONS } from '../session/idleMachine';
 import { IPC_CHANNELS, IPC_EVENTS, type IpcEvent, type IpcMethod } from './channels';
@@ -42,6 +44,16 @@ const enrollmentStepSchema = z.object({ message: z.string() }).strict();
 /** Why something is withheld: a sentence for the VA and a code for IT. */
 const reasonSchema = z.object({ code: z.string(), message: z.string() });
 
+/** Present while the idle countdown runs: when the lock comes (wall-clock ms), so the page counts down itself. */
+const idleWarningSchema = z.object({ lockAt: z.number().nonnegative() });
+
+/** An agreement's text: ready to read, still being fetched, or not to be had (with the sentence why). */
+const agreementContentSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ready'), text: z.string() }).strict(),
+  z.object({ state: z.literal('loading') }).strict(),
+  z.object({ state: z.literal('unavailable'), problem: z.string() }).strict(),
+]);
+
 export const shellStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('policy-error'), problem: policyProblemSchema, posture: z.array(protectionStatusSchema) }),
   z.object({
@@ -57,6 +69,18 @@ export const shellStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('locked'), reason: reasonSchema, posture: z.array(protectionStatusSchema) }),
   // The VA stepped away (or the OS locked or slept): apps detached until the same person re-authenticates.
   z.object({ kind: z.literal('idle-locked'), practiceName: z.string(), userName: z.string(), reason: z.enum(LOCK_REASONS), posture: z.array(protectionStatusSchema) }),
+  // Signed in, with an agreement to read and accept before any hosted app opens.
+  z.object({
+    kind: z.literal('agreement'),
+    practiceName: z.string(),
+    userName: z.string(),
+    document: z.object({ id: agreementIdSchema, title: z.string(), version: agreementVersionSchema, content: agreementContentSchema }).strict(),
+    why: z.enum(OUTSTANDING_WHY),
+    /** Outstanding documents after this one. */
+    remaining: z.number().int().nonnegative(),
+    idleWarning: idleWarningSchema.optional(),
+    posture: z.array(protectionStatusSchema),
+  }),
   z.object({
     kind: z.literal('workspace'),
     practiceName: z.string(),
@@ -65,8 +89,7 @@ export const shellStateSchema = z.discriminatedUnion('kind', [
     activeAppId: appIdSchema,
     /** Present while hosted apps may not be shown (e.g. capture protection unavailable, a capture tool running). */
     appsHidden: reasonSchema.optional(),
-    /** Present while the idle countdown runs: when the lock comes (wall-clock ms), so the page counts down itself. */
-    idleWarning: z.object({ lockAt: z.number().nonnegative() }).optional(),
+    idleWarning: idleWarningSchema.optional(),
     /** The latest notice for the VA (something blocked or contained), for a few seconds. */
     notice: z.object({ id: z.number().int().positive(), text: z.string() }).optional(),
     enrollment: enrollmentStepSchema.optional(),
@@ -90,6 +113,12 @@ export const ipcContract = {
   unlock: { channel: IPC_CHANNELS.unlock, args: z.tuple([]), result: actionResultSchema },
   /** Connects this computer to the practice's audit collector with a one-time code from IT (as typed: main reads it). */
   enrollWithCode: { channel: IPC_CHANNELS.enrollWithCode, args: z.tuple([z.string().max(64)]), result: actionResultSchema },
+  /** The VA agrees to the document version the agreement screen shows. */
+  acceptAgreement: { channel: IPC_CHANNELS.acceptAgreement, args: z.tuple([agreementIdSchema, agreementVersionSchema]), result: actionResultSchema },
+  /** The VA declines the document the agreement screen shows: Cordon signs the VA out. */
+  declineAgreement: { channel: IPC_CHANNELS.declineAgreement, args: z.tuple([agreementIdSchema]), result: actionResultSchema },
+  /** Fetches again an agreement that could not be had. */
+  retryAgreement: { channel: IPC_CHANNELS.retryAgreement, args: z.tuple([]), result: actionResultSchema },
 } as const satisfies Record<IpcMethod, { channel: string; args: z.ZodTuple; result: z.ZodType }>;
 
 /** What main pushes to the shell, checked by main before it is sent. */

@@ -28,7 +28,27 @@ export interface ShellEnrollment {
   withCode(code: string): Promise<void>;
 }
 
-export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null, workspace: ShellWorkspace | null = null, session: ShellSession | null = null, enrollment: ShellEnrollment | null = null): IpcHandlers {
+/** What the shell needs of the agreement gate: the VA's answer, and another try at a document that could not be had. */
+export interface ShellAgreements {
+  accept(documentId: string, version: string): ActionResult;
+  decline(documentId: string): void;
+  retry(): void;
+}
+
+const NO_AGREEMENT: ActionResult = { ok: false, message: 'There is no agreement to answer now.' };
+
+export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null, workspace: ShellWorkspace | null = null, session: ShellSession | null = null, enrollment: ShellEnrollment | null = null, agreements: ShellAgreements | null = null): IpcHandlers {
+  // Sign-out hides as much as a lock does, before the sessions are wiped.
+  const signOut = async (): Promise<ActionResult> => {
+    workspace?.hideAll();
+    await auth?.signOut();
+    return { ok: true };
+  };
+  /** The agreement gate, while the screen shows the agreement `documentId`. */
+  const answering = (documentId: string): ShellAgreements | null => {
+    const state = getState();
+    return state.kind === 'agreement' && state.document.id === documentId ? agreements : null;
+  };
   return {
     getShellState: () => getState(),
     signIn: async () => {
@@ -44,13 +64,11 @@ export function createShellHandlers(getState: () => ShellState, auth: ShellAuth 
         return { ok: false, message: error instanceof AuthError ? error.message : 'Sign-in failed. Try again, or call IT.' };
       }
     },
-    signOut: async () => {
-      workspace?.hideAll();
-      await auth?.signOut();
-      return { ok: true };
-    },
+    signOut,
     selectApp: (appId) => {
       const state = getState();
+      // Main keeps the apps closed until every agreement is accepted, whatever the page asks.
+      if (state.kind === 'agreement') return { ok: false, message: `Practice apps open once you have accepted \u201c${state.document.title}\u201d.` };
       if (state.kind !== 'workspace') return { ok: false, message: 'Sign in first.' };
       if (!state.apps.some((app) => app.id === appId)) return { ok: false, message: 'That app is not approved by the policy.' };
       if (state.appsHidden !== undefined) return { ok: false, message: state.appsHidden.message };
@@ -76,6 +94,22 @@ export function createShellHandlers(getState: () => ShellState, auth: ShellAuth 
         // EnrollmentError messages are written for the VA and never quote the code.
         return { ok: false, message: error instanceof EnrollmentError ? error.message : 'Cordon could not connect this computer. Try again, or call IT.' };
       }
+    },
+    acceptAgreement: (documentId, version) => {
+      return answering(documentId)?.accept(documentId, version) ?? NO_AGREEMENT;
+    },
+    // Declining signs the VA out, through the same path as the Sign out button.
+    declineAgreement: async (documentId) => {
+      const gate = answering(documentId);
+      if (gate === null) return NO_AGREEMENT;
+      gate.decline(documentId);
+      return signOut();
+    },
+    retryAgreement: () => {
+      const state = getState();
+      if (state.kind !== 'agreement' || state.document.content.state !== 'unavailable' || agreements === null) return NO_AGREEMENT;
+      agreements.retry();
+      return { ok: true };
     },
   };
 }

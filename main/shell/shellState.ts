@@ -1,8 +1,9 @@
 // What the shell renderer is told about Cordon's state: the locked policy screen, the
-// locked screen (e.g. the audit queue failed), the sign-in screen, the idle lock, or the
-// workspace for the signed-in person. Never tokens.
+// locked screen (e.g. the audit queue failed), the sign-in screen, the idle lock, an
+// agreement to accept, or the workspace for the signed-in person. Never tokens.
 import type { AppsHiddenReason } from '../../common/capture/captureProtection';
 import type { Identity } from '../../common/auth/identity';
+import type { GateOutcome } from '../../common/gates/gateOrder';
 import type { ShellState } from '../../common/ipc/contract';
 import type { PolicyResult } from '../../common/policy/signedPolicy';
 import type { ProtectionStatus } from '../../common/posture/posture';
@@ -41,13 +42,25 @@ export interface WorkspaceGates {
   idle: IdleStatus;
   appsHidden: AppsHiddenReason | null;
   notice?: { id: number; text: string } | undefined;
+  /** The first of the gates before practice data (agreements, training, device posture) still closed; open when absent. */
+  gate?: GateOutcome;
 }
 
-/** The workspace as the gates allow it: the idle lock replaces it; a countdown or a hiding reason annotates it. */
+/**
+ * The workspace as the gates allow it: the idle lock replaces it, then an agreement to
+ * accept; training or device posture keep its apps closed with their reason; a countdown
+ * or a hiding reason annotates it.
+ */
 export function gatedShellState(state: ShellState, gates: WorkspaceGates): ShellState {
   // Every other state shows no apps already; an audit-failure lock stays what it is.
   if (state.kind !== 'workspace') return state;
-  const { idle, appsHidden, notice } = gates;
+  const { idle, appsHidden, notice, gate } = gates;
   if (idle.phase === 'locked') return { kind: 'idle-locked', practiceName: state.practiceName, userName: state.identity.name, reason: idle.reason, posture: state.posture };
-  return { ...state, appsHidden: appsHidden ?? undefined, idleWarning: idle.phase === 'warning' ? { lockAt: idle.lockAt } : undefined, notice };
+  const idleWarning = idle.phase === 'warning' ? { lockAt: idle.lockAt } : undefined;
+  if (gate?.gate === 'agreement') {
+    const { id, title, version, content } = gate.document;
+    return { kind: 'agreement', practiceName: state.practiceName, userName: state.identity.name, document: { id, title, version, content }, why: gate.why, remaining: gate.remaining, idleWarning, posture: state.posture };
+  }
+  const closedBy = gate?.gate === 'training' || gate?.gate === 'device-posture' ? gate.reason : null;
+  return { ...state, appsHidden: appsHidden ?? closedBy ?? undefined, idleWarning, notice };
 }

@@ -1,12 +1,15 @@
 // The one owner of what the shell shows and why Cordon is locked. It keeps the state
 // only main's wiring used to scatter (audit queue full, the app last shown, the
 // signed-out notice, the latest notice) and reads the rest from the pieces that own it
-// (policy, sign-in, idle lock, capture watch, device posture, audit queue). Whenever what
+// (policy, sign-in, idle lock, capture watch, the gates before practice data: agreements,
+// training and device posture, audit queue). Whenever what
 // the shell should show changes, it tells its listeners once (main pushes it to the shell page).
 import type { AuditEventInput } from '../../common/audit/auditSink';
 import type { QueuePressure } from '../../common/audit/queuePressure';
 import type { Identity } from '../../common/auth/identity';
 import type { AppsHiddenReason } from '../../common/capture/captureProtection';
+import type { AcceptanceRecord } from '../../common/gates/agreementStanding';
+import { firstOutstandingGate, type AgreementDocument, type GateOutcome, type TrainingInput } from '../../common/gates/gateOrder';
 import type { ShellState } from '../../common/ipc/contract';
 import type { PolicyResult } from '../../common/policy/signedPolicy';
 import type { ProtectionStatus } from '../../common/posture/posture';
@@ -27,6 +30,12 @@ export interface WorkspaceStateSources {
   appsHidden: () => AppsHiddenReason | null;
   /** Why hosted apps stay closed for this computer's settings (a required device check not passing); none without device checks. */
   devicePosture?: () => AppsHiddenReason | null;
+  /** The policy's agreements and this VA's acceptances of them; none to accept without it. */
+  agreements?: (identity: Identity) => { agreements: AgreementDocument[]; acceptances: ReadonlyMap<string, AcceptanceRecord> };
+  /** Training status (issue 11 item 2); not configured without it. */
+  training?: () => TrainingInput;
+  /** The clock the gates are judged by. */
+  now?: () => number;
   /** The audit queue's failure, if it failed. */
   auditFailure: () => { code: string; message: string } | null;
   /** The "connect this computer" step while it is not enrolled with the collector (none without a sync). */
@@ -65,12 +74,25 @@ export class WorkspaceState {
 
   /** What the shell should show now. */
   current(): ShellState {
-    const { policy, posture, identity, idle, appsHidden, devicePosture } = this.sources;
-    const hidden = appsHidden() ?? devicePosture?.() ?? null;
-    const gated = gatedShellState(shellStateFor(policy, posture(), identity(), this.lockReason(), this.activeAppId), { idle: idle(), appsHidden: hidden, notice: this.notices.current() });
+    const { policy, posture, identity, idle, appsHidden } = this.sources;
+    const who = identity();
+    const gated = gatedShellState(shellStateFor(policy, posture(), who, this.lockReason(), this.activeAppId), { idle: idle(), appsHidden: appsHidden(), notice: this.notices.current(), gate: this.gateFor(who) });
     const enrollment = this.sources.enrollment?.() ?? null;
     const withStep = enrollment !== null && (gated.kind === 'signed-out' || gated.kind === 'workspace') ? { ...gated, enrollment } : gated;
     return withStep.kind === 'signed-out' && this.signedOutNotice !== undefined ? { ...withStep, notice: this.signedOutNotice } : withStep;
+  }
+
+  /** The first gate before practice data still closed for this VA (agreements, then training, then device posture). */
+  private gateFor(who: Identity | null): GateOutcome {
+    const { agreements, training, devicePosture, now = Date.now } = this.sources;
+    const posture = devicePosture?.() ?? null;
+    return firstOutstandingGate({
+      signedIn: who !== null,
+      ...(who === null || agreements === undefined ? { agreements: [], acceptances: new Map() } : agreements(who)),
+      training: training?.(),
+      posture: posture === null ? { state: 'clear' } : { state: 'closed', reason: posture },
+      now: now(),
+    });
   }
 
   /** The audit queue's delivery pressure: past the soft limit the VA is told; past the hard limit Cordon locks rather than drop events. */
@@ -132,8 +154,8 @@ export class WorkspaceState {
     if (lock !== null && !this.locked) for (const listener of this.lockListeners) listener(lock);
     this.locked = lock !== null;
     const state = this.current();
-    // Whatever withholds the apps, a view already showing must go, not only the tabs.
-    const appsHidden = state.kind === 'workspace' && state.appsHidden !== undefined;
+    // Whatever withholds the apps (an agreement to accept included), a view already showing must go, not only the tabs.
+    const appsHidden = state.kind === 'agreement' || (state.kind === 'workspace' && state.appsHidden !== undefined);
     if (appsHidden && !this.appsWereHidden) for (const listener of this.hideListeners) listener();
     this.appsWereHidden = appsHidden;
     const text = JSON.stringify(state);

@@ -56,6 +56,37 @@ describe('IPC server', () => {
     });
   }
 
+  const badAgreementCalls: [string, string, unknown[]][] = [
+    ['an upper-case document id', IPC_CHANNELS.acceptAgreement, ['Confidentiality', '1']],
+    ['a version with a space', IPC_CHANNELS.acceptAgreement, ['confidentiality', 'v 1']],
+    ['an overlong version', IPC_CHANNELS.acceptAgreement, ['confidentiality', '1'.repeat(33)]],
+    ['no version', IPC_CHANNELS.acceptAgreement, ['confidentiality']],
+    ['a number for the version', IPC_CHANNELS.acceptAgreement, ['confidentiality', 1]],
+    ['an object for the document', IPC_CHANNELS.declineAgreement, [{ id: 'confidentiality' }]],
+    ['a decline without a document', IPC_CHANNELS.declineAgreement, []],
+    ['a decline with an extra argument', IPC_CHANNELS.declineAgreement, ['confidentiality', 'now']],
+    ['an argument to retry (it takes none)', IPC_CHANNELS.retryAgreement, ['confidentiality']],
+  ];
+  for (const [name, channel, args] of badAgreementCalls) {
+    it(`refuses ${name} on ${channel} before any handler runs, and reports it`, async () => {
+      let handled = false;
+      const handle = () => {
+        handled = true;
+        return { ok: true as const };
+      };
+      const { ipc, refusals } = setup(workspace, { acceptAgreement: handle, declineAgreement: handle, retryAgreement: handle });
+      await expect(ipc.invoke(channel, fakeInvokeEvent(SHELL_ID, shellFrame), ...args)).rejects.toThrow('Request refused');
+      expect(handled).toBe(false);
+      expect(refusals).toEqual([{ channel, reason: expect.stringMatching(/^invalid arguments/) }]);
+    });
+  }
+
+  it('refuses an agreement answer from a hosted page, whatever it says', async () => {
+    const { ipc, refusals } = setup();
+    await expect(ipc.invoke(IPC_CHANNELS.acceptAgreement, fakeInvokeEvent(99, shellFrame), 'confidentiality', '1')).rejects.toThrow('Request refused');
+    expect(refusals).toEqual([{ channel: IPC_CHANNELS.acceptAgreement, reason: 'sender is not the Cordon shell window' }]);
+  });
+
   it('refuses an argument to unlock (it takes none) and reports it', async () => {
     const { ipc, refusals } = setup();
     await expect(ipc.invoke(IPC_CHANNELS.unlock, fakeInvokeEvent(SHELL_ID, shellFrame), 'valerie')).rejects.toThrow('Request refused');

@@ -10,6 +10,8 @@ import { IPC_CHANNELS, IPC_EVENTS } from '../../../common/ipc/channels';
 import { demoKeys, signedText, validPolicy } from '../../support/policyFixtures';
 import { FakeWebContents, fakeEvent, fakeFrame, fakeInvokeEvent } from '../../support/electronFakes';
 import { FakeWindow, fakeElectron, type Calls } from '../../support/fakeElectronModule';
+import { FakeKeychain } from '../../support/authHarness';
+import { openDeviceAudit } from '../../../main/audit/openDeviceAudit';
 
 let policyDir: string;
 beforeEach(async () => {
@@ -174,6 +176,25 @@ describe('main process wiring', () => {
     const sent = calls.windows[0]?.webContents.sent.map(([, state]) => JSON.stringify(state)) ?? [];
     expect(sent.every((state) => JSON.parse(state).kind === 'signed-out')).toBe(true);
     expect(sent.filter((state, i) => state === sent[i - 1])).toEqual([]);
+  });
+
+  it('with agreements in the policy: opens their store in the encrypted device storage and answers on their channels', async () => {
+    const agreements = [{ id: 'confidentiality', title: 'Confidentiality agreement', version: '2027-1', text: 'I keep patient information confidential.', reaccept: 'yearly' as const }];
+    await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z', agreements }), demoKeys()));
+    const userData = await mkdtemp(path.join(tmpdir(), 'cordon-userdata-'));
+    const { calls, ready, ipcMain } = await startMain({ userData });
+    ready();
+    await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
+    const event = fakeInvokeEvent(41, fakeFrame('cordon://app/index.html'));
+    // Nobody signed in: nothing to answer, and the sign-in screen, not the agreement.
+    expect(await ipcMain.invoke(IPC_CHANNELS.getShellState, event)).toMatchObject({ kind: 'signed-out' });
+    expect(await ipcMain.invoke(IPC_CHANNELS.acceptAgreement, event, 'confidentiality', '2027-1')).toEqual({ ok: false, message: 'There is no agreement to answer now.' });
+    expect(await ipcMain.invoke(IPC_CHANNELS.declineAgreement, event, 'confidentiality')).toEqual({ ok: false, message: 'There is no agreement to answer now.' });
+    // The acceptances' table is in the queue's encrypted file, opened with the queue's key.
+    const device = openDeviceAudit(userData, new FakeKeychain(), 'linux');
+    expect(device.agreements.latest('anyone', 'confidentiality')).toBeUndefined();
+    device.agreements.close();
+    device.queue.close();
   });
 
   it('locks (and says why) when the audit queue cannot be opened safely: no OS keychain', async () => {
