@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ShellState } from '../common/ipc/contract';
 import { cordonApi } from './cordonApi';
+import { AgreementScreen } from './screens/AgreementScreen';
 import { IdleLockScreen } from './screens/IdleLockScreen';
 import { IdleWarning } from './screens/IdleWarning';
 import { LockedScreen } from './screens/LockedScreen';
@@ -62,11 +63,13 @@ export function App() {
   return (
     <>
       {/* First, so it closes (and hands focus back) before a screen that replaces the workspace takes focus. */}
-      <IdleWarning lockAt={state.kind === 'workspace' ? (state.idleWarning?.lockAt ?? null) : null} onAnswer={refresh} />
+      <IdleWarning lockAt={state.kind === 'workspace' || state.kind === 'agreement' ? (state.idleWarning?.lockAt ?? null) : null} onAnswer={refresh} />
       {state.kind === 'policy-error' && <PolicyErrorScreen problem={state.problem} onShowPosture={openPosture} />}
       {state.kind === 'locked' && <LockedScreen reason={state.reason} onShowPosture={openPosture} />}
       {state.kind === 'idle-locked' && <IdleLockScreen state={state} onShowPosture={openPosture} onChanged={refresh} />}
       {state.kind === 'signed-out' && <SignedOutScreen practiceName={state.practiceName} notice={state.notice} enrollment={state.enrollment} onShowPosture={openPosture} onSignedIn={refresh} />}
+      {/* Keyed by document and version: each one starts unread. */}
+      {state.kind === 'agreement' && <AgreementScreen key={`${state.document.id}@${state.document.version}`} state={state} onShowPosture={openPosture} onChanged={refresh} />}
       {state.kind === 'workspace' && <WorkspaceScreen state={state} onShowPosture={openPosture} onSignedOut={refresh} />}
       <PosturePanel open={postureOpen} posture={state.posture} onClose={closePosture} />
     </>

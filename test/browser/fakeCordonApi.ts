@@ -20,6 +20,13 @@ export interface FakeApiScript {
   enrollWithCode?: ActionResult;
   /** The state main reports after a successful enrollment (the step gone). */
   afterEnroll?: ShellState;
+  /** The state main reports after signing out (by the button, or by declining an agreement); the first state when absent. */
+  afterSignOut?: ShellState;
+  acceptAgreement?: ActionResult;
+  /** The state main reports after a successful acceptance (the next document, or the workspace). */
+  afterAccept?: ShellState;
+  /** The state main reports after another try at a document that could not be had. */
+  afterRetry?: ShellState;
 }
 
 export async function installFakeCordonApi(page: Page, script: FakeApiScript): Promise<void> {
@@ -62,7 +69,7 @@ export async function installFakeCordonApi(page: Page, script: FakeApiScript): P
           return record('signIn', [], result);
         },
         signOut: () => {
-          change(s.state);
+          change(s.afterSignOut ?? s.state);
           return record('signOut', [], { ok: true });
         },
         selectApp: (appId: string) => record('selectApp', [appId], s.selectApp ?? { ok: true }),
@@ -75,6 +82,19 @@ export async function installFakeCordonApi(page: Page, script: FakeApiScript): P
           const result = s.enrollWithCode ?? { ok: true };
           if (result.ok && s.afterEnroll !== undefined) change(s.afterEnroll);
           return record('enrollWithCode', [code], result);
+        },
+        acceptAgreement: (documentId: string, version: string) => {
+          const result = s.acceptAgreement ?? { ok: true };
+          if (result.ok && s.afterAccept !== undefined) change(s.afterAccept);
+          return record('acceptAgreement', [documentId, version], result);
+        },
+        declineAgreement: (documentId: string) => {
+          change(s.afterSignOut ?? s.state);
+          return record('declineAgreement', [documentId], { ok: true });
+        },
+        retryAgreement: () => {
+          if (s.afterRetry !== undefined) change(s.afterRetry);
+          return record('retryAgreement', [], { ok: true });
         },
         onShellStateChanged: (listener: (next: ShellState) => void) => {
           subscribers.add(listener);
