@@ -3,14 +3,15 @@
 // UsageError naming the fix.
 import { parseArgs } from 'node:util';
 import type { TrustedIssuer } from './accessTokenVerifier';
-import { DEFAULT_CONNECTION_LIMITS, DEFAULT_PORT, DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
+import { DEFAULT_CONNECTION_LIMITS, DEFAULT_PORT, DEFAULT_RETENTION_PERIODS, parseDisposalInterval, parseRetentionPeriod, RetentionSettingError, DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import { EXPORT_FORMATS } from '../common/console/consoleApi';
 import type { ConsoleConfig } from './console/consolePlugin';
+import type { LegalHoldAction, RetentionSettings } from './retention/retentionCli';
 
 export const DEFAULT_CONSOLE_KEY_FILE = '.collector-data/collector-key.pem';
 export const DEFAULT_CONSOLE_UI_DIR = 'out/console';
 
-export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE | export | verify-export DIR] [options]
+export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE | export | verify-export DIR | dispose | legal-hold … | retention] [options]
 
   (no command)        start the collector and print its URL
   issue-code          print a one-time device enrollment code for IT, then exit
@@ -25,6 +26,14 @@ export const USAGE = `usage: npm run collector -- [issue-code | find-session COD
                       check an evidence package offline; --key: the collector key id the
                       practice gave you apart from the package (without it the signer is
                       not confirmed, exit 4)
+  dispose [--dry-run] dispose now of what is past its retention period (--dry-run: say what
+                      would go, change nothing); recorded and signed like automatic runs
+  legal-hold place (--user SUBJECT | --device ID) --reason TEXT
+  legal-hold release ID | legal-hold list
+                      keep everything of a VA or a device past its period, until released
+  retention [--verify]
+                      the periods, holds and recent disposals; --verify checks every kept
+                      chain from its signed anchor, the access log and the disposal records
 
 options (environment variable in brackets):
   --host HOST          listen address, default 127.0.0.1 [CORDON_COLLECTOR_HOST]
@@ -53,6 +62,11 @@ options (environment variable in brackets):
                        without one (and without --metrics-listen) /metrics is off
   --metrics-listen HOST:PORT   also serve GET /metrics, without a token, on this address
                        (a monitoring network devices cannot reach) [CORDON_COLLECTOR_METRICS_LISTEN]
+  --retain-events P --retain-alerts P --retain-reviews P --retain-access-log P
+                       how long each is kept, as 6y or 2190d; default 6y (HIPAA's six years)
+                       [CORDON_COLLECTOR_RETAIN_EVENTS, _RETAIN_ALERTS, _RETAIN_REVIEWS, _RETAIN_ACCESS_LOG]
+  --dispose-every T    automatic disposal interval, e.g. 1d or 12h, or off; default 1d
+                       [CORDON_COLLECTOR_DISPOSE_EVERY]
   --rules-file FILE    alert rules and notifications (JSON or YAML; see the README); without
                        one the default rules run and nothing is notified. A bad file stops
                        the collector [CORDON_COLLECTOR_RULES_FILE]
@@ -94,13 +108,22 @@ export interface ExportRequest {
 }
 
 export interface CollectorCommand {
-  command: 'serve' | 'issue-code' | 'find-session' | 'export' | 'verify-export';
+  command: 'serve' | 'issue-code' | 'find-session' | 'export' | 'verify-export' | 'dispose' | 'legal-hold' | 'retention';
   /** The session code, for find-session. */
   sessionCode?: string;
   /** For export. */
   export?: ExportRequest;
   /** For verify-export: the package folder and the collector key id to confirm the signer with. */
   verifyExport?: { dir: string; key?: string };
+  /** The retention periods and disposal interval (serve runs them; dispose and retention report them). */
+  retention: RetentionSettings;
+  /** The collector key file: signs the access log, disposal records and evidence packages. */
+  keyFile: string;
+  /** For legal-hold. */
+  legalHold?: LegalHoldAction;
+  /** dispose --dry-run; retention --verify. */
+  dryRun: boolean;
+  verify: boolean;
   config: CollectorConfig & { storage: StorageConfig };
   /** PEM files to read into config.tls. */
   tlsFiles: { key: string; cert: string } | null;
@@ -163,6 +186,15 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         'has-alerts': { type: 'boolean' },
         'not-reviewed': { type: 'boolean' },
         key: { type: 'string' },
+        // retention
+        'retain-events': { type: 'string' },
+        'retain-alerts': { type: 'string' },
+        'retain-reviews': { type: 'string' },
+        'retain-access-log': { type: 'string' },
+        'dispose-every': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        verify: { type: 'boolean' },
+        reason: { type: 'string' },
       },
     });
   } catch (error) {
@@ -172,13 +204,54 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   const [verb, ...rest] = positionals;
   if (verb === 'find-session' && rest.length === 0) throw new UsageError('find-session needs the session code shown in the watermark, e.g. find-session 7K2M-QX4P');
   if (verb === 'verify-export' && rest.length === 0) throw new UsageError('verify-export needs the evidence package folder, e.g. verify-export ./evidence-2026-11');
-  const known = verb === undefined || (['issue-code', 'export'].includes(verb) && rest.length === 0) || (['find-session', 'verify-export'].includes(verb) && rest.length === 1);
-  if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE, export, verify-export DIR)`);
-  const exportFlags = (['format', 'out', 'user', 'device', 'from', 'to', 'code', 'has-alerts', 'not-reviewed'] as const).filter((flag) => values[flag] !== undefined);
-  if (verb !== 'export' && exportFlags.length > 0) throw new UsageError(`--${exportFlags[0] ?? ''} belongs to the export command`);
-  if (verb !== 'verify-export' && values.key !== undefined) throw new UsageError('--key belongs to the verify-export command');
+  const known =
+    verb === undefined ||
+    (['issue-code', 'export', 'dispose', 'retention'].includes(verb) && rest.length === 0) ||
+    (['find-session', 'verify-export'].includes(verb) && rest.length === 1) ||
+    (verb === 'legal-hold' && ((rest[0] === 'release' && rest.length === 2) || (['place', 'list'].includes(rest[0] ?? '') && rest.length === 1)));
+  if (verb === 'legal-hold' && !known) throw new UsageError('legal-hold takes: place (--user SUBJECT | --device ID) --reason TEXT, release ID, or list');
+  if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE, export, verify-export DIR, dispose, legal-hold, retention)`);
+  // Each verb's own flags, refused elsewhere so a typo never silently does something else.
+  const owners: [readonly (keyof typeof values)[], string, boolean][] = [
+    [['format', 'out', 'from', 'to', 'code', 'has-alerts', 'not-reviewed'], 'the export command', verb === 'export'],
+    [['user', 'device'], 'the export and legal-hold place commands', verb === 'export' || (verb === 'legal-hold' && rest[0] === 'place')],
+    [['reason'], 'the legal-hold place command', verb === 'legal-hold' && rest[0] === 'place'],
+    [['key'], 'the verify-export command', verb === 'verify-export'],
+    [['dry-run'], 'the dispose command', verb === 'dispose'],
+    [['verify'], 'the retention command', verb === 'retention'],
+  ];
+  for (const [flags, owner, allowed] of owners) {
+    const used = flags.find((flag) => values[flag] !== undefined);
+    if (!allowed && used !== undefined) throw new UsageError(`--${String(used)} belongs to ${owner}`);
+  }
+  let legalHold: LegalHoldAction | undefined;
+  if (verb === 'legal-hold') {
+    if (rest[0] === 'place') {
+      if ((values.user === undefined) === (values.device === undefined) || values.reason === undefined) throw new UsageError('legal-hold place needs --user SUBJECT or --device ID (one of them) and --reason TEXT');
+      legalHold = { action: 'place', kind: values.user === undefined ? 'device' : 'user', target: values.user ?? values.device ?? '', reason: values.reason };
+    } else legalHold = rest[0] === 'release' ? { action: 'release', holdId: rest[1] ?? '' } : { action: 'list' };
+  }
+  let retention: RetentionSettings;
+  try {
+    const period = (flag: 'retain-events' | 'retain-alerts' | 'retain-reviews' | 'retain-access-log', variable: string, fallback: RetentionSettings['events']) => {
+      const text = values[flag] ?? env[variable];
+      return text === undefined ? fallback : parseRetentionPeriod(text, `--${flag}`);
+    };
+    const every = values['dispose-every'] ?? env.CORDON_COLLECTOR_DISPOSE_EVERY;
+    retention = {
+      events: period('retain-events', 'CORDON_COLLECTOR_RETAIN_EVENTS', DEFAULT_RETENTION_PERIODS.events),
+      alerts: period('retain-alerts', 'CORDON_COLLECTOR_RETAIN_ALERTS', DEFAULT_RETENTION_PERIODS.alerts),
+      reviews: period('retain-reviews', 'CORDON_COLLECTOR_RETAIN_REVIEWS', DEFAULT_RETENTION_PERIODS.reviews),
+      accessLog: period('retain-access-log', 'CORDON_COLLECTOR_RETAIN_ACCESS_LOG', DEFAULT_RETENTION_PERIODS.accessLog),
+      intervalMs: every === undefined ? DEFAULT_RETENTION_PERIODS.intervalMs : parseDisposalInterval(every, '--dispose-every'),
+    };
+  } catch (error) {
+    throw error instanceof RetentionSettingError ? new UsageError(error.message) : error;
+  }
   if (verb === 'export' && (values.format === undefined || values.out === undefined)) throw new UsageError(`export needs --format (${EXPORT_FORMATS.join(', ')}) and --out (a new file, or a new folder for evidence)`);
   const notes: string[] = [];
+  /** Verbs that work on the stored trail and exit: no server, no console, no IdP. */
+  const offline = verb !== undefined && verb !== 'issue-code' && verb !== 'find-session';
 
   const portText = values.port ?? env.CORDON_COLLECTOR_PORT ?? String(DEFAULT_PORT);
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
@@ -219,8 +292,8 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   // No implicit issuer: whatever listens on a default address (any local user can bind a
   // port) would mint tokens that enroll devices. The demo stack names its IdP itself.
   let trustedIssuer: TrustedIssuer | undefined;
-  if (verb === 'export' || verb === 'verify-export') {
-    // These only read; the issuer (alone) scopes user subjects in FHIR exports.
+  if (offline) {
+    // Verbs on the stored trail trust no IdP; the issuer (alone) scopes user subjects in FHIR exports.
   } else if (issuer === undefined && audience === undefined && jwksUri === undefined) {
     notes.push('no identity provider configured: token enrollment is off, devices enroll only with a code from IT (issue-code); set --issuer and --audience to allow it');
   } else {
@@ -229,8 +302,8 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   }
 
   const keyFile = values['console-key-file'] ?? DEFAULT_CONSOLE_KEY_FILE;
-  const consoleConfig = verb === 'export' || verb === 'verify-export' ? null : parseConsoleEnv(env, { keyFile, uiDir: values['console-ui'] ?? DEFAULT_CONSOLE_UI_DIR });
-  if (consoleConfig === null && verb !== 'export' && verb !== 'verify-export') notes.push('the supervisors\' console is off: set CORDON_CONSOLE_ISSUER (see --help) to serve it at /console/');
+  const consoleConfig = offline ? null : parseConsoleEnv(env, { keyFile, uiDir: values['console-ui'] ?? DEFAULT_CONSOLE_UI_DIR });
+  if (consoleConfig === null && !offline) notes.push('the supervisors\' console is off: set CORDON_CONSOLE_ISSUER (see --help) to serve it at /console/');
 
   const exportQuery = Object.fromEntries(
     [
@@ -246,10 +319,15 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   );
 
   return {
-    command: verb === 'issue-code' || verb === 'find-session' || verb === 'export' || verb === 'verify-export' ? verb : 'serve',
+    command: verb === undefined ? 'serve' : (verb as CollectorCommand['command']),
     ...(verb === 'find-session' && rest[0] !== undefined ? { sessionCode: rest[0] } : {}),
     ...(verb === 'export' && values.out !== undefined ? { export: { query: exportQuery, out: values.out, keyFile, issuer: issuer ?? env.CORDON_CONSOLE_ISSUER ?? null } } : {}),
     ...(verb === 'verify-export' && rest[0] !== undefined ? { verifyExport: { dir: rest[0], ...(values.key === undefined ? {} : { key: values.key }) } } : {}),
+    retention,
+    keyFile,
+    ...(legalHold === undefined ? {} : { legalHold }),
+    dryRun: values['dry-run'] === true,
+    verify: values.verify === true,
     config: {
       storage,
       host: values.host ?? env.CORDON_COLLECTOR_HOST ?? '127.0.0.1',
@@ -261,6 +339,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
       ...(metricsListen === undefined ? {} : { metricsListen }),
       ...(env.CORDON_COLLECTOR_METRICS_TOKEN === undefined || env.CORDON_COLLECTOR_METRICS_TOKEN === '' ? {} : { metricsToken: env.CORDON_COLLECTOR_METRICS_TOKEN }),
       ...(consoleConfig === null ? {} : { console: consoleConfig }),
+      ...(verb === undefined ? { retention: { ...retention, keyFile } } : {}),
     },
     tlsFiles: tlsKey !== undefined && tlsCert !== undefined ? { key: tlsKey, cert: tlsCert } : null,
     rulesFile: values['rules-file'] ?? (env.CORDON_COLLECTOR_RULES_FILE || null),

@@ -1,15 +1,18 @@
 // `npm run collector`: runs the practice's audit collector, or with `issue-code` prints a
 // one-time enrollment code, with `find-session CODE` shows the session a watermark names,
-// with `export` writes an export and with `verify-export DIR` checks an evidence package.
+// with `export` writes an export and with `verify-export DIR` checks an evidence package;
+// `dispose`, `legal-hold` and `retention` act on and report the retention of the trail.
 // Exit codes: 0 done, 1 could not start or run (export: refused), 2 bad usage; export and
 // verify-export add their own (collector/export/exportCli.ts).
 import { readFileSync } from 'node:fs';
 import { isHelpRequest, parseCollectorArgs, UsageError, USAGE, type CollectorCommand } from './collectorArgs';
-import { DEFAULT_ENROLLMENT_CODE_TTL_MS } from './collectorConfig';
+import { checkRetentionConfig, DEFAULT_ENROLLMENT_CODE_TTL_MS, describePeriod } from './collectorConfig';
 import { CollectorStore } from './collectorStore';
 import { startCollector } from './collectorServer';
 import { issueEnrollmentCode } from './enrollment';
 import { runExport, runVerifyExport, type CliAnswer } from './export/exportCli';
+import { runDispose, runLegalHold, runRetentionStatus } from './retention/retentionCli';
+import { describeInterval } from './retention/retentionStatus';
 import { DEFAULT_RULES_FILE } from './rules/rulesSchema';
 import { loadRulesFile, RulesFileError } from './rules/rulesFile';
 import { findSession } from './sessionLookup';
@@ -63,6 +66,14 @@ async function run(command: CollectorCommand): Promise<void> {
     finish(await runVerifyExport(command.verifyExport.dir, command.verifyExport.key === undefined ? {} : { key: command.verifyExport.key }));
     return;
   }
+  const retentionVerb = { storage: config.storage, keyFile: command.keyFile, retention: command.retention };
+  if (command.command === 'dispose' || command.command === 'retention' || command.command === 'legal-hold') {
+    await (await openStore(config.storage)).close();
+    if (command.command === 'dispose') finish(await runDispose({ ...retentionVerb, dryRun: command.dryRun }));
+    else if (command.command === 'retention') finish(await runRetentionStatus({ ...retentionVerb, verify: command.verify }));
+    else if (command.legalHold !== undefined) finish(await runLegalHold({ storage: config.storage, keyFile: command.keyFile, ...command.legalHold }));
+    return;
+  }
   const { storage } = config;
   const where = storageLocation(storage);
   if (command.command === 'find-session') {
@@ -95,6 +106,10 @@ async function run(command: CollectorCommand): Promise<void> {
   const tls = command.tlsFiles === null ? undefined : { key: readPem(command.tlsFiles.key, 'key'), cert: readPem(command.tlsFiles.cert, 'certificate') };
   const alerting = command.rulesFile === null ? { rules: DEFAULT_RULES_FILE, channels: {} } : readRules(command.rulesFile);
   for (const note of command.notes) console.info(`note: ${note}`);
+  if (config.retention !== undefined) {
+    for (const note of checkRetentionConfig(config.retention)) console.info(`note: ${note}`);
+    console.info(`retention: events ${describePeriod(config.retention.events)}, alerts ${describePeriod(config.retention.alerts)}, reviews ${describePeriod(config.retention.reviews)}, access log ${describePeriod(config.retention.accessLog)}; ${config.retention.intervalMs === null ? 'no automatic disposal (dispose runs it)' : `disposal every ${describeInterval(config.retention.intervalMs)}`}`);
+  }
   console.info(command.rulesFile === null ? 'note: no rules file (--rules-file): the default alert rules run, no notifications are sent' : `alert rules from ${command.rulesFile}; notifications: ${Object.keys(alerting.channels).join(', ') || 'none'}`);
   // The store opens first, so a database that cannot be reached is named as such.
   await (await openStore(storage)).close();

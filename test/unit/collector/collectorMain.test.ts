@@ -168,7 +168,60 @@ describe('collector command line', () => {
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr).toContain(message);
     }
+  }, 120_000);
+
+  it('retention: periods and interval from flags or environment, default six years and daily; each retention verb with its own flags', () => {
+    expect(parseCollectorArgs([], {}).config.retention).toMatchObject({ events: { years: 6 }, alerts: { years: 6 }, reviews: { years: 6 }, accessLog: { years: 6 }, intervalMs: 86_400_000, keyFile: '.collector-data/collector-key.pem' });
+    expect(parseCollectorArgs(['--retain-events', '7y', '--dispose-every', 'off'], { CORDON_COLLECTOR_RETAIN_ACCESS_LOG: '2190d' }).config.retention).toMatchObject({ events: { years: 7 }, accessLog: { days: 2190 }, intervalMs: null });
+    expect(parseCollectorArgs(['dispose', '--dry-run'], {})).toMatchObject({ command: 'dispose', dryRun: true, retention: { events: { years: 6 } } });
+    expect(parseCollectorArgs(['legal-hold', 'place', '--user', 'sub-valerie', '--reason', 'matter 7'], {}).legalHold).toEqual({ action: 'place', kind: 'user', target: 'sub-valerie', reason: 'matter 7' });
+    expect(parseCollectorArgs(['legal-hold', 'release', '3'], {}).legalHold).toEqual({ action: 'release', holdId: '3' });
+    expect(parseCollectorArgs(['retention', '--verify'], {})).toMatchObject({ command: 'retention', verify: true });
+    // Verbs that only read or act on the stored trail never start a server with retention on.
+    expect(parseCollectorArgs(['dispose'], {}).config.retention).toBeUndefined();
+    for (const [args, message] of [
+      [['--retain-events', '0y'], '--retain-events must be a number of years or days'],
+      [['--dispose-every', 'weekly'], '--dispose-every must be off or a time'],
+      [['legal-hold', 'place', '--reason', 'x'], 'legal-hold place needs --user SUBJECT or --device ID'],
+      [['legal-hold', 'place', '--user', 'a', '--device', 'b', '--reason', 'x'], 'legal-hold place needs --user SUBJECT or --device ID'],
+      [['legal-hold', 'drop'], 'legal-hold takes: place'],
+      [['retention', '--dry-run'], '--dry-run belongs to the dispose command'],
+      [['dispose', '--verify'], '--verify belongs to the retention command'],
+      [['--reason', 'x'], '--reason belongs to the legal-hold place command'],
+      [['legal-hold', 'list', '--user', 'a'], '--user belongs to the export and legal-hold place commands'],
+    ] as const) {
+      expect(() => parseCollectorArgs([...args], {}), args.join(' ')).toThrow(message);
+    }
   });
+
+  it('dispose, legal-hold and retention run against the stored trail and say what they did', async () => {
+    const file = path.join(dir, 'retention.db');
+    const keyFile = path.join(dir, 'retention-key.pem');
+    loadOrCreateCollectorKey(keyFile);
+    const collector = await startCollector({ port: 0, storage: { kind: 'sqlite', file } });
+    const device = new TestDevice(collector.url);
+    const { deviceId } = device;
+    try {
+      await device.enrollWithCode(collector);
+      expect((await device.sendBatch(device.record(3, () => auditBody({ subject: 'sub-valerie', session: '7K2M-QX4P' })))).status).toBe(200);
+    } finally {
+      await collector.close();
+    }
+    const on = ['--sqlite-file', file, '--console-key-file', keyFile];
+    const placed = runCli(['legal-hold', 'place', '--device', deviceId, '--reason', 'Litigation hold', ...on]);
+    expect(placed.status, placed.stderr).toBe(0);
+    expect(placed.stdout).toMatch(/Placed legal hold #1 on device/);
+    expect(runCli(['legal-hold', 'list', ...on]).stdout).toMatch(/#1 on device/);
+    const dry = runCli(['dispose', '--dry-run', '--retain-events', '1d', ...on]);
+    expect(dry.status, dry.stderr).toBe(0);
+    const status = runCli(['retention', '--verify', ...on]);
+    expect(status.status, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toContain('retention: events 6 years');
+    expect(runCli(['legal-hold', 'release', '1', ...on]).status).toBe(0);
+    const noKey = runCli(['dispose', '--sqlite-file', file, '--console-key-file', path.join(dir, 'absent.pem')]);
+    expect(noKey.status).toBe(3);
+    expect(noKey.stderr).toContain('does not exist');
+  }, 120_000);
 
   it('serves until Ctrl+C (SIGINT), printing its URL, and says it stopped; with no IdP configured it refuses token enrollment (no demo-IdP fallback); the default SQLite file is under .collector-data/', async () => {
     const demoIdp = await startTestIssuer();
@@ -184,6 +237,7 @@ describe('collector command line', () => {
       expect(output).toContain('token enrollment is off');
       expect(output).not.toContain('127.0.0.1:4400');
       expect(output).toContain('.collector-data/collector.db');
+      expect(output).toContain('retention: events 6 years, alerts 6 years, reviews 6 years, access log 6 years; disposal every 1 day');
       expect((await send(`${url}/health`)).status).toBe(200);
       // Whatever answers on the demo IdP's address, this collector never asks it.
       const token = await demoIdp.token();
