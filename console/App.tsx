@@ -9,6 +9,7 @@ import { takeWhereTo } from './returnTo';
 import { Link, navigate, useLocation, useMarkNavigationOnPopState, type Location } from './router';
 import { errorMessage, Loading, ViewHeading } from './ui';
 import { AccessLogView } from './views/AccessLog';
+import { AccessReviewView } from './views/AccessReview';
 import { AlertsView } from './views/Alerts';
 import { DevicesView } from './views/Devices';
 import { LookupView } from './views/Lookup';
@@ -33,6 +34,7 @@ const VIEWS: readonly ViewEntry[] = [
   { path: '/alerts', label: 'Alerts', route: 'alerts' },
   { path: '/devices', label: 'Devices', route: 'devices' },
   { path: '/access-log', label: 'Access log', route: 'accessLog' },
+  { path: '/access-review', label: 'Access review', route: 'accessReview' },
 ];
 
 const SIGNED_OUT_PATH = CONSOLE_AUTH_PATHS.signedOut.slice(CONSOLE_BASE.length);
@@ -198,6 +200,7 @@ function Routed({ location, roles, home }: { location: Location; roles: readonly
   if (path === '/alerts') return guard('alerts', <AlertsView search={search} />);
   if (path === '/devices') return guard('devices', <DevicesView />);
   if (path === '/access-log') return guard('accessLog', <AccessLogView search={search} />);
+  if (path === '/access-review') return guard('accessReview', <AccessReviewView search={search} />);
   return (
     <>
       <ViewHeading title="Not found">There is no such page</ViewHeading>

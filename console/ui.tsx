@@ -68,3 +68,12 @@ export function Pager({ atFirst, nextCursor, onFirst, onNext }: { atFirst: boole
     </nav>
   );
 }
+
+/** A table that may be wider than the screen: its scrolling region takes focus, so a keyboard can scroll it. */
+export function TableRegion({ labelledBy, children }: { labelledBy: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={labelledBy}>
+      {children}
+    </div>
+  );
+}

@@ -8,6 +8,8 @@ import type { AccessLog } from './accessLog';
 import type { ConsoleSession } from './consoleSessions';
 import { exportEvents, type ExportDependencies } from '../export/exportService';
 import { zipArchive } from '../export/zipArchive';
+import { accessReview } from '../reports/accessReview';
+import { accessReviewFile } from '../reports/accessReviewCsv';
 import { actorOf } from './consoleRoutes';
 
 export type HandlerAnswer<N extends ConsoleRouteName> =
@@ -35,12 +37,15 @@ export interface HandlerDependencies {
   /** The IdP's logout URL for this session, after the session itself has ended. */
   endSession: (session: ConsoleSession) => Promise<string | null>;
   exports: ExportDependencies;
+  /** The practice's name, as report headers print it. */
+  practice: () => string;
 }
 
 const badCursor = (target: string | null) => ({ ok: false as const, status: 400 as const, error: 'invalid-request', message: 'cursor: is not a cursor this console issued for this list', target });
 
 export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandlers {
   const { store } = deps;
+  const review = (period: { from: string; to: string }, { user, now }: HandlerContext) => accessReview(deps.exports.db, { ...period, practice: deps.practice(), generatedBy: actorOf(user), now });
   return {
     me: async (_input, { user }) => ({
       ok: true,
@@ -114,6 +119,11 @@ export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandler
       // A browser saves one file: the package's folder travels as a ZIP of that folder.
       const file = output.kind === 'file' ? output : { contentType: 'application/zip', content: zipArchive(new Map([...output.files].map(([file, bytes]) => [`${name}/${file}`, bytes])), new Date(now)) };
       return { ok: true, target: exported.summary, result: { fileName: `${name}.${exported.extension}`, contentType: file.contentType, content: file.content } };
+    },
+    accessReview: async ({ query }, context) => ({ ok: true, target: `period ${query.from} to ${query.to}`, result: await review(query, context) }),
+    accessReviewCsv: async ({ query }, context) => {
+      const report = await review(query, context);
+      return { ok: true, target: `CSV of period ${query.from} to ${query.to} (${report.vas.length} VAs)`, result: accessReviewFile(report) };
     },
   };
 }

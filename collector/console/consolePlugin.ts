@@ -28,6 +28,8 @@ export interface ConsoleConfig {
   absoluteLifetimeSeconds?: number;
   /** The origin browsers use (e.g. behind a load balancer); default the collector's own URL. */
   publicUrl?: string;
+  /** The practice's name for report headers ("Sunrise Family Medicine"); default the console's host name. */
+  practiceName?: string;
 }
 
 export const DEFAULT_CONSOLE_IDLE_SECONDS = 15 * 60;
@@ -68,6 +70,7 @@ export async function registerConsole(app: FastifyInstance, config: ConsoleConfi
     },
     // The console's IdP is the practice's: the one whose subjects the devices record.
     exports: { db: deps.db, key: collectorKey, issuer: config.oidc.issuer },
+    practice: () => config.practiceName ?? new URL(publicOrigin()).host,
   });
 
   await app.register(async (scope) => {

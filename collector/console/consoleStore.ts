@@ -63,13 +63,14 @@ export const isSessionCursor = (v: unknown): v is SessionCursor =>
 export const isIdCursor = (v: unknown): v is { id: number } => typeof v === 'object' && v !== null && Number.isSafeInteger((v as { id: number }).id);
 
 /** The collector's tables with the alert columns rules added (migration 0005). */
-type ConsoleDatabase = CollectorDatabase & Pick<RulesDatabase, 'alerts'>;
+export type ConsoleDatabase = CollectorDatabase & Pick<RulesDatabase, 'alerts'>;
+export const withRuleColumns = (db: Kysely<CollectorDatabase>): Kysely<ConsoleDatabase> => db.withTables<Pick<RulesDatabase, 'alerts'>>();
 
 export class ConsoleStore {
   private readonly db: Kysely<ConsoleDatabase>;
 
   constructor(db: Kysely<CollectorDatabase>) {
-    this.db = db.withTables<Pick<RulesDatabase, 'alerts'>>();
+    this.db = withRuleColumns(db);
   }
 
   /** Open (unresolved) alerts that fall in a session's stretch of its device's chain. */

@@ -3,7 +3,7 @@
 // one place), the console UI calls through a client typed from it, and the role-matrix
 // test is generated from it. Pure: no Node, no DOM.
 import { z } from 'zod';
-import { AUDIT_EVENT_TYPES } from '../audit/auditCatalog';
+import { AUDIT_EVENT_TYPES, type AuditEventType } from '../audit/auditCatalog';
 import { deviceIdSchema } from '../audit/syncProtocol';
 import { SESSION_CODE_PATTERN } from './sessionCode';
 
@@ -190,6 +190,70 @@ export const overviewSchema = z.object({
   silentDevices: z.array(z.object({ deviceId: z.string(), deviceName: z.string(), lastSyncAt: isoTime.nullable() })),
 });
 
+/**
+ * The kinds of block the access review counts apart, by event type (a block is an event
+ * whose outcome is `blocked`). Every other blocked event counts as `other`.
+ */
+export const BLOCK_KINDS = {
+  copy: ['clipboard.blocked'],
+  print: ['print.blocked'],
+  download: ['download.blocked'],
+  upload: ['upload.blocked'],
+  navigation: ['navigation.blocked', 'window-open.blocked', 'request.blocked'],
+  capture: ['capture.blocked'],
+  permission: ['permission.denied'],
+} as const satisfies Record<string, readonly AuditEventType[]>;
+export const BLOCK_KIND_NAMES = [...(Object.keys(BLOCK_KINDS) as (keyof typeof BLOCK_KINDS)[]), 'other'] as const;
+export type BlockKind = (typeof BLOCK_KIND_NAMES)[number];
+
+/** Longest period one access review covers: a year, whatever its leap day and clock changes. */
+export const MAX_REVIEW_PERIOD_DAYS = 367;
+
+/** A period [from, to): the viewer's dates turned into instants by the page, so the report says exactly what it covers. */
+export const accessReviewQuerySchema = z
+  .object({ from: isoTime, to: isoTime })
+  .strict()
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_REVIEW_PERIOD_DAYS * 86_400_000, { path: ['to'], message: `must be at most ${MAX_REVIEW_PERIOD_DAYS} days after from` });
+
+const count = z.number().int().nonnegative();
+const milliseconds = z.number().int().nonnegative();
+
+/** Alerts and how long they took to resolve (detection to the resolve mark in the inbox). */
+const alertFiguresSchema = z.object({ raised: count, resolved: count, medianResolutionMs: milliseconds.nullable(), maxResolutionMs: milliseconds.nullable() });
+
+/** One VA's figures for the period, or all VAs' together. */
+export const reviewFiguresSchema = z.object({
+  /** Sessions that started in the period. */
+  sessions: count,
+  /** Sign-in to sign-out (or to the last event, for a session that never ended), summed. */
+  workedMs: milliseconds,
+  devices: count,
+  blocks: z.object(Object.fromEntries(BLOCK_KIND_NAMES.map((kind) => [kind, count])) as Record<BlockKind, typeof count>),
+  blocksTotal: count,
+  /** Alerts about these sessions (an alert belongs to the session its event falls in). */
+  alerts: alertFiguresSchema,
+  reviewed: count,
+  flagged: count,
+  notReviewed: count,
+});
+export type ReviewFigures = z.infer<typeof reviewFiguresSchema>;
+
+export const accessReviewSchema = z.object({
+  practice: z.string(),
+  period: z.object({ from: isoTime, to: isoTime }),
+  generatedAt: isoTime,
+  generatedBy: z.string(),
+  /** By IdP subject; null gathers sessions no user was recorded for. */
+  vas: z.array(reviewFiguresSchema.extend({ subject: z.string().nullable() })),
+  totals: reviewFiguresSchema,
+  /** Every alert detected in the period, about a VA's session or not (an unknown device, a silent one). */
+  practiceAlerts: alertFiguresSchema.extend({
+    byKind: z.array(z.object({ kind: z.string(), severity: alertRowSchema.shape.severity, raised: count, resolved: count })),
+  }),
+});
+export type AccessReview = z.infer<typeof accessReviewSchema>;
+
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 interface RouteDefinition {
@@ -267,6 +331,10 @@ export const CONSOLE_ROUTES = {
     action: 'view-access-log',
   },
   exportEvents: { method: 'GET', path: `${CONSOLE_API_BASE}/export`, roles: ['compliance'], query: exportQuerySchema, result: exportFileSchema, action: 'export-events', download: true },
+  // Compliance only: the review audits the supervisors' own work (reviews, how fast alerts were
+  // resolved), and like every export its CSV is a file that leaves the console.
+  accessReview: { method: 'GET', path: `${CONSOLE_API_BASE}/reports/access-review`, roles: ['compliance'], query: accessReviewQuerySchema, result: accessReviewSchema, action: 'view-access-review' },
+  accessReviewCsv: { method: 'GET', path: `${CONSOLE_API_BASE}/reports/access-review.csv`, roles: ['compliance'], query: accessReviewQuerySchema, result: exportFileSchema, action: 'export-access-review', download: true },
 } as const satisfies Record<string, RouteDefinition>;
 
 export type ConsoleRouteName = keyof typeof CONSOLE_ROUTES;

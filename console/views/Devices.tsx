@@ -4,7 +4,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { call } from '../api/consoleClient';
 import { formatDayTime, plural } from '../format';
-import { errorMessage, Problem, ViewHeading } from '../ui';
+import { errorMessage, Problem, TableRegion, ViewHeading } from '../ui';
 
 export function DevicesView() {
   const devices = useQuery({ queryKey: ['devices'], queryFn: () => call('devices') });
@@ -40,8 +40,7 @@ export function DevicesView() {
         )}
       </section>
       {devices.isError && <Problem error={devices.error} />}
-      {/* Wider than a laptop screen: the scrolling region takes focus, so a keyboard scrolls it. */}
-      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="devices-caption">
+      <TableRegion labelledBy="devices-caption">
         <table className="data">
           <caption id="devices-caption">Enrolled devices{devices.isPending && <span className="muted"> (loading…)</span>}</caption>
           <thead>
@@ -97,7 +96,7 @@ export function DevicesView() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
     </>
   );
 }

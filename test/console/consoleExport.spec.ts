@@ -4,24 +4,14 @@
 // What an export holds is checked against the real collector in exportEvents.test.ts.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import type { ConsoleRole } from '../../common/console/consoleApi';
-import { buildConsoleUi } from './consoleBuild';
 import { DEVICE_A, MAIN_CODE } from './consoleFixtures';
-import { freshState, startStandInCollector } from './standInCollector';
+import { useStandInCollector } from './standInCollector';
 
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 800 } });
 test.describe.configure({ timeout: 90_000 });
 
-let collector: Awaited<ReturnType<typeof startStandInCollector>>;
-test.beforeAll(async () => {
-  test.setTimeout(150_000);
-  collector = await startStandInCollector(buildConsoleUi(), freshState({ roles: ['compliance'] }));
-});
-test.afterAll(async () => {
-  await collector.close();
-});
-
-const as = (...roles: ConsoleRole[]) => collector.reset(freshState({ roles }));
+const collector = useStandInCollector();
+const { as } = collector;
 
 test('compliance exports the filtered sessions list in the chosen format', async ({ page }) => {
   as('compliance');

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import {
   accessLogEntrySchema,
+  accessReviewSchema,
   alertRowSchema,
   CONSOLE_ROUTES,
   deviceRowSchema,
@@ -182,4 +183,33 @@ export function accessLog(): AccessLogEntry[] {
     ['cora', 'view-access-log', 'success', null],
   ];
   return actions.map(([actor, action, outcome, target], i) => accessLogEntrySchema.parse({ seq: i + 1, at: minutes('2027-03-01T22:00:00Z', i * 3), actor, action, outcome, target })).reverse();
+}
+
+const blocks = (copy: number, print: number, download: number, navigation: number, other: number) => ({ copy, print, download, upload: 0, navigation, capture: 0, permission: 0, other });
+const HOUR = 3_600_000;
+
+/** The access review the stand-in answers for any period: two VAs, their totals, and the practice's alerts. */
+export function accessReviewFor(from: string, to: string) {
+  const valerie = { subject: 'valerie', sessions: 20, workedMs: 151.5 * HOUR, devices: 2, blocks: blocks(12, 3, 2, 5, 1), blocksTotal: 23, alerts: { raised: 3, resolved: 2, medianResolutionMs: 2.5 * HOUR, maxResolutionMs: 4 * HOUR }, reviewed: 15, flagged: 1, notReviewed: 4 };
+  const nora = { subject: 'nora', sessions: 18, workedMs: 140 * HOUR, devices: 1, blocks: blocks(4, 0, 1, 2, 0), blocksTotal: 7, alerts: { raised: 1, resolved: 0, medianResolutionMs: null, maxResolutionMs: null }, reviewed: 18, flagged: 0, notReviewed: 0 };
+  return accessReviewSchema.parse({
+    practice: 'Sunrise Family Medicine',
+    period: { from, to },
+    generatedAt: '2027-03-01T22:00:00Z',
+    generatedBy: 'Cora Compliance [cora]',
+    vas: [nora, valerie],
+    totals: { sessions: 38, workedMs: 291.5 * HOUR, devices: 3, blocks: blocks(16, 3, 3, 7, 1), blocksTotal: 30, alerts: { raised: 4, resolved: 2, medianResolutionMs: 2.5 * HOUR, maxResolutionMs: 4 * HOUR }, reviewed: 33, flagged: 1, notReviewed: 4 },
+    practiceAlerts: {
+      raised: 6,
+      resolved: 3,
+      medianResolutionMs: 3 * HOUR,
+      maxResolutionMs: 26 * HOUR,
+      byKind: [
+        { kind: 'blocked-burst', severity: 'high', raised: 2, resolved: 1 },
+        { kind: 'device-silent', severity: 'high', raised: 1, resolved: 1 },
+        { kind: 'edit', severity: 'critical', raised: 1, resolved: 0 },
+        { kind: 'unknown-device', severity: 'high', raised: 2, resolved: 1 },
+      ],
+    },
+  });
 }

@@ -3,6 +3,7 @@
 // here is a stand-in. Sam signs in with password and TOTP, looks up a watermark code as
 // read off a photo, reads the timeline and marks it reviewed; Valerie (a VA) is refused;
 // Cora (compliance) reads the access log with Sam's steps in it; an idle session ends.
+import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { DEFAULT_RULES_FILE } from '../../collector/rules/rulesSchema';
@@ -140,6 +141,44 @@ test("a compliance officer reads the console's access log, with the supervisor's
     await expect(rows.filter({ hasText: 'Sam Supervisor' }).filter({ hasText: action }).first()).toBeVisible();
   }
   await expect(rows.filter({ hasText: 'refused' }).filter({ hasText: 'no-console-role' }).first()).toBeVisible();
+  await expectAccessible(page);
+  expect(cora.problems).toEqual([]);
+  await cora.close();
+});
+
+test("a compliance officer prints the periodic access review: per VA, sessions, blocks, alerts and reviews, as the collector counts them", async ({ browser }) => {
+  const cora = await signIn(browser, 'cora');
+  const { page } = cora;
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Access review' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Periodic access review');
+  // The seeded sessions are from the last four days, on Cora's calendar.
+  const day = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: TIMEZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  await page.getByLabel('First day').fill(day(Date.now() - 4 * 86_400_000));
+  await page.getByLabel('Last day').fill(day(Date.now()));
+  await page.getByRole('button', { name: 'Show review' }).click();
+  await expect(page.locator('.report-header')).toContainText('Cora Compliance [demo-cmp-0001]');
+  await expect(page.locator('.report-header')).toContainText(new URL(stack.collector.url).host);
+
+  // Valerie's row: every seeded session, the one Sam reviewed, the front desk's tamper alert still open.
+  const valerie = (table: string) => page.getByRole('table', { name: table }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'demo-va-0001' }) }).getByRole('cell');
+  await expect(valerie('Per VA: sessions, hours and blocks').first()).toHaveText(String(seeded().sessions.length));
+  await expect(valerie('Per VA: alerts and reviews')).toHaveText(['1', '0', '—', '—', '1', '0', String(seeded().sessions.length - 1)]);
+  // The blocks agree with the sessions list's own counters.
+  const listing = await page.request.get(`${stack.collector.url}/console/api/sessions?user=demo-va-0001&limit=200`);
+  const listed = ((await listing.json()) as { items: { blocks: number }[] }).items.reduce((sum, s) => sum + s.blocks, 0);
+  await expect(valerie('Per VA: sessions, hours and blocks').last()).toHaveText(String(listed));
+  await expectAccessible(page);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+  const csv = await readFile(await download.path(), 'utf8');
+  expect(csv.split('\r\n')[0]).toMatch(/^\uFEFF"scope","va","period_from","period_to","sessions",/);
+  expect(csv).toContain(`"va","demo-va-0001",`);
+
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('navigation', { name: 'Console' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Print' })).toBeHidden();
+  await expect(page.locator('.report-header')).toBeVisible();
   await expectAccessible(page);
   expect(cora.problems).toEqual([]);
   await cora.close();

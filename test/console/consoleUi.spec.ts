@@ -5,25 +5,17 @@
 // consoleJourney.spec.ts walks the same journeys against the real collector and demo IdP.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { CONSOLE_AUTH_PATHS, CSRF_HEADER, type ConsoleRole } from '../../common/console/consoleApi';
-import { buildConsoleUi, REPO_ROOT } from './consoleBuild';
+import { CONSOLE_AUTH_PATHS, CSRF_HEADER } from '../../common/console/consoleApi';
+import { REPO_ROOT } from './consoleBuild';
 import { DEVICE_A, IDLE_SECONDS, MAIN_CODE, meFor, PHOTO_EVENT_SEQ, SHARED_CODE, ZERO_CODE } from './consoleFixtures';
-import { freshState, startStandInCollector } from './standInCollector';
+import { freshState, useStandInCollector } from './standInCollector';
 
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 800 } });
 // Keyboard walks of a 50-row page and axe on each view, on a shared two-core machine.
 test.describe.configure({ timeout: 90_000 });
 
-let collector: Awaited<ReturnType<typeof startStandInCollector>>;
-test.beforeAll(async () => {
-  test.setTimeout(150_000);
-  collector = await startStandInCollector(buildConsoleUi(), freshState({ roles: ['supervisor'] }));
-});
-test.afterAll(async () => {
-  await collector.close();
-});
-
-const as = (...roles: ConsoleRole[]) => collector.reset(freshState({ roles }));
+const collector = useStandInCollector();
+const { as } = collector;
 const refusedWith = (status: 401 | 403, error: string, message: string) => collector.reset(freshState({ status, body: { error, message } }));
 
 /** CSP refusals and page errors seen since the page opened: each test expects none. */
@@ -352,7 +344,7 @@ test('compliance: the access log with its chain status, intact and broken', asyn
   as('compliance');
   await open(page, '/console/access-log');
   await expectFrame(page, 'Access log');
-  await expect(nav(page)).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Access log']);
+  await expect(nav(page)).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Access log', 'Access review']);
   await expect(page.getByTestId('access-chain')).toContainText('Chain intact');
   await expect(page.getByTestId('access-chain')).toContainText('All 7 entries verify');
   const rows = page.getByRole('table', { name: 'Console access log' }).locator('tbody tr');

@@ -9,9 +9,11 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { test } from '@playwright/test';
 import type { z } from 'zod';
 import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, exportFileSchema, mayCall, type AlertRow, type ConsoleRole, type ConsoleRouteName, type SessionRow } from '../../common/console/consoleApi';
 import { readSessionCode } from '../../common/console/sessionCode';
+import { buildConsoleUi } from './consoleBuild';
 import * as fixtures from './consoleFixtures';
 
 /** The collector's console CSP, as the brief for the collector fixes it. */
@@ -127,6 +129,11 @@ function answer(state: StandInState, name: ConsoleRouteName, params: Record<stri
     case 'exportEvents':
       // The stand-in says what it was asked for; what an export holds is the real collector's (exportEvents.test).
       return { status: 200, body: { fileName: `stand-in-${String(query.format)}.txt`, contentType: 'text/plain; charset=utf-8', content: new TextEncoder().encode(JSON.stringify(query)) } };
+    case 'accessReview':
+      return { status: 200, body: fixtures.accessReviewFor(String(query.from), String(query.to)) };
+    case 'accessReviewCsv':
+      // The figures and the CSV itself are the real collector's (consoleAccessReview.test).
+      return { status: 200, body: { fileName: 'stand-in-access-review.csv', contentType: 'text/csv; charset=utf-8', content: new TextEncoder().encode(JSON.stringify(query)) } };
   }
 }
 
@@ -216,5 +223,37 @@ export async function startStandInCollector(uiDir: string, initial: StandInState
       holder.state = next;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+type StandIn = Awaited<ReturnType<typeof startStandInCollector>>;
+
+/**
+ * A spec file's stand-in: the built UI served from before its first test to after its last.
+ * `as(...roles)` starts a test with fresh fixtures for someone with those roles.
+ */
+export function useStandInCollector(): Pick<StandIn, 'origin' | 'state' | 'reset'> & { as(...roles: ConsoleRole[]): void } {
+  let running: StandIn | null = null;
+  const current = () => {
+    if (running === null) throw new Error('the stand-in collector starts in beforeAll');
+    return running;
+  };
+  test.beforeAll(async () => {
+    // The first spec to run builds the console for production.
+    test.setTimeout(150_000);
+    running = await startStandInCollector(buildConsoleUi(), freshState({ roles: ['supervisor'] }));
+  });
+  test.afterAll(async () => {
+    await running?.close();
+  });
+  return {
+    get origin() {
+      return current().origin;
+    },
+    get state() {
+      return current().state;
+    },
+    reset: (next) => current().reset(next),
+    as: (...roles) => current().reset(freshState({ roles })),
   };
 }

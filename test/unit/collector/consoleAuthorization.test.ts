@@ -42,6 +42,8 @@ describeOnEachStorage('console authorisation', (storage) => {
       issueCode: { body: {} },
       accessLog: { query: 'limit=10' },
       exportEvents: { query: 'format=csv&hasAlerts=true' },
+      accessReview: { query: 'from=2026-01-01T00:00:00-06:00&to=2026-04-01T00:00:00-05:00' },
+      accessReviewCsv: { query: 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z' },
     };
   };
 
@@ -85,6 +87,8 @@ describeOnEachStorage('console authorisation', (storage) => {
     expect(may('accessLog', 'compliance')).toBe(true);
     expect(may('devices', 'supervisor')).toBe(false);
     expect(may('issueCode', 'admin')).toBe(true);
+    // The access review audits the supervisors' own reviews: compliance's alone.
+    for (const name of ['accessReview', 'accessReviewCsv'] as const) expect(CONSOLE_ROUTES[name].roles).toEqual(['compliance']);
     const logRoutes = Object.values(CONSOLE_ROUTES).filter((r) => r.path.includes('access-log'));
     expect(logRoutes.map((r) => r.method)).toEqual(['GET']);
   });
@@ -120,6 +124,10 @@ describeOnEachStorage('console authorisation', (storage) => {
       ['POST', routePath(CONSOLE_ROUTES.review.path, { deviceId: session.deviceId, code: session.code }), { status: 'reviewed', note: 'x'.repeat(3000) }, 400, /note/],
       ['POST', routePath(CONSOLE_ROUTES.handleAlert.path, { id: 999_999 }), { status: 'resolved', note: '' }, 404, /no alert/],
       ['POST', routePath(CONSOLE_ROUTES.handleAlert.path, { id: 'x' }), { status: 'resolved', note: '' }, 400, /id/],
+      ['GET', `${CONSOLE_ROUTES.accessReview.path}?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`, undefined, 400, /to: must be after from/],
+      ['GET', `${CONSOLE_ROUTES.accessReview.path}?from=2025-01-01T00:00:00Z&to=2026-06-01T00:00:00Z`, undefined, 400, /to: must be at most 367 days after from/],
+      ['GET', `${CONSOLE_ROUTES.accessReviewCsv.path}?from=2026-01-01&to=2026-02-01`, undefined, 400, /from/],
+      ['GET', `${CONSOLE_ROUTES.accessReviewCsv.path}?from=2026-01-01T00:00:00Z`, undefined, 400, /to/],
     ];
     for (const [method, path, body, status, message] of cases) {
       const answer = await cora.request(method, path, body === undefined ? {} : { body });
