@@ -27,6 +27,7 @@ function appLines(app: AppPolicy): string[] {
     `${prefix}: permissions granted: ${list(app.permissions, 'none (every permission request is denied)')}`,
     `${prefix}: downloads ${app.downloads === 'allow' ? 'allowed' : 'blocked'}, printing ${app.printing === 'allow' ? 'allowed' : 'blocked'}, uploads ${app.uploads === 'allow' ? 'allowed' : 'blocked'}`,
     `${prefix}: session ${app.session === 'isolated' ? 'isolated (own cookies, no single sign-on with other apps)' : 'shared with the other apps (single sign-on), in memory only'}`,
+    `${prefix}: ${app.signedOutUrls.length === 0 ? 'no signed-out pages listed (Cordon cannot tell when the app signs the VA out)' : `when it shows ${app.signedOutUrls.join(' or ')}, Cordon tells the VA the app signed them out and offers to open it again`}`,
   ];
 }
 

@@ -1,6 +1,7 @@
 // The managed policy: every control IT sets and the VA cannot change. Versioned by
 // `schemaVersion`; a version this build does not know is refused, never guessed at.
 import { z } from 'zod';
+import { parseSignedOutPattern } from '../hosting/signedOutUrls';
 import { isBareOrigin, isHttps, isLoopbackHttp, originOf } from '../net/origin';
 import { CHECK_LEVELS } from '../posture/deviceChecks';
 
@@ -58,6 +59,11 @@ export const appPolicySchema = z
     uploads: allowDeny.default('deny'),
     /** `isolated` gives the app its own in-memory session (no shared cookies or SSO). */
     session: z.enum(['shared', 'isolated']).default('shared'),
+    /**
+     * The app's pages that mean it signed the VA out (its login page, "session expired"),
+     * e.g. https://ehr.example.com/login*: Cordon then says so instead of leaving a dead tab.
+     */
+    signedOutUrls: z.array(z.string()).max(20).default([]),
   })
   .strict()
   .superRefine((app, ctx) => {
@@ -65,6 +71,11 @@ export const appPolicySchema = z
     if (start !== null && !app.navigationOrigins.includes(start)) {
       ctx.addIssue({ code: 'custom', path: ['startUrl'], message: `its origin ${start} is not among navigationOrigins` });
     }
+    app.signedOutUrls.forEach((pattern, i) => {
+      const parsed = parseSignedOutPattern(pattern);
+      if (parsed === null) ctx.addIssue({ code: 'custom', path: ['signedOutUrls', i], message: "must be an address on one of the app's origins, with * for any run of characters in its path only, e.g. https://ehr.example.com/login*" });
+      else if (!app.navigationOrigins.includes(parsed.origin)) ctx.addIssue({ code: 'custom', path: ['signedOutUrls', i], message: `its origin ${parsed.origin} is not among navigationOrigins` });
+    });
   });
 
 export const identityPolicySchema = z
