@@ -18,6 +18,7 @@ import type { PolicyResult } from '../common/policy/signedPolicy';
 import { assessPosture, type ProtectionId } from '../common/posture/posture';
 import { idleConfigFromPolicy } from '../common/session/idleMachine';
 import { enrollmentStepFor } from '../common/ui/enrollmentStep';
+import { workspaceInfobar } from '../common/ui/shellLayout';
 import { COPIED_INSIDE_NOTICE } from '../common/ui/notices';
 import { classifyQueueError } from './audit/auditQueue';
 import { startAuditSync, type AuditSync } from './audit/auditSync';
@@ -217,6 +218,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
           clipboard,
           watermark: (): GuardWatermark | null => sessionWatermark?.watermarkFor(signedIn()) ?? null,
           electron: { WebContentsView, sessionFor: (partition) => session.fromPartition(partition) },
+          onSignedOut: (appId, signedOut) => late.state?.appSignedOut(appId, signedOut),
         });
   hosting?.session(PRACTICE_PARTITION);
 
@@ -361,10 +363,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
           show: (appId: string) => {
             const { shellWindow } = late;
             if (shellWindow === null || auth?.identity == null || state.lockReason() !== null) return;
-            layout ??= new WorkspaceLayout(shellWindow, () => {
-              const now = state.current();
-              return now.kind === 'workspace' && now.enrollment !== undefined;
-            });
+            layout ??= new WorkspaceLayout(shellWindow, () => workspaceInfobar(state.current()) !== null);
             layout.show(hosting.view(appId));
             state.appShown(appId);
           },
@@ -373,7 +372,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
         };
   const sync: AuditSync | null = auditSync;
   const enrollment = sync === null ? null : { withCode: (code: string) => sync.enrollWithCode(code) };
-  registerIpcHandlers(ipcMain, createShellHandlers(() => state.current(), auth, workspace, idle, enrollment, agreements), {
+  registerIpcHandlers(ipcMain, createShellHandlers(() => state.current(), auth, workspace, idle, enrollment, agreements, hosting), {
     shellWebContentsId: () => late.shellWindow?.webContents.id,
     onRefused: ({ channel, reason }) => audit.record({ type: 'ipc.refused', outcome: 'blocked', reason: `${channel}: ${reason}` }),
   });
@@ -389,7 +388,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   });
   state.onChange((next) => {
     pushShellState(late.shellWindow?.webContents ?? null, next);
-    // The connect-this-computer strip came or went: the app moves below it, or up again.
+    // A strip under the top bar (connect this computer, an app that signed the VA out) came or went: the app moves below it, or up again.
     layout?.refit();
   });
   // One tick for what changes on its own: the idle clock, OS idle and calls, the device

@@ -67,6 +67,8 @@ export const AUDIT_CATALOG = {
   'session.logoff': { category: 'userAuthentication', dicomSubtype: 'logout', action: 'E', description: 'automatic logoff' },
   'app.opened': { category: 'applicationActivity', action: 'E', description: 'hosted app opened' },
   'app.closed': { category: 'applicationActivity', action: 'E', description: 'hosted app closed' },
+  // The app's own sign-out (one of its signed-out pages showed); origin only, never the page's path or query.
+  'app.signed-out': { category: 'applicationActivity', action: 'E', description: 'a hosted app signed the VA out' },
   'navigation.blocked': { category: 'securityAlert', dicomSubtype: 'useOfRestrictedFunction', action: 'E', description: 'navigation blocked' },
   'window-open.blocked': { category: 'securityAlert', dicomSubtype: 'useOfRestrictedFunction', action: 'E', description: 'new window blocked' },
   'request.blocked': { category: 'securityAlert', dicomSubtype: 'useOfRestrictedFunction', action: 'E', description: 'request blocked' },

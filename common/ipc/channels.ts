@@ -5,6 +5,7 @@ export const IPC_CHANNELS = {
   signIn: 'cordon:auth:sign-in',
   signOut: 'cordon:auth:sign-out',
   selectApp: 'cordon:workspace:select-app',
+  reopenApp: 'cordon:workspace:reopen-app',
   unlock: 'cordon:session:unlock',
   enrollWithCode: 'cordon:audit:enroll-with-code',
   acceptAgreement: 'cordon:gates:accept-agreement',

@@ -85,7 +85,8 @@ export const shellStateSchema = z.discriminatedUnion('kind', [
     kind: z.literal('workspace'),
     practiceName: z.string(),
     identity: identitySummarySchema,
-    apps: z.array(z.object({ id: appIdSchema, name: z.string() })),
+    /** `signedOut`: the app showed one of its signed-out pages (it signed the VA out). */
+    apps: z.array(z.object({ id: appIdSchema, name: z.string(), signedOut: z.literal(true).optional() })),
     activeAppId: appIdSchema,
     /** Present while hosted apps may not be shown (e.g. capture protection unavailable, a capture tool running). */
     appsHidden: reasonSchema.optional(),
@@ -109,6 +110,8 @@ export const ipcContract = {
   signIn: { channel: IPC_CHANNELS.signIn, args: z.tuple([]), result: actionResultSchema },
   signOut: { channel: IPC_CHANNELS.signOut, args: z.tuple([]), result: actionResultSchema },
   selectApp: { channel: IPC_CHANNELS.selectApp, args: z.tuple([appIdSchema]), result: actionResultSchema },
+  /** Opens the start page again of an app that signed the VA out. */
+  reopenApp: { channel: IPC_CHANNELS.reopenApp, args: z.tuple([appIdSchema]), result: actionResultSchema },
   /** Re-authenticates the signed-in person to end an idle lock. */
   unlock: { channel: IPC_CHANNELS.unlock, args: z.tuple([]), result: actionResultSchema },
   /** Connects this computer to the practice's audit collector with a one-time code from IT (as typed: main reads it). */

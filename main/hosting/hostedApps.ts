@@ -16,6 +16,7 @@ import type { NavigationRules } from '../shell/navigationRules';
 import { applyNetworkAllowlist, type ProxySession } from '../network/networkAllowlist';
 import type { GuardReports } from './guardReports';
 import { fetchThroughSession, HostedFetchError, type FetchLimits } from './hostedFetch';
+import { SignedOutApps, type SignedOutListener } from './signedOutApps';
 import { hardenHostedSession, type HostedSession } from './hostedSessionHardening';
 import type { GuardedWorker } from './serviceWorkerGuard';
 
@@ -77,6 +78,8 @@ export interface HostedAppsOptions {
   /** The watermark for pages opened now: null while nobody is signed in (then nothing opens). */
   watermark: () => GuardWatermark | null;
   electron: HostingElectron;
+  /** Told when an app signs the VA out (one of its signed-out pages showed), and when it shows its own pages again. */
+  onSignedOut?: SignedOutListener;
 }
 
 export class HostedApps {
@@ -89,8 +92,11 @@ export class HostedApps {
   private readonly contents = new Map<number, WebContents>();
   /** Hosted webContents granted the microphone. */
   private readonly microphones = new Set<number>();
+  private readonly signedOut: SignedOutApps;
 
-  constructor(private readonly options: HostedAppsOptions) {}
+  constructor(private readonly options: HostedAppsOptions) {
+    this.signedOut = new SignedOutApps(options.audit, options.onSignedOut ?? (() => undefined));
+  }
 
   /** What the hosted sessions ask about each request: null means deny everything. */
   readonly appFor = (webContentsId: number | undefined): HostedAppRules | null =>
@@ -138,6 +144,7 @@ export class HostedApps {
     if (webPreferences === null) throw new Error('no hosted app opens while nobody is signed in: there is no one to name in its watermark');
     const view = new this.options.electron.WebContentsView({ webPreferences });
     this.adopt(view.webContents, rules, partition);
+    this.signedOut.watch(view.webContents, app);
     this.views.set(appId, view);
     this.options.audit.record({ type: 'app.opened', outcome: 'success', appId });
     view.webContents.once('destroyed', () => this.options.audit.record({ type: 'app.closed', outcome: 'success', appId }));
@@ -147,6 +154,14 @@ export class HostedApps {
       () => this.options.audit.record({ type: 'request.blocked', outcome: 'blocked', appId, reason: 'network-allowlist-not-applied' }),
     );
     return view;
+  }
+
+  /** Loads an open app's start page again (after it signed the VA out: single sign-on, or its own sign-in). */
+  reopen(appId: string): void {
+    const app = this.options.policy.apps.find((a) => a.id === appId);
+    const view = this.views.get(appId);
+    // A load that fails shows Chromium's error page in the view, which is answer enough.
+    if (app !== undefined && view !== undefined && !view.webContents.isDestroyed()) view.webContents.loadURL(app.startUrl).catch(() => undefined);
   }
 
   /**
@@ -209,6 +224,7 @@ export class HostedApps {
     this.byContents.clear();
     this.contents.clear();
     this.microphones.clear();
+    this.signedOut.forgetAll();
   }
 
   /** The partitions in use, so sign-out can wipe each one. */

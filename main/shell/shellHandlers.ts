@@ -28,6 +28,11 @@ export interface ShellEnrollment {
   withCode(code: string): Promise<void>;
 }
 
+/** What the shell needs of hosted apps beyond showing them: an app that signed the VA out, opened at its start page again. */
+export interface ShellHostedApps {
+  reopen(appId: string): void;
+}
+
 /** What the shell needs of the agreement gate: the VA's answer, and another try at a document that could not be had. */
 export interface ShellAgreements {
   accept(documentId: string, version: string): ActionResult;
@@ -37,7 +42,7 @@ export interface ShellAgreements {
 
 const NO_AGREEMENT: ActionResult = { ok: false, message: 'There is no agreement to answer now.' };
 
-export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null, workspace: ShellWorkspace | null = null, session: ShellSession | null = null, enrollment: ShellEnrollment | null = null, agreements: ShellAgreements | null = null): IpcHandlers {
+export function createShellHandlers(getState: () => ShellState, auth: ShellAuth | null, workspace: ShellWorkspace | null = null, session: ShellSession | null = null, enrollment: ShellEnrollment | null = null, agreements: ShellAgreements | null = null, hostedApps: ShellHostedApps | null = null): IpcHandlers {
   // Sign-out hides as much as a lock does, before the sessions are wiped.
   const signOut = async (): Promise<ActionResult> => {
     workspace?.hideAll();
@@ -73,6 +78,13 @@ export function createShellHandlers(getState: () => ShellState, auth: ShellAuth 
       if (!state.apps.some((app) => app.id === appId)) return { ok: false, message: 'That app is not approved by the policy.' };
       if (state.appsHidden !== undefined) return { ok: false, message: state.appsHidden.message };
       workspace?.show(appId);
+      return { ok: true };
+    },
+    reopenApp: (appId) => {
+      const state = getState();
+      const app = state.kind === 'workspace' && state.appsHidden === undefined ? state.apps.find((a) => a.id === appId) : undefined;
+      if (app?.signedOut !== true || hostedApps === null) return { ok: false, message: 'That app has not signed you out.' };
+      hostedApps.reopen(appId);
       return { ok: true };
     },
     unlock: () => {

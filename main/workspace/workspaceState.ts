@@ -47,6 +47,8 @@ export class WorkspaceState {
   private queueFull = false;
   /** The app last shown, so an unlock (or a capture tool closing) returns to it. */
   private activeAppId: string | undefined;
+  /** Apps that signed the VA out (showed one of their signed-out pages), until they show a page of their own again. */
+  private readonly signedOutApps = new Set<string>();
   /** Why the VA sees the sign-in screen (an automatic logoff, a refused start), until the next sign-in. */
   private signedOutNotice: string | undefined;
   private readonly notices: ShellNotices;
@@ -76,10 +78,15 @@ export class WorkspaceState {
   current(): ShellState {
     const { policy, posture, identity, idle, appsHidden } = this.sources;
     const who = identity();
-    const gated = gatedShellState(shellStateFor(policy, posture(), who, this.lockReason(), this.activeAppId), { idle: idle(), appsHidden: appsHidden(), notice: this.notices.current(), gate: this.gateFor(who) });
+    const gated = this.markSignedOut(gatedShellState(shellStateFor(policy, posture(), who, this.lockReason(), this.activeAppId), { idle: idle(), appsHidden: appsHidden(), notice: this.notices.current(), gate: this.gateFor(who) }));
     const enrollment = this.sources.enrollment?.() ?? null;
     const withStep = enrollment !== null && (gated.kind === 'signed-out' || gated.kind === 'workspace') ? { ...gated, enrollment } : gated;
     return withStep.kind === 'signed-out' && this.signedOutNotice !== undefined ? { ...withStep, notice: this.signedOutNotice } : withStep;
+  }
+
+  private markSignedOut(state: ShellState): ShellState {
+    if (state.kind !== 'workspace' || this.signedOutApps.size === 0) return state;
+    return { ...state, apps: state.apps.map((app) => (this.signedOutApps.has(app.id) ? { ...app, signedOut: true as const } : app)) };
   }
 
   /** The first gate before practice data still closed for this VA (agreements, then training, then device posture). */
@@ -104,6 +111,13 @@ export class WorkspaceState {
 
   appShown(appId: string): void {
     this.activeAppId = appId;
+    this.publish();
+  }
+
+  /** An app signed the VA out (one of its signed-out pages showed), or showed a page of its own again. */
+  appSignedOut(appId: string, signedOut: boolean): void {
+    if (signedOut) this.signedOutApps.add(appId);
+    else this.signedOutApps.delete(appId);
     this.publish();
   }
 

@@ -2,6 +2,11 @@
 // They record what main installs so tests can drive the installed handlers directly.
 import { EventEmitter } from 'node:events';
 import type { AuditEventInput, AuditSink } from '../../common/audit/auditSink';
+import type { Policy } from '../../common/policy/policySchema';
+import { WorkspaceClipboard } from '../../main/clipboard/workspaceClipboard';
+import { createGuardReports } from '../../main/hosting/guardReports';
+import type { HostedAppsOptions } from '../../main/hosting/hostedApps';
+import { NavigationRules } from '../../main/shell/navigationRules';
 
 export class RecordingAuditSink implements AuditSink {
   readonly events: AuditEventInput[] = [];
@@ -186,4 +191,32 @@ export class FakeServiceWorkers extends EventEmitter {
     if (worker === undefined) throw new Error(`nobody looked up worker ${versionId}`);
     return worker;
   }
+}
+
+/** Fake of WebContentsView: a view around a fake webContents. */
+export class FakeView {
+  readonly webContents = new FakeWebContents();
+}
+
+/** HostedApps' options with the fakes above for Electron: every session a FakeSession, kept in `sessions` by partition; someone is signed in (a watermark). */
+export function hostedAppsOptions(policy: Policy, audit: AuditSink, sessions = new Map<string, FakeSession>()): HostedAppsOptions {
+  return {
+    policy,
+    navigation: new NavigationRules(),
+    audit,
+    allowDevTools: false,
+    guardPreloadPath: '/app/out/preload/hostedGuard.cjs',
+    serviceWorkerGuardPath: '/app/out/preload/serviceWorkerGuard.cjs',
+    reports: createGuardReports(audit),
+    clipboard: new WorkspaceClipboard(60_000),
+    watermark: () => ({ text: 'Valerie Assistant · 7K2M-QX4P · {time}', opacity: 0.12 }),
+    electron: {
+      WebContentsView: FakeView as never,
+      sessionFor: (partition) => {
+        const session = sessions.get(partition) ?? new FakeSession();
+        sessions.set(partition, session);
+        return session as never;
+      },
+    },
+  };
 }

@@ -8,12 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyV1Schema, type AgreementPolicy, type Policy } from '../../../common/policy/policySchema';
-import { WorkspaceClipboard } from '../../../main/clipboard/workspaceClipboard';
 import { AgreementDocuments } from '../../../main/gates/agreementDocuments';
-import { createGuardReports } from '../../../main/hosting/guardReports';
 import { HostedApps } from '../../../main/hosting/hostedApps';
-import { NavigationRules } from '../../../main/shell/navigationRules';
-import { FakeSession, RecordingAuditSink } from '../../support/electronFakes';
+import { type FakeSession, hostedAppsOptions, RecordingAuditSink } from '../../support/electronFakes';
 import { validPolicy } from '../../support/policyFixtures';
 
 const TEXT = 'Acceptable use of practice computers.\n\nI use them only for practice work.';
@@ -58,27 +55,7 @@ function practice(): Policy {
 function setup(agreements: AgreementPolicy[]) {
   const audit = new RecordingAuditSink();
   const sessions = new Map<string, FakeSession>();
-  const hosting = new HostedApps({
-    policy: practice(),
-    navigation: new NavigationRules(),
-    audit,
-    allowDevTools: false,
-    guardPreloadPath: '/app/out/preload/hostedGuard.cjs',
-    serviceWorkerGuardPath: '/app/out/preload/serviceWorkerGuard.cjs',
-    reports: createGuardReports(audit),
-    clipboard: new WorkspaceClipboard(60_000),
-    watermark: () => null,
-    electron: {
-      WebContentsView: function NoView() {
-        throw new Error('no hosted view in these tests');
-      } as never,
-      sessionFor: (partition) => {
-        const session = sessions.get(partition) ?? new FakeSession();
-        sessions.set(partition, session);
-        return session as never;
-      },
-    },
-  });
+  const hosting = new HostedApps(hostedAppsOptions(practice(), audit, sessions));
   let changes = 0;
   const documents = new AgreementDocuments({ agreements, fetch: (url, limits) => hosting.fetchApproved(url, limits), audit, onChange: () => (changes += 1) });
   /** Asks for the document, and waits until its fetch has finished. */

@@ -56,7 +56,7 @@ describe('IPC server', () => {
     });
   }
 
-  const badAgreementCalls: [string, string, unknown[]][] = [
+  const badCalls: [string, string, unknown[]][] = [
     ['an upper-case document id', IPC_CHANNELS.acceptAgreement, ['Confidentiality', '1']],
     ['a version with a space', IPC_CHANNELS.acceptAgreement, ['confidentiality', 'v 1']],
     ['an overlong version', IPC_CHANNELS.acceptAgreement, ['confidentiality', '1'.repeat(33)]],
@@ -66,15 +66,18 @@ describe('IPC server', () => {
     ['a decline without a document', IPC_CHANNELS.declineAgreement, []],
     ['a decline with an extra argument', IPC_CHANNELS.declineAgreement, ['confidentiality', 'now']],
     ['an argument to retry (it takes none)', IPC_CHANNELS.retryAgreement, ['confidentiality']],
+    ['a URL instead of an app id', IPC_CHANNELS.reopenApp, ['https://ehr.example.com/']],
+    ['no app to reopen', IPC_CHANNELS.reopenApp, []],
+    ['two apps to reopen', IPC_CHANNELS.reopenApp, ['ehr', 'messages']],
   ];
-  for (const [name, channel, args] of badAgreementCalls) {
+  for (const [name, channel, args] of badCalls) {
     it(`refuses ${name} on ${channel} before any handler runs, and reports it`, async () => {
       let handled = false;
       const handle = () => {
         handled = true;
         return { ok: true as const };
       };
-      const { ipc, refusals } = setup(workspace, { acceptAgreement: handle, declineAgreement: handle, retryAgreement: handle });
+      const { ipc, refusals } = setup(workspace, { acceptAgreement: handle, declineAgreement: handle, retryAgreement: handle, reopenApp: handle });
       await expect(ipc.invoke(channel, fakeInvokeEvent(SHELL_ID, shellFrame), ...args)).rejects.toThrow('Request refused');
       expect(handled).toBe(false);
       expect(refusals).toEqual([{ channel, reason: expect.stringMatching(/^invalid arguments/) }]);
