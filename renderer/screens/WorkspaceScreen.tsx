@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { SHELL_TOPBAR_HEIGHT } from '../../common/ui/shellLayout';
+import { SHELL_TOPBAR_HEIGHT, workspaceInfobar } from '../../common/ui/shellLayout';
 import type { ShellState } from '../../common/ipc/contract';
 import { rolesInWords, signedInHow } from '../../common/ui/signInWording';
 import { cordonApi } from '../cordonApi';
 import { ConnectComputer } from './ConnectComputer';
+import { SignedOutInfobar } from './SignedOutInfobar';
 
 type Workspace = Extract<ShellState, { kind: 'workspace' }>;
 
@@ -50,6 +51,9 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
   const roles = rolesInWords(identity.roles);
   const how = signedInHow(signedInAt, identity.mfaMethods);
   const activeApp = state.apps.find((app) => app.id === active);
+  // One strip at most: main places the app below it (SHELL_INFOBAR_HEIGHT).
+  const infobar = workspaceInfobar(state);
+  const signedOutApp = state.apps.find((app) => app.id === state.activeAppId);
   return (
     <div className="workspace">
       <header className="topbar" style={{ height: SHELL_TOPBAR_HEIGHT }}>
@@ -91,7 +95,8 @@ export function WorkspaceScreen({ state, onShowPosture, onSignedOut }: { state: 
           Sign out
         </button>
       </header>
-      {state.enrollment !== undefined && <ConnectComputer message={state.enrollment.message} variant="infobar" />}
+      {infobar === 'signed-out' && signedOutApp !== undefined && <SignedOutInfobar key={signedOutApp.id} app={signedOutApp} />}
+      {infobar === 'enrollment' && state.enrollment !== undefined && <ConnectComputer message={state.enrollment.message} variant="infobar" />}
       <main className="host">
         <div id="app-host" role="tabpanel" aria-labelledby={`tab-${active}`}>
           {state.appsHidden === undefined ? (

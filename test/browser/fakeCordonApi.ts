@@ -27,6 +27,8 @@ export interface FakeApiScript {
   afterAccept?: ShellState;
   /** The state main reports after another try at a document that could not be had. */
   afterRetry?: ShellState;
+  /** The state main reports once an app that signed the VA out was opened again. */
+  afterReopen?: ShellState;
 }
 
 export async function installFakeCordonApi(page: Page, script: FakeApiScript): Promise<void> {
@@ -73,6 +75,10 @@ export async function installFakeCordonApi(page: Page, script: FakeApiScript): P
           return record('signOut', [], { ok: true });
         },
         selectApp: (appId: string) => record('selectApp', [appId], s.selectApp ?? { ok: true }),
+        reopenApp: (appId: string) => {
+          if (s.afterReopen !== undefined) change(s.afterReopen);
+          return record('reopenApp', [appId], { ok: true });
+        },
         unlock: () => {
           const result = s.unlock ?? { ok: true };
           if (result.ok && s.afterUnlock !== undefined) change(s.afterUnlock);
