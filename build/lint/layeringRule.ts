@@ -46,6 +46,7 @@ export const PACKAGE_ENVIRONMENTS: Record<string, PackageEnvironment> = {
   'openid-client': 'node',
   // macOS managed preferences in XML (main/policy); binary ones are read by main/policy/binaryPlist.
   plist: 'node',
+  'electron-updater': 'node',
   'better-sqlite3-multiple-ciphers': 'node',
   fastify: 'node',
   '@fastify/rate-limit': 'node',

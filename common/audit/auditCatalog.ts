@@ -27,6 +27,7 @@ const DCM_SUBTYPE = {
   logout: { system: DCM, code: '110123', display: 'Logout' },
   nodeAuthentication: { system: DCM, code: '110126', display: 'Node Authentication' },
   securityConfiguration: { system: DCM, code: '110129', display: 'Security Configuration' },
+  softwareConfiguration: { system: DCM, code: '110131', display: 'Software Configuration' },
   useOfRestrictedFunction: { system: DCM, code: '110132', display: 'Use of Restricted Function' },
   auditRecordingStopped: { system: DCM, code: '110133', display: 'Audit Recording Stopped' },
   localServiceOperationStopped: { system: DCM, code: '110142', display: 'Local Service Operation Stopped' },
@@ -35,7 +36,7 @@ const DCM_SUBTYPE = {
 /** IHE IUA ITI-71 (BALP's pattern for obtaining an OAuth token): sign-in, re-authentication, renewal. */
 export const IUA_GET_ACCESS_TOKEN: Coding = { system: 'urn:ihe:event-type-code', code: 'ITI-71', display: 'Get Access Token' };
 
-type SecurityAlertSubtype = 'nodeAuthentication' | 'securityConfiguration' | 'useOfRestrictedFunction' | 'auditRecordingStopped' | 'localServiceOperationStopped';
+type SecurityAlertSubtype = 'nodeAuthentication' | 'securityConfiguration' | 'softwareConfiguration' | 'useOfRestrictedFunction' | 'auditRecordingStopped' | 'localServiceOperationStopped';
 
 type CatalogEntry = {
   /** FHIR AuditEvent.action: C create, R read, U update, D delete, E execute. */
@@ -101,6 +102,11 @@ export const AUDIT_CATALOG = {
   'agreement.declined': { category: 'applicationActivity', action: 'E', description: 'an agreement the policy lists was declined (the VA was signed out)' },
   // Reason `<document>@<version>:<why>` (unreachable, http-<status>, too-large, hash-mismatch, not-approved), origin only.
   'agreement.unavailable': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'R', description: 'an agreement to accept could not be fetched or did not match its SHA-256' },
+  // Reason: the version and the key that signed its manifest; never a URL with credentials.
+  'update.available': { category: 'applicationActivity', action: 'E', description: 'a signed Cordon update was found and is downloading' },
+  'update.verified': { category: 'securityAlert', dicomSubtype: 'softwareConfiguration', action: 'E', description: 'a downloaded Cordon update matched its signed manifest; it installs at the next restart' },
+  // Reason: malformed, untrusted-key, bad-signature, wrong-product, channel-mismatch, downgrade, download-mismatch, updater-error.
+  'update.refused': { category: 'securityAlert', dicomSubtype: 'softwareConfiguration', action: 'E', description: 'a Cordon update was refused (unsigned, altered, wrong key, older, another channel, or not the signed bytes)' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type AuditEventType = keyof typeof AUDIT_CATALOG;
