@@ -13,6 +13,7 @@ import { AccessReviewView } from './views/AccessReview';
 import { AlertsView } from './views/Alerts';
 import { DevicesView } from './views/Devices';
 import { LookupView } from './views/Lookup';
+import { RetentionView } from './views/Retention';
 import { RefusedView, SignedOutView, type SignedOutReason } from './views/SignedOut';
 import { SessionsView } from './views/Sessions';
 import { SessionTimelineView } from './views/SessionTimeline';
@@ -35,6 +36,7 @@ const VIEWS: readonly ViewEntry[] = [
   { path: '/devices', label: 'Devices', route: 'devices' },
   { path: '/access-log', label: 'Access log', route: 'accessLog' },
   { path: '/access-review', label: 'Access review', route: 'accessReview' },
+  { path: '/retention', label: 'Retention', route: 'retention' },
 ];
 
 const SIGNED_OUT_PATH = CONSOLE_AUTH_PATHS.signedOut.slice(CONSOLE_BASE.length);
@@ -201,6 +203,7 @@ function Routed({ location, roles, home }: { location: Location; roles: readonly
   if (path === '/devices') return guard('devices', <DevicesView />);
   if (path === '/access-log') return guard('accessLog', <AccessLogView search={search} />);
   if (path === '/access-review') return guard('accessReview', <AccessReviewView search={search} />);
+  if (path === '/retention') return guard('retention', <RetentionView roles={roles} />);
   return (
     <>
       <ViewHeading title="Not found">There is no such page</ViewHeading>

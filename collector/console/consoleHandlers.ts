@@ -10,6 +10,8 @@ import { exportEvents, type ExportDependencies } from '../export/exportService';
 import { zipArchive } from '../export/zipArchive';
 import { accessReview } from '../reports/accessReview';
 import { accessReviewFile } from '../reports/accessReviewCsv';
+import { placeHold, releaseHold } from '../retention/legalHolds';
+import { retentionPanel, type RetentionSettings } from './retentionPanel';
 import { actorOf } from './consoleRoutes';
 
 export type HandlerAnswer<N extends ConsoleRouteName> =
@@ -39,6 +41,8 @@ export interface HandlerDependencies {
   exports: ExportDependencies;
   /** The practice's name, as report headers print it. */
   practice: () => string;
+  /** The collector's retention settings; null when it runs without them. */
+  retention: RetentionSettings | null;
 }
 
 const badCursor = (target: string | null) => ({ ok: false as const, status: 400 as const, error: 'invalid-request', message: 'cursor: is not a cursor this console issued for this list', target });
@@ -124,6 +128,19 @@ export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandler
     accessReviewCsv: async ({ query }, context) => {
       const report = await review(query, context);
       return { ok: true, target: `CSV of period ${query.from} to ${query.to} (${report.vas.length} VAs)`, result: accessReviewFile(report) };
+    },
+    retention: async (_input, { now }) => ({ ok: true, target: null, result: await retentionPanel(deps.exports.db, deps.retention, now) }),
+    placeHold: async ({ body }, { user, now }) => {
+      // The reason stays out of the access log: it may name a legal matter; the hold itself keeps it.
+      const target = `legal hold on ${body.kind} ${body.target}`;
+      const placed = await placeHold(deps.exports.db, { ...body, by: actorOf(user) }, now);
+      if (!placed.ok) return { ok: false, status: 422, error: 'not-placed', message: placed.message, target };
+      return { ok: true, target: `legal hold #${placed.hold.id} on ${body.kind} ${body.target}`, result: placed.hold };
+    },
+    releaseHold: async ({ params }, { user, now }) => {
+      const released = await releaseHold(deps.exports.db, params.id, actorOf(user), now);
+      if (!released.ok) return { ok: false, status: 422, error: 'not-released', message: released.message, target: `legal hold #${params.id}` };
+      return { ok: true, target: `legal hold #${params.id} on ${released.hold.kind} ${released.hold.target} released`, result: released.hold };
     },
   };
 }

@@ -15,6 +15,7 @@ import { ConsoleSessions } from './consoleSessions';
 import { ConsoleSignIn, type ConsoleOidcConfig } from './consoleSignIn';
 import { registerConsoleUi } from './consoleStatic';
 import { ConsoleStore } from './consoleStore';
+import type { RetentionSettings } from './retentionPanel';
 
 export interface ConsoleConfig {
   oidc: ConsoleOidcConfig;
@@ -42,6 +43,8 @@ export interface ConsoleDependencies {
   listeningUrl: () => string;
   issueEnrollmentCode: () => Promise<{ code: string; expiresAt: number }>;
   now?: () => number;
+  /** The collector's retention settings (config.retention), for the retention panel; absent when it runs without. */
+  retention?: RetentionSettings;
 }
 
 /** A console cookie is Secure (the __Host- prefix demands it): TLS, or a loopback address browsers treat as secure. */
@@ -71,6 +74,7 @@ export async function registerConsole(app: FastifyInstance, config: ConsoleConfi
     // The console's IdP is the practice's: the one whose subjects the devices record.
     exports: { db: deps.db, key: collectorKey, issuer: config.oidc.issuer },
     practice: () => config.practiceName ?? new URL(publicOrigin()).host,
+    retention: deps.retention ?? null,
   });
 
   await app.register(async (scope) => {

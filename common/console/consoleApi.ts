@@ -254,6 +254,58 @@ export const accessReviewSchema = z.object({
 });
 export type AccessReview = z.infer<typeof accessReviewSchema>;
 
+export const HOLD_KINDS = ['user', 'device'] as const;
+export type HoldKind = (typeof HOLD_KINDS)[number];
+
+/** While active, nothing a hold covers is disposed: a VA's (by IdP subject) or a device's events, sessions, reviews and alerts. */
+export const legalHoldSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(HOLD_KINDS),
+  target: z.string(),
+  reason: z.string(),
+  placedBy: z.string(),
+  placedAt: isoTime,
+  releasedBy: z.string().nullable(),
+  releasedAt: isoTime.nullable(),
+});
+export type LegalHoldRow = z.infer<typeof legalHoldSchema>;
+
+export const DISPOSAL_KINDS = ['events', 'access-log', 'alerts', 'reviews'] as const;
+const periodStatusSchema = z.object({ period: z.string(), cutoff: isoTime });
+
+/** One signed disposal record: what went, under which rule, when and by whom. */
+export const disposalRowSchema = z.object({
+  seq: z.number().int(),
+  at: isoTime,
+  by: z.string(),
+  what: z.enum(DISPOSAL_KINDS),
+  deviceId: z.string().nullable(),
+  count: z.number().int().nonnegative(),
+  /** Which entries, in the record's own terms (sequence numbers, alert ids, reviews removed and cleared). */
+  detail: z.string(),
+  rule: periodStatusSchema.extend({ basis: z.enum(['received', 'activity', 'reviewed', 'logged']) }),
+});
+export type DisposalRow = z.infer<typeof disposalRowSchema>;
+
+export const retentionPanelSchema = z.object({
+  /** The collector's retention settings; null when it runs without (nothing is disposed automatically). */
+  settings: z
+    .object({
+      periods: z.object({ events: periodStatusSchema, alerts: periodStatusSchema, reviews: periodStatusSchema, accessLog: periodStatusSchema }),
+      /** "1 day"; null when only the command line disposes. */
+      interval: z.string().nullable(),
+      nextRunAt: isoTime.nullable(),
+    })
+    .nullable(),
+  runningSince: isoTime.nullable(),
+  lastRun: z
+    .object({ startedAt: isoTime, finishedAt: isoTime, by: z.string(), dryRun: z.boolean(), failed: z.boolean(), lines: z.array(z.string()) })
+    .nullable(),
+  holds: z.array(legalHoldSchema),
+  disposals: z.array(disposalRowSchema),
+});
+export type RetentionPanel = z.infer<typeof retentionPanelSchema>;
+
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 interface RouteDefinition {
@@ -335,6 +387,26 @@ export const CONSOLE_ROUTES = {
   // resolved), and like every export its CSV is a file that leaves the console.
   accessReview: { method: 'GET', path: `${CONSOLE_API_BASE}/reports/access-review`, roles: ['compliance'], query: accessReviewQuerySchema, result: accessReviewSchema, action: 'view-access-review' },
   accessReviewCsv: { method: 'GET', path: `${CONSOLE_API_BASE}/reports/access-review.csv`, roles: ['compliance'], query: accessReviewQuerySchema, result: exportFileSchema, action: 'export-access-review', download: true },
+  // Compliance holds records for legal matters; IT (admin) runs disposal and sees why data is
+  // kept but changes no hold; supervisors are neither.
+  retention: { method: 'GET', path: `${CONSOLE_API_BASE}/retention`, roles: ['compliance', 'admin'], result: retentionPanelSchema, action: 'view-retention' },
+  placeHold: {
+    method: 'POST',
+    path: `${CONSOLE_API_BASE}/retention/holds`,
+    roles: ['compliance'],
+    body: z.object({ kind: z.enum(HOLD_KINDS), target: z.string().trim().min(1).max(256), reason: z.string().trim().min(1).max(1000) }).strict(),
+    result: legalHoldSchema,
+    action: 'place-legal-hold',
+  },
+  releaseHold: {
+    method: 'POST',
+    path: `${CONSOLE_API_BASE}/retention/holds/:id/release`,
+    roles: ['compliance'],
+    params: z.object({ id: z.coerce.number().int().positive() }).strict(),
+    body: z.object({}).strict(),
+    result: legalHoldSchema,
+    action: 'release-legal-hold',
+  },
 } as const satisfies Record<string, RouteDefinition>;
 
 export type ConsoleRouteName = keyof typeof CONSOLE_ROUTES;

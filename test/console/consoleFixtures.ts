@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import {
   accessLogEntrySchema,
   accessReviewSchema,
+  legalHoldSchema,
+  retentionPanelSchema,
   alertRowSchema,
   CONSOLE_ROUTES,
   deviceRowSchema,
@@ -16,6 +18,7 @@ import {
   type AccessLogEntry,
   type AlertRow,
   type ConsoleRole,
+  type LegalHoldRow,
   type SessionRow,
 } from '../../common/console/consoleApi';
 
@@ -211,5 +214,38 @@ export function accessReviewFor(from: string, to: string) {
         { kind: 'unknown-device', severity: 'high', raised: 2, resolved: 1 },
       ],
     },
+  });
+}
+
+export function legalHolds(): LegalHoldRow[] {
+  return [
+    { id: 4, kind: 'user', target: 'valerie', reason: 'Records request R-2207 from Sunrise counsel', placedBy: 'Cora Compliance [cora]', placedAt: '2027-02-10T16:00:00Z', releasedBy: null, releasedAt: null },
+    { id: 6, kind: 'device', target: DEVICE_B, reason: 'Laptop returned damaged: insurance claim', placedBy: 'Cora Compliance [cora]', placedAt: '2027-02-20T15:30:00Z', releasedBy: null, releasedAt: null },
+  ].map((h) => legalHoldSchema.parse(h));
+}
+
+/** The retention panel the stand-in answers: six-year periods, a daily run that kept some events under a hold, and the active holds it is given. */
+export function retentionPanelWith(holds: readonly LegalHoldRow[]) {
+  const period = (cutoff: string) => ({ period: '6 years', cutoff });
+  return retentionPanelSchema.parse({
+    settings: {
+      periods: { events: period('2021-03-01T22:00:00.000Z'), alerts: period('2021-03-01T22:00:00.000Z'), reviews: period('2021-03-01T22:00:00.000Z'), accessLog: period('2021-03-01T22:00:00.000Z') },
+      interval: '1 day',
+      nextRunAt: '2027-03-02T03:00:00.000Z',
+    },
+    runningSince: null,
+    lastRun: {
+      startedAt: '2027-03-01T03:00:00.000Z',
+      finishedAt: '2027-03-01T03:00:09.000Z',
+      by: 'automatic',
+      dryRun: false,
+      failed: false,
+      lines: [`disposed of 5230 events 1..5230 of device ${DEVICE_A} (disposal record 12)`, 'kept under legal hold #4: events of valerie on VAL-SPARE', 'SQLite: deleted pages overwritten (secure_delete), VACUUM, WAL truncated'],
+    },
+    holds: holds.filter((h) => h.releasedAt === null),
+    disposals: [
+      { seq: 12, at: '2027-03-01T03:00:05.000Z', by: 'automatic', what: 'events', deviceId: DEVICE_A, count: 5230, detail: 'events 1..5230; the kept chain starts at 5231', rule: { period: '6 years', cutoff: '2021-03-01T03:00:00.000Z', basis: 'received' } },
+      { seq: 11, at: '2027-02-28T03:00:04.000Z', by: 'command line (it-admin)', what: 'reviews', deviceId: null, count: 3, detail: '1 removed with their session (its events disposed before), 2 cleared from sessions still kept', rule: { period: '6 years', cutoff: '2021-02-28T03:00:00.000Z', basis: 'reviewed' } },
+    ],
   });
 }

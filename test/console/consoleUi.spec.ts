@@ -316,7 +316,7 @@ test('admin: Devices, not Sessions; an enrollment code shown once, asked for wit
   await open(page, '/console/');
   await expect(page).toHaveURL(`${collector.origin}/console/devices`);
   await expectFrame(page, 'Devices');
-  await expect(nav(page)).toHaveText(['Devices']);
+  await expect(nav(page)).toHaveText(['Devices', 'Retention']);
   const table = page.getByRole('table', { name: 'Enrolled devices' });
   await expect(table.locator('tbody tr')).toHaveCount(3);
   // The chain flag counts chain alerts only; the open alerts column counts rule alerts too.
@@ -344,7 +344,7 @@ test('compliance: the access log with its chain status, intact and broken', asyn
   as('compliance');
   await open(page, '/console/access-log');
   await expectFrame(page, 'Access log');
-  await expect(nav(page)).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Access log', 'Access review']);
+  await expect(nav(page)).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Access log', 'Access review', 'Retention']);
   await expect(page.getByTestId('access-chain')).toContainText('Chain intact');
   await expect(page.getByTestId('access-chain')).toContainText('All 7 entries verify');
   const rows = page.getByRole('table', { name: 'Console access log' }).locator('tbody tr');

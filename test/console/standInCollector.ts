@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from '@playwright/test';
 import type { z } from 'zod';
-import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, exportFileSchema, mayCall, type AlertRow, type ConsoleRole, type ConsoleRouteName, type SessionRow } from '../../common/console/consoleApi';
+import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, exportFileSchema, mayCall, type AlertRow, type ConsoleRole, type ConsoleRouteName, type LegalHoldRow, type SessionRow } from '../../common/console/consoleApi';
 import { readSessionCode } from '../../common/console/sessionCode';
 import { buildConsoleUi } from './consoleBuild';
 import * as fixtures from './consoleFixtures';
@@ -35,6 +35,7 @@ export interface StandInState {
   auth: { roles: ConsoleRole[]; name?: string } | { status: 401 | 403; body: ErrorBody };
   sessions: SessionRow[];
   alerts: AlertRow[];
+  holds: LegalHoldRow[];
   accessChain: { intact: boolean; problem: string | null };
   /** Answers given instead of the normal ones, per route, once each. */
   forced: Map<ConsoleRouteName, { status: number; body: ErrorBody }>;
@@ -42,7 +43,7 @@ export interface StandInState {
 }
 
 export function freshState(auth: StandInState['auth']): StandInState {
-  return { auth, sessions: fixtures.allSessions(), alerts: fixtures.allAlerts(), accessChain: { intact: true, problem: null }, forced: new Map(), requests: [] };
+  return { auth, sessions: fixtures.allSessions(), alerts: fixtures.allAlerts(), holds: fixtures.legalHolds(), accessChain: { intact: true, problem: null }, forced: new Map(), requests: [] };
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.svg': 'image/svg+xml' };
@@ -134,6 +135,19 @@ function answer(state: StandInState, name: ConsoleRouteName, params: Record<stri
     case 'accessReviewCsv':
       // The figures and the CSV itself are the real collector's (consoleAccessReview.test).
       return { status: 200, body: { fileName: 'stand-in-access-review.csv', contentType: 'text/csv; charset=utf-8', content: new TextEncoder().encode(JSON.stringify(query)) } };
+    case 'retention':
+      return { status: 200, body: fixtures.retentionPanelWith(state.holds) };
+    case 'placeHold': {
+      const hold = { id: Math.max(0, ...state.holds.map((h) => h.id)) + 1, kind: body.kind as LegalHoldRow['kind'], target: String(body.target), reason: String(body.reason), placedBy: 'Cora Compliance [cora]', placedAt: '2027-03-01T22:05:00.000Z', releasedBy: null, releasedAt: null };
+      state.holds.push(hold);
+      return { status: 200, body: hold };
+    }
+    case 'releaseHold': {
+      const hold = state.holds.find((h) => h.id === params.id && h.releasedAt === null);
+      if (hold === undefined) return { status: 422, body: { error: 'not-released', message: `there is no legal hold ${String(params.id)}` } };
+      Object.assign(hold, { releasedBy: 'Cora Compliance [cora]', releasedAt: '2027-03-01T22:10:00.000Z' });
+      return { status: 200, body: hold };
+    }
   }
 }
 

@@ -44,6 +44,10 @@ describeOnEachStorage('console authorisation', (storage) => {
       exportEvents: { query: 'format=csv&hasAlerts=true' },
       accessReview: { query: 'from=2026-01-01T00:00:00-06:00&to=2026-04-01T00:00:00-05:00' },
       accessReviewCsv: { query: 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z' },
+      retention: {},
+      placeHold: { body: { kind: 'user', target: 'demo-va-0001', reason: 'Records request R-2207' } },
+      // The hold compliance placed just before (the first hold of this collector).
+      releaseHold: { params: { id: 1 }, body: {} },
     };
   };
 
@@ -89,6 +93,10 @@ describeOnEachStorage('console authorisation', (storage) => {
     expect(may('issueCode', 'admin')).toBe(true);
     // The access review audits the supervisors' own reviews: compliance's alone.
     for (const name of ['accessReview', 'accessReviewCsv'] as const) expect(CONSOLE_ROUTES[name].roles).toEqual(['compliance']);
+    // Only compliance places or releases legal holds; IT may only see them.
+    for (const name of ['placeHold', 'releaseHold'] as const) expect(CONSOLE_ROUTES[name].roles).toEqual(['compliance']);
+    expect(may('retention', 'admin')).toBe(true);
+    expect(may('retention', 'supervisor')).toBe(false);
     const logRoutes = Object.values(CONSOLE_ROUTES).filter((r) => r.path.includes('access-log'));
     expect(logRoutes.map((r) => r.method)).toEqual(['GET']);
   });
@@ -128,6 +136,11 @@ describeOnEachStorage('console authorisation', (storage) => {
       ['GET', `${CONSOLE_ROUTES.accessReview.path}?from=2025-01-01T00:00:00Z&to=2026-06-01T00:00:00Z`, undefined, 400, /to: must be at most 367 days after from/],
       ['GET', `${CONSOLE_ROUTES.accessReviewCsv.path}?from=2026-01-01&to=2026-02-01`, undefined, 400, /from/],
       ['GET', `${CONSOLE_ROUTES.accessReviewCsv.path}?from=2026-01-01T00:00:00Z`, undefined, 400, /to/],
+      ['POST', CONSOLE_ROUTES.placeHold.path, { kind: 'vendor', target: 'x', reason: 'y' }, 400, /kind/],
+      ['POST', CONSOLE_ROUTES.placeHold.path, { kind: 'user', target: 'demo-va-0001', reason: '  ' }, 400, /reason/],
+      ['POST', CONSOLE_ROUTES.placeHold.path, { kind: 'device', target: 'not-a-device', reason: 'Litigation hold' }, 422, /a device hold names a device id/],
+      ['POST', CONSOLE_ROUTES.placeHold.path, { kind: 'device', target: 'f'.repeat(32), reason: 'Litigation hold' }, 422, /no enrolled device has the id f{32}/],
+      ['POST', routePath(CONSOLE_ROUTES.releaseHold.path, { id: 999_999 }), {}, 422, /there is no legal hold 999999/],
     ];
     for (const [method, path, body, status, message] of cases) {
       const answer = await cora.request(method, path, body === undefined ? {} : { body });
