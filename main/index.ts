@@ -15,6 +15,7 @@ import { decideCapture } from '../common/capture/captureProtection';
 import type { GuardWatermark } from '../common/hosting/guardProtocol';
 import type { Policy } from '../common/policy/policySchema';
 import type { PolicyResult } from '../common/policy/signedPolicy';
+import { enforceMinimumVersion } from '../common/update/updateDecision';
 import { assessPosture, type ProtectionId } from '../common/posture/posture';
 import { idleConfigFromPolicy } from '../common/session/idleMachine';
 import { enrollmentStepFor } from '../common/ui/enrollmentStep';
@@ -46,6 +47,7 @@ import { markerPath, takeRefusedLaunchMarker } from './launch/refusedLaunchMarke
 import { mainLog } from './logging/mainLog';
 import { applyHostResolverRules } from './network/networkAllowlist';
 import { createPolicyVerifier } from './policy/policyKeys';
+import { startUpdates, UPDATE_CHECK_PARTITION } from './update/startUpdates';
 import { policySources } from './policy/policyLocations';
 import { loadPolicy } from './policy/policyLoader';
 import { IdleLock } from './session/idleLock';
@@ -188,9 +190,27 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     audit.fail(classifyQueueError(error));
   }
 
-  const policy: PolicyResult = policyLoad;
-  if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial}` });
+  // A build older than the policy's minimum runs locked, saying to update.
+  const policy: PolicyResult = enforceMinimumVersion(policyLoad, app.getVersion());
+  // The effective policy at every start: which one, which serial, and its exact bytes' hash.
+  if (policy.ok) audit.record({ type: 'policy.loaded', outcome: 'success', reason: `${policy.policy.policyId}#${policy.policy.serial} sha256:${policyLoad.sha256 ?? ''}` });
   else audit.record({ type: 'policy.refused', outcome: 'failure', reason: policy.problem.code });
+  for (const ignored of policyLoad.ignored) audit.record({ type: 'policy.ignored', outcome: 'blocked', reason: ignored.code });
+  // Updates run even under a minimum-version lock: they are the way out of it.
+  if (policyLoad.ok) {
+    startUpdates({
+      updates: policyLoad.policy.updates,
+      appVersion: app.getVersion(),
+      userDataDir: app.getPath('userData'),
+      verifier: createPolicyVerifier(__CORDON_POLICY_KEYS__),
+      fetchText: async (url) => {
+        const response = await session.fromPartition(UPDATE_CHECK_PARTITION).fetch(url, { credentials: 'omit', redirect: 'error' });
+        return { status: response.status, text: await response.text() };
+      },
+      loadUpdater: async () => (await import('electron-updater')).autoUpdater,
+      audit,
+    }).catch((error: unknown) => mainLog().error(`Cordon: updates could not start: ${error instanceof Error ? error.message : String(error)}`));
+  }
   // Fail closed: without a trusted policy, protect as if it were required.
   const capture = decideCapture(process.platform, policy.ok ? policy.policy.screenCapture.protection : 'required');
   if (capture.protectWindows) protectEveryWindow(app);

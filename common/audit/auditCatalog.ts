@@ -56,6 +56,8 @@ export const AUDIT_CATALOG = {
   'app.launch-refused': { category: 'securityAlert', dicomSubtype: 'useOfRestrictedFunction', action: 'E', description: 'Cordon refused to start with unsafe switches, arguments or environment variables' },
   'policy.loaded': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'R', description: 'managed policy loaded' },
   'policy.refused': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'R', description: 'managed policy refused' },
+  // Reason: user-scope-registry-value or user-preference (a policy a user, not IT, put in place).
+  'policy.ignored': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'R', description: 'a policy outside the places only an administrator controls was ignored' },
   'sign-in.succeeded': { category: 'userAuthentication', dicomSubtype: 'login', action: 'E', token: true, description: 'sign-in' },
   'sign-in.failed': { category: 'userAuthentication', dicomSubtype: 'login', action: 'E', token: true, description: 'sign-in refused (including missing MFA)' },
   'reauth.succeeded': { category: 'userAuthentication', dicomSubtype: 'login', action: 'E', token: true, description: 're-authentication to unlock' },

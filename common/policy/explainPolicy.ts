@@ -61,8 +61,13 @@ export function explainPolicy(policy: Policy): string[] {
     `capture tools that lock the workspace: ${list(policy.screenCapture.blockedProcesses, 'none listed')}`,
     `watermark: "${policy.watermark.template}" at opacity ${policy.watermark.opacity}`,
     `audit: sent to ${policy.audit.collectorUrl}; kept locally ${policy.audit.retentionDays} days after delivery; VA warned at ${policy.audit.queueSoftLimit} unsent events, new sessions locked at ${policy.audit.queueHardLimit}`,
-    `updates: ${policy.updates.channel === 'none' ? 'automatic updates off' : `${policy.updates.channel} channel`}`,
+    `updates: ${updatesLine(policy.updates)}`,
     `client certificates: ${list(policy.clientCertificates.allow.map((rule) => `to ${rule.origin} one issued by "${rule.issuerCommonName}"`), 'never sent')}`,
     ...(policy.agreements.length === 0 ? ['agreements: none to accept'] : policy.agreements.map(agreementLine)),
   ];
+}
+
+function updatesLine({ channel, feedUrl, minimumVersion }: Policy['updates']): string {
+  const how = channel === 'none' || feedUrl === undefined ? 'automatic updates off (IT deploys new builds)' : `${channel} channel from ${feedUrl}, each release checked against a manifest signed by a trusted policy key`;
+  return minimumVersion === undefined ? how : `${how}; builds older than ${minimumVersion} lock and ask to update`;
 }

@@ -13,6 +13,7 @@ export const POLICY_PROBLEM_CODES = [
   'not-yet-valid',
   'expired',
   'demo-policy-in-production',
+  'below-minimum-version',
 ] as const;
 export type PolicyProblemCode = (typeof POLICY_PROBLEM_CODES)[number];
 

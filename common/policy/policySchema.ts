@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseSignedOutPattern } from '../hosting/signedOutUrls';
 import { isBareOrigin, isHttps, isLoopbackHttp, originOf } from '../net/origin';
 import { CHECK_LEVELS } from '../posture/deviceChecks';
+import { parseVersion } from '../update/version';
 
 export const POLICY_SCHEMA_VERSIONS = [1] as const;
 
@@ -268,7 +269,15 @@ export const policyV1Schema = z
     screenCapture: screenCapturePolicySchema,
     watermark: watermarkPolicySchema,
     audit: auditPolicySchema,
-    updates: z.object({ channel: z.enum(UPDATE_CHANNELS).default('stable') }).strict(),
+    updates: z
+      .object({
+        channel: z.enum(UPDATE_CHANNELS).default('stable'),
+        /** The practice's update feed (electron-updater's files and Cordon's signed manifest); without one, updates come only through IT's deployment. */
+        feedUrl: z.string().max(2048).refine((v) => originOf(v) !== null, 'must be an absolute https URL').optional(),
+        /** A build older than this locks, saying to update. */
+        minimumVersion: z.string().refine((v) => parseVersion(v) !== null, 'must be a version such as 1.5.0').optional(),
+      })
+      .strict(),
     clientCertificates: clientCertificatePolicySchema,
     devicePosture: devicePosturePolicySchema,
     /** Documents to accept before any hosted app opens; none by default. */
@@ -307,6 +316,7 @@ export const policyV1Schema = z
     policy.agreements.forEach((doc, i) => {
       if (doc.url !== undefined) urls.push({ path: ['agreements', i, 'url'], value: doc.url });
     });
+    if (policy.updates.feedUrl !== undefined) urls.push({ path: ['updates', 'feedUrl'], value: policy.updates.feedUrl });
     for (const { path, value } of urls) {
       if (isHttps(value)) continue;
       const loopbackAllowed = policy.environment === 'demo' && isLoopbackHttp(value);

@@ -8,7 +8,7 @@
 // passed in.
 import { z } from 'zod';
 import { canonicalJson } from '../policy/canonicalJson';
-import type { PolicyVerifier } from '../policy/signedPolicy';
+import type { PolicyResult, PolicyVerifier } from '../policy/signedPolicy';
 import { compareVersions, parseVersion } from './version';
 
 export const UPDATE_MANIFEST_FORMAT = 'cordon-update/1';
@@ -115,4 +115,11 @@ export function belowMinimumVersion(currentVersion: string, minimumVersion: stri
   // Fail closed: a version that cannot be compared is treated as too old.
   if (current === null || minimum === null || compareVersions(current, minimum) < 0) return `This Cordon is version ${currentVersion}; the practice requires ${minimumVersion} or later. Install the update IT provides, or ask IT.`;
   return null;
+}
+
+/** The policy a build runs under: refused, saying to update, when it is older than the policy's minimumVersion. */
+export function enforceMinimumVersion(result: PolicyResult, appVersion: string): PolicyResult {
+  if (!result.ok) return result;
+  const tooOld = belowMinimumVersion(appVersion, result.policy.updates.minimumVersion);
+  return tooOld === null ? result : { ok: false, problem: { code: 'below-minimum-version', file: result.file, field: 'updates.minimumVersion', reason: tooOld } };
 }

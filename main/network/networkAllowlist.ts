@@ -27,12 +27,13 @@ export function hostsOf(origins: readonly string[]): string[] {
 
 /**
  * Every origin Cordon's Chromium network stack may reach under this policy: the apps'
- * navigation and request origins, the identity provider and its asset origins, and the
- * audit collector.
+ * navigation and request origins, the identity provider and its asset origins, the audit
+ * collector, and the update feed.
  */
 export function policyOrigins(policy: Policy): string[] {
-  const { apps, identity, audit } = policy;
-  return [...apps.flatMap((app) => [...app.navigationOrigins, ...app.requestOrigins]), new URL(identity.issuer).origin, ...identity.requestOrigins, new URL(audit.collectorUrl).origin];
+  const { apps, identity, audit, updates } = policy;
+  const feed = updates.feedUrl === undefined ? [] : [new URL(updates.feedUrl).origin];
+  return [...apps.flatMap((app) => [...app.navigationOrigins, ...app.requestOrigins]), new URL(identity.issuer).origin, ...identity.requestOrigins, new URL(audit.collectorUrl).origin, ...feed];
 }
 
 /**

@@ -14,8 +14,9 @@ import { isBinaryPlist, parseBinaryPlist, type PlistValue } from './binaryPlist'
 export const POLICY_VALUE_NAME = 'SignedPolicy';
 export const WINDOWS_POLICY_KEY = 'SOFTWARE\\Policies\\Cordon';
 
-/** A place that holds a policy Cordon does not take, and why (audited at start). */
+/** A place that holds a policy Cordon does not take, and why (audited at start, by code). */
 export interface IgnoredPolicy {
+  code: 'user-scope-registry-value' | 'user-preference';
   where: string;
   why: string;
 }
@@ -157,7 +158,7 @@ export function windowsRegistryPolicy(run: RunCommand, regExe = 'C:\\Windows\\Sy
         user = { status: REG_NOT_FOUND, stdout: '', stderr: '' };
       }
       if (user.status === 0 && parseRegQuery(user.stdout).has(POLICY_VALUE_NAME)) {
-        ignored.push({ where: `HKCU\\${WINDOWS_POLICY_KEY}\\${POLICY_VALUE_NAME}`, why: 'a user-scope value: only the machine-scope policy (HKLM) counts' });
+        ignored.push({ code: 'user-scope-registry-value', where: `HKCU\\${WINDOWS_POLICY_KEY}\\${POLICY_VALUE_NAME}`, why: 'a user-scope value: only the machine-scope policy (HKLM) counts' });
       }
       let machine: ReturnType<RunCommand>;
       try {
@@ -199,7 +200,7 @@ export function macManagedPreferences(domain: string, { user, home, files = real
     read: () => {
       const ignored: IgnoredPolicy[] = [];
       try {
-        if (typeof readPlistDictionary(files.read(userOwn))[POLICY_VALUE_NAME] === 'string') ignored.push({ where: userOwn, why: 'a preference the user set, not one a configuration profile manages' });
+        if (typeof readPlistDictionary(files.read(userOwn))[POLICY_VALUE_NAME] === 'string') ignored.push({ code: 'user-preference', where: userOwn, why: 'a preference the user set, not one a configuration profile manages' });
       } catch {
         // Absent or unreadable: the user's own preferences never count either way.
       }

@@ -1,7 +1,7 @@
 // Owns updating: asks the practice's feed (Cordon's signed manifest first), lets
-// electron-updater download only what the signed manifest names, and installs a download
-// only after its SHA-512 and size match the signed ones. electron-updater never installs
-// on its own (autoInstallOnAppQuit off), never downgrades, and its own checks (the
+// electron-updater download only what the signed manifest names, and lets it install a
+// download (when Cordon quits) only after its SHA-512 and size match the signed ones.
+// Until then electron-updater never installs (autoInstallOnAppQuit off) and never downgrades, and its own checks (the
 // Windows publisher signature, the macOS code signature, latest.yml's hash) still run
 // under ours. Electron's updater is passed in, narrowed to what is used.
 import type { AuditSink } from '../../common/audit/auditSink';
@@ -16,7 +16,6 @@ export interface Updater {
   setFeedURL(options: { provider: 'generic'; url: string; channel?: string }): void;
   checkForUpdates(): Promise<unknown>;
   downloadUpdate(): Promise<unknown>;
-  quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   on(event: 'update-downloaded', listener: (info: { version: string; downloadedFile: string }) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
@@ -24,7 +23,7 @@ export interface Updater {
 export type UpdateState =
   | { kind: 'idle' }
   | { kind: 'downloading'; version: string }
-  /** Verified against the signed manifest: installs at the next restart. */
+  /** Verified against the signed manifest: electron-updater installs it when Cordon quits. */
   | { kind: 'ready'; version: string }
   | { kind: 'refused'; reason: string };
 
@@ -73,13 +72,6 @@ export class UpdateService {
     return decision;
   }
 
-  /** Installs a verified download (the app calls this when the VA restarts or signs out); false when none. */
-  installIfReady(): boolean {
-    if (this.state.kind !== 'ready') return false;
-    this.options.updater.quitAndInstall(true, true);
-    return true;
-  }
-
   private async downloaded(info: { version: string; downloadedFile: string }): Promise<void> {
     const manifest = this.pending;
     if (manifest === null || info.version !== manifest.version) {
@@ -98,11 +90,14 @@ export class UpdateService {
       return;
     }
     this.options.audit.record({ type: 'update.verified', outcome: 'success', reason: manifest.version });
+    // Only now may electron-updater install, and only this download, when Cordon quits.
+    this.options.updater.autoInstallOnAppQuit = true;
     this.set({ kind: 'ready', version: manifest.version });
   }
 
   private refuse(reason: string, detail: string): void {
     this.pending = null;
+    this.options.updater.autoInstallOnAppQuit = false;
     this.options.audit.record({ type: 'update.refused', outcome: 'blocked', reason });
     this.set({ kind: 'refused', reason: detail });
   }

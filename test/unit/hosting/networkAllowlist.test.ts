@@ -19,6 +19,9 @@ function pacAnswer(pacUrl: string, url: string): string {
 describe('the network allowlist', () => {
   it("covers the apps' origins, the identity provider and the collector", () => {
     expect(hostsOf(policyOrigins(policy))).toEqual(['api.ehr.example.com', 'audit.example.com', 'ehr.example.com', 'login.example.com']);
+    // The update feed, when the policy names one, resolves too.
+    const withFeed = policyV1Schema.parse(validPolicy({ updates: { channel: 'stable', feedUrl: 'https://updates.practice.example/cordon/' } }));
+    expect(hostsOf(policyOrigins(withFeed))).toContain('updates.practice.example');
   });
 
   it('sends approved hosts DIRECT and everything else to the closed port', () => {

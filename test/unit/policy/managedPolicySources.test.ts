@@ -68,7 +68,7 @@ describe('Windows: HKLM\\SOFTWARE\\Policies\\Cordon through reg.exe', () => {
     // Lines as pasted by hand join to the same JSON without their line breaks.
     expect(read).toMatchObject({ kind: 'found', text: lines.join(''), where: 'HKLM\\SOFTWARE\\Policies\\Cordon\\SignedPolicy' });
     expect(JSON.parse(read.kind === 'found' ? read.text : '')).toEqual(JSON.parse(signed));
-    expect(read.ignored).toEqual([{ where: 'HKCU\\SOFTWARE\\Policies\\Cordon\\SignedPolicy', why: expect.stringContaining('user-scope') }]);
+    expect(read.ignored).toEqual([{ code: 'user-scope-registry-value', where: 'HKCU\\SOFTWARE\\Policies\\Cordon\\SignedPolicy', why: expect.stringContaining('user-scope') }]);
   });
 
   it('takes nothing from a user-scope value alone; a value of the wrong type is refused, not skipped', () => {
@@ -112,7 +112,7 @@ describe('macOS: managed preferences for com.cordon.workspace', () => {
     mac.put(`/Users/valerie/Library/Preferences/${domain}.plist`, pythonPlist({ SignedPolicy: '{}' }, 'FMT_BINARY'), 501);
     const read = source(mac.files).read();
     expect(read).toMatchObject({ kind: 'found', text: signed, where: expect.stringContaining('/valerie/') });
-    expect(read.ignored).toEqual([{ where: `/Users/valerie/Library/Preferences/${domain}.plist`, why: expect.stringContaining('the user set') }]);
+    expect(read.ignored).toEqual([{ code: 'user-preference', where: `/Users/valerie/Library/Preferences/${domain}.plist`, why: expect.stringContaining('the user set') }]);
   });
 
   it('refuses managed preferences root does not own, and a SignedPolicy that is not a string', () => {
@@ -163,7 +163,7 @@ describe('one precedence: OS-managed, then bundled; a bad managed policy never f
   const load = (managed: ReturnType<typeof source>) => loadPolicy({ sources: { managed, bundledPath }, verifier, build: 'production', now: NOW });
 
   it('takes the managed policy, with the SHA-256 of the document as read and what was ignored', () => {
-    const ignored = [{ where: 'HKCU\\…', why: 'a user-scope value' }];
+    const ignored = [{ code: 'user-scope-registry-value' as const, where: 'HKCU\\…', why: 'a user-scope value' }];
     const result = load(source({ kind: 'found', text: signed, where: 'HKLM\\SOFTWARE\\Policies\\Cordon\\SignedPolicy', ignored }));
     expect(result).toMatchObject({ ok: true, file: 'HKLM\\SOFTWARE\\Policies\\Cordon\\SignedPolicy', sha256: createHash('sha256').update(signed).digest('hex'), ignored });
     expect(result.ok && result.policy.policyId).toBe('managed');
@@ -181,9 +181,9 @@ describe('one precedence: OS-managed, then bundled; a bad managed policy never f
   });
 
   it('searches the registry before the ProgramData file, and stops at the first that holds a policy', () => {
-    const registry = source({ kind: 'refused', where: 'HKLM', reason: 'wrong type', ignored: [{ where: 'HKCU', why: 'user' }] });
+    const registry = source({ kind: 'refused', where: 'HKLM', reason: 'wrong type', ignored: [{ code: 'user-scope-registry-value', where: 'HKCU', why: 'user' }] });
     const file = source({ kind: 'found', text: signed, where: 'C:\\ProgramData\\Cordon\\policy.json', ignored: [] });
     expect(firstManaged([registry, file]).read()).toMatchObject({ kind: 'refused', where: 'HKLM', ignored: [{ where: 'HKCU' }] });
-    expect(firstManaged([source({ kind: 'absent', ignored: [{ where: 'HKCU', why: 'user' }] }), file]).read()).toMatchObject({ kind: 'found', where: 'C:\\ProgramData\\Cordon\\policy.json', ignored: [{ where: 'HKCU' }] });
+    expect(firstManaged([source({ kind: 'absent', ignored: [{ code: 'user-scope-registry-value', where: 'HKCU', why: 'user' }] }), file]).read()).toMatchObject({ kind: 'found', where: 'C:\\ProgramData\\Cordon\\policy.json', ignored: [{ where: 'HKCU' }] });
   });
 });

@@ -126,7 +126,7 @@ describe('policy content validation (each kind of invalid names its field)', () 
     { name: 'unknown field (typo of a control)', policy: { ...base, clipbaord: { mode: 'blocked' } }, field: 'policy.clipbaord', reason: /^unknown field; did you mean "clipboard"\?$/ },
     { name: "unknown field in an app, named by the app's id", policy: { ...base, apps: [app, { ...app, id: 'fax', printng: 'allow' }] }, field: 'policy.apps[fax].printng', reason: /^unknown field; did you mean "printing"\?$/ },
     { name: 'wrongly capitalised field', policy: { ...base, session: { IdleLockMinutes: 5, idleLockMinutes: 5, logoffMinutes: 30 } }, field: 'policy.session.IdleLockMinutes', reason: /did you mean "idleLockMinutes"/ },
-    { name: 'unknown field like no known one, listing the known ones', policy: { ...base, updates: { channel: 'stable', colour: 'blue' } }, field: 'policy.updates.colour', reason: /^unknown field; the fields here are channel$/ },
+    { name: 'unknown field like no known one, listing the known ones', policy: { ...base, updates: { channel: 'stable', colour: 'blue' } }, field: 'policy.updates.colour', reason: /^unknown field; the fields here are channel, feedUrl, minimumVersion$/ },
   ];
 
   for (const testCase of cases) {

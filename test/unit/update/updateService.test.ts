@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-/** TEST DOUBLE for electron-updater's autoUpdater: records calls; downloadUpdate() "downloads" `file` as `version`. */
+/** TEST DOUBLE for electron-updater's autoUpdater: records calls; downloadUpdate() "downloads" `file` as `version`; installing is its autoInstallOnAppQuit flag. */
 class FakeUpdater implements Updater {
   autoDownload = true;
   autoInstallOnAppQuit = true;
@@ -53,9 +53,6 @@ class FakeUpdater implements Updater {
   async downloadUpdate() {
     this.calls.push('download');
     this.downloadedListener?.({ version: this.download.version, downloadedFile: this.download.file });
-  }
-  quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean) {
-    this.calls.push(`install(${String(isSilent)},${String(isForceRunAfter)})`);
   }
   on(event: 'update-downloaded' | 'error', listener: never) {
     if (event === 'update-downloaded') this.downloadedListener = listener;
@@ -84,13 +81,13 @@ describe('the updater under Cordon', () => {
     expect(updater.feed).toEqual({ provider: 'generic', url: feedUrl, channel: 'latest' });
   });
 
-  it('downloads a signed release, installs it once its bytes match the manifest, and audits both steps', async () => {
+  it('downloads a signed release and lets it install on quit only once its bytes match the manifest, auditing both steps', async () => {
     const { updater, audit, updates } = service({ version: '1.5.0', file: releaseFile });
     await updates.checkNow();
     await settle();
     expect(updates.current).toEqual({ kind: 'ready', version: '1.5.0' });
-    expect(updates.installIfReady()).toBe(true);
-    expect(updater.calls).toEqual(['check', 'download', 'install(true,true)']);
+    expect(updater.autoInstallOnAppQuit).toBe(true);
+    expect(updater.calls).toEqual(['check', 'download']);
     expect(audit.map((e) => [e.type, e.reason])).toEqual([
       ['update.available', `1.5.0 signed by key ${key.keyId}`],
       ['update.verified', '1.5.0'],
@@ -107,8 +104,7 @@ describe('the updater under Cordon', () => {
       await updates.checkNow();
       await settle();
       expect(updates.current.kind, JSON.stringify(download)).toBe('refused');
-      expect(updates.installIfReady()).toBe(false);
-      expect(updater.calls).not.toContainEqual(expect.stringMatching(/^install/));
+      expect(updater.autoInstallOnAppQuit).toBe(false);
       expect(audit.at(-1)).toMatchObject({ type: 'update.refused', outcome: 'blocked', reason: 'download-mismatch' });
     }
   });
