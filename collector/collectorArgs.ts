@@ -82,6 +82,7 @@ only, so the client secret never shows in the process list):
   CORDON_CONSOLE_ROLES_CLAIM   the ID-token claim with Cordon roles, default roles
   CORDON_CONSOLE_PUBLIC_URL    the address browsers use (behind a load balancer)
   CORDON_CONSOLE_IDLE_MINUTES  automatic logoff, default 15
+  CORDON_CONSOLE_PRACTICE_NAME the practice's name on printed reports
   --console-key-file FILE      the access log's signing key, default ${DEFAULT_CONSOLE_KEY_FILE}
                                (created when missing; every collector of a practice needs the same)
   --console-ui DIR             the built console (npm run build:console), default ${DEFAULT_CONSOLE_UI_DIR}
@@ -369,5 +370,6 @@ function parseConsoleEnv(env: Readonly<Record<string, string | undefined>>, file
     keyFile: files.keyFile,
     idleTimeoutSeconds: idleMinutes * 60,
     ...(publicUrl === undefined || publicUrl === '' ? {} : { publicUrl: httpUrl(publicUrl, 'CORDON_CONSOLE_PUBLIC_URL') }),
+    ...(env.CORDON_CONSOLE_PRACTICE_NAME === undefined || env.CORDON_CONSOLE_PRACTICE_NAME.trim() === '' ? {} : { practiceName: env.CORDON_CONSOLE_PRACTICE_NAME.trim() }),
   };
 }

@@ -52,6 +52,7 @@ export async function demoConsoleConfig(issuer: string, options: { uiDir?: strin
     },
     uiDir: options.uiDir ?? CONSOLE_UI_DIR,
     keyFile: options.keyFile,
+    practiceName: 'Sunrise Family Medicine (demo)',
     ...(options.idleTimeoutSeconds === undefined ? {} : { idleTimeoutSeconds: options.idleTimeoutSeconds }),
   };
 }

@@ -46,8 +46,11 @@ export function csvRows(selection: ExportSelection): CsvRow[] {
 
 const cell = (value: string) => `"${spreadsheetSafe(value).replaceAll('"', '""')}"`;
 
-/** UTF-8 with a byte-order mark (spreadsheets otherwise guess the encoding), CRLF lines. */
+/** A header and rows as CSV: every cell quoted and formula-safe, UTF-8 with a byte-order mark (spreadsheets otherwise guess the encoding), CRLF lines. */
+export function csvText(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return `\uFEFF${[header, ...rows].map((cells) => cells.map(cell).join(',')).join('\r\n')}\r\n`;
+}
+
 export function toCsv(rows: readonly CsvRow[]): string {
-  const lines = [CSV_COLUMNS.map(cell).join(','), ...rows.map((row) => CSV_COLUMNS.map((c) => cell(row[c])).join(','))];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvText(CSV_COLUMNS, rows.map((row) => CSV_COLUMNS.map((c) => row[c])));
 }

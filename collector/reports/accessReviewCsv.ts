@@ -1,9 +1,9 @@
 // The access review as CSV for a spreadsheet: one row per VA, one for all VAs, and one for
 // every alert the practice had in the period (its alert columns only). Each row names its
 // period, so a row pasted elsewhere still says what it covers. Every cell is quoted and
-// made formula-safe with the export's own rule (a leading ' before = + - @ …).
+// made formula-safe by the export's own writer (a leading ' before = + - @ …).
 import { BLOCK_KIND_NAMES, type AccessReview, type ReviewFigures } from '../../common/console/consoleApi';
-import { spreadsheetSafe } from '../export/csvExport';
+import { csvText } from '../export/csvExport';
 
 export const ACCESS_REVIEW_COLUMNS = [
   'scope',
@@ -35,9 +35,7 @@ function figureCells(f: ReviewFigures): string[] {
   return [String(f.sessions), hours(f.workedMs), String(f.devices), String(f.blocksTotal), ...BLOCK_KIND_NAMES.map((kind) => String(f.blocks[kind])), ...alertCells(f.alerts), String(f.reviewed), String(f.flagged), String(f.notReviewed)];
 }
 
-const cell = (value: string) => `"${spreadsheetSafe(value).replaceAll('"', '""')}"`;
-
-/** UTF-8 with a byte-order mark and CRLF lines, as the event export writes them. */
+/** Written as the event export writes CSV (csvText). */
 export function accessReviewCsv(report: AccessReview): string {
   const { from, to } = report.period;
   const sessionColumns = 4 + BLOCK_KIND_NAMES.length;
@@ -46,8 +44,7 @@ export function accessReviewCsv(report: AccessReview): string {
     ['all-vas', '', from, to, ...figureCells(report.totals)],
     ['practice-alerts', '', from, to, ...Array<string>(sessionColumns).fill(''), ...alertCells(report.practiceAlerts), '', '', ''],
   ];
-  const lines = [[...ACCESS_REVIEW_COLUMNS], ...rows].map((cells) => cells.map(cell).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvText(ACCESS_REVIEW_COLUMNS, rows);
 }
 
 const compactTime = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

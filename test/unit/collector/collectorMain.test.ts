@@ -73,6 +73,8 @@ describe('collector command line', () => {
       idleTimeoutSeconds: 600,
     });
     expect(parsed.notes.join()).not.toMatch(/console is off/);
+    expect(parsed.config.console?.practiceName).toBeUndefined();
+    expect(parseCollectorArgs([], { ...env, CORDON_CONSOLE_PRACTICE_NAME: ' Sunrise Family Medicine ' }).config.console?.practiceName).toBe('Sunrise Family Medicine');
     for (const bad of [{ CORDON_CONSOLE_CLIENT_SECRET: '' }, { CORDON_CONSOLE_MFA_AMR: ' , ' }, { CORDON_CONSOLE_IDLE_MINUTES: '0' }, { CORDON_CONSOLE_ISSUER: 'idp.example' }]) {
       expect(() => parseCollectorArgs([], { ...env, ...bad }), JSON.stringify(bad)).toThrow(UsageError);
     }
