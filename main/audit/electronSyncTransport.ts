@@ -9,29 +9,9 @@
 // same contract as net.fetch for that session.
 import type { Session } from 'electron';
 import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES, TransportError, type SyncRequest, type SyncResponse, type SyncTransport } from './syncTransport';
+import { readCappedBytes } from '../network/cappedBody';
 
 export const AUDIT_SYNC_PARTITION = 'cordon-audit-sync';
-
-/** The body as text, refusing (without reading on) one longer than a collector answer can be. */
-async function readCapped(response: Response, max: number): Promise<string> {
-  const tooLong = () => new TransportError('the collector answered with more data than a collector answer can hold');
-  if (Number(response.headers.get('content-length') ?? 0) > max) throw tooLong();
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw tooLong();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export function electronSyncTransport(session: Pick<Session, 'fetch'>, { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS } = {}): SyncTransport {
   return {
@@ -48,7 +28,9 @@ export function electronSyncTransport(session: Pick<Session, 'fetch'>, { timeout
           credentials: 'omit',
           signal: AbortSignal.timeout(timeoutMs),
         });
-        body = await readCapped(response, MAX_RESPONSE_BYTES);
+        const bytes = await readCappedBytes(response, MAX_RESPONSE_BYTES);
+        if (bytes === null) throw new TransportError('the collector answered with more data than a collector answer can hold');
+        body = Buffer.from(bytes).toString('utf8');
       } catch (error) {
         throw new TransportError(`the collector could not be reached: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }

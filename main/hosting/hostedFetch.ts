@@ -3,6 +3,7 @@
 // cookies go with it, a redirect fails rather than being followed, and the body is read
 // no further than the limit. Each failure has a code for the audit trail.
 import type { Session } from 'electron';
+import { readCappedBytes } from '../network/cappedBody';
 
 export type HostedFetchProblem = 'not-approved' | 'unreachable' | 'too-large' | `http-${number}`;
 
@@ -20,26 +21,6 @@ export class HostedFetchError extends Error {
 export interface FetchLimits {
   maxBytes: number;
   timeoutMs: number;
-}
-
-/** The body's bytes, or null as soon as it is longer than `max` (the rest is never read). */
-export async function readCappedBytes(response: Response, max: number): Promise<Uint8Array | null> {
-  if (Number(response.headers.get('content-length') ?? 0) > max) return null;
-  if (response.body === null) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 export async function fetchThroughSession(session: Pick<Session, 'fetch'>, url: string, { maxBytes, timeoutMs }: FetchLimits): Promise<Uint8Array> {
