@@ -15,6 +15,9 @@ import { MAC_PREFERENCE_DOMAIN } from './policyLocations';
 import { ADML_FILE, ADMX_FILE, admxTemplate } from './templates/admxTemplate';
 import { jamfSchema, mobileconfig } from './templates/macProfile';
 import { regFile } from './templates/regFile';
+import { parse as parseYaml } from 'yaml';
+import { releaseManifest } from '../update/releaseManifest';
+import { signUpdateManifest } from '../update/updateFeed';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -43,6 +46,9 @@ const USAGE = `usage: cordon-policy <command> [options]       (from the Cordon f
   mobileconfig <signed.json> --trust <public.pem>... --out <file.mobileconfig> [--jamf-schema <file.json>] [--build <kind>]
                                                 a macOS configuration profile with the policy as managed
                                                 preferences; --jamf-schema also writes Jamf Pro's custom-settings schema
+  sign-update <latest.yml> --key <private.pem> --out <cordon-update.json> [--channel stable|beta] [--staging <0-100>]
+                                                sign a release for the update feed: the version and files of
+                                                electron-builder's latest.yml, with the channel and rollout share
   help                                          this text (also --help or -h after any command)
 
   --build <kind>   the Cordon the policy is for: production (the default; what a practice
@@ -179,6 +185,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       build: { type: 'string' },
       'ignore-dates': { type: 'boolean' },
       'jamf-schema': { type: 'string' },
+      channel: { type: 'string' },
+      staging: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -282,6 +290,20 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         await writeOut(schemaFile, jamfSchema());
         io.out(`wrote ${schemaFile}: Jamf Pro > Configuration Profiles > Application & Custom Settings > External Applications, source "Custom Schema", preference domain ${MAC_PREFERENCE_DOMAIN}`);
       }
+      return EXIT.ok;
+    }
+    case 'sign-update': {
+      const input = requireOne(inputs, 'latest.yml');
+      if (values.key === undefined || values.out === undefined) throw new CliError('sign-update needs --key <private.pem> and --out <cordon-update.json>', EXIT.usage);
+      const channel = values.channel ?? 'stable';
+      if (channel !== 'stable' && channel !== 'beta') throw new CliError(`--channel must be stable or beta, not ${channel}`, EXIT.usage);
+      const staging = values.staging === undefined ? undefined : /^\d{1,3}$/.test(values.staging) && Number(values.staging) <= 100 ? Number(values.staging) : NaN;
+      if (Number.isNaN(staging)) throw new CliError(`--staging must be a whole percentage from 0 to 100, not ${values.staging ?? ''}`, EXIT.usage);
+      const manifest = releaseManifest(parseYaml(await readInput(input)), { channel, ...(staging === undefined ? {} : { stagingPercentage: staging }) });
+      if (!manifest.ok) throw new CliError(`${input}: ${manifest.reason}`, EXIT.refused);
+      const signed = signUpdateManifest(manifest.manifest, await readInput(resolve(values.key)));
+      await writeOut(resolve(values.out), signed);
+      io.out(`signed Cordon ${manifest.manifest.version} (${channel}, ${manifest.manifest.stagingPercentage}% of devices, ${manifest.manifest.files.length} file${manifest.manifest.files.length === 1 ? '' : 's'}) -> ${resolve(values.out)}: put it beside latest.yml on the feed`);
       return EXIT.ok;
     }
     default:

@@ -4,7 +4,7 @@
 // the percentage; a downloaded file installs only if its SHA-512 and size are the signed
 // ones; a policy's minimum version locks an older build.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { belowMinimumVersion, downloadMatches, type UpdateManifest } from '../../../common/update/updateDecision';
 import { compareVersions, parseVersion } from '../../../common/update/version';
 import { createPolicyVerifier, generatePolicyKeyPair } from '../../../main/policy/policyKeys';
+import { EXIT, runPolicyCli } from '../../../main/policy/policyCli';
 import { checkUpdateFeed, fileDigest, rolloutBucket, signUpdateManifest, type FetchText } from '../../../main/update/updateFeed';
 
 const releaseKey = generatePolicyKeyPair();
@@ -105,6 +106,35 @@ describe('the update feed', () => {
     writeFileSync(path.join(dir, 'swapped.exe'), Buffer.concat([installer, Buffer.from('!')]));
     expect(downloadMatches(manifest(), await fileDigest(path.join(dir, 'good.exe')))).toBe(true);
     expect(downloadMatches(manifest(), await fileDigest(path.join(dir, 'swapped.exe')))).toBe(false);
+  });
+});
+
+describe('signing a release for the feed (cordon-policy sign-update)', () => {
+  const cli = async (cwd: string, ...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runPolicyCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), now: () => new Date('2026-12-01T10:00:00Z'), cwd });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it("turns electron-builder's latest.yml into a signed manifest the device accepts, with the channel and rollout share", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cordon-release-'));
+    writeFileSync(path.join(dir, 'release.private.pem'), releaseKey.privateKeyPem);
+    // As electron-builder writes it for the NSIS target.
+    writeFileSync(path.join(dir, 'latest.yml'), `version: 1.5.0\nfiles:\n  - url: Cordon Setup 1.5.0.exe\n    sha512: ${installerDigest.sha512}\n    size: ${installerDigest.size}\npath: Cordon Setup 1.5.0.exe\nsha512: ${installerDigest.sha512}\nreleaseDate: '2026-12-01T09:00:00.000Z'\n`);
+    const signed = await cli(dir, 'sign-update', 'latest.yml', '--key', 'release.private.pem', '--out', 'cordon-update.json', '--staging', '25');
+    expect(signed.code, signed.err).toBe(EXIT.ok);
+    expect(signed.out).toContain('signed Cordon 1.5.0 (stable, 25% of devices, 1 file)');
+    publish(readFileSync(path.join(dir, 'cordon-update.json'), 'utf8'));
+    expect(await check({ rolloutBucket: 24 })).toMatchObject({ kind: 'install', manifest: { version: '1.5.0', stagingPercentage: 25, files: [{ url: 'Cordon Setup 1.5.0.exe', ...installerDigest }] } });
+    expect((await check({ rolloutBucket: 25 })).kind).toBe('not-yet');
+
+    writeFileSync(path.join(dir, 'broken.yml'), 'version: 1.5.0\nfiles:\n  - url: Cordon Setup 1.5.0.exe\n    size: 10\n');
+    const broken = await cli(dir, 'sign-update', 'broken.yml', '--key', 'release.private.pem', '--out', 'x.json');
+    expect(broken.code).toBe(EXIT.refused);
+    expect(broken.err).toMatch(/broken\.yml: not a release electron-builder described: .*files\.0\.sha512/);
+    expect((await cli(dir, 'sign-update', 'latest.yml', '--key', 'release.private.pem', '--out', 'x.json', '--staging', '150')).code).toBe(EXIT.usage);
+    expect((await cli(dir, 'sign-update', 'latest.yml', '--key', 'release.private.pem', '--out', 'x.json', '--channel', 'nightly')).code).toBe(EXIT.usage);
   });
 });
 
