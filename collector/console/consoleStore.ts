@@ -11,6 +11,8 @@ import type { CollectorDatabase } from '../database';
 import type { RulesDatabase } from '../rules/ruleStore';
 import { alertSeverity } from './alertSeverity';
 import { chainStatuses } from './chainStatus';
+import { deviceChain } from '../retention/anchorMessage';
+import { readAnchor } from '../retention/retentionAnchors';
 
 /** Most events one timeline answer carries (a session is a working day at most). */
 export const TIMELINE_LIMIT = 5000;
@@ -69,8 +71,8 @@ export const withRuleColumns = (db: Kysely<CollectorDatabase>): Kysely<ConsoleDa
 export class ConsoleStore {
   private readonly db: Kysely<ConsoleDatabase>;
 
-  constructor(db: Kysely<CollectorDatabase>) {
-    this.db = withRuleColumns(db);
+  constructor(private readonly collectorDb: Kysely<CollectorDatabase>) {
+    this.db = withRuleColumns(collectorDb);
   }
 
   /** Open (unresolved) alerts that fall in a session's stretch of its device's chain. */
@@ -205,7 +207,10 @@ export class ConsoleStore {
       .where('subject_key', 'is', null)
       .where((eb) => eb.between('seq', bounds.first_seq, bounds.last_seq + 1))
       .execute();
-    const start = bounds.first_seq <= 1 ? { seq: 0, link: GENESIS_LINK_HEX } : previous === undefined ? null : { seq: previous.seq, link: previous.link };
+    // After a disposal the event before the session may be gone; the signed anchor where the kept chain starts stands in for it.
+    const anchor = bounds.first_seq <= 1 || previous !== undefined ? null : await readAnchor(this.collectorDb, deviceChain(deviceId));
+    const start =
+      bounds.first_seq <= 1 ? { seq: 0, link: GENESIS_LINK_HEX } : previous !== undefined ? { seq: previous.seq, link: previous.link } : anchor?.seq === bounds.first_seq - 1 ? { seq: anchor.seq, link: anchor.link } : null;
     const chain = chainStatuses({
       digest: sha256Link,
       start,

@@ -129,6 +129,10 @@ describeOnEachStorage('retention and disposal', (storage) => {
     }
     const anchor = await readAnchor(s.store.database, deviceChain(s.a.device.deviceId));
     expect(anchor).toMatchObject({ seq: 5, link: s.a.device.chain[4]?.link, keyId: s.key.keyId });
+    // The console's timeline of the first kept session chains from the anchor: no gap where event 5 was.
+    const timeline = await new ConsoleStore(s.store.database).timeline(s.a.device.deviceId, CODES.a2);
+    expect(timeline?.events.map((e) => e.seq)).toEqual([6, 7, 8, 9]);
+    expect(timeline?.stretches.map((st) => st.status)).not.toContain('gap');
 
     expect(await verifyDisposalRecords(s.store.database, s.key)).toMatchObject({ intact: true, entries: 3, problem: null });
     const records = await recentDisposals(s.store.database, 10);
