@@ -14,10 +14,11 @@ export type AgreementContent = { state: 'ready'; text: string } | { state: 'load
 export type AgreementDocument = Pick<AgreementPolicy, 'id' | 'title' | 'version' | 'reaccept'> & { sha256: string; content: AgreementContent };
 
 /**
- * Training (issue 11 item 2, filled in later): `not-configured` until the policy asks for
- * it; `unknown` (its status could not be had, e.g. the collector unreachable) keeps apps closed.
+ * Training (common/gates/trainingGate.ts decides it): `not-configured` unless the policy
+ * requires courses; `checking` while the first answer of the collector is awaited and
+ * `unknown` when none could be had keep apps closed, like an overdue course (`closed`).
  */
-export type TrainingInput = { state: 'not-configured' } | { state: 'clear' } | { state: 'closed'; reason: AppsHiddenReason } | { state: 'unknown' };
+export type TrainingInput = { state: 'not-configured' } | { state: 'clear' } | { state: 'closed'; reason: AppsHiddenReason } | { state: 'checking' } | { state: 'unknown' };
 
 /** The device posture decision: `unknown` when there is none to go by. */
 export type PostureInput = { state: 'clear' } | { state: 'closed'; reason: AppsHiddenReason } | { state: 'unknown' };
@@ -42,7 +43,12 @@ export type GateOutcome =
 
 export const TRAINING_UNKNOWN: AppsHiddenReason = {
   code: 'training-unknown',
-  message: 'Cordon could not confirm your training with the practice, so practice apps stay closed. Try again in a few minutes; if this stays, tell IT.',
+  message: 'Cordon could not confirm your training with the practice, so practice apps stay closed. Cordon keeps trying; if this stays, tell IT.',
+};
+
+export const TRAINING_CHECKING: AppsHiddenReason = {
+  code: 'training-checking',
+  message: 'Cordon is checking your training with the practice; practice apps open when it has.',
 };
 
 export const POSTURE_UNKNOWN: AppsHiddenReason = {
@@ -61,6 +67,7 @@ export function firstOutstandingGate(input: GateInput): GateOutcome {
   const training = input.training ?? { state: 'not-configured' };
   if (training.state === 'closed') return { gate: 'training', reason: training.reason };
   if (training.state === 'unknown') return { gate: 'training', reason: TRAINING_UNKNOWN };
+  if (training.state === 'checking') return { gate: 'training', reason: TRAINING_CHECKING };
   if (input.posture.state === 'closed') return { gate: 'device-posture', reason: input.posture.reason };
   if (input.posture.state === 'unknown') return { gate: 'device-posture', reason: POSTURE_UNKNOWN };
   return { gate: 'open' };

@@ -1,6 +1,6 @@
 // The effective policy in plain words, one line per control, for IT to check what a
 // signed policy will actually do (`cordon-policy explain`).
-import type { AgreementPolicy, AppPolicy, Policy } from './policySchema';
+import type { AgreementPolicy, AppPolicy, Policy, TrainingCourse, TrainingPolicy } from './policySchema';
 
 const CLIPBOARD_WORDS: Record<Policy['clipboard']['mode'], string> = {
   blocked: 'blocked: no copy out of hosted apps and no paste into them',
@@ -41,6 +41,21 @@ function agreementLine(doc: AgreementPolicy): string {
   return `agreement ${doc.id} ("${doc.title}", version ${doc.version}): each VA reads and accepts it after sign-in, before any app opens, ${REACCEPT_WORDS[doc.reaccept]}; declining signs out; ${source}`;
 }
 
+function courseLine(course: TrainingCourse, training: TrainingPolicy): string {
+  const counts = course.everyMonths === undefined ? 'a completion counts until the expiry date its record gives, for good when it gives none' : `a completion counts for ${course.everyMonths} months (or until an earlier expiry date its record gives)`;
+  const first = course.dueBy === undefined ? 'a VA with no completion on record has apps closed at once' : `a VA with no completion on record has until ${course.dueBy}, then ${training.graceDays} days' grace`;
+  return `training ${course.id} ("${course.title}"): ${counts}; ${first}`;
+}
+
+function trainingLines(training: TrainingPolicy | undefined): string[] {
+  if (training === undefined) return ['training: none required'];
+  return [
+    ...training.courses.map((course) => courseLine(course, training)),
+    `training: the VA is told ${training.dueSoonDays} days before a course falls due; hosted apps close ${training.graceDays} days after, naming the course and whom to ask: ${training.contact}`,
+    `training: checked with the collector at each sign-in and every 15 minutes, its answers believed only when signed by the collector key in audit.collectorPublicKey; while the collector cannot be reached the last answer counts an hour and ${training.offlineDays} days more, then apps close`,
+  ];
+}
+
 export function explainPolicy(policy: Policy): string[] {
   const mfa = [
     ...policy.identity.mfa.acrValues.map((v) => `acr ${v}`),
@@ -64,6 +79,7 @@ export function explainPolicy(policy: Policy): string[] {
     `updates: ${updatesLine(policy.updates)}`,
     `client certificates: ${list(policy.clientCertificates.allow.map((rule) => `to ${rule.origin} one issued by "${rule.issuerCommonName}"`), 'never sent')}`,
     ...(policy.agreements.length === 0 ? ['agreements: none to accept'] : policy.agreements.map(agreementLine)),
+    ...trainingLines(policy.training),
   ];
 }
 

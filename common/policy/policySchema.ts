@@ -144,12 +144,32 @@ export const watermarkPolicySchema = z
   })
   .strict();
 
+/** An Ed25519 public key as `openssl pkey -pubout` writes it: SPKI, base64 between PEM lines. */
+const ED25519_SPKI_BASE64 = /^MCowBQYDK2VwAyEA[A-Za-z0-9+/]{43}=$/;
+const PEM_PUBLIC_KEY = /^-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----$/;
+
+/** The key's base64 body, or null when `pem` is not an Ed25519 public key in PEM. */
+export function ed25519PublicKeyBody(pem: string): string | null {
+  const body = PEM_PUBLIC_KEY.exec(pem.trim())?.[1]?.replace(/\s+/g, '');
+  return body !== undefined && ED25519_SPKI_BASE64.test(body) ? body : null;
+}
+
 export const auditPolicySchema = z
   .object({
     collectorUrl: webUrl,
     retentionDays: z.number().int().min(1).max(3650),
     queueSoftLimit: z.number().int().positive(),
     queueHardLimit: z.number().int().positive(),
+    /**
+     * The collector key's public half (PEM): the collector signs what devices act on (training
+     * status) with it, and a device believes only what this key signed. IT's signature on the
+     * policy is what makes the key trusted.
+     */
+    collectorPublicKey: z
+      .string()
+      .max(400)
+      .refine((pem) => ed25519PublicKeyBody(pem) !== null, 'must be an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY----- …), as `openssl pkey -in <collector key file> -pubout` prints it')
+      .optional(),
   })
   .strict()
   .refine((a) => a.queueHardLimit > a.queueSoftLimit, { path: ['queueHardLimit'], message: 'must be greater than queueSoftLimit' });
@@ -250,6 +270,52 @@ export const agreementPolicySchema = z
   });
 export type AgreementPolicy = z.infer<typeof agreementPolicySchema>;
 
+/** Course ids name a course in the training records, the CSV and audit events. */
+export const courseIdSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be 1–32 characters: lowercase letters, digits and hyphens, starting with a letter');
+
+/** A calendar date, YYYY-MM-DD, that exists (read as UTC midnight). */
+const DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
+export const calendarDateSchema = z
+  .string()
+  .regex(DATE_FORM, 'must be a date as YYYY-MM-DD, e.g. 2027-03-31')
+  .refine((text) => {
+    // The form is the regex's to judge; this only asks whether such a day exists.
+    const ms = Date.parse(`${text}T00:00:00Z`);
+    return !DATE_FORM.test(text) || (!Number.isNaN(ms) && new Date(ms).toISOString().startsWith(text));
+  }, 'is not a date in the calendar');
+
+/** A course the practice requires of every VA. */
+export const trainingCourseSchema = z
+  .object({
+    id: courseIdSchema,
+    title: nonEmpty.max(120),
+    /** A completion counts for this many months; without it, until the expiry date its record carries, or for good when it carries none. */
+    everyMonths: z.number().int().min(1).max(120).optional(),
+    /** A VA with no completion on record has until this date (then the grace period); without it, the course is due at once. */
+    dueBy: calendarDateSchema.optional(),
+  })
+  .strict();
+export type TrainingCourse = z.infer<typeof trainingCourseSchema>;
+
+/**
+ * Training the practice requires: completions reach the collector from the compliance
+ * officer's CSV, and each device asks the collector (a signed answer) at sign-in.
+ */
+export const trainingPolicySchema = z
+  .object({
+    courses: z.array(trainingCourseSchema).min(1).max(20),
+    /** The VA is told this many days before a course falls due. */
+    dueSoonDays: z.number().int().min(0).max(90).default(30),
+    /** Days after a course fell due before hosted apps close (the VA is told meanwhile). */
+    graceDays: z.number().int().min(0).max(90).default(14),
+    /** While the collector cannot be reached, the last status it confirmed counts for this many days; then apps close. */
+    offlineDays: z.number().int().min(0).max(30).default(3),
+    /** Whom the VA asks about training, as the sentence names them, e.g. "Dana Reyes, compliance officer (dana@practice.example)". */
+    contact: nonEmpty.max(200),
+  })
+  .strict();
+export type TrainingPolicy = z.infer<typeof trainingPolicySchema>;
+
 export const policyV1Schema = z
   .object({
     schemaVersion: z.literal(1),
@@ -282,6 +348,8 @@ export const policyV1Schema = z
     devicePosture: devicePosturePolicySchema,
     /** Documents to accept before any hosted app opens; none by default. */
     agreements: z.array(agreementPolicySchema).max(10).default([]),
+    /** Courses every VA must have completed; none by default. */
+    training: trainingPolicySchema.optional(),
   })
   .strict()
   .superRefine((policy, ctx) => {
@@ -302,6 +370,15 @@ export const policyV1Schema = z
       const from = doc.url === undefined ? null : originOf(doc.url);
       if (from !== null && !approved.has(from)) ctx.addIssue({ code: 'custom', path: ['agreements', i, 'url'], message: `its origin ${from} is not an approved origin of any app` });
     });
+    if (policy.training !== undefined) {
+      const courses = new Set<string>();
+      policy.training.courses.forEach((course, i) => {
+        if (courses.has(course.id)) ctx.addIssue({ code: 'custom', path: ['training', 'courses', i, 'id'], message: `duplicate course id '${course.id}'` });
+        courses.add(course.id);
+      });
+      // A device must be able to check the collector's training answers, or it could only guess.
+      if (policy.audit.collectorPublicKey === undefined) ctx.addIssue({ code: 'custom', path: ['audit', 'collectorPublicKey'], message: "must be given with training: devices believe the collector's training answers only when this key signed them" });
+    }
     // Transport security: https everywhere; plain http only to this machine, only in demo policies.
     const urls: { path: (string | number)[]; value: string }[] = [
       { path: ['identity', 'issuer'], value: policy.identity.issuer },
