@@ -6,7 +6,7 @@ import type { ChainedEvent, DeviceStatus } from '../common/audit/syncProtocol';
 import { ALERT_FOLD_WINDOW_MS, UNAUTHENTICATED_ALERT_KINDS, UNAUTHENTICATED_ROWS_PER_WINDOW, type Alert, type AlertDraft, type AlertKind } from './alerts';
 import type { StorageConfig } from './collectorConfig';
 import { indexBatch, type IndexedEvent, type SessionDelta } from './console/sessionIndex';
-import { openDatabase, type CollectorDatabase, type DevicesTable } from './database';
+import { insertEvents, openDatabase, type CollectorDatabase, type DevicesTable, type EventsTable } from './database';
 import type { ChainHead, SignedHead, StoredEvent } from './ingestVerifier';
 
 export interface DeviceRecord {
@@ -26,9 +26,6 @@ export interface ReceivedEvent extends StoredEvent {
 }
 
 export type EnrollResult = 'enrolled' | 'already-enrolled' | 'code-refused';
-
-/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const INSERT_CHUNK = 1000;
 
 class AlreadyEnrolled extends Error {}
 
@@ -58,6 +55,14 @@ async function upsertSession(trx: Kysely<CollectorDatabase>, deviceId: string, s
       .onConflict((oc) => oc.columns(['device_id', 'code', 'app_id']).doNothing())
       .execute();
   }
+}
+
+/** The rows a verified batch adds to `events`: each event with its session index columns. */
+export function eventRows(deviceId: string, events: readonly ChainedEvent[], indexed: readonly IndexedEvent[], receivedAt: number): EventsTable[] {
+  return events.map((e, i) => {
+    const columns = indexed[i] as IndexedEvent;
+    return { device_id: deviceId, seq: e.seq, body: e.body, link: e.link, received_at: receivedAt, session_code: columns.sessionCode, subject: columns.subject, type: columns.type, recorded_at: columns.recordedAt };
+  });
 }
 
 function toDevice(row: DevicesTable): DeviceRecord {
@@ -211,13 +216,7 @@ export class CollectorStore {
         .executeTakeFirst();
       if (moved.numUpdatedRows !== 1n) return false;
       const index = indexBatch(events);
-      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-        const rows = events.slice(i, i + INSERT_CHUNK).map((e, j) => {
-          const columns = index.events[i + j] as IndexedEvent;
-          return { device_id: deviceId, seq: e.seq, body: e.body, link: e.link, received_at: now, session_code: columns.sessionCode, subject: columns.subject, type: columns.type, recorded_at: columns.recordedAt };
-        });
-        await trx.insertInto('events').values(rows).execute();
-      }
+      await insertEvents(trx, eventRows(deviceId, events, index.events, now));
       for (const session of index.sessions) await upsertSession(trx, deviceId, session);
       if ('signature' in head) await trx.insertInto('checkpoints').values({ device_id: deviceId, seq: head.seq, link: head.link, signature: head.signature }).execute();
       return true;

@@ -3,7 +3,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Generated, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, type StorageConfig } from './collectorConfig';
 import { collectorMigrations } from './migrations/collectorMigrations';
@@ -146,6 +146,35 @@ export interface CollectorDatabase {
 
 const PG_INT8 = 20;
 
+/**
+ * Prepared statements kept per SQLite connection (least recently used dropped first), and
+ * the longest SQL text kept: a statement takes memory in proportion to its text (a
+ * 1000-row insert, about 0.8 MB), so one-off long shapes are prepared and let go.
+ */
+const SQLITE_STATEMENT_CACHE = { entries: 100, maxSqlLength: 4096 };
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; this hands it the statement it
+ * prepared last time for the same SQL text (the collector runs a few dozen shapes over and
+ * over, and preparing a 1000-row insert costs more than running it). Kysely holds the one
+ * connection for each query or transaction, so a statement is never in use twice at once.
+ */
+function reusingStatements(db: Database.Database): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => db.close(),
+    prepare: (text) => {
+      if (text.length > SQLITE_STATEMENT_CACHE.maxSqlLength) return db.prepare(text);
+      const statement = cache.get(text) ?? db.prepare(text);
+      // Most recently used last, so the first key is the one to drop.
+      cache.delete(text);
+      cache.set(text, statement);
+      if (cache.size > SQLITE_STATEMENT_CACHE.entries) cache.delete(cache.keys().next().value as string);
+      return statement;
+    },
+  };
+}
+
 function sqliteDialect(file: string): SqliteDialect {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
   closeSync(openSync(file, 'a', 0o600));
@@ -157,7 +186,7 @@ function sqliteDialect(file: string): SqliteDialect {
   db.pragma('foreign_keys = ON');
   // `collector issue-code` writes while a running collector holds the file.
   db.pragma('busy_timeout = 5000');
-  return new SqliteDialect({ database: db });
+  return new SqliteDialect({ database: reusingStatements(db) });
 }
 
 function postgresDialect(storage: Extract<StorageConfig, { kind: 'postgres' }>): PostgresDialect {
@@ -191,6 +220,44 @@ export function storageOverloaded(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = 'code' in error ? String(error.code) : '';
   return OVERLOAD_CODES.has(code) || OVERLOAD_MESSAGES.test(error.message);
+}
+
+/** Every column of an event row, in the order the bulk insert binds them (PostgreSQL's array types beside). */
+const EVENT_COLUMNS = [
+  ['device_id', 'text'],
+  ['seq', 'bigint'],
+  ['body', 'text'],
+  ['link', 'text'],
+  ['received_at', 'bigint'],
+  ['session_code', 'text'],
+  ['subject', 'text'],
+  ['type', 'text'],
+  ['recorded_at', 'bigint'],
+] as const satisfies readonly (readonly [keyof EventsTable, 'text' | 'bigint'])[];
+const EVENT_COLUMN_LIST = EVENT_COLUMNS.map(([column]) => column).join(', ');
+/** PostgreSQL: one array parameter per column, so one statement shape whatever the row count. */
+const POSTGRES_EVENT_INSERT = `insert into events (${EVENT_COLUMN_LIST}) select * from unnest(${EVENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
+/** SQLite: rows per multi-row VALUES statement; a batch's rows past the last full chunk go one by one. */
+const SQLITE_EVENT_CHUNK = 100;
+const sqliteEventInsert = (rows: number) => `insert into events (${EVENT_COLUMN_LIST}) values ${Array.from({ length: rows }, () => `(${EVENT_COLUMNS.map(() => '?').join(', ')})`).join(', ')}`;
+const SQLITE_EVENT_INSERTS = { chunk: sqliteEventInsert(SQLITE_EVENT_CHUNK), single: sqliteEventInsert(1) };
+
+/**
+ * Stores event rows (inside the caller's transaction) with SQL written once per shape. The
+ * query builder turns each of a 1000-event batch's 9000 values into nodes to compile, which
+ * costs more than the database's own insert; SQLite then reuses the two prepared shapes.
+ */
+export async function insertEvents(db: Kysely<CollectorDatabase>, rows: readonly EventsTable[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await db.executeQuery(CompiledQuery.raw(POSTGRES_EVENT_INSERT, EVENT_COLUMNS.map(([column]) => rows.map((row) => row[column]))));
+    return;
+  }
+  const full = rows.length - (rows.length % SQLITE_EVENT_CHUNK);
+  for (let i = 0; i < rows.length; i += i < full ? SQLITE_EVENT_CHUNK : 1) {
+    const chunk = i < full ? rows.slice(i, i + SQLITE_EVENT_CHUNK) : [rows[i] as EventsTable];
+    await db.executeQuery(CompiledQuery.raw(i < full ? SQLITE_EVENT_INSERTS.chunk : SQLITE_EVENT_INSERTS.single, chunk.flatMap((row) => EVENT_COLUMNS.map(([column]) => row[column]))));
+  }
 }
 
 /** Opens the database and applies pending migrations; fails (and closes) if either fails. */

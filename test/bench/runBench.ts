@@ -10,7 +10,7 @@ import { benchHostedPageLoad } from './hostedPageLoad';
 
 for (const line of benchAuditAppend()) console.log(line);
 console.log(await benchAuditSync());
-console.log(await benchCollectorIngest());
+for (const line of await benchCollectorIngest()) console.log(line);
 console.log(await benchCollectorIngestWithRules());
 console.log(await (await import('./collectorBurst')).benchCollectorBurst());
 for (const line of await benchCollectorScaleOut()) console.log(line);
