@@ -6,7 +6,7 @@ import type { ChainedEvent, DeviceStatus } from '../common/audit/syncProtocol';
 import { ALERT_FOLD_WINDOW_MS, UNAUTHENTICATED_ALERT_KINDS, UNAUTHENTICATED_ROWS_PER_WINDOW, type Alert, type AlertDraft, type AlertKind } from './alerts';
 import type { StorageConfig } from './collectorConfig';
 import { indexBatch, type IndexedEvent, type SessionDelta } from './console/sessionIndex';
-import { insertEvents, openDatabase, type CollectorDatabase, type DevicesTable, type EventsTable } from './database';
+import { insertEvents, insertNonce, openDatabase, type CollectorDatabase, type DevicesTable, type EventsTable } from './database';
 import type { ChainHead, SignedHead, StoredEvent } from './ingestVerifier';
 
 export interface DeviceRecord {
@@ -166,12 +166,7 @@ export class CollectorStore {
 
   /** Records a request nonce; false when the device already used it (a replay). */
   async useNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
-    const result = await this.db
-      .insertInto('request_nonces')
-      .values({ device_id: deviceId, nonce, expires_at: expiresAt })
-      .onConflict((oc) => oc.columns(['device_id', 'nonce']).doNothing())
-      .executeTakeFirst();
-    return result.numInsertedOrUpdatedRows === 1n;
+    return insertNonce(this.db, { device_id: deviceId, nonce, expires_at: expiresAt });
   }
 
   /** Forgets nonces whose requests would now be refused as stale anyway. */

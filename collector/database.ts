@@ -260,6 +260,33 @@ export async function insertEvents(db: Kysely<CollectorDatabase>, rows: readonly
   }
 }
 
+/**
+ * Records a request nonce; false when the device already used it. Its commit does not wait
+ * for the disk: it is durable once any later commit is (SQLite's and PostgreSQL's WAL are
+ * each written in order and flushed up to the flushing commit), and that is enough here. A
+ * nonce matters only while its request could still count, and a batch's events commit
+ * durably after its nonce; a request that changed nothing changes nothing if replayed after
+ * a power cut either. The events' own commits keep waiting for the disk.
+ */
+export async function insertNonce(db: Kysely<CollectorDatabase>, row: RequestNoncesTable): Promise<boolean> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // One round trip: set_config(…, true) is SET LOCAL, and PostgreSQL applies the setting
+    // in effect when this statement's own transaction commits.
+    const result = await sql`insert into request_nonces (device_id, nonce, expires_at) select ${row.device_id}, ${row.nonce}, ${row.expires_at} where set_config('synchronous_commit', 'off', true) = 'off' on conflict (device_id, nonce) do nothing`.execute(db);
+    return result.numAffectedRows === 1n;
+  }
+  // SQLite's one connection, held so that no other statement commits with the lighter setting.
+  return db.connection().execute(async (connection) => {
+    await sql`pragma synchronous = NORMAL`.execute(connection);
+    try {
+      const result = await connection.insertInto('request_nonces').values(row).onConflict((oc) => oc.columns(['device_id', 'nonce']).doNothing()).executeTakeFirst();
+      return result.numInsertedOrUpdatedRows === 1n;
+    } finally {
+      await sql`pragma synchronous = FULL`.execute(connection);
+    }
+  });
+}
+
 /** Opens the database and applies pending migrations; fails (and closes) if either fails. */
 export async function openDatabase(storage: StorageConfig): Promise<Kysely<CollectorDatabase>> {
   if (storage.kind === 'postgres' && storage.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(storage.schema)) {

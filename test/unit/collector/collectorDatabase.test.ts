@@ -1,10 +1,11 @@
 // The collector's storage primitives under ingest, on SQLite and PostgreSQL: the bulk event
-// insert (chunk edges, awkward text, all or nothing) and the store's event rows.
-import type { Kysely } from 'kysely';
+// insert (chunk edges, awkward text, all or nothing), the store's event rows, and the nonce
+// write that does not wait for the disk (the connections keep their durable setting after it).
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventRows } from '../../../collector/collectorStore';
+import { CollectorStore, eventRows } from '../../../collector/collectorStore';
 import { indexBatch } from '../../../collector/console/sessionIndex';
-import { insertEvents, openDatabase, type CollectorDatabase, type EventsTable } from '../../../collector/database';
+import { insertEvents, insertNonce, openDatabase, type CollectorDatabase, type EventsTable } from '../../../collector/database';
 import { GENESIS_LINK_HEX } from '../../../common/audit/syncProtocol';
 import { describeOnEachStorage } from './collectorHarness';
 import { auditBody, TestDevice } from './collectorTestDevice';
@@ -14,6 +15,7 @@ const AWKWARD = ['"\'\\;--', 'Zoë 😀 \u2028', '\\u0000 ${x} $1 ?', "it's"];
 
 describeOnEachStorage('collector storage primitives', (storage) => {
   let db: Kysely<CollectorDatabase>;
+  let store: CollectorStore;
   let remove: () => Promise<void>;
   const device = new TestDevice('http://127.0.0.1:1');
 
@@ -21,9 +23,11 @@ describeOnEachStorage('collector storage primitives', (storage) => {
     const created = await storage.create();
     remove = created.remove;
     db = await openDatabase(created.storage);
+    store = await CollectorStore.open(created.storage);
     await db.insertInto('devices').values({ device_id: device.deviceId, public_key_pem: device.publicKeyPem, device_name: device.name, enrollment_method: 'enrollment-code', enrolled_by: null, enrolled_at: 1, acknowledged_seq: 0, acknowledged_link: GENESIS_LINK_HEX, last_seen_at: null }).execute();
   });
   afterAll(async () => {
+    await store.close();
     await db.destroy();
     await remove();
   });
@@ -46,5 +50,24 @@ describeOnEachStorage('collector storage primitives', (storage) => {
     const clash = { ...(rows[0] as EventsTable), seq: 1 };
     await expect(db.transaction().execute((trx) => insertEvents(trx, [...rows, clash]))).rejects.toThrow();
     expect(await stored(events[0]?.seq ?? 0, events.at(-1)?.seq ?? 0)).toEqual([]);
+  });
+
+  it('a nonce is still used once, and the connection commits durably again afterwards', async () => {
+    const nonce = { device_id: device.deviceId, nonce: 'nonce-0123456789abcdef', expires_at: Date.now() + 60_000 };
+    expect(await insertNonce(db, nonce)).toBe(true);
+    expect(await insertNonce(db, { ...nonce, expires_at: nonce.expires_at + 1 })).toBe(false);
+    expect(await store.useNonce(device.deviceId, nonce.nonce, nonce.expires_at)).toBe(false);
+    expect(await store.useNonce(device.deviceId, 'nonce-fedcba9876543210', nonce.expires_at)).toBe(true);
+    expect((await db.selectFrom('request_nonces').select(['nonce', 'expires_at']).where('device_id', '=', device.deviceId).orderBy('nonce').execute()).map((r) => [r.nonce, Number(r.expires_at)])).toEqual([
+      [nonce.nonce, nonce.expires_at],
+      ['nonce-fedcba9876543210', nonce.expires_at],
+    ]);
+    // Every later commit on these connections waits for the disk again.
+    const durable = async () =>
+      storage.name === 'sqlite' ? (await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0]?.synchronous : (await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(db)).rows[0]?.synchronous_commit;
+    expect(await durable()).toBe(storage.name === 'sqlite' ? 2 : 'on');
+    // Also after a nonce write that failed.
+    await expect(insertNonce(db, { ...nonce, nonce: 'nonce-0000000000000000', device_id: null as unknown as string })).rejects.toThrow(/null/i);
+    expect(await durable()).toBe(storage.name === 'sqlite' ? 2 : 'on');
   });
 });
