@@ -63,7 +63,9 @@ export function invalidEventBody(body: string): string | null {
   }
   const parsed = auditEventBodySchema.safeParse(value);
   if (!parsed.success) return `is not a Cordon audit event (${describeIssues(parsed.error, 'codes')})`;
-  return canonicalJson(parsed.data) === body ? null : 'is not in canonical JSON form';
+  // The parsed value itself, not zod's copy: the same keys and strings, in the body's order,
+  // which a canonical body already has sorted (less for canonicalJson to reorder).
+  return canonicalJson(value) === body ? null : 'is not in canonical JSON form';
 }
 
 export function verifyBatch(batch: EventBatch, context: BatchContext): IngestDecision {
