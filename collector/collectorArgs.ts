@@ -7,11 +7,12 @@ import { DEFAULT_CONNECTION_LIMITS, DEFAULT_PORT, DEFAULT_RETENTION_PERIODS, par
 import { EXPORT_FORMATS } from '../common/console/consoleApi';
 import type { ConsoleConfig } from './console/consolePlugin';
 import type { LegalHoldAction, RetentionSettings } from './retention/retentionCli';
+import type { PracticePolicySource } from './training/practicePolicy';
 
 export const DEFAULT_CONSOLE_KEY_FILE = '.collector-data/collector-key.pem';
 export const DEFAULT_CONSOLE_UI_DIR = 'out/console';
 
-export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE | export | verify-export DIR | dispose | legal-hold … | retention] [options]
+export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE | export | verify-export DIR | dispose | legal-hold … | retention | import-training FILE] [options]
 
   (no command)        start the collector and print its URL
   issue-code          print a one-time device enrollment code for IT, then exit
@@ -34,6 +35,10 @@ export const USAGE = `usage: npm run collector -- [issue-code | find-session COD
   retention [--verify]
                       the periods, holds and recent disposals; --verify checks every kept
                       chain from its signed anchor, the access log and the disposal records
+  import-training FILE
+                      the compliance officer's training CSV (subject, course, completed_on,
+                      and optionally expires_on and action): checked row by row, imported
+                      whole or not at all, and recorded in the console access log
 
 options (environment variable in brackets):
   --host HOST          listen address, default 127.0.0.1 [CORDON_COLLECTOR_HOST]
@@ -67,6 +72,11 @@ options (environment variable in brackets):
                        [CORDON_COLLECTOR_RETAIN_EVENTS, _RETAIN_ALERTS, _RETAIN_REVIEWS, _RETAIN_ACCESS_LOG]
   --dispose-every T    automatic disposal interval, e.g. 1d or 12h, or off; default 1d
                        [CORDON_COLLECTOR_DISPOSE_EVERY]
+  --policy FILE --policy-key FILE
+                       the practice's signed policy and the public key IT signs it with: the
+                       console then shows who is current, due or overdue on its agreements and
+                       training, and imports refuse courses it does not name
+                       [CORDON_COLLECTOR_POLICY_FILE, CORDON_COLLECTOR_POLICY_KEY]
   --rules-file FILE    alert rules and notifications (JSON or YAML; see the README); without
                        one the default rules run and nothing is notified. A bad file stops
                        the collector [CORDON_COLLECTOR_RULES_FILE]
@@ -109,7 +119,7 @@ export interface ExportRequest {
 }
 
 export interface CollectorCommand {
-  command: 'serve' | 'issue-code' | 'find-session' | 'export' | 'verify-export' | 'dispose' | 'legal-hold' | 'retention';
+  command: 'serve' | 'issue-code' | 'find-session' | 'export' | 'verify-export' | 'dispose' | 'legal-hold' | 'retention' | 'import-training';
   /** The session code, for find-session. */
   sessionCode?: string;
   /** For export. */
@@ -122,6 +132,10 @@ export interface CollectorCommand {
   keyFile: string;
   /** For legal-hold. */
   legalHold?: LegalHoldAction;
+  /** For import-training: the CSV file. */
+  importTraining?: { file: string };
+  /** The practice's signed policy (serve and import-training); null when not given. */
+  policy: PracticePolicySource | null;
   /** dispose --dry-run; retention --verify. */
   dryRun: boolean;
   verify: boolean;
@@ -176,6 +190,8 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         'rules-file': { type: 'string' },
         'console-key-file': { type: 'string' },
         'console-ui': { type: 'string' },
+        policy: { type: 'string' },
+        'policy-key': { type: 'string' },
         // export and verify-export
         format: { type: 'string' },
         out: { type: 'string' },
@@ -205,13 +221,14 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   const [verb, ...rest] = positionals;
   if (verb === 'find-session' && rest.length === 0) throw new UsageError('find-session needs the session code shown in the watermark, e.g. find-session 7K2M-QX4P');
   if (verb === 'verify-export' && rest.length === 0) throw new UsageError('verify-export needs the evidence package folder, e.g. verify-export ./evidence-2026-11');
+  if (verb === 'import-training' && rest.length === 0) throw new UsageError('import-training needs the CSV file, e.g. import-training ./training-2027-03.csv');
   const known =
     verb === undefined ||
     (['issue-code', 'export', 'dispose', 'retention'].includes(verb) && rest.length === 0) ||
-    (['find-session', 'verify-export'].includes(verb) && rest.length === 1) ||
+    (['find-session', 'verify-export', 'import-training'].includes(verb) && rest.length === 1) ||
     (verb === 'legal-hold' && ((rest[0] === 'release' && rest.length === 2) || (['place', 'list'].includes(rest[0] ?? '') && rest.length === 1)));
   if (verb === 'legal-hold' && !known) throw new UsageError('legal-hold takes: place (--user SUBJECT | --device ID) --reason TEXT, release ID, or list');
-  if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE, export, verify-export DIR, dispose, legal-hold, retention)`);
+  if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE, export, verify-export DIR, dispose, legal-hold, retention, import-training FILE)`);
   // Each verb's own flags, refused elsewhere so a typo never silently does something else.
   const owners: [readonly (keyof typeof values)[], string, boolean][] = [
     [['format', 'out', 'from', 'to', 'code', 'has-alerts', 'not-reviewed'], 'the export command', verb === 'export'],
@@ -220,6 +237,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
     [['key'], 'the verify-export command', verb === 'verify-export'],
     [['dry-run'], 'the dispose command', verb === 'dispose'],
     [['verify'], 'the retention command', verb === 'retention'],
+    [['policy', 'policy-key'], 'serving and the import-training command', verb === undefined || verb === 'import-training'],
   ];
   for (const [flags, owner, allowed] of owners) {
     const used = flags.find((flag) => values[flag] !== undefined);
@@ -303,7 +321,11 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   }
 
   const keyFile = values['console-key-file'] ?? DEFAULT_CONSOLE_KEY_FILE;
-  const consoleConfig = offline ? null : parseConsoleEnv(env, { keyFile, uiDir: values['console-ui'] ?? DEFAULT_CONSOLE_UI_DIR });
+  const policyFile = values.policy ?? env.CORDON_COLLECTOR_POLICY_FILE;
+  const policyKey = values['policy-key'] ?? env.CORDON_COLLECTOR_POLICY_KEY;
+  if ((policyFile === undefined) !== (policyKey === undefined)) throw new UsageError('--policy and --policy-key go together: the collector believes the policy only with the key that signed it');
+  const policy = policyFile === undefined || policyKey === undefined ? null : { file: policyFile, keyFile: policyKey };
+  const consoleConfig = offline ? null : parseConsoleEnv(env, { keyFile, uiDir: values['console-ui'] ?? DEFAULT_CONSOLE_UI_DIR, policy });
   if (consoleConfig === null && !offline) notes.push('the supervisors\' console is off: set CORDON_CONSOLE_ISSUER (see --help) to serve it at /console/');
 
   const exportQuery = Object.fromEntries(
@@ -327,6 +349,8 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
     retention,
     keyFile,
     ...(legalHold === undefined ? {} : { legalHold }),
+    ...(verb === 'import-training' && rest[0] !== undefined ? { importTraining: { file: rest[0] } } : {}),
+    policy,
     dryRun: values['dry-run'] === true,
     verify: values.verify === true,
     config: {
@@ -351,7 +375,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
 const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
 
 /** The console's settings from CORDON_CONSOLE_*; null (console off) without an issuer. */
-function parseConsoleEnv(env: Readonly<Record<string, string | undefined>>, files: { keyFile: string; uiDir: string }): ConsoleConfig | null {
+function parseConsoleEnv(env: Readonly<Record<string, string | undefined>>, files: { keyFile: string; uiDir: string; policy: PracticePolicySource | null }): ConsoleConfig | null {
   const issuer = env.CORDON_CONSOLE_ISSUER;
   if (issuer === undefined || issuer === '') return null;
   const clientId = env.CORDON_CONSOLE_CLIENT_ID;
@@ -368,6 +392,7 @@ function parseConsoleEnv(env: Readonly<Record<string, string | undefined>>, file
     oidc: { issuer: issuerUrl, clientId, clientSecret, mfa, rolesClaim: env.CORDON_CONSOLE_ROLES_CLAIM ?? 'roles', allowInsecureLoopback: new URL(issuerUrl).hostname === '127.0.0.1' },
     uiDir: files.uiDir,
     keyFile: files.keyFile,
+    ...(files.policy === null ? {} : { policy: files.policy }),
     idleTimeoutSeconds: idleMinutes * 60,
     ...(publicUrl === undefined || publicUrl === '' ? {} : { publicUrl: httpUrl(publicUrl, 'CORDON_CONSOLE_PUBLIC_URL') }),
     ...(env.CORDON_CONSOLE_PRACTICE_NAME === undefined || env.CORDON_CONSOLE_PRACTICE_NAME.trim() === '' ? {} : { practiceName: env.CORDON_CONSOLE_PRACTICE_NAME.trim() }),

@@ -1,7 +1,8 @@
 // `npm run collector`: runs the practice's audit collector, or with `issue-code` prints a
 // one-time enrollment code, with `find-session CODE` shows the session a watermark names,
 // with `export` writes an export and with `verify-export DIR` checks an evidence package;
-// `dispose`, `legal-hold` and `retention` act on and report the retention of the trail.
+// `dispose`, `legal-hold` and `retention` act on and report the retention of the trail;
+// `import-training FILE` imports the compliance officer's training CSV.
 // Exit codes: 0 done, 1 could not start or run (export: refused), 2 bad usage; export and
 // verify-export add their own (collector/export/exportCli.ts).
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { startCollector } from './collectorServer';
 import { issueEnrollmentCode } from './enrollment';
 import { runExport, runVerifyExport, type CliAnswer } from './export/exportCli';
 import { runDispose, runLegalHold, runRetentionStatus } from './retention/retentionCli';
+import { runImportTraining } from './training/trainingCli';
 import { describeInterval } from './retention/retentionStatus';
 import { DEFAULT_RULES_FILE } from './rules/rulesSchema';
 import { loadRulesFile, RulesFileError } from './rules/rulesFile';
@@ -72,6 +74,11 @@ async function run(command: CollectorCommand): Promise<void> {
     if (command.command === 'dispose') finish(await runDispose({ ...retentionVerb, dryRun: command.dryRun }));
     else if (command.command === 'retention') finish(await runRetentionStatus({ ...retentionVerb, verify: command.verify }));
     else if (command.legalHold !== undefined) finish(await runLegalHold({ storage: config.storage, keyFile: command.keyFile, ...command.legalHold }));
+    return;
+  }
+  if (command.importTraining !== undefined) {
+    await (await openStore(config.storage)).close();
+    finish(await runImportTraining({ storage: config.storage, keyFile: command.keyFile, file: command.importTraining.file, policy: command.policy }));
     return;
   }
   const { storage } = config;

@@ -16,6 +16,7 @@ import { ConsoleSignIn, type ConsoleOidcConfig } from './consoleSignIn';
 import { registerConsoleUi } from './consoleStatic';
 import { ConsoleStore } from './consoleStore';
 import type { RetentionSettings } from './retentionPanel';
+import type { PracticePolicySource } from '../training/practicePolicy';
 
 export interface ConsoleConfig {
   oidc: ConsoleOidcConfig;
@@ -31,6 +32,8 @@ export interface ConsoleConfig {
   publicUrl?: string;
   /** The practice's name for report headers ("Sunrise Family Medicine"); default the console's host name. */
   practiceName?: string;
+  /** The practice's signed policy: its agreements and training, for the compliance page and imports. */
+  policy?: PracticePolicySource;
 }
 
 export const DEFAULT_CONSOLE_IDLE_SECONDS = 15 * 60;

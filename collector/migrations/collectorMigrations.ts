@@ -8,6 +8,7 @@ import * as alertSources from './0003_alert_sources';
 import * as checkpoints from './0004_checkpoints';
 import * as alertRules from './0005_alert_rules';
 import * as retention from './0006_retention';
+import * as training from './0007_training';
 
 export type StorageKind = 'sqlite' | 'postgres';
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, CollectorMigration> = {
   '0004_checkpoints': checkpoints,
   '0005_alert_rules': alertRules,
   '0006_retention': retention,
+  '0007_training': training,
 };
 
 export function collectorMigrations(kind: StorageKind): MigrationProvider {

@@ -306,6 +306,35 @@ export const retentionPanelSchema = z.object({
 });
 export type RetentionPanel = z.infer<typeof retentionPanelSchema>;
 
+/** One problem of a training CSV that was refused: its row (the header is row 1; null for the whole file) and column. */
+export const trainingImportProblemSchema = z.object({ row: z.number().int().positive().nullable(), column: z.string().nullable(), message: z.string() });
+export type TrainingImportProblem = z.infer<typeof trainingImportProblemSchema>;
+
+/** A refused import's answer body (422): every problem found, and how many there were past those listed. Nothing was stored. */
+export const trainingImportRefusalSchema = z.object({ error: z.literal('not-imported'), message: z.string(), problems: z.array(trainingImportProblemSchema), moreProblems: z.number().int().nonnegative() });
+
+/** What one import changed: rows read, completions added, expiry dates updated, rows already on record, completions revoked. */
+export const trainingImportSchema = z.object({
+  id: z.number().int(),
+  source: z.string(),
+  importedAt: isoTime,
+  importedBy: z.string(),
+  rows: count,
+  added: count,
+  updated: count,
+  unchanged: count,
+  revoked: count,
+});
+export type TrainingImportSummary = z.infer<typeof trainingImportSchema>;
+
+/** A CSV file's name as the browser gives it: shown back and logged, never a path. */
+export const csvFileNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((name) => ![...name].some((char) => char === '/' || char === '\\' || char < ' '), 'must be a file name without folders or control characters');
+
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 interface RouteDefinition {
