@@ -17,8 +17,12 @@ export interface PreparedBatch {
 const ENVELOPE_BYTES = 1024;
 
 export function prepareBatch(events: readonly QueuedEvent[], deviceId: string, privateKey: KeyObject): PreparedBatch {
-  const parts: string[] = [];
+  // The body's pieces, separators included, joined once at the end: a body built with + or
+  // a template is a rope, and hashing it for the request signature and writing it to the
+  // socket each walk a rope several times slower than the flat string a join makes.
+  const pieces: string[] = [`{"deviceId":${JSON.stringify(deviceId)},"events":[`];
   let bytes = ENVELOPE_BYTES;
+  let count = 0;
   let last: QueuedEvent | undefined;
   // Events are sent as the queue holds them: if some were removed locally, the collector's
   // chain check is what detects and reports it.
@@ -26,12 +30,14 @@ export function prepareBatch(events: readonly QueuedEvent[], deviceId: string, p
     const part = JSON.stringify({ seq: event.seq, body: event.body, link: event.link.toString('hex') } satisfies EventBatch['events'][number]);
     bytes += Buffer.byteLength(part) + 1;
     if (bytes > MAX_BODY_BYTES && last !== undefined) break;
-    parts.push(part);
+    if (last !== undefined) pieces.push(',');
+    pieces.push(part);
+    count += 1;
     last = event;
   }
   const first = events[0];
   if (first === undefined || last === undefined) throw new Error('a batch needs at least one event');
   const checkpoint: EventBatch['checkpoint'] = { seq: last.seq, link: last.link.toString('hex'), signature: signCheckpoint(privateKey, last.seq, last.link).toString('base64url') };
-  const body = `{"deviceId":${JSON.stringify(deviceId)},"events":[${parts.join(',')}],"checkpoint":${JSON.stringify(checkpoint)}}`;
-  return { body, firstSeq: first.seq, lastSeq: last.seq, count: parts.length };
+  pieces.push(`],"checkpoint":${JSON.stringify(checkpoint)}}`);
+  return { body: pieces.join(''), firstSeq: first.seq, lastSeq: last.seq, count };
 }
