@@ -54,12 +54,26 @@ export interface Enrollment {
   enrolledAt: number;
 }
 
+/** The statements every append or delivery round runs, prepared once per open queue. */
+function prepareStatements(db: Database.Database) {
+  return {
+    insert: db.prepare<[number, string, Buffer]>('INSERT INTO events (seq, body, link) VALUES (?, ?, ?)'),
+    acknowledge: db.prepare<[number, number]>('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL'),
+    firstUnacknowledged: db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM events WHERE acked_at IS NULL'),
+    unacknowledgedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events WHERE acked_at IS NULL'),
+    unacknowledged: db.prepare<[number], QueuedEvent>('SELECT seq, body, link FROM events WHERE acked_at IS NULL ORDER BY seq LIMIT ?'),
+    eventLink: db.prepare<[number], { link: Buffer }>('SELECT link FROM events WHERE seq = ?'),
+    anchorLink: db.prepare<[number], { link: Buffer }>('SELECT link FROM chain_anchor WHERE id = 1 AND seq = ?'),
+    enrollment: db.prepare<[], Enrollment>('SELECT device_id AS deviceId, collector_url AS collectorUrl, enrolled_at AS enrolledAt FROM enrollment WHERE id = 1'),
+  };
+}
+
 export class AuditQueue {
-  private readonly insert: Database.Statement<[number, string, Buffer]>;
+  private readonly statements: ReturnType<typeof prepareStatements>;
   private head: { seq: number; link: Buffer };
 
   private constructor(private readonly db: Database.Database) {
-    this.insert = db.prepare('INSERT INTO events (seq, body, link) VALUES (?, ?, ?)');
+    this.statements = prepareStatements(db);
     const last = db.prepare('SELECT seq, link FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; link: Buffer } | undefined;
     const anchor = db.prepare('SELECT seq, link FROM chain_anchor WHERE id = 1').get() as { seq: number; link: Buffer } | undefined;
     // After everything was delivered and purged, the chain continues from the anchor.
@@ -125,7 +139,7 @@ export class AuditQueue {
           const body = canonicalJson(event);
           seq += 1;
           link = chainLink(link, body);
-          this.insert.run(seq, body, link);
+          this.statements.insert.run(seq, body, link);
           queued.push({ seq, body, link });
         }
       })();
@@ -148,10 +162,20 @@ export class AuditQueue {
     return { seq, link, signature };
   }
 
-  /** Marks events up to `seq` as acknowledged by the collector. */
+  /**
+   * Marks events up to `seq` as acknowledged by the collector. This commit does not wait for
+   * the disk: a mark lost in a power cut is set again from the collector's own view (the
+   * sync reconciles after every start) and only keeps events longer before purging, while
+   * the next append's flush makes it durable anyway. Appends always wait for the disk.
+   */
   acknowledge(seq: number, now = Date.now()): number {
     try {
-      return this.db.prepare('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL').run(now, seq).changes;
+      this.db.pragma('synchronous=NORMAL');
+      try {
+        return this.statements.acknowledge.run(now, seq).changes;
+      } finally {
+        this.db.pragma('synchronous=FULL');
+      }
     } catch (error) {
       throw classifyQueueError(error);
     }
@@ -183,14 +207,14 @@ export class AuditQueue {
    * unacknowledged one (acknowledge() and purgeDelivered() only ever act on a prefix).
    */
   get acknowledgedSeq(): number {
-    const first = this.read(() => this.db.prepare('SELECT min(seq) AS seq FROM events WHERE acked_at IS NULL').get() as { seq: number | null });
+    const first = this.read(() => this.statements.firstUnacknowledged.get() as { seq: number | null });
     return first.seq === null ? this.head.seq : first.seq - 1;
   }
 
   /** The chain link at `seq` (0 is the genesis), or null when it was purged or never written. */
   linkAt(seq: number): Buffer | null {
     if (seq === 0) return GENESIS_LINK;
-    const row = this.read(() => (this.db.prepare('SELECT link FROM events WHERE seq = ?').get(seq) ?? this.db.prepare('SELECT link FROM chain_anchor WHERE id = 1 AND seq = ?').get(seq)) as { link: Buffer } | undefined);
+    const row = this.read(() => this.statements.eventLink.get(seq) ?? this.statements.anchorLink.get(seq));
     return row?.link ?? null;
   }
 
@@ -210,7 +234,7 @@ export class AuditQueue {
   }
 
   enrollment(): Enrollment | null {
-    const row = this.read(() => this.db.prepare('SELECT device_id AS deviceId, collector_url AS collectorUrl, enrolled_at AS enrolledAt FROM enrollment WHERE id = 1').get() as Enrollment | undefined);
+    const row = this.read(() => this.statements.enrollment.get());
     return row ?? null;
   }
 
@@ -235,12 +259,12 @@ export class AuditQueue {
 
   /** How many events still wait for the collector. */
   unacknowledgedCount(): number {
-    return this.read(() => this.db.prepare('SELECT count(*) AS n FROM events WHERE acked_at IS NULL').get() as { n: number }).n;
+    return this.read(() => this.statements.unacknowledgedCount.get() as { n: number }).n;
   }
 
   /** Events not yet acknowledged by the collector, oldest first. */
   unacknowledged(limit: number): QueuedEvent[] {
-    return this.read(() => this.db.prepare('SELECT seq, body, link FROM events WHERE acked_at IS NULL ORDER BY seq LIMIT ?').all(limit) as QueuedEvent[]);
+    return this.read(() => this.statements.unacknowledged.all(limit));
   }
 
   /** Re-derives every link from the stored bodies; returns the first broken sequence, or null. */
