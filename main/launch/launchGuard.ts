@@ -33,7 +33,7 @@
 //   CHROME_* except CHROME_DESKTOP: CHROME_DEVEL_SANDBOX points Linux at another sandbox helper
 //   BREAKPAD_DUMP_LOCATION              moves crash dumps (which hold page memory)
 //   LD_PRELOAD, LD_AUDIT, DYLD_INSERT_LIBRARIES   code injected into the process (already loaded, but the session never starts)
-// covered by fuses (electron-builder.yml), so allowed: NODE_OPTIONS and NODE_EXTRA_CA_CERTS
+// covered by fuses (build/electronFuses.ts), so allowed: NODE_OPTIONS and NODE_EXTRA_CA_CERTS
 //   (nodeOptions fuse off: Electron ignores and unsets them), ELECTRON_RUN_AS_NODE is refused anyway.
 // allowed, harmless: NO_PROXY/no_proxy (only exempts hosts from a proxy, and none may be
 //   set), GOOGLE_API_KEY (geolocation lookups only), ELECTRON_NO_ATTACH_CONSOLE,
