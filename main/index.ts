@@ -23,6 +23,8 @@ import { workspaceInfobar } from '../common/ui/shellLayout';
 import { COPIED_INSIDE_NOTICE } from '../common/ui/notices';
 import { classifyQueueError } from './audit/auditQueue';
 import { startAuditSync, type AuditSync } from './audit/auditSync';
+import { CollectorClient } from './audit/collectorClient';
+import { deviceIdOf } from './audit/deviceKey';
 import { AUDIT_SYNC_PARTITION, electronSyncTransport } from './audit/electronSyncTransport';
 import { openDeviceAudit } from './audit/openDeviceAudit';
 import { QueueAuditSink } from './audit/queueAuditSink';
@@ -37,6 +39,8 @@ import { registerWorkspaceClipboard } from './hosting/guardClipboard';
 import { createGuardReports, frameReporter, REPORT_WINDOW_MS } from './hosting/guardReports';
 import { AgreementDocuments } from './gates/agreementDocuments';
 import { AgreementGate } from './gates/agreementGate';
+import { TrainingGate } from './gates/trainingGate';
+import { askTrainingStatus, collectorKeyFrom } from './gates/trainingStatus';
 import { registerGuardWatermark } from './hosting/guardWatermark';
 import { HostedApps } from './hosting/hostedApps';
 import { WorkspaceLayout } from './hosting/workspaceLayout';
@@ -314,6 +318,25 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
           onChange: () => late.state?.publish(),
         });
 
+  // Training: the policy's courses, judged by the collector's answer about this VA (asked
+  // at sign-in and every 15 minutes on the sync's own session, believed only when signed
+  // by the collector key the policy names), the last one kept in the encrypted device storage.
+  // Collector traffic only with a working queue: without one Cordon is locked, and asks nothing.
+  const collectorTransport = trusted === null || device === null || audit.failure !== null ? null : electronSyncTransport(session.fromPartition(AUDIT_SYNC_PARTITION));
+  const collectorKey = trusted?.audit.collectorPublicKey === undefined ? null : collectorKeyFrom(trusted.audit.collectorPublicKey);
+  const trainingClient = trusted === null || device === null || collectorTransport === null ? null : new CollectorClient({ collectorUrl: trusted.audit.collectorUrl, transport: collectorTransport, deviceKey: device.deviceKey, deviceId: deviceIdOf(device.deviceKey.publicKeyPem) });
+  const training = new TrainingGate({
+    policy: trusted?.training,
+    key: collectorKey,
+    store: device?.training ?? null,
+    ask: trainingClient === null || collectorTransport === null || collectorKey === null ? null : (subject) => askTrainingStatus({ client: trainingClient, transport: collectorTransport, key: collectorKey, subject, now: Date.now }),
+    audit,
+    identity: signedIn,
+    now: Date.now,
+    onChange: () => late.state?.publish(),
+    notify: (text) => late.state?.notify(text),
+  });
+
   // The workspace's state: one owner, told of every audit event; its locks (audit
   // failure, queue full) hide everything the idle lock hides.
   let auditSync: AuditSync | null = null;
@@ -329,6 +352,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     appsHidden: () => capture.appsHidden ?? processWatch?.appsHidden ?? null,
     devicePosture: () => devicePosture?.appsHidden() ?? null,
     agreements: agreements === null ? undefined : (identity) => agreements.inputFor(identity),
+    training: () => training.input(),
     now: Date.now,
     auditFailure: () => audit.failure,
     enrollment: () => enrollmentStepFor(auditSync?.status ?? null, signedIn() !== null),
@@ -344,7 +368,9 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   });
   audit.observe((event) => state.observe(event));
   audit.observe((event) => {
-    if (event.type === 'sign-in.succeeded') void devicePosture?.checkNow();
+    if (event.type !== 'sign-in.succeeded') return;
+    void devicePosture?.checkNow();
+    void training.refresh();
   });
 
   // The guard's channels from hosted pages; repeats summarised when their window ends.
@@ -360,13 +386,13 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   }
 
   // Deliver the queue to the practice's collector; enroll this device at the first sign-in.
-  if (trusted !== null && device !== null && audit.failure === null) {
+  if (trusted !== null && device !== null && collectorTransport !== null) {
     auditSync = startAuditSync({
       queue: device.queue,
       deviceKey: device.deviceKey,
       policy: trusted.audit,
       audit,
-      transport: electronSyncTransport(session.fromPartition(AUDIT_SYNC_PARTITION)),
+      transport: collectorTransport,
       onQueueFailure: (error) => audit.fail(error),
       onPressure: (pressure) => state.queuePressure(pressure),
       onStatus: () => state.publish(),
@@ -412,12 +438,13 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     layout?.refit();
   });
   // One tick for what changes on its own: the idle clock, OS idle and calls, the device
-  // checks when their hour is up, then the state (a countdown starting, a notice
+  // checks when their hour is up, training when its question is due, then the state (a countdown starting, a notice
   // expiring, delivery posture) if it changed.
   const tickIdle = idle === null ? null : idleTick(idle, { powerMonitor, isInActiveCall: () => hosting?.isInActiveCall() ?? false });
   setInterval(() => {
     tickIdle?.();
     void devicePosture?.checkIfDue();
+    training.tick();
     state.publish();
   }, IDLE_TICK_MS);
   state.publish();

@@ -104,6 +104,13 @@ export const AUDIT_CATALOG = {
   'agreement.declined': { category: 'applicationActivity', action: 'E', description: 'an agreement the policy lists was declined (the VA was signed out)' },
   // Reason `<document>@<version>:<why>` (unreachable, http-<status>, too-large, hash-mismatch, not-approved), origin only.
   'agreement.unavailable': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'R', description: 'an agreement to accept could not be fetched or did not match its SHA-256' },
+  // Reason `<code>` or `<code>:<course>`: training-overdue:<course>, training-unconfirmed, training-unknown (common/gates/trainingAssessment.ts).
+  'training.closed': { category: 'applicationActivity', action: 'E', description: 'hosted apps closed for training overdue or not confirmed with the collector' },
+  'training.cleared': { category: 'applicationActivity', action: 'E', description: 'training no longer keeps hosted apps closed' },
+  // Reason `<course>:due-soon` or `<course>:overdue` (within the grace period).
+  'training.due': { category: 'applicationActivity', action: 'E', description: 'the VA was told a training course is due soon or overdue' },
+  // Reason: not-json, malformed, bad-signature, other-subject, other-device, other-challenge or clock-skew. The collector authenticating its answer: node authentication.
+  'training.status-refused': { category: 'securityAlert', dicomSubtype: 'nodeAuthentication', action: 'E', description: "a training status answer was refused (not signed by the policy's collector key, or not for this VA, device or request)" },
   // Reason: the version and the key that signed its manifest; never a URL with credentials.
   'update.available': { category: 'applicationActivity', action: 'E', description: 'a signed Cordon update was found and is downloading' },
   'update.verified': { category: 'securityAlert', dicomSubtype: 'softwareConfiguration', action: 'E', description: 'a downloaded Cordon update matched its signed manifest; it installs at the next restart' },

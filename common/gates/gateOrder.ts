@@ -14,7 +14,7 @@ export type AgreementContent = { state: 'ready'; text: string } | { state: 'load
 export type AgreementDocument = Pick<AgreementPolicy, 'id' | 'title' | 'version' | 'reaccept'> & { sha256: string; content: AgreementContent };
 
 /**
- * Training (common/gates/trainingGate.ts decides it): `not-configured` unless the policy
+ * Training (common/gates/trainingAssessment.ts decides it): `not-configured` unless the policy
  * requires courses; `checking` while the first answer of the collector is awaited and
  * `unknown` when none could be had keep apps closed, like an overdue course (`closed`).
  */

@@ -1,17 +1,18 @@
-// Opens this device's audit queue, its signing key and the VA's agreement acceptances
-// (kept in the queue's file) from the user-data folder. Any failure (no keychain, an
+// Opens this device's audit queue, its signing key, and the VAs' agreement acceptances and
+// last confirmed training status (kept in the queue's file) from the user-data folder. Any failure (no keychain, an
 // unwrappable key, a wrong key, a damaged file, a full disk) comes back as an
 // AuditQueueError for the caller to lock on.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AgreementStore } from '../gates/agreementStore';
+import { TrainingStatusStore } from '../gates/trainingStatusStore';
 import type { SecretCipher } from '../secrets/secretCipher';
 import { AuditQueue, AuditQueueError, classifyQueueError } from './auditQueue';
 import { loadDeviceKey, type DeviceKey } from './deviceKey';
 import { loadOrCreateWrappedSecret, WrappedSecretError } from './wrappedSecrets';
 
-export function openDeviceAudit(userDataDir: string, cipher: SecretCipher, platform: NodeJS.Platform): { queue: AuditQueue; deviceKey: DeviceKey; agreements: AgreementStore } {
+export function openDeviceAudit(userDataDir: string, cipher: SecretCipher, platform: NodeJS.Platform): { queue: AuditQueue; deviceKey: DeviceKey; agreements: AgreementStore; training: TrainingStatusStore } {
   const dir = path.join(userDataDir, 'audit');
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -19,10 +20,13 @@ export function openDeviceAudit(userDataDir: string, cipher: SecretCipher, platf
     const deviceKey = loadDeviceKey(path.join(dir, 'device-key.bin'), cipher, platform);
     const file = path.join(dir, 'queue.db');
     const queue = AuditQueue.open(file, key);
+    const opened: { close(): void }[] = [queue];
     try {
-      return { queue, deviceKey, agreements: AgreementStore.open(file, key) };
+      const agreements = AgreementStore.open(file, key);
+      opened.push(agreements);
+      return { queue, deviceKey, agreements, training: TrainingStatusStore.open(file, key) };
     } catch (error) {
-      queue.close();
+      for (const connection of opened) connection.close();
       throw error;
     }
   } catch (error) {

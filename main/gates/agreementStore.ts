@@ -1,12 +1,13 @@
 // Each VA's latest acceptance of each agreement, in the encrypted audit queue's file (the
-// table of migration 005), so a restart does not ask again. Its own connection to that
-// file, opened after the queue has applied its migrations, with the same key. A row that
+// table of migration 005), so a restart does not ask again, on its own connection to that
+// file (queueFileConnection.ts). A row that
 // does not read back as a well-formed acceptance, or a read that fails, is "unreadable":
 // the VA is asked again (fail closed).
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { z } from 'zod';
 import { UNREADABLE, type AcceptanceRecord, type AgreementAcceptance } from '../../common/gates/agreementStanding';
 import { agreementVersionSchema, sha256HexSchema } from '../../common/policy/policySchema';
+import { openQueueFileTable } from './queueFileConnection';
 
 const rowSchema = z.object({ version: agreementVersionSchema, sha256: sha256HexSchema, acceptedAt: z.number().int().positive() }).strict();
 
@@ -23,19 +24,7 @@ export class AgreementStore implements AcceptanceStore {
 
   /** Opens the queue file (already created and migrated by AuditQueue.open) with its raw 32-byte key. */
   static open(file: string, key: Buffer): AgreementStore {
-    const db = new Database(file, { fileMustExist: true });
-    try {
-      db.pragma("cipher='sqlcipher'");
-      db.pragma('legacy=4');
-      db.pragma(`key="x'${key.toString('hex')}'"`);
-      db.pragma('synchronous=FULL');
-      // Fails here, not at the first acceptance, on a wrong key or a queue without the table.
-      db.prepare('SELECT count(*) FROM agreement_acceptances').get();
-      return new AgreementStore(db);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    return new AgreementStore(openQueueFileTable(file, key, 'agreement_acceptances'));
   }
 
   latest(subject: string, documentId: string): AcceptanceRecord | undefined {

@@ -5,6 +5,7 @@ import { migration002Checkpoints } from './002_checkpoints';
 import { migration003ChainAnchor } from './003_chain_anchor';
 import { migration004Enrollment } from './004_enrollment';
 import { migration005AgreementAcceptances } from './005_agreement_acceptances';
+import { migration006TrainingStatus } from './006_training_status';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints, migration003ChainAnchor, migration004Enrollment, migration005AgreementAcceptances];
+export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints, migration003ChainAnchor, migration004Enrollment, migration005AgreementAcceptances, migration006TrainingStatus];

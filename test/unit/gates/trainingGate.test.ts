@@ -1,157 +1,237 @@
-// Training before practice data, as pure functions under a clock the test sets: where a VA
-// stands on each course (current, due soon, overdue in its grace, closed) to the
-// millisecond, the sentence and notice the VA gets, a status too old to count while the
-// collector cannot be reached, and the place of training in the gate order.
-import { describe, expect, it } from 'vitest';
-import { agreementStanding } from '../../../common/gates/agreementStanding';
-import { firstOutstandingGate, POSTURE_UNKNOWN, TRAINING_CHECKING, TRAINING_UNKNOWN, type AgreementDocument } from '../../../common/gates/gateOrder';
-import { assessTraining, confirmedUntil, TRAINING_CLOCK_SKEW_MS, TRAINING_STATUS_FRESH_MS, type ConfirmedTraining } from '../../../common/gates/trainingGate';
-import { completionDueAt, courseStanding, DAY_MS, dayInWords, latestCompletions, monthsAfter, type TrainingCompletion } from '../../../common/gates/trainingStanding';
+// Main's training gate against the real route on a real collector database, with the device's
+// real encrypted storage and a clock the test moves: the signed answer opens the apps (with
+// the notice for a course due soon, said once), is kept across a restart and counts for the
+// offline days while the collector cannot be reached, then apps close with the sentence; an
+// overdue course closes them until its completion is imported; a tampered, replayed, other
+// VA's or other key's answer is refused and audited, and changes nothing.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCollector, type RunningCollector } from '../../../collector/collectorServer';
+import { runImportTraining } from '../../../collector/training/trainingCli';
+import type { Identity } from '../../../common/auth/identity';
+import { confirmedUntil } from '../../../common/gates/trainingAssessment';
+import { DAY_MS, dayInWords } from '../../../common/gates/trainingStanding';
 import type { TrainingPolicy } from '../../../common/policy/policySchema';
+import { CollectorClient } from '../../../main/audit/collectorClient';
+import { deviceIdOf } from '../../../main/audit/deviceKey';
+import { enrollmentRequest } from '../../../main/audit/enrollment';
+import { NodeSyncTransport } from '../../../main/audit/nodeSyncTransport';
+import { openDeviceAudit } from '../../../main/audit/openDeviceAudit';
+import { TransportError, type SyncResponse, type SyncTransport } from '../../../main/audit/syncTransport';
+import { ASK_AGAIN_MS, TrainingGate } from '../../../main/gates/trainingGate';
+import { askTrainingStatus, collectorKeyFrom } from '../../../main/gates/trainingStatus';
+import { testDeviceKey } from '../../support/auditSyncFixtures';
+import { FakeKeychain } from '../../support/authHarness';
+import { RecordingAuditSink } from '../../support/electronFakes';
+import { serveTrainingRoute, type TrainingRoute } from '../collector/trainingRouteHarness';
 
-const NOW = Date.parse('2027-03-01T15:00:00Z');
-const CONTACT = 'Dana Reyes, compliance officer (dana@practice.example)';
-const hipaa = { id: 'hipaa-privacy', title: 'HIPAA privacy and security', everyMonths: 12 };
-const phishing = { id: 'phishing', title: 'Spotting phishing', dueBy: '2027-04-01' };
-const POLICY: TrainingPolicy = { courses: [hipaa, phishing], dueSoonDays: 30, graceDays: 14, offlineDays: 3, contact: CONTACT };
+const START = Date.now();
+const day = (offset: number) => new Date(START + offset * DAY_MS).toISOString().slice(0, 10);
+const CONTACT = 'Dana Reyes, compliance officer';
+const POLICY: TrainingPolicy = {
+  courses: [
+    { id: 'hipaa-privacy', title: 'HIPAA privacy and security', everyMonths: 12 },
+    { id: 'phishing', title: 'Spotting phishing' },
+  ],
+  dueSoonDays: 30,
+  graceDays: 14,
+  offlineDays: 3,
+  contact: CONTACT,
+};
+const va = (subject: string) => ({ subject, name: subject, email: `${subject}@example.com`, roles: ['va'], mfaMethods: ['pwd', 'otp'], authTime: 1_800_000_000, acr: null }) as Identity;
 
-const done = (course: string, completedOn: string, expiresOn: string | null = null): TrainingCompletion => ({ course, completedOn, expiresOn });
-const confirmed = (completions: TrainingCompletion[], issuedAt = NOW): ConfirmedTraining => ({ issuedAt, completions });
-const assess = (status: ConfirmedTraining | null, now = NOW, asking = false, policy: TrainingPolicy | undefined = POLICY) => assessTraining(policy, { confirmed: status, asking }, now);
+/** The collector's answers as they come, or changed on the way (a tampering proxy), or none at all. */
+class ProxyTransport implements SyncTransport {
+  down = false;
+  rewrite: ((response: SyncResponse) => SyncResponse) | null = null;
+  readonly seen: SyncResponse[] = [];
+  constructor(private readonly inner: SyncTransport) {}
+  async send(request: Parameters<SyncTransport['send']>[0]): Promise<SyncResponse> {
+    if (this.down) throw new TransportError('the collector could not be reached: connect ECONNREFUSED');
+    const response = await this.inner.send(request);
+    this.seen.push(response);
+    return this.rewrite === null ? response : this.rewrite(response);
+  }
+}
 
-describe('where a VA stands on a course', () => {
-  const completion = done('hipaa-privacy', '2026-03-10');
-  const dueAt = Date.parse('2027-03-10T00:00:00Z');
+describe('the training gate with the collector', () => {
+  let dir: string;
+  let collector: RunningCollector;
+  let route: TrainingRoute;
+  let keyFile: string;
+  const storage = { kind: 'sqlite' as const, file: '' };
+  const clock = { now: START };
+  const deviceKey = testDeviceKey();
+  const deviceId = deviceIdOf(deviceKey.publicKeyPem);
+  const proxy = new ProxyTransport(new NodeSyncTransport());
 
-  it('falls due the same day a renewal period later, or on an earlier expiry its record gives', () => {
-    expect(completionDueAt(hipaa, completion)).toBe(dueAt);
-    expect(completionDueAt(hipaa, done('hipaa-privacy', '2026-03-10', '2026-12-31'))).toBe(Date.parse('2026-12-31T00:00:00Z'));
-    expect(completionDueAt({}, done('x', '2026-03-10', '2027-06-30'))).toBe(Date.parse('2027-06-30T00:00:00Z'));
-    expect(completionDueAt({}, done('x', '2026-03-10'))).toBeNull();
-    // 31 January plus one month runs into March, as the policy explains.
-    expect(monthsAfter(Date.parse('2027-01-31T00:00:00Z'), 1)).toBe(Date.parse('2027-03-03T00:00:00Z'));
+  const importCsv = async (name: string, text: string) => {
+    writeFileSync(path.join(dir, name), text);
+    const imported = await runImportTraining({ storage, keyFile, file: path.join(dir, name), policy: null });
+    expect(imported.exitCode, imported.lines.join('\n')).toBe(0);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cordon-training-gate-'));
+    storage.file = path.join(dir, 'collector.db');
+    keyFile = path.join(dir, 'collector-key.pem');
+    collector = await startCollector({ storage, port: 0 });
+    const enrolled = await new CollectorClient({ collectorUrl: collector.url, transport: proxy, deviceKey, deviceId }).enroll(enrollmentRequest(deviceKey, 'VA-LT-9', { kind: 'enrollment-code', code: await collector.issueEnrollmentCode() }));
+    expect(enrolled.kind).toBe('ok');
+    route = await serveTrainingRoute(storage, keyFile, () => clock.now);
+    // Anna: HIPAA due in 15 days (notice), phishing done; Cleo: HIPAA due 35 days ago, past the 14 days' grace.
+    await importCsv('training.csv', `subject,course,completed_on\nva-anna,hipaa-privacy,${day(-350)}\nva-anna,phishing,${day(-10)}\nva-cleo,hipaa-privacy,${day(-400)}\nva-cleo,phishing,${day(-10)}\n`);
+  }, 60_000);
+  afterAll(async () => {
+    await route?.close();
+    await collector?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is current, then due soon, then overdue in its grace, then closed, each to the millisecond', () => {
-    const at = (now: number) => courseStanding(hipaa, completion, POLICY, now).state;
-    expect(at(dueAt - 30 * DAY_MS - 1)).toBe('current');
-    expect(at(dueAt - 30 * DAY_MS)).toBe('due-soon');
-    expect(at(dueAt - 1)).toBe('due-soon');
-    expect(at(dueAt)).toBe('overdue');
-    expect(at(dueAt + 14 * DAY_MS - 1)).toBe('overdue');
-    expect(at(dueAt + 14 * DAY_MS)).toBe('closed');
-    expect(courseStanding(hipaa, completion, POLICY, NOW)).toEqual({ course: hipaa, state: 'due-soon', completedOn: '2026-03-10', dueAt, closesAt: dueAt + 14 * DAY_MS });
-  });
-
-  it('with no record, counts from the policy date to have one by, or is closed at once without one', () => {
-    const by = Date.parse('2027-04-01T00:00:00Z');
-    expect(courseStanding(phishing, undefined, POLICY, NOW)).toEqual({ course: phishing, state: 'current', completedOn: null, dueAt: by, closesAt: by + 14 * DAY_MS });
-    expect(courseStanding(phishing, undefined, POLICY, by).state).toBe('overdue');
-    expect(courseStanding(hipaa, undefined, POLICY, NOW)).toEqual({ course: hipaa, state: 'closed', completedOn: null, dueAt: null, closesAt: null });
-  });
-
-  it('never falls due for a one-time course without an expiry', () => {
-    expect(courseStanding({ id: 'orientation', title: 'Orientation' }, done('orientation', '2020-01-01'), POLICY, NOW)).toMatchObject({ state: 'current', dueAt: null });
-  });
-
-  it('goes by the latest completion of each course', () => {
-    const latest = latestCompletions([done('a', '2026-01-01'), done('a', '2026-06-01'), done('a', '2026-03-01'), done('b', '2026-02-01', '2026-12-01'), done('b', '2026-02-01', null)]);
-    expect(latest.get('a')?.completedOn).toBe('2026-06-01');
-    // On the same day, the record without an expiry (for good) beats one with.
-    expect(latest.get('b')?.expiresOn).toBeNull();
-  });
-});
-
-describe('the training gate on the device', () => {
-  it('is not configured without training in the policy, whatever the status', () => {
-    expect(assessTraining(undefined, { confirmed: null, asking: false }, NOW)).toEqual({ input: { state: 'not-configured' }, standings: [], notice: null });
-  });
-
-  it('opens with every course current, and tells of none', () => {
-    const result = assess(confirmed([done('hipaa-privacy', '2026-11-01'), done('phishing', '2027-01-15')]));
-    expect(result.input).toEqual({ state: 'clear' });
-    expect(result.notice).toBeNull();
-    expect(result.standings.map((s) => s.state)).toEqual(['current', 'current']);
-  });
-
-  it('due soon: apps open, with a calm notice naming the course, the date and whom to ask', () => {
-    const result = assess(confirmed([done('hipaa-privacy', '2026-03-10'), done('phishing', '2027-01-15')]));
-    expect(result.input).toEqual({ state: 'clear' });
-    expect(result.notice).toEqual({ courseId: 'hipaa-privacy', kind: 'due-soon', text: `Your training "HIPAA privacy and security" is due on 10 March 2027. Ask ${CONTACT} if you need it.` });
-  });
-
-  it('overdue within the grace period: apps open, and the notice says when they close', () => {
-    const result = assess(confirmed([done('hipaa-privacy', '2026-02-20'), done('phishing', '2027-01-15')]));
-    expect(result.input).toEqual({ state: 'clear' });
-    expect(result.notice).toEqual({ courseId: 'hipaa-privacy', kind: 'overdue', text: `Your training "HIPAA privacy and security" was due on 20 February 2027. Practice apps close on 6 March 2027 unless your completion is recorded; ask ${CONTACT}.` });
-  });
-
-  it('overdue past the grace period: apps closed with the course, when it was due and whom to ask', () => {
-    const closes = Date.parse('2027-02-24T00:00:00Z');
-    const status = confirmed([done('hipaa-privacy', '2026-02-10'), done('phishing', '2027-01-15')], closes - 60_000);
-    expect(assess(status, closes - 1).input.state).toBe('clear');
-    const result = assess(status, closes);
-    expect(result.input).toEqual({
-      state: 'closed',
-      reason: { code: 'training-overdue', message: `Your training "HIPAA privacy and security" was due on 10 February 2027 and is overdue, so practice apps stay closed. Ask ${CONTACT} about it: apps open again once your completion is recorded.` },
+  /** One start of Cordon: its device storage, the gate on it, as main/index.ts builds it. */
+  function start(options: { userData: string; who: { identity: Identity | null }; key?: string }) {
+    const device = openDeviceAudit(options.userData, new FakeKeychain(), 'linux');
+    const audit = new RecordingAuditSink();
+    const notices: string[] = [];
+    const key = collectorKeyFrom(options.key ?? route.key.publicKey.export({ format: 'pem', type: 'spki' }).toString());
+    const client = new CollectorClient({ collectorUrl: route.url, transport: proxy, deviceKey, deviceId, now: () => new Date(clock.now) });
+    const gate = new TrainingGate({
+      policy: POLICY,
+      key,
+      store: device.training,
+      ask: key === null ? null : (subject) => askTrainingStatus({ client, transport: proxy, key, subject, now: () => clock.now }),
+      audit,
+      identity: () => options.who.identity,
+      now: () => clock.now,
+      onChange: () => undefined,
+      notify: (text) => notices.push(text),
     });
-    expect(result.notice).toBeNull();
+    const stop = () => {
+      device.training.close();
+      device.agreements.close();
+      device.queue.close();
+    };
+    return { gate, audit, notices, stop };
+  }
+  const types = (audit: RecordingAuditSink) => audit.events.map((e) => `${e.type} ${e.reason ?? ''}`.trim());
+
+  it('at sign-in: checking, then the signed answer opens the apps, with the notice for a course due soon said once', async () => {
+    clock.now = START;
+    const who = { identity: va('va-anna') };
+    const cordon = start({ userData: mkdtempSync(path.join(dir, 'anna-')), who });
+    expect(cordon.gate.input()).toEqual({ state: 'checking' });
+    await cordon.gate.refresh();
+    expect(cordon.gate.input()).toEqual({ state: 'clear' });
+    const dueOn = dayInWords(Date.parse(`${day(15)}T00:00:00Z`));
+    expect(cordon.notices).toEqual([`Your training "HIPAA privacy and security" is due on ${dueOn}. Ask ${CONTACT} if you need it.`]);
+    expect(types(cordon.audit)).toEqual(['training.due hipaa-privacy:due-soon']);
+    cordon.gate.tick();
+    await cordon.gate.refresh();
+    expect(cordon.notices).toHaveLength(1);
+    cordon.stop();
   });
 
-  it('no completion on record of a course due at once: closed, saying there is no record, and counting the others', () => {
-    const policy = { ...POLICY, courses: [hipaa, { id: 'fire-safety', title: 'Fire safety' }] };
-    const result = assess(confirmed([]), NOW, false, policy);
-    expect(result.input).toEqual({
+  it('kept across a restart: with the collector unreachable the last status counts for the offline days, then apps close; an answer reopens them', async () => {
+    clock.now = START;
+    const userData = mkdtempSync(path.join(dir, 'restart-'));
+    const who = { identity: va('va-anna') };
+    const first = start({ userData, who });
+    await first.gate.refresh();
+    first.stop();
+    const confirmedAt = clock.now;
+
+    proxy.down = true;
+    try {
+      clock.now = confirmedAt + 2 * DAY_MS;
+      const again = start({ userData, who });
+      await again.gate.refresh();
+      expect(again.gate.input()).toEqual({ state: 'clear' });
+      clock.now = confirmedUntil(POLICY, { issuedAt: confirmedAt, completions: [] });
+      again.gate.tick();
+      await again.gate.refresh();
+      expect(again.gate.input()).toEqual({
+        state: 'closed',
+        reason: { code: 'training-unconfirmed', message: `Cordon last confirmed your training with the practice on ${dayInWords(confirmedAt)} and cannot reach the practice's collector now, so practice apps stay closed. Check this computer's internet connection; if this stays, tell IT.` },
+      });
+      expect(types(again.audit)).toContain('training.closed training-unconfirmed');
+      proxy.down = false;
+      clock.now += ASK_AGAIN_MS;
+      again.gate.tick();
+      await again.gate.refresh();
+      expect(again.gate.input()).toEqual({ state: 'clear' });
+      expect(types(again.audit)).toContain('training.cleared');
+      again.stop();
+    } finally {
+      proxy.down = false;
+    }
+  });
+
+  it('overdue past the grace period: apps closed, naming the course and whom to ask, until the completion is imported', async () => {
+    clock.now = START;
+    const cordon = start({ userData: mkdtempSync(path.join(dir, 'cleo-')), who: { identity: va('va-cleo') } });
+    await cordon.gate.refresh();
+    const dueOn = dayInWords(Date.parse(`${day(-400 + 365)}T00:00:00Z`));
+    expect(cordon.gate.input()).toEqual({
       state: 'closed',
-      reason: { code: 'training-overdue', message: `There is no record that you completed the training "HIPAA privacy and security", so practice apps stay closed. One more course is overdue too. Ask ${CONTACT} about it: apps open again once your completion is recorded.` },
+      reason: { code: 'training-overdue', message: `Your training "HIPAA privacy and security" was due on ${dueOn} and is overdue, so practice apps stay closed. Ask ${CONTACT} about it: apps open again once your completion is recorded.` },
     });
+    expect(types(cordon.audit)).toEqual(['training.closed training-overdue:hipaa-privacy']);
+    await importCsv('cleo.csv', `subject,course,completed_on\nva-cleo,hipaa-privacy,${day(0)}\n`);
+    clock.now += ASK_AGAIN_MS;
+    cordon.gate.tick();
+    await cordon.gate.refresh();
+    expect(cordon.gate.input()).toEqual({ state: 'clear' });
+    expect(types(cordon.audit)).toEqual(['training.closed training-overdue:hipaa-privacy', 'training.cleared']);
+    cordon.stop();
   });
 
-  it('collector unreachable: the last confirmed status counts an hour and the offline days, then apps close', () => {
-    const issuedAt = NOW - 2 * DAY_MS;
-    const status = confirmed([done('hipaa-privacy', '2026-11-01'), done('phishing', '2027-01-15')], issuedAt);
-    const until = confirmedUntil(POLICY, status);
-    expect(until).toBe(issuedAt + TRAINING_STATUS_FRESH_MS + 3 * DAY_MS);
-    expect(assess(status, until - 1).input).toEqual({ state: 'clear' });
-    expect(assess(status, until).input).toEqual({
-      state: 'closed',
-      reason: { code: 'training-unconfirmed', message: `Cordon last confirmed your training with the practice on ${dayInWords(issuedAt)} and cannot reach the practice's collector now, so practice apps stay closed. Check this computer's internet connection; if this stays, tell IT.` },
-    });
-    // While the device is asking again, the VA is told it is checking rather than that it failed.
-    expect(assess(status, until, true).input).toEqual({ state: 'checking' });
-    // With no offline allowance, the status counts for its hour only.
-    expect(assess(status, issuedAt + TRAINING_STATUS_FRESH_MS, false, { ...POLICY, offlineDays: 0 }).input.state).toBe('closed');
+  it('refuses a tampered, replayed, other VA\'s or other key\'s answer: audited, and nothing changes', async () => {
+    clock.now = START;
+    const who = { identity: va('va-cleo') as Identity | null };
+    const cordon = start({ userData: mkdtempSync(path.join(dir, 'tamper-')), who });
+    const expectRefused = async (reason: string) => {
+      const before = cordon.audit.events.length;
+      await cordon.gate.refresh();
+      expect(cordon.audit.events.slice(before).filter((e) => e.type === 'training.status-refused')).toEqual([{ type: 'training.status-refused', outcome: 'blocked', reason }]);
+      // Nothing was confirmed: with the question answered, apps stay closed for want of a status.
+      expect(cordon.gate.input()).toEqual({ state: 'unknown' });
+    };
+    // A proxy slips in a completion: the signature no longer holds.
+    proxy.rewrite = (response) => ({ ...response, body: response.body.replace('"completions":[', `"completions":[{"course":"phishing","completedOn":"${day(-1)}","expiresOn":null},`) });
+    await expectRefused('bad-signature');
+    // An earlier, genuine answer to another question is served again.
+    const earlier = proxy.seen.at(-1) as SyncResponse;
+    proxy.rewrite = () => earlier;
+    await expectRefused('other-challenge');
+    // A genuine answer about another VA (va-anna, whose training is fine) is served for Cleo.
+    const about = start({ userData: mkdtempSync(path.join(dir, 'about-')), who: { identity: va('va-anna') } });
+    proxy.rewrite = null;
+    await about.gate.refresh();
+    about.stop();
+    const annas = proxy.seen.at(-1) as SyncResponse;
+    proxy.rewrite = () => annas;
+    await expectRefused('other-subject');
+    proxy.rewrite = null;
+    // Apps closed once for want of a status, whatever the number of refusals.
+    expect(types(cordon.audit).filter((t) => t.startsWith('training.closed'))).toEqual(['training.closed training-unknown']);
+    cordon.stop();
+    // A device whose policy names another collector key believes nothing this collector signs.
+    const stranger = start({ userData: mkdtempSync(path.join(dir, 'stranger-')), who, key: generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString() });
+    await stranger.gate.refresh();
+    expect(types(stranger.audit)).toEqual(['training.status-refused bad-signature', 'training.closed training-unknown']);
+    expect(stranger.gate.input()).toEqual({ state: 'unknown' });
+    stranger.stop();
   });
 
-  it('nothing confirmed yet: checking while asking, unknown after; a status from the future is not believed', () => {
-    expect(assess(null, NOW, true).input).toEqual({ state: 'checking' });
-    expect(assess(null, NOW, false).input).toEqual({ state: 'unknown' });
-    expect(assess(confirmed([done('hipaa-privacy', '2026-11-01')], NOW + TRAINING_CLOCK_SKEW_MS + 1)).input).toEqual({ state: 'unknown' });
-    expect(assess(confirmed([done('hipaa-privacy', '2026-11-01'), done('phishing', '2027-01-15')], NOW + TRAINING_CLOCK_SKEW_MS)).input).toEqual({ state: 'clear' });
-  });
-});
-
-describe('training in the gate order, under one clock', () => {
-  const SHA = '2'.repeat(64);
-  const agreement: AgreementDocument = { id: 'confidentiality', title: 'Confidentiality agreement', version: '2027-1', reaccept: 'yearly', sha256: SHA, content: { state: 'ready', text: 'I keep patient information confidential.' } };
-  const acceptedAt = NOW - 300 * DAY_MS;
-  const acceptances = new Map([['confidentiality', { version: '2027-1', sha256: SHA, acceptedAt }]]);
-  const overdue = confirmed([done('phishing', '2027-01-15')]);
-  const gate = (now: number, training = assess(overdue, now).input, posture: Parameters<typeof firstOutstandingGate>[0]['posture'] = { state: 'unknown' }) =>
-    firstOutstandingGate({ signedIn: true, agreements: [agreement], acceptances, training, posture, now });
-
-  it('an agreement due comes before overdue training, which comes before unknown posture', () => {
-    expect(agreementStanding(agreement, acceptances.get('confidentiality'), NOW).state).toBe('current');
-    // A year after acceptance the agreement is due again: it is the gate, though training is overdue too.
-    const renewal = acceptedAt + 365 * DAY_MS;
-    expect(gate(renewal, assess(confirmed([done('phishing', '2027-01-15')], renewal), renewal).input)).toMatchObject({ gate: 'agreement', why: 'period-ended' });
-    expect(gate(NOW)).toMatchObject({ gate: 'training', reason: { code: 'training-overdue' } });
-    expect(gate(NOW, assess(confirmed([done('hipaa-privacy', '2026-11-01'), done('phishing', '2027-01-15')])).input)).toEqual({ gate: 'device-posture', reason: POSTURE_UNKNOWN });
-    expect(gate(NOW, assess(confirmed([done('hipaa-privacy', '2026-11-01'), done('phishing', '2027-01-15')])).input, { state: 'clear' })).toEqual({ gate: 'open' });
-  });
-
-  it('collector unreachable with nothing confirmed: closed with its own sentence, and while checking with another', () => {
-    expect(gate(NOW, assess(null, NOW).input, { state: 'clear' })).toEqual({ gate: 'training', reason: TRAINING_UNKNOWN });
-    expect(gate(NOW, assess(null, NOW, true).input, { state: 'clear' })).toEqual({ gate: 'training', reason: TRAINING_CHECKING });
+  it('without a way to ask (no collector key), training cannot be confirmed: closed; signed out, nothing is judged', () => {
+    const who = { identity: va('va-anna') as Identity | null };
+    const cordon = start({ userData: mkdtempSync(path.join(dir, 'nokey-')), who, key: 'not a key' });
+    expect(cordon.gate.input()).toEqual({ state: 'unknown' });
+    who.identity = null;
+    expect(cordon.gate.input()).toEqual({ state: 'not-configured' });
+    cordon.stop();
   });
 });

@@ -197,6 +197,26 @@ describe('main process wiring', () => {
     device.queue.close();
   });
 
+  it('with training in the policy: starts signed out, and keeps training status in the encrypted device storage', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const base = validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' });
+    const collectorPublicKey = generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const training = { courses: [{ id: 'hipaa-privacy', title: 'HIPAA privacy and security', everyMonths: 12 }], contact: 'Dana Reyes, compliance officer' };
+    await writeFile(path.join(policyDir, 'bundled.json'), signedText({ ...base, audit: { ...base.audit, collectorPublicKey }, training }, demoKeys()));
+    const userData = await mkdtemp(path.join(tmpdir(), 'cordon-userdata-'));
+    const { calls, ready, ipcMain } = await startMain({ userData });
+    ready();
+    await vi.waitFor(() => expect(calls.windows).toHaveLength(1));
+    // Nobody signed in: no training is judged, and the sign-in screen shows.
+    expect(await ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')))).toMatchObject({ kind: 'signed-out' });
+    // The last confirmed status has its table in the queue's encrypted file, opened with the queue's key.
+    const device = openDeviceAudit(userData, new FakeKeychain(), 'linux');
+    expect(device.training.latest('anyone', (await import('node:crypto')).createPublicKey(collectorPublicKey))).toBeNull();
+    device.training.close();
+    device.agreements.close();
+    device.queue.close();
+  });
+
   it('locks (and says why) when the audit queue cannot be opened safely: no OS keychain', async () => {
     await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z' }), demoKeys()));
     const saidWhy = lockLine();

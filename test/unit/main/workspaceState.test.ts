@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../../common/auth/identity';
 import type { AppsHiddenReason } from '../../../common/capture/captureProtection';
+import type { TrainingInput } from '../../../common/gates/gateOrder';
 import type { ShellState } from '../../../common/ipc/contract';
 import { policyV1Schema } from '../../../common/policy/policySchema';
 import type { PolicyResult } from '../../../common/policy/signedPolicy';
@@ -18,7 +19,7 @@ const policy: PolicyResult = { ok: true, policy: policyV1Schema.parse({ ...base,
 const valerie: Identity = { subject: 'sub-1', name: 'Valerie Assistant', email: 'va@example.com', roles: ['va'], mfaMethods: ['otp'], authTime: 1_800_000_000 } as Identity;
 
 function setup() {
-  const world = { identity: null as Identity | null, idle: { phase: 'signed-out' } as IdleStatus, failure: null as { code: string; message: string } | null, now: 0, device: null as AppsHiddenReason | null, capture: null as AppsHiddenReason | null };
+  const world = { identity: null as Identity | null, idle: { phase: 'signed-out' } as IdleStatus, failure: null as { code: string; message: string } | null, now: 0, device: null as AppsHiddenReason | null, capture: null as AppsHiddenReason | null, training: { state: 'not-configured' } as TrainingInput };
   const state = new WorkspaceState({
     policy,
     posture: () => [],
@@ -26,6 +27,7 @@ function setup() {
     idle: () => world.idle,
     appsHidden: () => world.capture,
     devicePosture: () => world.device,
+    training: () => world.training,
     auditFailure: () => world.failure,
     notices: new ShellNotices(() => world.now),
   });
@@ -132,5 +134,30 @@ describe('WorkspaceState', () => {
     world.device = { code: 'device-check-pending', message: 'Checking …' };
     state.publish();
     expect(hides()).toBe(2);
+  });
+
+  it('training overdue withholds the apps with its sentence before a failing device check; checking and unknown withhold them too', () => {
+    const { state, world, hides } = setup();
+    world.identity = valerie;
+    world.idle = { phase: 'active' };
+    world.training = { state: 'checking' };
+    state.publish();
+    expect(state.current()).toMatchObject({ kind: 'workspace', appsHidden: { code: 'training-checking' } });
+    expect(hides()).toBe(1);
+    const overdue = { code: 'training-overdue', message: 'Your training "HIPAA privacy and security" was due on 10 February 2027 and is overdue, so practice apps stay closed. Ask Dana Reyes about it: apps open again once your completion is recorded.' };
+    world.training = { state: 'closed', reason: overdue };
+    world.device = { code: 'device-posture:firewall', message: 'Turn on the firewall.' };
+    state.publish();
+    expect(state.current()).toMatchObject({ kind: 'workspace', appsHidden: overdue });
+    world.training = { state: 'unknown' };
+    state.publish();
+    expect(state.current()).toMatchObject({ appsHidden: { code: 'training-unknown' } });
+    world.training = { state: 'clear' };
+    state.publish();
+    expect(state.current()).toMatchObject({ appsHidden: { code: 'device-posture:firewall' } });
+    world.device = null;
+    state.publish();
+    expect(state.current()).not.toHaveProperty('appsHidden', expect.anything());
+    expect(hides()).toBe(1);
   });
 });
