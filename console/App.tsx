@@ -11,6 +11,7 @@ import { errorMessage, Loading, ViewHeading } from './ui';
 import { AccessLogView } from './views/AccessLog';
 import { AccessReviewView } from './views/AccessReview';
 import { AlertsView } from './views/Alerts';
+import { ComplianceView } from './views/Compliance';
 import { DevicesView } from './views/Devices';
 import { LookupView } from './views/Lookup';
 import { RetentionView } from './views/Retention';
@@ -33,6 +34,7 @@ const VIEWS: readonly ViewEntry[] = [
   { path: '/sessions', label: 'Sessions', route: 'sessions' },
   { path: '/lookup', label: 'Watermark lookup', route: 'lookup' },
   { path: '/alerts', label: 'Alerts', route: 'alerts' },
+  { path: '/compliance', label: 'Compliance status', route: 'compliance' },
   { path: '/devices', label: 'Devices', route: 'devices' },
   { path: '/access-log', label: 'Access log', route: 'accessLog' },
   { path: '/access-review', label: 'Access review', route: 'accessReview' },
@@ -204,6 +206,7 @@ function Routed({ location, roles, home }: { location: Location; roles: readonly
   if (path === '/access-log') return guard('accessLog', <AccessLogView search={search} />);
   if (path === '/access-review') return guard('accessReview', <AccessReviewView search={search} />);
   if (path === '/retention') return guard('retention', <RetentionView roles={roles} />);
+  if (path === '/compliance') return guard('compliance', <ComplianceView roles={roles} />);
   return (
     <>
       <ViewHeading title="Not found">There is no such page</ViewHeading>

@@ -1,7 +1,7 @@
 // What each console route does, once the route layer (consoleRoutes.ts) has checked the
 // session, the role and the input. Each answer names what it touched, for the access log.
 import type { z } from 'zod';
-import type { CONSOLE_ROUTES, ConsoleRouteName, RouteResult } from '../../common/console/consoleApi';
+import { importProblemLine, type CONSOLE_ROUTES, type ConsoleRouteName, type RouteResult } from '../../common/console/consoleApi';
 import { readSessionCode } from '../../common/console/sessionCode';
 import { decodeCursor, describeFilters, encodeCursor, isIdCursor, isSessionCursor, type ConsoleStore } from './consoleStore';
 import type { AccessLog } from './accessLog';
@@ -12,11 +12,15 @@ import { accessReview } from '../reports/accessReview';
 import { accessReviewFile } from '../reports/accessReviewCsv';
 import { placeHold, releaseHold } from '../retention/legalHolds';
 import { retentionPanel, type RetentionSettings } from './retentionPanel';
+import { compliancePanel } from './compliancePanel';
+import type { PracticePolicySource } from '../training/practicePolicy';
+import { describeImport, importTraining } from '../training/trainingImport';
 import { actorOf } from './consoleRoutes';
 
 export type HandlerAnswer<N extends ConsoleRouteName> =
   | { ok: true; result: RouteResult<N>; target: string | null }
-  | { ok: false; status: 400 | 404 | 422; error: string; message: string; target: string | null };
+  /** `details`: more of the refusal for the page, beside error and message (a refused import's problems). */
+  | { ok: false; status: 400 | 404 | 422; error: string; message: string; target: string | null; details?: Record<string, unknown> };
 
 type Input<N extends ConsoleRouteName> = {
   params: (typeof CONSOLE_ROUTES)[N] extends { params: infer S extends z.ZodType } ? z.output<S> : undefined;
@@ -43,6 +47,8 @@ export interface HandlerDependencies {
   practice: () => string;
   /** The collector's retention settings; null when it runs without them. */
   retention: RetentionSettings | null;
+  /** The practice's signed policy (agreements and training required); null when the collector was not given one. */
+  policy: PracticePolicySource | null;
 }
 
 const badCursor = (target: string | null) => ({ ok: false as const, status: 400 as const, error: 'invalid-request', message: 'cursor: is not a cursor this console issued for this list', target });
@@ -136,6 +142,16 @@ export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandler
       const placed = await placeHold(deps.exports.db, { ...body, by: actorOf(user) }, now);
       if (!placed.ok) return { ok: false, status: 422, error: 'not-placed', message: placed.message, target };
       return { ok: true, target: `legal hold #${placed.hold.id} on ${body.kind} ${body.target}`, result: placed.hold };
+    },
+    compliance: async (_input, { now }) => ({ ok: true, target: null, result: await compliancePanel(deps.exports.db, deps.policy, now) }),
+    importTraining: async ({ body }, { user, now }) => {
+      const outcome = await importTraining(deps.exports.db, deps.policy, { text: body.text, source: body.fileName, by: actorOf(user), now });
+      const target = describeImport(body.fileName, outcome);
+      if (outcome.ok) return { ok: true, target, result: outcome.summary };
+      const [first] = outcome.problems;
+      const count = outcome.problems.length + outcome.moreProblems;
+      const message = `Nothing was imported from ${body.fileName}: ${count === 1 ? 'one problem' : `${count} problems`} to fix first.${first === undefined ? '' : ` The first: ${importProblemLine(first)}.`}`;
+      return { ok: false, status: 422, error: 'not-imported', message, target, details: { problems: outcome.problems, moreProblems: outcome.moreProblems } };
     },
     releaseHold: async ({ params }, { user, now }) => {
       const released = await releaseHold(deps.exports.db, params.id, actorOf(user), now);

@@ -78,6 +78,7 @@ export async function registerConsole(app: FastifyInstance, config: ConsoleConfi
     exports: { db: deps.db, key: collectorKey, issuer: config.oidc.issuer },
     practice: () => config.practiceName ?? new URL(publicOrigin()).host,
     retention: deps.retention ?? null,
+    policy: config.policy ?? null,
   });
 
   await app.register(async (scope) => {

@@ -51,9 +51,9 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: RouteDependenc
       method: route.method,
       url: route.path,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const refuse = async (status: number, error: string, message: string, actor: string, target: string | null = null) => {
+        const refuse = async (status: number, error: string, message: string, actor: string, target: string | null = null, details: Record<string, unknown> = {}) => {
           await log({ actor, action, outcome: 'refused', target: target === null ? error : `${error}: ${target}` });
-          return reply.code(status).send({ error, message });
+          return reply.code(status).send({ ...details, error, message });
         };
 
         const found = await deps.sessions.resolve(request.cookies[SESSION_COOKIE], now());
@@ -87,7 +87,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: RouteDependenc
         }
 
         const answer = await handler(input, { user, now: now() });
-        if (!answer.ok) return refuse(answer.status, answer.error, answer.message, actor, answer.target);
+        if (!answer.ok) return refuse(answer.status, answer.error, answer.message, actor, answer.target, answer.details);
         const result = (route.result as z.ZodType).parse(answer.result);
         if (route.action !== null) await log({ actor, action, outcome: 'success', target: answer.target });
         if (name === 'signOut') reply.clearCookie(SESSION_COOKIE, deps.cookieOptions);

@@ -11,7 +11,8 @@ import { CollectorStore } from '../collectorStore';
 import { AccessLog, loadOrCreateCollectorKey } from '../console/accessLog';
 import type { CliAnswer } from '../export/exportCli';
 import type { PracticePolicySource } from './practicePolicy';
-import { describeImport, importTraining, problemLine } from './trainingImport';
+import { importProblemLine } from '../../common/console/consoleApi';
+import { describeImport, importTraining } from './trainingImport';
 
 export interface ImportTrainingOptions {
   storage: StorageConfig;
@@ -43,7 +44,7 @@ export async function runImportTraining(options: ImportTrainingOptions): Promise
     const recorded = `Recorded in the console access log (entry ${entry}).`;
     if (outcome.ok) return { exitCode: 0, lines: [`import-training: ${describeImport(source, outcome)}`, ...outcome.notes.map((note) => `note: ${note}`), recorded] };
     const more = outcome.moreProblems === 0 ? [] : [`… and ${outcome.moreProblems} more problem${outcome.moreProblems === 1 ? '' : 's'}`];
-    return { exitCode: 1, lines: [`import-training: ${describeImport(source, outcome)}`, ...outcome.problems.map((problem) => `  ${problemLine(problem)}`), ...more, recorded] };
+    return { exitCode: 1, lines: [`import-training: ${describeImport(source, outcome)}`, ...outcome.problems.map((problem) => `  ${importProblemLine(problem)}`), ...more, recorded] };
   } finally {
     await store.close();
   }

@@ -4,7 +4,7 @@
 // is row 1, as a spreadsheet numbers them) and column; one problem anywhere and nothing is
 // imported. Pure: the caller gives the text, the policy's courses and today's date.
 import { calendarDateSchema, courseIdSchema } from '../../common/policy/policySchema';
-import type { TrainingImportProblem } from '../../common/console/consoleApi';
+import { MAX_TRAINING_CSV_CHARS, type TrainingImportProblem } from '../../common/console/consoleApi';
 import { readCsvRecords } from './csvRecords';
 
 export const REQUIRED_COLUMNS = ['subject', 'course', 'completed_on'] as const;
@@ -12,8 +12,6 @@ export const OPTIONAL_COLUMNS = ['expires_on', 'action'] as const;
 type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 const COLUMNS_IN_WORDS = `${REQUIRED_COLUMNS.join(', ')}, and optionally ${OPTIONAL_COLUMNS.join(' and ')}`;
 
-/** A file this large is not a training export; the console's request body has room for it. */
-export const MAX_TRAINING_CSV_CHARS = 1_000_000;
 export const MAX_TRAINING_CSV_ROWS = 20_000;
 /** Reported one by one up to this many; the rest are counted. */
 export const MAX_REPORTED_PROBLEMS = 200;

@@ -47,9 +47,3 @@ export function describeImport(source: string, outcome: TrainingImportOutcome): 
   const { id, rows, added, updated, unchanged, revoked } = outcome.summary;
   return `${source}: import #${id}, ${rows} row${rows === 1 ? '' : 's'}: ${added} added, ${updated} updated, ${unchanged} already on record, ${revoked} revoked`;
 }
-
-/** A problem as a line: `row 4, completed_on: …`. */
-export function problemLine(problem: TrainingImportProblem): string {
-  const where = [problem.row === null ? null : `row ${problem.row}`, problem.column].filter((part) => part !== null).join(', ');
-  return where === '' ? problem.message : `${where}: ${problem.message}`;
-}

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '../audit/auditCatalog';
 import { deviceIdSchema } from '../audit/syncProtocol';
+import { COURSE_STATES, type CourseStanding } from '../gates/trainingStanding';
 import { SESSION_CODE_PATTERN } from './sessionCode';
 
 /** Roles that may use the console at all. A VA (or no role) is refused everywhere. */
@@ -310,6 +311,12 @@ export type RetentionPanel = z.infer<typeof retentionPanelSchema>;
 export const trainingImportProblemSchema = z.object({ row: z.number().int().positive().nullable(), column: z.string().nullable(), message: z.string() });
 export type TrainingImportProblem = z.infer<typeof trainingImportProblemSchema>;
 
+/** A problem as one line: `row 4, completed_on: …`, or the message alone for the whole file. */
+export function importProblemLine(problem: TrainingImportProblem): string {
+  const where = [problem.row === null ? null : `row ${problem.row}`, problem.column].filter((part) => part !== null).join(', ');
+  return where === '' ? problem.message : `${where}: ${problem.message}`;
+}
+
 /** A refused import's answer body (422): every problem found, and how many there were past those listed. Nothing was stored. */
 export const trainingImportRefusalSchema = z.object({ error: z.literal('not-imported'), message: z.string(), problems: z.array(trainingImportProblemSchema), moreProblems: z.number().int().nonnegative() });
 
@@ -334,6 +341,41 @@ export const csvFileNameSchema = z
   .min(1)
   .max(200)
   .refine((name) => ![...name].some((char) => char === '/' || char === '\\' || char < ' '), 'must be a file name without folders or control characters');
+
+/** Longest training CSV the console sends (its characters; the collector's body limit has room for it as JSON). */
+export const MAX_TRAINING_CSV_CHARS = 1_000_000;
+
+/** One VA on one course, as the device would judge it today: when completed, when due, when apps close for it. */
+export const courseStandingSchema = z.object({
+  course: z.string(),
+  state: z.enum(COURSE_STATES),
+  completedOn: z.string().nullable(),
+  dueAt: isoTime.nullable(),
+  closesAt: isoTime.nullable(),
+});
+export type CourseStandingRow = z.infer<typeof courseStandingSchema>;
+
+const isoOrNull = (time: number | null) => (time === null ? null : new Date(time).toISOString());
+
+/** A course standing in the contract's terms. */
+export function courseStandingRow(standing: CourseStanding): CourseStandingRow {
+  return { course: standing.course.id, state: standing.state, completedOn: standing.completedOn, dueAt: isoOrNull(standing.dueAt), closesAt: isoOrNull(standing.closesAt) };
+}
+
+/** Who is current, due or overdue, by the practice's signed policy and the records the collector holds. */
+export const complianceStatusSchema = z.object({
+  asOf: isoTime,
+  /** The policy judged by; null when the collector has none it trusts. */
+  policy: z.object({ policyId: z.string(), serial: z.number().int() }).nullable(),
+  /** Why requirements are unknown (no policy given, or one refused); null when they are known. */
+  problem: z.string().nullable(),
+  courses: z.array(z.object({ id: z.string(), title: z.string() })),
+  /** Every VA the collector knows of (a session, a completion or an acceptance), by IdP subject. */
+  vas: z.array(z.object({ subject: z.string(), courses: z.array(courseStandingSchema) })),
+  /** The latest imports, newest first. */
+  imports: z.array(trainingImportSchema),
+});
+export type ComplianceStatus = z.infer<typeof complianceStatusSchema>;
 
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
@@ -435,6 +477,17 @@ export const CONSOLE_ROUTES = {
     body: z.object({}).strict(),
     result: legalHoldSchema,
     action: 'release-legal-hold',
+  },
+  // Supervisors see who is due too: an overdue course is why a VA cannot work today. Only
+  // compliance keeps the training records; IT (admin) has no part in them.
+  compliance: { method: 'GET', path: `${CONSOLE_API_BASE}/compliance`, roles: ['compliance', 'supervisor'], result: complianceStatusSchema, action: 'view-compliance' },
+  importTraining: {
+    method: 'POST',
+    path: `${CONSOLE_API_BASE}/training/imports`,
+    roles: ['compliance'],
+    body: z.object({ fileName: csvFileNameSchema, text: z.string().max(MAX_TRAINING_CSV_CHARS, `must be at most ${MAX_TRAINING_CSV_CHARS.toLocaleString('en-US')} characters: split the file`) }).strict(),
+    result: trainingImportSchema,
+    action: 'import-training',
   },
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -30,7 +30,7 @@ test('compliance reads a quarter: Chicago midnights across the clock change, the
   as('compliance');
   await page.goto(`${collector.origin}/console/access-review?from=2027-01-01&to=2027-03-31`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Periodic access review');
-  await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link')).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Access log', 'Access review', 'Retention']);
+  await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link')).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Compliance status', 'Access log', 'Access review', 'Retention']);
   // Central Standard Time on 1 January, daylight time from 14 March: the last midnight is 05:00 UTC.
   await expect.poll(asked).toContainEqual({ from: '2027-01-01T06:00:00.000Z', to: '2027-04-01T05:00:00.000Z' });
 

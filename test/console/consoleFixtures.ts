@@ -3,7 +3,14 @@
 // collector may send. Times are UTC; the browser shows them in America/Chicago (GMT-6 on
 // these dates, before daylight saving starts).
 import type { z } from 'zod';
+import { trainingStandings, type TrainingCompletion } from '../../common/gates/trainingStanding';
+import type { TrainingPolicy } from '../../common/policy/policySchema';
 import {
+  complianceStatusSchema,
+  courseStandingRow,
+  trainingImportSchema,
+  type TrainingImportProblem,
+  type TrainingImportSummary,
   accessLogEntrySchema,
   accessReviewSchema,
   legalHoldSchema,
@@ -249,3 +256,54 @@ export function retentionPanelWith(holds: readonly LegalHoldRow[]) {
     ],
   });
 }
+
+/** The practice's training as the stand-in judges it: the real standing functions at the fixtures' "now". */
+export const COMPLIANCE_NOW = '2027-03-01T22:00:00.000Z';
+const TRAINING_POLICY: TrainingPolicy = {
+  courses: [
+    { id: 'hipaa-privacy', title: 'HIPAA privacy and security', everyMonths: 12 },
+    { id: 'phishing', title: 'Spotting phishing', everyMonths: 12, dueBy: '2027-03-31' },
+  ],
+  dueSoonDays: 30,
+  graceDays: 14,
+  offlineDays: 3,
+  contact: 'Cora Compliance',
+};
+const COMPLETIONS: Record<string, TrainingCompletion[]> = {
+  // HIPAA due 20 March (due soon), phishing done in December.
+  valerie: [
+    { course: 'hipaa-privacy', completedOn: '2026-03-20', expiresOn: null },
+    { course: 'phishing', completedOn: '2026-12-01', expiresOn: null },
+  ],
+  // HIPAA was due 20 January; the grace ended 3 February: apps closed.
+  nora: [{ course: 'hipaa-privacy', completedOn: '2026-01-20', expiresOn: null }],
+  priya: [
+    { course: 'hipaa-privacy', completedOn: '2026-11-02', expiresOn: null },
+    { course: 'phishing', completedOn: '2026-11-02', expiresOn: '2027-11-02' },
+  ],
+};
+
+export function trainingImports(): TrainingImportSummary[] {
+  return [trainingImportSchema.parse({ id: 3, source: 'lms-export-2027-02.csv', importedAt: '2027-02-27T16:20:00.000Z', importedBy: 'Cora Compliance [cora]', rows: 42, added: 12, updated: 1, unchanged: 29, revoked: 0 })];
+}
+
+export function complianceStatusWith(imports: readonly TrainingImportSummary[]) {
+  const now = Date.parse(COMPLIANCE_NOW);
+  return complianceStatusSchema.parse({
+    asOf: COMPLIANCE_NOW,
+    policy: { policyId: 'sunrise-family-medicine', serial: 12 },
+    problem: null,
+    courses: TRAINING_POLICY.courses.map(({ id, title }) => ({ id, title })),
+    vas: Object.entries(COMPLETIONS).map(([subject, completions]) => ({
+      subject,
+      courses: trainingStandings(TRAINING_POLICY, completions, now).map(courseStandingRow),
+    })),
+    imports,
+  });
+}
+
+/** The rows of the file the stand-in refuses (malformed.csv), as the collector reports them. */
+export const MALFORMED_PROBLEMS: TrainingImportProblem[] = [
+  { row: 3, column: 'course', message: '"hipaa" is not a course the policy requires (its courses: hipaa-privacy, phishing)' },
+  { row: 5, column: 'completed_on', message: '"03/01/2027" must be a date as YYYY-MM-DD, e.g. 2027-03-31' },
+];

@@ -76,7 +76,7 @@ test('a supervisor signs in with password and TOTP, looks up a photo code, reads
   const { page } = sam;
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
   await expect(page.getByRole('banner')).toContainText('Sam Supervisor');
-  await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link')).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts']);
+  await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link')).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Compliance status']);
   await expect(page.locator('figure.chart svg[role="img"]').first()).toBeVisible();
   await expectAccessible(page);
 

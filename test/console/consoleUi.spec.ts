@@ -72,7 +72,7 @@ test('supervisor: overview charts with the same numbers as text, only the views 
   as('supervisor');
   await open(page, '/console/');
   await expectFrame(page, 'Overview');
-  await expect(nav(page)).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts']);
+  await expect(nav(page)).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Compliance status']);
   await expect(page.getByRole('banner')).toContainText('Sam Supervisor');
   await expect(page.getByRole('banner')).toContainText('supervisor');
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
@@ -344,7 +344,7 @@ test('compliance: the access log with its chain status, intact and broken', asyn
   as('compliance');
   await open(page, '/console/access-log');
   await expectFrame(page, 'Access log');
-  await expect(nav(page)).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Access log', 'Access review', 'Retention']);
+  await expect(nav(page)).toHaveText(['Overview', 'Sessions', 'Watermark lookup', 'Alerts', 'Compliance status', 'Access log', 'Access review', 'Retention']);
   await expect(page.getByTestId('access-chain')).toContainText('Chain intact');
   await expect(page.getByTestId('access-chain')).toContainText('All 7 entries verify');
   const rows = page.getByRole('table', { name: 'Console access log' }).locator('tbody tr');

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from '@playwright/test';
 import type { z } from 'zod';
-import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, exportFileSchema, mayCall, type AlertRow, type ConsoleRole, type ConsoleRouteName, type LegalHoldRow, type SessionRow } from '../../common/console/consoleApi';
+import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, exportFileSchema, mayCall, type AlertRow, type ConsoleRole, type ConsoleRouteName, type LegalHoldRow, type SessionRow, type TrainingImportSummary } from '../../common/console/consoleApi';
 import { readSessionCode } from '../../common/console/sessionCode';
 import { buildConsoleUi } from './consoleBuild';
 import * as fixtures from './consoleFixtures';
@@ -36,6 +36,7 @@ export interface StandInState {
   sessions: SessionRow[];
   alerts: AlertRow[];
   holds: LegalHoldRow[];
+  trainingImports: TrainingImportSummary[];
   accessChain: { intact: boolean; problem: string | null };
   /** Answers given instead of the normal ones, per route, once each. */
   forced: Map<ConsoleRouteName, { status: number; body: ErrorBody }>;
@@ -43,7 +44,7 @@ export interface StandInState {
 }
 
 export function freshState(auth: StandInState['auth']): StandInState {
-  return { auth, sessions: fixtures.allSessions(), alerts: fixtures.allAlerts(), holds: fixtures.legalHolds(), accessChain: { intact: true, problem: null }, forced: new Map(), requests: [] };
+  return { auth, sessions: fixtures.allSessions(), alerts: fixtures.allAlerts(), holds: fixtures.legalHolds(), trainingImports: fixtures.trainingImports(), accessChain: { intact: true, problem: null }, forced: new Map(), requests: [] };
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.svg': 'image/svg+xml' };
@@ -141,6 +142,16 @@ function answer(state: StandInState, name: ConsoleRouteName, params: Record<stri
       const hold = { id: Math.max(0, ...state.holds.map((h) => h.id)) + 1, kind: body.kind as LegalHoldRow['kind'], target: String(body.target), reason: String(body.reason), placedBy: 'Cora Compliance [cora]', placedAt: '2027-03-01T22:05:00.000Z', releasedBy: null, releasedAt: null };
       state.holds.push(hold);
       return { status: 200, body: hold };
+    }
+    case 'compliance':
+      return { status: 200, body: fixtures.complianceStatusWith(state.trainingImports) };
+    case 'importTraining': {
+      // The stand-in refuses the one file its fixtures describe; checking a CSV is the real collector's (trainingCsv.test, consoleCompliance.test).
+      if (body.fileName === 'malformed.csv') return { status: 422, body: { error: 'not-imported', message: 'Nothing was imported from malformed.csv: 2 problems to fix first.', problems: fixtures.MALFORMED_PROBLEMS, moreProblems: 0 } };
+      const rows = String(body.text).trim().split('\n').length - 1;
+      const summary = { id: Math.max(0, ...state.trainingImports.map((i) => i.id)) + 1, source: String(body.fileName), importedAt: fixtures.COMPLIANCE_NOW, importedBy: 'Cora Compliance [cora]', rows, added: rows, updated: 0, unchanged: 0, revoked: 0 };
+      state.trainingImports.unshift(summary);
+      return { status: 200, body: summary };
     }
     case 'releaseHold': {
       const hold = state.holds.find((h) => h.id === params.id && h.releasedAt === null);

@@ -48,6 +48,8 @@ describeOnEachStorage('console authorisation', (storage) => {
       placeHold: { body: { kind: 'user', target: 'demo-va-0001', reason: 'Records request R-2207' } },
       // The hold compliance placed just before (the first hold of this collector).
       releaseHold: { params: { id: 1 }, body: {} },
+      compliance: {},
+      importTraining: { body: { fileName: 'training-2026-03.csv', text: 'subject,course,completed_on\ndemo-va-0001,hipaa-privacy,2026-03-10\n' } },
     };
   };
 
@@ -97,6 +99,10 @@ describeOnEachStorage('console authorisation', (storage) => {
     for (const name of ['placeHold', 'releaseHold'] as const) expect(CONSOLE_ROUTES[name].roles).toEqual(['compliance']);
     expect(may('retention', 'admin')).toBe(true);
     expect(may('retention', 'supervisor')).toBe(false);
+    // Training records are compliance's to keep; supervisors see who is due, IT neither.
+    expect(CONSOLE_ROUTES.importTraining.roles).toEqual(['compliance']);
+    expect(may('compliance', 'supervisor')).toBe(true);
+    expect(may('compliance', 'admin')).toBe(false);
     const logRoutes = Object.values(CONSOLE_ROUTES).filter((r) => r.path.includes('access-log'));
     expect(logRoutes.map((r) => r.method)).toEqual(['GET']);
   });
@@ -141,6 +147,9 @@ describeOnEachStorage('console authorisation', (storage) => {
       ['POST', CONSOLE_ROUTES.placeHold.path, { kind: 'device', target: 'not-a-device', reason: 'Litigation hold' }, 422, /a device hold names a device id/],
       ['POST', CONSOLE_ROUTES.placeHold.path, { kind: 'device', target: 'f'.repeat(32), reason: 'Litigation hold' }, 422, /no enrolled device has the id f{32}/],
       ['POST', routePath(CONSOLE_ROUTES.releaseHold.path, { id: 999_999 }), {}, 422, /there is no legal hold 999999/],
+      ['POST', CONSOLE_ROUTES.importTraining.path, { fileName: '../etc/passwd', text: 'x' }, 400, /fileName: must be a file name without folders/],
+      ['POST', CONSOLE_ROUTES.importTraining.path, { fileName: 'big.csv', text: 'x'.repeat(1_000_001) }, 400, /text: must be at most 1,000,000 characters/],
+      ['POST', CONSOLE_ROUTES.importTraining.path, { fileName: 'bad.csv', text: 'subject,course\nva,phishing\n' }, 422, /^Nothing was imported from bad\.csv: one problem to fix first\. The first: row 1, completed_on: the column completed_on is missing/],
     ];
     for (const [method, path, body, status, message] of cases) {
       const answer = await cora.request(method, path, body === undefined ? {} : { body });

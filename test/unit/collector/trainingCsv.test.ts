@@ -4,12 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { readCsvRecords } from '../../../collector/training/csvRecords';
 import { MAX_TRAINING_CSV_ROWS, parseTrainingCsv, type TrainingCsvOptions } from '../../../collector/training/trainingCsv';
-import { problemLine } from '../../../collector/training/trainingImport';
+import { importProblemLine } from '../../../common/console/consoleApi';
 
 const OPTIONS: TrainingCsvOptions = { courses: new Map([['hipaa-privacy', 'HIPAA privacy and security'], ['phishing', 'Spotting phishing']]), today: '2027-03-01' };
 const lines = (text: string, options = OPTIONS) => {
   const result = parseTrainingCsv(text, options);
-  return result.ok ? [] : result.problems.map(problemLine);
+  return result.ok ? [] : result.problems.map(importProblemLine);
 };
 
 describe('reading CSV records', () => {
