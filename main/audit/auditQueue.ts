@@ -69,7 +69,7 @@ function prepareStatements(db: Database.Database) {
     acknowledge: db.prepare<[number, number]>('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL'),
     firstUnacknowledged: db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM events WHERE acked_at IS NULL'),
     unacknowledgedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events WHERE acked_at IS NULL'),
-    unacknowledged: db.prepare<[number], QueuedEvent>('SELECT seq, body, link FROM events WHERE acked_at IS NULL ORDER BY seq LIMIT ?'),
+    unacknowledged: db.prepare<[number, number], QueuedEvent>('SELECT seq, body, link FROM events WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?'),
     eventLink: db.prepare<[number], { link: Buffer }>('SELECT link FROM events WHERE seq = ?'),
     anchorLink: db.prepare<[number], { link: Buffer }>('SELECT link FROM chain_anchor WHERE id = 1 AND seq = ?'),
     enrollment: db.prepare<[], Enrollment>('SELECT device_id AS deviceId, collector_url AS collectorUrl, enrolled_at AS enrolledAt FROM enrollment WHERE id = 1'),
@@ -270,9 +270,9 @@ export class AuditQueue {
     return this.read(() => this.statements.unacknowledgedCount.get() as { n: number }).n;
   }
 
-  /** Events not yet acknowledged by the collector, oldest first. */
-  unacknowledged(limit: number): QueuedEvent[] {
-    return this.read(() => this.statements.unacknowledged.all(limit));
+  /** Events not yet acknowledged by the collector, oldest first (after sequence `after`). */
+  unacknowledged(limit: number, after = 0): QueuedEvent[] {
+    return this.read(() => this.statements.unacknowledged.all(after, limit));
   }
 
   /** Re-derives every link from the stored bodies; returns the first broken sequence, or null. */

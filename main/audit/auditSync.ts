@@ -303,24 +303,41 @@ export class AuditSync {
     // A refusal right after reconciling, for the same batch start, means the collector
     // contradicts itself: stop rather than loop.
     let reconciledAt: number | null = null;
-    for (;;) {
-      const events = this.options.queue.unacknowledged(MAX_BATCH_EVENTS);
-      if (events.length === 0) {
-        this.purgeDelivered();
-        return { kind: 'delivered' };
-      }
-      const batch = prepareBatch(events, this.client.deviceId, this.options.deviceKey.privateKey);
-      const answer = await this.client.sendBatch(batch.body);
+    // Batches go one at a time, each after the last one's answer; the device's own work
+    // for them runs while the collector verifies the one in flight: marking the previous
+    // batch delivered, and preparing the next in case this one is accepted.
+    let delivered: number | null = null;
+    let batch = this.batchAfter(0);
+    while (batch !== null) {
+      const sent = batch;
+      const [answer, following] = await whileInFlight(this.client.sendBatch(sent.body), () => {
+        if (delivered !== null) this.options.queue.acknowledge(delivered, this.clock.now());
+        delivered = null;
+        return this.batchAfter(sent.lastSeq);
+      });
       if (answer.kind === 'unavailable') return retry('collector-unreachable', answer.message, answer.retryAfterMs);
       if (answer.kind === 'refused') {
-        const outcome = await this.refused(answer, batch, reconciledAt);
+        const outcome = await this.refused(answer, sent, reconciledAt);
         if (outcome !== null) return outcome;
-        reconciledAt = batch.firstSeq;
+        reconciledAt = sent.firstSeq;
+        batch = this.batchAfter(0);
         continue;
       }
-      const accepted = this.accept(answer.value, batch);
-      if (accepted !== null) return accepted;
+      const accepted = this.accept(answer.value, sent);
+      if (typeof accepted !== 'number') return accepted;
+      delivered = accepted;
+      // Events recorded since `following` was read, or after a partly acknowledged batch.
+      batch = accepted === sent.lastSeq && following !== null ? following : this.batchAfter(accepted);
     }
+    if (delivered !== null) this.options.queue.acknowledge(delivered, this.clock.now());
+    this.purgeDelivered();
+    return { kind: 'delivered' };
+  }
+
+  /** The next batch of undelivered events after sequence `after` (0: from the first), or null when there are none. */
+  private batchAfter(after: number): PreparedBatch | null {
+    const events = this.options.queue.unacknowledged(MAX_BATCH_EVENTS, after);
+    return events.length === 0 ? null : prepareBatch(events, this.client.deviceId, this.options.deviceKey.privateKey);
   }
 
   /** Zero-touch enrollment; null once enrolled. */
@@ -351,19 +368,20 @@ export class AuditSync {
     this.options.audit.record({ type: 'audit.enrollment-failed', outcome: 'failure', reason: code });
   }
 
-  /** The collector's ack: must lie within the batch and name the same link as the local chain. */
-  private accept(ack: BatchAck, batch: PreparedBatch): RoundOutcome | null {
-    const { queue } = this.options;
+  /**
+   * The collector's ack: must lie within the batch and name the same link as the local
+   * chain. The sequence it acknowledges, for the caller to mark delivered, or why not.
+   */
+  private accept(ack: BatchAck, batch: PreparedBatch): RoundOutcome | number {
     const seq = ack.acknowledgedSeq;
     if (seq < batch.firstSeq - 1 || seq > batch.lastSeq) {
       return stop('collector-inconsistent', `the collector acknowledged sequence ${seq} for a batch of ${batch.firstSeq}..${batch.lastSeq}`, seq);
     }
-    if (queue.linkAt(seq)?.toString('hex') !== ack.acknowledgedLink) {
+    if (this.options.queue.linkAt(seq)?.toString('hex') !== ack.acknowledgedLink) {
       return stop('chain-mismatch', `the collector's chain link at sequence ${seq} differs from this device's`, seq);
     }
     if (seq === batch.firstSeq - 1) return retry('collector-unreachable', `the collector accepted none of ${batch.firstSeq}..${batch.lastSeq}`);
-    queue.acknowledge(seq, this.clock.now());
-    return null;
+    return seq;
   }
 
   private async refused(answer: Extract<CollectorAnswer<unknown>, { kind: 'refused' }>, batch: PreparedBatch, reconciledAt: number | null): Promise<RoundOutcome | null> {
@@ -433,6 +451,23 @@ export class AuditSync {
     this.options.queue.purgeDelivered(this.options.policy.retentionDays * DAY_MS, now);
     this.lastPurgeAt = now;
   }
+}
+
+/**
+ * Runs `work` while `request` is in flight and returns both results. The request is
+ * always settled before this returns or throws, so a failing `work` leaves nothing behind.
+ */
+async function whileInFlight<T, U>(request: Promise<T>, work: () => U): Promise<[T, U]> {
+  let done: U;
+  try {
+    // Let the request leave first: Node's HTTP client writes it on the next tick.
+    await new Promise((resolve) => process.nextTick(resolve));
+    done = work();
+  } catch (error) {
+    await request.catch(() => undefined);
+    throw error;
+  }
+  return [await request, done];
 }
 
 /** Builds the sync for a policy and starts it on the clock. */

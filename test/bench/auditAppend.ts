@@ -143,7 +143,7 @@ function splitLine(): string {
     const events = batchOf(0);
     const bodies = events.map((e) => canonicalJson(e));
     const canonical = fastest(20, () => events.forEach((e) => canonicalJson(e)));
-    const hashing = fastest(20, () => bodies.reduce((previous, body) => chainLink(previous, body), GENESIS_LINK));
+    const hashing = fastest(20, () => bodies.reduce<Buffer>((previous, body) => chainLink(previous, body), GENESIS_LINK));
     const stores = { plain: bareQueueDatabase(path.join(dir, 'plain.db'), null, 'OFF'), encrypted: bareQueueDatabase(path.join(dir, 'encrypted.db'), randomBytes(32), 'OFF') };
     const statements = average(40, (round) => stores.plain.insertBatch(bodies, round * BATCH));
     const encryptedStatements = average(40, (round) => stores.encrypted.insertBatch(bodies, round * BATCH));
