@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '../audit/auditCatalog';
 import { deviceIdSchema } from '../audit/syncProtocol';
+import { OUTSTANDING_WHY } from '../gates/agreementStanding';
 import { COURSE_STATES, type CourseStanding } from '../gates/trainingStanding';
 import { SESSION_CODE_PATTERN } from './sessionCode';
 
@@ -362,6 +363,23 @@ export function courseStandingRow(standing: CourseStanding): CourseStandingRow {
   return { course: standing.course.id, state: standing.state, completedOn: standing.completedOn, dueAt: isoOrNull(standing.dueAt), closesAt: isoOrNull(standing.closesAt) };
 }
 
+/** `due`: the VA is asked at their next sign-in, and no app opens until they accept. */
+export const AGREEMENT_STATES = ['current', 'due-soon', 'due'] as const;
+
+/** One VA on one agreement: their latest acceptance as the collector received it, and what follows from it. */
+export const agreementStandingSchema = z.object({
+  document: z.string(),
+  state: z.enum(AGREEMENT_STATES),
+  /** The version they last accepted, and when (their device's clock). */
+  acceptedVersion: z.string().nullable(),
+  acceptedAt: isoTime.nullable(),
+  /** When a yearly agreement falls due again; null otherwise. */
+  renewBy: isoTime.nullable(),
+  /** Why it is due; null while it is not. */
+  why: z.enum(OUTSTANDING_WHY).nullable(),
+});
+export type AgreementStandingRow = z.infer<typeof agreementStandingSchema>;
+
 /** Who is current, due or overdue, by the practice's signed policy and the records the collector holds. */
 export const complianceStatusSchema = z.object({
   asOf: isoTime,
@@ -369,9 +387,10 @@ export const complianceStatusSchema = z.object({
   policy: z.object({ policyId: z.string(), serial: z.number().int() }).nullable(),
   /** Why requirements are unknown (no policy given, or one refused); null when they are known. */
   problem: z.string().nullable(),
+  agreements: z.array(z.object({ id: z.string(), title: z.string(), version: z.string() })),
   courses: z.array(z.object({ id: z.string(), title: z.string() })),
   /** Every VA the collector knows of (a session, a completion or an acceptance), by IdP subject. */
-  vas: z.array(z.object({ subject: z.string(), courses: z.array(courseStandingSchema) })),
+  vas: z.array(z.object({ subject: z.string(), agreements: z.array(agreementStandingSchema), courses: z.array(courseStandingSchema) })),
   /** The latest imports, newest first. */
   imports: z.array(trainingImportSchema),
 });

@@ -1,25 +1,35 @@
-// Compliance status, for compliance officers and supervisors: each VA against the courses
-// the practice's policy requires, current, due soon or overdue (and whether their apps are
-// closed for it), judged as each VA's Cordon judges it. Compliance imports training
+// Compliance status, for compliance officers and supervisors: each VA against the agreements
+// and courses the practice's policy requires, current, due soon, due or overdue (and whether
+// their apps are closed for it), judged as each VA's Cordon judges it. Compliance imports training
 // completions here from a CSV; a refused file is listed problem by problem, row and column,
 // and nothing of it is kept. Each import is in the access log.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useId, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import type { z } from 'zod';
-import { CONSOLE_ROUTES, importProblemLine, mayCall, trainingImportRefusalSchema, type ComplianceStatus, type CourseStandingRow, type TrainingImportSummary } from '../../common/console/consoleApi';
+import { CONSOLE_ROUTES, importProblemLine, mayCall, trainingImportRefusalSchema, type AgreementStandingRow, type ComplianceStatus, type CourseStandingRow, type TrainingImportSummary } from '../../common/console/consoleApi';
+import type { OutstandingWhy } from '../../common/gates/agreementStanding';
 import type { CourseState } from '../../common/gates/trainingStanding';
 import { call, ConsoleApiError } from '../api/consoleClient';
 import { formatDate, formatDayTime } from '../format';
 import { Loading, Problem, TableRegion, ViewHeading } from '../ui';
 
 /** Each state in words and a mark, never colour alone. */
-const STATE_WORDS: Record<CourseState, { label: string; mark: string }> = {
+const STATE_WORDS: Record<CourseState | AgreementStandingRow['state'], { label: string; mark: string }> = {
   current: { label: 'Current', mark: '✓' },
   'due-soon': { label: 'Due soon', mark: '◷' },
+  due: { label: 'Due at next sign-in', mark: '!' },
   overdue: { label: 'Overdue', mark: '!' },
   closed: { label: 'Overdue, apps closed', mark: '✕' },
 };
-const needsAttention = (row: ComplianceStatus['vas'][number]) => row.courses.some((c) => c.state !== 'current');
+const WHY_WORDS: Record<OutstandingWhy, string> = {
+  'never-accepted': 'never accepted',
+  'new-version': 'a new version to accept',
+  'text-changed': 'its text changed',
+  'period-ended': 'a year since the last acceptance',
+  unreadable: 'the acceptance cannot be read',
+};
+type Va = ComplianceStatus['vas'][number];
+const needsAttention = (va: Va) => va.courses.some((c) => c.state !== 'current') || va.agreements.some((a) => a.state !== 'current');
 
 export function ComplianceView({ roles }: { roles: readonly string[] }) {
   const status = useQuery({ queryKey: ['compliance'], queryFn: () => call('compliance') });
@@ -28,7 +38,7 @@ export function ComplianceView({ roles }: { roles: readonly string[] }) {
   return (
     <>
       <ViewHeading title="Compliance status">Compliance status</ViewHeading>
-      <p className="lede">Who is current, due soon or overdue on the training the practice’s policy requires, as each VA’s Cordon sees it today. A VA whose course is overdue past its grace period cannot open the practice’s apps.</p>
+      <p className="lede">Who is current, due soon, due or overdue on the agreements and training the practice’s policy requires, as each VA’s Cordon sees it today. A VA with an agreement due accepts it at their next sign-in before any app opens; a VA whose course is overdue past its grace period cannot open the practice’s apps.</p>
       {status.isPending && <Loading what="compliance status" />}
       {status.isError && <Problem error={status.error} />}
       {status.data !== undefined && (
@@ -53,39 +63,62 @@ export function ComplianceView({ roles }: { roles: readonly string[] }) {
   );
 }
 
-function Cell({ row }: { row: CourseStandingRow | undefined }) {
+function StateCell({ state, detail }: { state: keyof typeof STATE_WORDS; detail: string }) {
+  const { label, mark } = STATE_WORDS[state];
+  return (
+    <td data-state={state}>
+      <span className={`standing standing-${state}`}>
+        <span aria-hidden="true">{mark}</span> {label}
+      </span>
+      <span className="visually-hidden">: </span>
+      <span className="note">{detail}</span>
+    </td>
+  );
+}
+
+function AgreementCell({ row }: { row: AgreementStandingRow | undefined }) {
   if (row === undefined) return <td>—</td>;
-  const { label, mark } = STATE_WORDS[row.state];
+  const accepted = row.acceptedAt === null ? null : `version ${row.acceptedVersion ?? '?'} accepted ${formatDayTime(row.acceptedAt)}`;
+  const detail = row.why !== null ? [WHY_WORDS[row.why], accepted].filter((part) => part !== null).join('; ') : `${accepted ?? ''}${row.renewBy === null ? '' : `; again by ${formatDayTime(row.renewBy)}`}`;
+  return <StateCell state={row.state} detail={detail} />;
+}
+
+function CourseCell({ row }: { row: CourseStandingRow | undefined }) {
+  if (row === undefined) return <td>—</td>;
   const detail =
     row.dueAt === null
       ? row.completedOn === null
         ? 'no completion on record'
         : `completed ${formatDate(`${row.completedOn}T00:00:00Z`)}; does not expire`
       : `${row.completedOn === null ? 'never completed' : `completed ${formatDate(`${row.completedOn}T00:00:00Z`)}`}; ${row.state === 'overdue' || row.state === 'closed' ? 'was due' : 'due'} ${formatDate(row.dueAt)}${row.state === 'overdue' && row.closesAt !== null ? `; apps close ${formatDate(row.closesAt)}` : ''}`;
-  return (
-    <td data-state={row.state}>
-      <span className={`standing standing-${row.state}`}>
-        <span aria-hidden="true">{mark}</span> {label}
-      </span>
-      <span className="note">{detail}</span>
-    </td>
-  );
+  return <StateCell state={row.state} detail={detail} />;
 }
 
 function Standings({ status, onlyDue }: { status: ComplianceStatus; onlyDue: boolean }) {
   const rows = onlyDue ? status.vas.filter(needsAttention) : status.vas;
-  if (status.vas.length === 0) return <p className="empty panel">No VA has signed in or has training records yet.</p>;
+  if (status.vas.length === 0) return <p className="empty panel">No VA has signed in, accepted an agreement or has training records yet.</p>;
   if (rows.length === 0) return <p className="empty panel">Every VA is current.</p>;
   return (
-    <TableRegion labelledBy="standings-caption">
+    <>
+      {status.agreements.length > 0 && (
+        <ByVa id="agreements" caption="Agreements by VA" columns={status.agreements.map((doc) => ({ id: doc.id, title: `${doc.title} (version ${doc.version})` }))} rows={rows} cell={(va, id) => <AgreementCell key={id} row={va.agreements.find((a) => a.document === id)} />} />
+      )}
+      {status.courses.length > 0 && <ByVa id="training" caption="Training by VA" columns={status.courses} rows={rows} cell={(va, id) => <CourseCell key={id} row={va.courses.find((c) => c.course === id)} />} />}
+    </>
+  );
+}
+
+function ByVa({ id, caption, columns, rows, cell }: { id: string; caption: string; columns: readonly { id: string; title: string }[]; rows: readonly Va[]; cell: (va: Va, column: string) => ReactNode }) {
+  return (
+    <TableRegion labelledBy={`${id}-caption`}>
       <table className="data">
-        <caption id="standings-caption">Training by VA</caption>
+        <caption id={`${id}-caption`}>{caption}</caption>
         <thead>
           <tr>
             <th scope="col">VA (IdP subject)</th>
-            {status.courses.map((course) => (
-              <th scope="col" key={course.id}>
-                {course.title}
+            {columns.map((column) => (
+              <th scope="col" key={column.id}>
+                {column.title}
               </th>
             ))}
           </tr>
@@ -96,9 +129,7 @@ function Standings({ status, onlyDue }: { status: ComplianceStatus; onlyDue: boo
               <th scope="row">
                 <span className="code">{va.subject}</span>
               </th>
-              {status.courses.map((course) => (
-                <Cell key={course.id} row={va.courses.find((c) => c.course === course.id)} />
-              ))}
+              {columns.map((column) => cell(va, column.id))}
             </tr>
           ))}
         </tbody>

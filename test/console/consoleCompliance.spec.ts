@@ -1,7 +1,7 @@
 // The compliance status page in real Chromium, served by the stand-in collector (what the
 // standings hold and what an import checks are the real collector's, tested in
-// consoleCompliance.test.ts and trainingCsv.test.ts): each VA against each course in words
-// and dates, the filter for who needs attention; compliance imports a CSV (a POST with the
+// consoleCompliance.test.ts and trainingCsv.test.ts): each VA against each agreement and
+// each course in words and dates, the filter for who needs attention; compliance imports a CSV (a POST with the
 // page's CSRF token) and sees a refused file listed problem by problem; supervisors see the
 // standings without the form; IT is not offered the page.
 import AxeBuilder from '@axe-core/playwright';
@@ -23,16 +23,16 @@ async function expectAccessible(page: Page): Promise<void> {
 }
 
 const standings = (page: Page) => page.getByRole('table', { name: 'Training by VA' });
-const rowOf = (page: Page, subject: string) => standings(page).getByRole('row').filter({ has: page.getByRole('rowheader', { name: subject }) });
+const rowOf = (page: Page, subject: string, table = standings(page)) => table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: subject }) });
 
-test('compliance sees each VA on each course: current, due soon or overdue, with the dates, and can narrow to who needs attention', async ({ page }) => {
+test('compliance sees each VA on each agreement and course: current, due soon, due or overdue, with the dates, and can narrow to who needs attention', async ({ page }) => {
   as('compliance');
   await page.goto(`${collector.origin}/console/compliance`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compliance status');
   await expect(page.getByTestId('judged-by')).toHaveText('Judged by policy sunrise-family-medicine, serial 12, as of Mar 1, 2027, 16:00 GMT-6.');
   await expect(standings(page).getByRole('columnheader')).toHaveText(['VA (IdP subject)', 'HIPAA privacy and security', 'Spotting phishing']);
   const valerie = rowOf(page, 'valerie').getByRole('cell');
-  await expect(valerie.nth(0)).toHaveText('◷ Due soon completed Fri, Mar 20, 2026; due Sat, Mar 20, 2027');
+  await expect(valerie.nth(0)).toHaveText('◷ Due soon: completed Fri, Mar 20, 2026; due Sat, Mar 20, 2027');
   await expect(valerie.nth(1)).toContainText('Current');
   const nora = rowOf(page, 'nora').getByRole('cell');
   await expect(nora.nth(0)).toContainText('Overdue, apps closed');
@@ -40,11 +40,17 @@ test('compliance sees each VA on each course: current, due soon or overdue, with
   await expect(nora.nth(1)).toContainText('Due soon');
   await expect(nora.nth(1)).toContainText('never completed; due Wed, Mar 31, 2027');
   await expect(standings(page).locator('tbody tr')).toHaveCount(3);
+  const agreements = page.getByRole('table', { name: 'Agreements by VA' });
+  await expect(agreements.getByRole('columnheader')).toHaveText(['VA (IdP subject)', 'Confidentiality agreement (version 2027-1)']);
+  await expect(rowOf(page, 'valerie', agreements).getByRole('cell')).toHaveText('◷ Due soon: version 2027-1 accepted Mar 10, 2026, 10:04 GMT-5; again by Mar 10, 2027, 09:04 GMT-6');
+  await expect(rowOf(page, 'nora', agreements).getByRole('cell')).toHaveText('! Due at next sign-in: a new version to accept; version 2026-1 accepted Feb 2, 2026, 08:00 GMT-6');
+  await expect(rowOf(page, 'priya', agreements).getByRole('cell')).toContainText('✓ Current');
   await expectAccessible(page);
 
   await page.getByLabel('Show only VAs with something due or overdue').check();
   await expect(standings(page).locator('tbody tr')).toHaveCount(2);
   await expect(rowOf(page, 'priya')).toHaveCount(0);
+  await expect(rowOf(page, 'priya', agreements)).toHaveCount(0);
 });
 
 test('compliance imports a CSV: the whole file with the CSRF token, the result said, and the import listed', async ({ page }) => {

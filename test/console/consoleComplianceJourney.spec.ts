@@ -1,6 +1,6 @@
 // The compliance officer's training journey (shared/journeys.md) in real Chromium against
 // the REAL collector and the REAL demo IdP, judging by the demo practice's signed policy:
-// Cora signs in with password and TOTP, reads who is due, imports the demo's training CSV,
+// Cora signs in with password and TOTP, reads who is due on the agreement and training, imports the demo's training CSV,
 // is shown a malformed copy's problems row by row with nothing imported, and finds both
 // attempts in the console's access log. Nothing here is a stand-in.
 import { readFileSync } from 'node:fs';
@@ -48,6 +48,9 @@ test('a compliance officer reads who is due, imports the training CSV, sees a ma
   const valerie = standings.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'demo-va-0001' }) });
   await expect(valerie.getByRole('cell').first()).toContainText('never completed; due');
   await expect(standings.getByRole('rowheader', { name: 'demo-va-0002' })).toHaveCount(0);
+  // She never accepted the confidentiality agreement on those devices: asked at her next sign-in.
+  const agreements = page.getByRole('table', { name: 'Agreements by VA' });
+  await expect(agreements.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'demo-va-0001' }) }).getByRole('cell')).toHaveText('! Due at next sign-in: never accepted');
   await expectAccessible(page);
 
   const form = page.getByRole('region', { name: 'Import training completions' });

@@ -8,6 +8,7 @@ import type { TrainingPolicy } from '../../common/policy/policySchema';
 import {
   complianceStatusSchema,
   courseStandingRow,
+  type AgreementStandingRow,
   trainingImportSchema,
   type TrainingImportProblem,
   type TrainingImportSummary,
@@ -287,15 +288,24 @@ export function trainingImports(): TrainingImportSummary[] {
   return [trainingImportSchema.parse({ id: 3, source: 'lms-export-2027-02.csv', importedAt: '2027-02-27T16:20:00.000Z', importedBy: 'Cora Compliance [cora]', rows: 42, added: 12, updated: 1, unchanged: 29, revoked: 0 })];
 }
 
+/** Each VA on the confidentiality agreement (yearly): Valerie's year ends in nine days, Nora accepted last year's version, Priya in January. */
+const ACCEPTANCES: Record<string, AgreementStandingRow[]> = {
+  valerie: [{ document: 'confidentiality', state: 'due-soon', acceptedVersion: '2027-1', acceptedAt: '2026-03-10T15:04:00.000Z', renewBy: '2027-03-10T15:04:00.000Z', why: null }],
+  nora: [{ document: 'confidentiality', state: 'due', acceptedVersion: '2026-1', acceptedAt: '2026-02-02T14:00:00.000Z', renewBy: null, why: 'new-version' }],
+  priya: [{ document: 'confidentiality', state: 'current', acceptedVersion: '2027-1', acceptedAt: '2027-01-04T16:30:00.000Z', renewBy: '2028-01-04T16:30:00.000Z', why: null }],
+};
+
 export function complianceStatusWith(imports: readonly TrainingImportSummary[]) {
   const now = Date.parse(COMPLIANCE_NOW);
   return complianceStatusSchema.parse({
     asOf: COMPLIANCE_NOW,
     policy: { policyId: 'sunrise-family-medicine', serial: 12 },
     problem: null,
+    agreements: [{ id: 'confidentiality', title: 'Confidentiality agreement', version: '2027-1' }],
     courses: TRAINING_POLICY.courses.map(({ id, title }) => ({ id, title })),
     vas: Object.entries(COMPLETIONS).map(([subject, completions]) => ({
       subject,
+      agreements: ACCEPTANCES[subject] ?? [],
       courses: trainingStandings(TRAINING_POLICY, completions, now).map(courseStandingRow),
     })),
     imports,

@@ -1,17 +1,24 @@
 // The console's compliance status and training import on SQLite and PostgreSQL, with the
 // real collector judging by the demo practice's signed policy: each VA who signed in or has
-// records, each course current, due soon or overdue (apps closed past the grace) as a device
-// judges it; an import through the console stores the whole file or nothing, and is in the
+// records, the agreement current, due soon or due (from the agreement.accepted events devices
+// delivered, the latest per VA), each course current, due soon or overdue (apps closed past
+// the grace) as a device judges it; an import through the console stores the whole file or nothing, and is in the
 // access log either way; a policy that does not verify is said, and nothing is judged or
 // imported by it.
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CONSOLE_ROUTES, type AccessLogEntry, type ComplianceStatus, type CourseStandingRow } from '../../../common/console/consoleApi';
+import { agreementEventReason } from '../../../common/gates/agreementEvent';
+import { oneYearAfter } from '../../../common/gates/agreementStanding';
 import { DAY_MS } from '../../../common/gates/trainingStanding';
+import { REPO_ROOT } from '../../support/policyFixtures';
 import { ConsoleHttpUser } from '../../support/consoleHttpUser';
 import { startConsoleStack, type ConsoleStack } from '../../support/consoleStack';
 import { describeOnEachStorage } from './collectorHarness';
+import { TestDevice } from './collectorTestDevice';
+import { body } from './rulesStream';
 
 describeOnEachStorage('console: compliance status and training import', (storage) => {
   let stack: ConsoleStack;
@@ -95,6 +102,45 @@ describeOnEachStorage('console: compliance status and training import', (storage
     expect({ ...(await status()), asOf: before.asOf }).toEqual(before);
   });
 
+  it("agreements: the latest acceptance each VA's device delivered, current, due soon before its year ends, or due with why", async () => {
+    const demo = JSON.parse(readFileSync(path.join(REPO_ROOT, 'demo/policy/demo-policy.json'), 'utf8')) as { agreements: { text: string }[] };
+    const sha = createHash('sha256').update(demo.agreements[0]?.text ?? '', 'utf8').digest('hex');
+    const accepted = (subject: string, daysAgo: number, version = '2027-1', sha256 = sha) => ({ subject, at: NOW - daysAgo * DAY_MS, reason: agreementEventReason({ documentId: 'confidentiality', version, sha256, mfaMethods: ['pwd', 'otp'] }) });
+    const acceptances = [
+      accepted('va-acc-current', 10),
+      accepted('va-acc-soon', 350),
+      accepted('va-acc-old-version', 20, '2026-1'),
+      accepted('va-acc-other-text', 20, '2027-1', 'a'.repeat(64)),
+      accepted('va-acc-lapsed', 400),
+      // A new version accepted after the old one: the latest counts.
+      accepted('va-acc-renewed', 30, '2026-1'),
+      accepted('va-acc-renewed', 5),
+      // A reason that is not one of Cordon's: counts for nothing.
+      { subject: 'va-acc-garbled', at: NOW - DAY_MS, reason: 'confidentiality accepted' },
+    ];
+    const device = new TestDevice(stack.collector.url, 'VA-LT-40 (agreements)');
+    await device.enrollWithCode(stack.collector);
+    const events = device.record(acceptances.length, (i) => {
+      const { subject, at, reason } = acceptances[i] as (typeof acceptances)[number];
+      return body({ type: 'agreement.accepted', at: new Date(at).toISOString(), subject, session: `AG${String(i).padStart(2, '0')}-0001`, reason });
+    });
+    expect((await device.sendBatch(events)).status).toBe(200);
+
+    const state = await status();
+    expect(state.agreements).toEqual([{ id: 'confidentiality', title: 'Confidentiality agreement', version: '2027-1' }]);
+    const of = (subject: string) => state.vas.find((va) => va.subject === subject)?.agreements[0];
+    const iso = (ms: number) => new Date(ms).toISOString();
+    expect(of('va-acc-current')).toEqual({ document: 'confidentiality', state: 'current', acceptedVersion: '2027-1', acceptedAt: iso(NOW - 10 * DAY_MS), renewBy: iso(oneYearAfter(NOW - 10 * DAY_MS)), why: null });
+    expect(of('va-acc-soon')).toMatchObject({ state: 'due-soon', renewBy: iso(oneYearAfter(NOW - 350 * DAY_MS)) });
+    expect(of('va-acc-old-version')).toMatchObject({ state: 'due', acceptedVersion: '2026-1', why: 'new-version' });
+    expect(of('va-acc-other-text')).toMatchObject({ state: 'due', why: 'text-changed' });
+    expect(of('va-acc-lapsed')).toMatchObject({ state: 'due', why: 'period-ended' });
+    expect(of('va-acc-renewed')).toMatchObject({ state: 'current', acceptedVersion: '2027-1', acceptedAt: iso(NOW - 5 * DAY_MS) });
+    expect(of('va-acc-garbled')).toEqual({ document: 'confidentiality', state: 'due', acceptedVersion: null, acceptedAt: null, renewBy: null, why: 'never-accepted' });
+    // Valerie signed in on the seeded devices but never accepted there: due.
+    expect(of('demo-va-0001')).toMatchObject({ state: 'due', why: 'never-accepted' });
+  });
+
   it('a policy that does not verify: the page says why and judges nothing; an import is refused rather than checked against nothing', async () => {
     const file = path.join(path.dirname(stack.keyFile), 'demo-policy.signed.json');
     const signed = readFileSync(file, 'utf8');
@@ -104,7 +150,8 @@ describeOnEachStorage('console: compliance status and training import', (storage
       expect(state.policy).toBeNull();
       expect(state.problem).toMatch(/^The practice's policy cannot be used, so nothing can be judged: the policy .* is refused: the signature does not match the policy content/);
       expect(state.courses).toEqual([]);
-      expect(state.vas.every((va) => va.courses.length === 0)).toBe(true);
+      expect(state.agreements).toEqual([]);
+      expect(state.vas.every((va) => va.courses.length === 0 && va.agreements.length === 0)).toBe(true);
       const refused = await upload('any.csv', `subject,course,completed_on\nva-new,phishing,${day(0)}\n`);
       expect(refused.status).toBe(422);
       expect(String(refused.json.message)).toMatch(/^Nothing was imported from any\.csv: one problem to fix first\. The first: the courses cannot be checked: the policy .* is refused/);
