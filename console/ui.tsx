@@ -77,3 +77,24 @@ export function TableRegion({ labelledBy, children }: { labelledBy: string; chil
     </div>
   );
 }
+
+/** A section whose table (or the words for none) has the section's title: the table's region carries it. */
+export function TitledTable({ id, title, empty, children }: { id: string; title: string; empty: string | null; children: ReactNode }) {
+  return (
+    <section>
+      <h2>{title}</h2>
+      {empty !== null ? (
+        <p className="empty panel">{empty}</p>
+      ) : (
+        <TableRegion labelledBy={`${id}-caption`}>
+          <table className="data">
+            <caption id={`${id}-caption`} className="visually-hidden">
+              {title}
+            </caption>
+            {children}
+          </table>
+        </TableRegion>
+      )}
+    </section>
+  );
+}

@@ -11,7 +11,7 @@ import type { OutstandingWhy } from '../../common/gates/agreementStanding';
 import type { CourseState } from '../../common/gates/trainingStanding';
 import { call, ConsoleApiError } from '../api/consoleClient';
 import { formatDate, formatDayTime } from '../format';
-import { Loading, Problem, TableRegion, ViewHeading } from '../ui';
+import { Loading, Problem, TableRegion, TitledTable, ViewHeading } from '../ui';
 
 /** Each state in words and a mark, never colour alone. */
 const STATE_WORDS: Record<CourseState | AgreementStandingRow['state'], { label: string; mark: string }> = {
@@ -207,47 +207,35 @@ function ImportTraining() {
 
 function Imports({ imports }: { imports: TrainingImportSummary[] }) {
   return (
-    <section>
-      <h2>Recent imports</h2>
-      {imports.length === 0 ? (
-        <p className="empty panel">No training records have been imported.</p>
-      ) : (
-        <TableRegion labelledBy="imports-caption">
-          <table className="data">
-            <caption id="imports-caption" className="visually-hidden">
-              Recent imports
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Import</th>
-                <th scope="col">File</th>
-                <th scope="col">When</th>
-                <th scope="col">By</th>
-                <th scope="col" className="num">
-                  Rows
-                </th>
-                <th scope="col">Changes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {imports.map((row) => (
-                <tr key={row.id}>
-                  <th scope="row">#{row.id}</th>
-                  <td>{row.source}</td>
-                  <td>
-                    <time dateTime={row.importedAt}>{formatDayTime(row.importedAt)}</time>
-                  </td>
-                  <td>{row.importedBy}</td>
-                  <td className="num">{row.rows}</td>
-                  <td>
-                    {row.added} added, {row.updated} updated, {row.unchanged} already on record, {row.revoked} revoked
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
-      )}
-    </section>
+    <TitledTable id="imports" title="Recent imports" empty={imports.length === 0 ? 'No training records have been imported.' : null}>
+      <thead>
+        <tr>
+          <th scope="col">Import</th>
+          <th scope="col">File</th>
+          <th scope="col">When</th>
+          <th scope="col">By</th>
+          <th scope="col" className="num">
+            Rows
+          </th>
+          <th scope="col">Changes</th>
+        </tr>
+      </thead>
+      <tbody>
+        {imports.map((row) => (
+          <tr key={row.id}>
+            <th scope="row">#{row.id}</th>
+            <td>{row.source}</td>
+            <td>
+              <time dateTime={row.importedAt}>{formatDayTime(row.importedAt)}</time>
+            </td>
+            <td>{row.importedBy}</td>
+            <td className="num">{row.rows}</td>
+            <td>
+              {row.added} added, {row.updated} updated, {row.unchanged} already on record, {row.revoked} revoked
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </TitledTable>
   );
 }

@@ -4,11 +4,11 @@
 // Compliance places and releases holds here; every change is in the access log. A section
 // around a table is no landmark of its own: the table's scrolling region is, by the same name.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { CONSOLE_ROUTES, HOLD_KINDS, mayCall, type DisposalRow, type HoldKind, type LegalHoldRow, type RetentionPanel } from '../../common/console/consoleApi';
 import { call } from '../api/consoleClient';
 import { formatDayTime } from '../format';
-import { errorMessage, Loading, Problem, TableRegion, ViewHeading } from '../ui';
+import { errorMessage, Loading, Problem, TableRegion, TitledTable, ViewHeading } from '../ui';
 
 const HOLD_KIND_LABELS: Record<HoldKind, { label: string; target: string; hint: string }> = {
   user: { label: 'A VA', target: 'VA (IdP subject)', hint: 'The VA as the practice’s sign-in service names them, as in the sessions list.' },
@@ -285,26 +285,5 @@ function Disposals({ disposals }: { disposals: DisposalRow[] }) {
         ))}
       </tbody>
     </TitledTable>
-  );
-}
-
-/** A section whose table (or the words for none) has the section's title: the table's region carries it. */
-function TitledTable({ id, title, empty, children }: { id: string; title: string; empty: string | null; children: ReactNode }) {
-  return (
-    <section>
-      <h2>{title}</h2>
-      {empty !== null ? (
-        <p className="empty panel">{empty}</p>
-      ) : (
-        <TableRegion labelledBy={`${id}-caption`}>
-          <table className="data">
-            <caption id={`${id}-caption`} className="visually-hidden">
-              {title}
-            </caption>
-            {children}
-          </table>
-        </TableRegion>
-      )}
-    </section>
   );
 }
