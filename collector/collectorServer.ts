@@ -26,6 +26,7 @@ import { readAnchor } from './retention/retentionAnchors';
 import { startRetentionSchedule } from './retention/retentionScheduler';
 import { startAlerting, type Alerting } from './rules/alerting';
 import { sameSecret } from './sameSecret';
+import { trainingRoutes } from './training/trainingRoutes';
 import { describeIssues } from './validationMessage';
 
 export interface RunningCollector {
@@ -257,6 +258,10 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     return reply.code(200).send(statusOf(auth.device));
   });
 
+  // Training status for devices, signed with the collector key (the policy's audit.collectorPublicKey names its public half).
+  const collectorKeyFile = config.retention?.keyFile ?? config.console?.keyFile;
+  if (collectorKeyFile !== undefined) await app.register(trainingRoutes, { db: store.database, key: loadOrCreateCollectorKey(collectorKeyFile), authenticate, now });
+
   app.get('/health', async (_request, reply) => {
     try {
       await store.ping();
@@ -278,7 +283,7 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
 
   if (config.console !== undefined) {
     const ttlMs = config.enrollmentCodeTtlMs ?? DEFAULT_ENROLLMENT_CODE_TTL_MS;
-    await registerConsole(app, config.console, { db: store.database, listeningUrl, issueEnrollmentCode: () => issueEnrollmentCode(store, ttlMs, now()), now });
+    await registerConsole(app, config.console, { db: store.database, listeningUrl, issueEnrollmentCode: () => issueEnrollmentCode(store, ttlMs, now()), now, ...(config.retention === undefined ? {} : { retention: config.retention }) });
   }
 
   // Nonces older than the skew window can never be replayed successfully: forget them.
