@@ -6,6 +6,7 @@ import { benchCollectorIngest } from './collectorIngest';
 import { benchCollectorIngestWithRules } from './collectorIngestWithRules';
 import { benchCollectorScaleOut } from './collectorScaleOut';
 import { benchConsoleQueries } from './consoleQueries';
+import { benchDeviceSyncMemory } from './deviceSyncMemory';
 import { benchHostedPageLoad } from './hostedPageLoad';
 
 for (const line of benchAuditAppend()) console.log(line);
@@ -14,6 +15,7 @@ for (const line of await benchCollectorIngest()) console.log(line);
 console.log(await benchCollectorIngestWithRules());
 console.log(await (await import('./collectorBurst')).benchCollectorBurst());
 for (const line of await benchCollectorScaleOut()) console.log(line);
+console.log(await benchDeviceSyncMemory());
 console.log(await benchHostedPageLoad());
 for (const line of await benchConsoleQueries()) console.log(line);
 console.log('NOTE hosted-page-load runs on the Chromium conformance host, where each request makes a CDP round trip to this Node process and the guard needs CDP bindings; measured here, about half the difference is each. Electron runs the same filter in-process; the 1.05 target is for that host and cannot be measured without the Electron binary.');
