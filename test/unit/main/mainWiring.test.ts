@@ -1,5 +1,6 @@
 // Drives main/index.ts against a stand-in for the `electron` module (the Electron binary
 // cannot run here) and checks that the real wiring installs every hardening step.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -243,6 +244,29 @@ describe('main process wiring', () => {
     expect(popup.ended).toEqual(['destroy']);
     expect(calls.windows[1]?.ended).toEqual([]);
     saidWhy();
+  });
+
+  it('records the effective policy at every start, its SHA-256 included; a build below the policy\'s minimum version opens locked, saying to update', async () => {
+    const text = signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z', policyId: 'sunrise', serial: 12 }), demoKeys());
+    await writeFile(path.join(policyDir, 'bundled.json'), text);
+    const userData = await mkdtemp(path.join(tmpdir(), 'cordon-userdata-'));
+    const first = await startMain({ userData });
+    first.ready();
+    await vi.waitFor(() => expect(first.calls.windows).toHaveLength(1));
+    const device = openDeviceAudit(userData, new FakeKeychain(), 'linux');
+    const events = device.queue.unacknowledged(100).map((e) => JSON.parse(e.body) as { type: string; reason?: string });
+    device.agreements.close();
+    device.queue.close();
+    expect(events).toContainEqual(expect.objectContaining({ type: 'policy.loaded', reason: `sunrise#12 sha256:${createHash('sha256').update(text).digest('hex')}` }));
+
+    // The fake app is version 0.1.0.
+    await writeFile(path.join(policyDir, 'bundled.json'), signedText(validPolicy({ environment: 'demo', issuedAt: '2026-01-01T00:00:00Z', expiresAt: '2099-01-01T00:00:00Z', updates: { channel: 'none', minimumVersion: '1.0.0' } }), demoKeys()));
+    vi.resetModules();
+    const old = await startMain();
+    old.ready();
+    await vi.waitFor(() => expect(old.calls.windows).toHaveLength(1));
+    const state = await old.ipcMain.invoke(IPC_CHANNELS.getShellState, fakeInvokeEvent(41, fakeFrame('cordon://app/index.html')));
+    expect(state).toMatchObject({ kind: 'policy-error', problem: { code: 'below-minimum-version', field: 'updates.minimumVersion', reason: expect.stringContaining('the practice requires 1.0.0 or later') } });
   });
 
   it('shows the policy-error state and hosts nothing when the policy is tampered', async () => {
