@@ -6,8 +6,8 @@
 // names (audit.collectorPublicKey). The statement carries records, not a verdict: the device
 // judges them against its own policy (common/gates/trainingAssessment).
 import { z } from 'zod';
-import { canonicalJson } from '../policy/canonicalJson';
 import { calendarDateSchema, courseIdSchema } from '../policy/policySchema';
+import { challengeSchema, collectorSignatureSchema, collectorStatementMessage, subjectSchema } from './collectorStatement';
 import { deviceIdSchema } from './syncProtocol';
 
 export const TRAINING_STATUS_PATH = '/v1/training-status';
@@ -15,11 +15,6 @@ export const TRAINING_STATUS_FORMAT = 'cordon-training-status/1';
 
 /** An answer carries the latest completion of each course, at most this many (well inside a device's 64 KB answer limit). */
 export const MAX_STATUS_COMPLETIONS = 200;
-
-/** The VA's IdP subject, as the device's audit events carry it. */
-const subjectSchema = z.string().min(1).max(255);
-/** 16 to 48 random bytes, base64url. */
-const challengeSchema = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'must be 16 to 48 random bytes in base64url');
 
 export const trainingStatusRequestSchema = z.object({ subject: subjectSchema, challenge: challengeSchema }).strict();
 export type TrainingStatusRequest = z.infer<typeof trainingStatusRequestSchema>;
@@ -40,19 +35,12 @@ export type TrainingStatement = z.infer<typeof trainingStatementSchema>;
 export const trainingStatusAnswerSchema = z
   .object({
     statement: trainingStatementSchema,
-    signature: z
-      .object({
-        alg: z.literal('Ed25519'),
-        /** The collector key's id, for IT reading a refusal; the device checks with the policy's key whatever it says. */
-        keyId: z.string().regex(/^[0-9a-f]{16}$/),
-        value: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'must be a base64 Ed25519 signature (64 bytes)'),
-      })
-      .strict(),
+    signature: collectorSignatureSchema,
   })
   .strict();
 export type TrainingStatusAnswer = z.infer<typeof trainingStatusAnswerSchema>;
 
 /** The exact bytes the collector's signature covers. */
 export function trainingStatementMessage(statement: TrainingStatement): string {
-  return canonicalJson(statement);
+  return collectorStatementMessage(statement);
 }
