@@ -40,7 +40,8 @@ import { createGuardReports, frameReporter, REPORT_WINDOW_MS } from './hosting/g
 import { AgreementDocuments } from './gates/agreementDocuments';
 import { AgreementGate } from './gates/agreementGate';
 import { TrainingGate } from './gates/trainingGate';
-import { askTrainingStatus, collectorKeyFrom } from './gates/trainingStatus';
+import { collectorKeyFrom } from './gates/collectorAnswers';
+import { askTrainingStatus } from './gates/trainingStatus';
 import { registerGuardWatermark } from './hosting/guardWatermark';
 import { HostedApps } from './hosting/hostedApps';
 import { WorkspaceLayout } from './hosting/workspaceLayout';

@@ -111,6 +111,11 @@ export const AUDIT_CATALOG = {
   'training.due': { category: 'applicationActivity', action: 'E', description: 'the VA was told a training course is due soon or overdue' },
   // Reason: not-json, malformed, bad-signature, other-subject, other-device, other-challenge or clock-skew. The collector authenticating its answer: node authentication.
   'training.status-refused': { category: 'securityAlert', dicomSubtype: 'nodeAuthentication', action: 'E', description: "a training status answer was refused (not signed by the policy's collector key, or not for this VA, device or request)" },
+  // Reason `device:<why>` or `user:<why>`, why being revoked or access-ended (common/audit/accessProtocol.ts); never who revoked it.
+  'access.revoked': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'E', description: "the collector said this device's or this VA's access to the practice has ended: the VA was signed out and the sessions wiped" },
+  'access.reinstated': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'E', description: "the collector said this device's access, ended before, was reinstated by IT" },
+  // Reason as for training.status-refused.
+  'access.status-refused': { category: 'securityAlert', dicomSubtype: 'nodeAuthentication', action: 'E', description: "an access status answer was refused (not signed by the policy's collector key, or not for this device, VA or request)" },
   // Reason: the version and the key that signed its manifest; never a URL with credentials.
   'update.available': { category: 'applicationActivity', action: 'E', description: 'a signed Cordon update was found and is downloading' },
   'update.verified': { category: 'securityAlert', dicomSubtype: 'softwareConfiguration', action: 'E', description: 'a downloaded Cordon update matched its signed manifest; it installs at the next restart' },

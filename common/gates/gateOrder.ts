@@ -1,5 +1,5 @@
-// What stands between a signed-in VA and the practice's apps, in a fixed order: the
-// agreements to accept, then training, then this computer's required checks. The first
+// What stands between a signed-in VA and the practice's apps, in a fixed order: whether
+// access still stands, the agreements to accept, then training, then this computer's required checks. The first
 // gate still closed is the one the VA sees; apps open only when none is. Pure, under the
 // caller's clock, and closed whenever something is not known: an unreadable acceptance,
 // posture not yet decided, training status that could not be confirmed.
@@ -23,8 +23,16 @@ export type TrainingInput = { state: 'not-configured' } | { state: 'clear' } | {
 /** The device posture decision: `unknown` when there is none to go by. */
 export type PostureInput = { state: 'clear' } | { state: 'closed'; reason: AppsHiddenReason } | { state: 'unknown' };
 
+/**
+ * The VA's access (common/gates/accessDecision.ts decides it): `checking` until the sign-in's
+ * question to the collector is answered or fails, `ended` while the VA is being signed out.
+ */
+export type AccessInput = { state: 'clear' } | { state: 'checking' } | { state: 'ended'; reason: AppsHiddenReason };
+
 export interface GateInput {
   signedIn: boolean;
+  /** Clear when absent (no collector key to check answers with). */
+  access?: AccessInput;
   /** The policy's agreements, in the policy's order. */
   agreements: readonly AgreementDocument[];
   /** This VA's latest acceptance per document id; a missing id was never accepted here. */
@@ -36,6 +44,7 @@ export interface GateInput {
 
 export type GateOutcome =
   | { gate: 'sign-in' }
+  | { gate: 'access'; reason: AppsHiddenReason }
   | { gate: 'agreement'; document: AgreementDocument; why: OutstandingWhy; /** Outstanding documents after this one. */ remaining: number }
   | { gate: 'training'; reason: AppsHiddenReason }
   | { gate: 'device-posture'; reason: AppsHiddenReason }
@@ -51,6 +60,11 @@ export const TRAINING_CHECKING: AppsHiddenReason = {
   message: 'Cordon is checking your training with the practice; practice apps open when it has.',
 };
 
+export const ACCESS_CHECKING: AppsHiddenReason = {
+  code: 'access-checking',
+  message: 'Cordon is confirming your access with the practice; practice apps open when it has.',
+};
+
 export const POSTURE_UNKNOWN: AppsHiddenReason = {
   code: 'device-posture-unknown',
   message: "Cordon has not been able to check this computer's security settings, so practice apps stay closed. If this stays, tell IT.",
@@ -58,6 +72,8 @@ export const POSTURE_UNKNOWN: AppsHiddenReason = {
 
 export function firstOutstandingGate(input: GateInput): GateOutcome {
   if (!input.signedIn) return { gate: 'sign-in' };
+  if (input.access?.state === 'ended') return { gate: 'access', reason: input.access.reason };
+  if (input.access?.state === 'checking') return { gate: 'access', reason: ACCESS_CHECKING };
   const outstanding = input.agreements.flatMap((document) => {
     const standing = agreementStanding(document, input.acceptances.get(document.id), input.now);
     return standing.state === 'outstanding' ? [{ document, why: standing.why }] : [];

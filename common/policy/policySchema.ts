@@ -316,6 +316,15 @@ export const trainingPolicySchema = z
   .strict();
 export type TrainingPolicy = z.infer<typeof trainingPolicySchema>;
 
+/** How often a signed-in device asks the collector whether its and its VA's access still stands (also at start and at each sign-in). */
+export const accessPolicySchema = z
+  .object({
+    checkEveryMinutes: z.number().int().min(1).max(60).default(5),
+  })
+  .strict()
+  .default({ checkEveryMinutes: 5 });
+export type AccessPolicy = z.infer<typeof accessPolicySchema>;
+
 export const policyV1Schema = z
   .object({
     schemaVersion: z.literal(1),
@@ -350,6 +359,8 @@ export const policyV1Schema = z
     agreements: z.array(agreementPolicySchema).max(10).default([]),
     /** Courses every VA must have completed; none by default. */
     training: trainingPolicySchema.optional(),
+    /** Revocation checks; they need audit.collectorPublicKey (the answers are signed with its private half). */
+    access: accessPolicySchema,
   })
   .strict()
   .superRefine((policy, ctx) => {

@@ -8,7 +8,8 @@ import type { KeyObject } from 'node:crypto';
 import { trainingStatementSchema, type TrainingStatement } from '../../common/audit/trainingProtocol';
 import type { ConfirmedTraining } from '../../common/gates/trainingAssessment';
 import { openQueueFileTable } from './queueFileConnection';
-import { confirmedFrom, signedByCollector } from './trainingStatus';
+import { signedByCollector } from './collectorAnswers';
+import { confirmedFrom } from './trainingStatus';
 
 /** What the training gate needs of the device's records. */
 export interface TrainingStatusRecords {

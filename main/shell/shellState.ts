@@ -61,6 +61,6 @@ export function gatedShellState(state: ShellState, gates: WorkspaceGates): Shell
     const { id, title, version, content } = gate.document;
     return { kind: 'agreement', practiceName: state.practiceName, userName: state.identity.name, document: { id, title, version, content }, why: gate.why, remaining: gate.remaining, idleWarning, posture: state.posture };
   }
-  const closedBy = gate?.gate === 'training' || gate?.gate === 'device-posture' ? gate.reason : null;
+  const closedBy = gate?.gate === 'access' || gate?.gate === 'training' || gate?.gate === 'device-posture' ? gate.reason : null;
   return { ...state, appsHidden: appsHidden ?? closedBy ?? undefined, idleWarning, notice };
 }

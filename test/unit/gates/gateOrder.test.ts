@@ -3,7 +3,7 @@
 // anything not known keeps the apps closed.
 import { describe, expect, it } from 'vitest';
 import { ACCEPTANCE_CLOCK_SKEW_MS, agreementStanding, oneYearAfter, UNREADABLE, type AgreementAcceptance } from '../../../common/gates/agreementStanding';
-import { firstOutstandingGate, POSTURE_UNKNOWN, TRAINING_UNKNOWN, type AgreementDocument, type GateInput } from '../../../common/gates/gateOrder';
+import { ACCESS_CHECKING, firstOutstandingGate, POSTURE_UNKNOWN, TRAINING_UNKNOWN, type AgreementDocument, type GateInput } from '../../../common/gates/gateOrder';
 
 const DAY = 24 * 3600_000;
 const NOW = Date.parse('2027-03-01T15:00:00Z');
@@ -68,6 +68,14 @@ describe('the order of the gates', () => {
     expect(gate).toMatchObject({ gate: 'agreement', document: { id: 'confidentiality' }, why: 'never-accepted', remaining: 1 });
     const next = firstOutstandingGate(input({ agreements: [doc(), use], acceptances: new Map([['confidentiality', accepted(NOW)]]) }));
     expect(next).toMatchObject({ gate: 'agreement', document: { id: 'acceptable-use' }, remaining: 0 });
+  });
+
+  it('access comes before everything: while the sign-in question is on its way, and while an ended VA is signed out', () => {
+    const ended = { code: 'access-ended', message: 'Your access ended.' };
+    expect(firstOutstandingGate(input({ agreements: [doc()], access: { state: 'checking' } }))).toEqual({ gate: 'access', reason: ACCESS_CHECKING });
+    expect(firstOutstandingGate(input({ agreements: [doc()], access: { state: 'ended', reason: ended } }))).toEqual({ gate: 'access', reason: ended });
+    expect(firstOutstandingGate(input({ agreements: [doc()], access: { state: 'clear' } }))).toMatchObject({ gate: 'agreement' });
+    expect(firstOutstandingGate(input({ signedIn: false, access: { state: 'ended', reason: ended } }))).toEqual({ gate: 'sign-in' });
   });
 
   it('a yearly agreement falls due as the clock passes its year, with the apps closed again', () => {
