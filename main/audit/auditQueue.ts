@@ -66,10 +66,11 @@ export interface Enrollment {
 function prepareStatements(db: Database.Database) {
   return {
     insert: db.prepare<[number, string, Buffer]>('INSERT INTO events (seq, body, link) VALUES (?, ?, ?)'),
-    acknowledge: db.prepare<[number, number]>('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL'),
-    firstUnacknowledged: db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM events WHERE acked_at IS NULL'),
-    unacknowledgedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events WHERE acked_at IS NULL'),
-    unacknowledged: db.prepare<[number, number], QueuedEvent>('SELECT seq, body, link FROM events WHERE acked_at IS NULL AND seq > ? ORDER BY seq LIMIT ?'),
+    acknowledge: db.prepare<[number, number]>('INSERT INTO deliveries (up_to_seq, acked_at) VALUES (?, ?)'),
+    // Where the collector's copy ends: the last acknowledgement, or the purged prefix's end.
+    delivered: db.prepare<[], { seq: number }>('SELECT max(coalesce((SELECT max(up_to_seq) FROM deliveries), 0), coalesce((SELECT seq FROM chain_anchor WHERE id = 1), 0)) AS seq'),
+    countAfter: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM events WHERE seq > ?'),
+    eventsAfter: db.prepare<[number, number], QueuedEvent>('SELECT seq, body, link FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
     eventLink: db.prepare<[number], { link: Buffer }>('SELECT link FROM events WHERE seq = ?'),
     anchorLink: db.prepare<[number], { link: Buffer }>('SELECT link FROM chain_anchor WHERE id = 1 AND seq = ?'),
     enrollment: db.prepare<[], Enrollment>('SELECT device_id AS deviceId, collector_url AS collectorUrl, enrolled_at AS enrolledAt FROM enrollment WHERE id = 1'),
@@ -86,6 +87,8 @@ export class AuditQueue {
     const anchor = db.prepare('SELECT seq, link FROM chain_anchor WHERE id = 1').get() as { seq: number; link: Buffer } | undefined;
     // After everything was delivered and purged, the chain continues from the anchor.
     this.head = last ?? anchor ?? { seq: 0, link: GENESIS_LINK };
+    // Acknowledgements are capped at the head when made: one beyond it means a damaged file.
+    if (this.acknowledgedSeq > this.head.seq) throw new AuditQueueError('corrupt', `the audit queue file is damaged: events up to ${this.acknowledgedSeq} are marked delivered, but it holds only ${this.head.seq}`);
   }
 
   /**
@@ -171,19 +174,24 @@ export class AuditQueue {
   }
 
   /**
-   * Marks events up to `seq` as acknowledged by the collector. This commit does not wait for
-   * the disk: a mark lost in a power cut is set again from the collector's own view (the
-   * sync reconciles after every start) and only keeps events longer before purging, while
-   * the next append's flush makes it durable anyway. Appends always wait for the disk.
+   * Marks events up to `seq` as acknowledged by the collector; returns how many were not
+   * yet. One row per acknowledgement, and its commit does not wait for the disk: a mark lost
+   * in a power cut is set again from the collector's own view (the sync reconciles after
+   * every start) and only keeps events longer before purging, while the next append's flush
+   * makes it durable anyway. Appends always wait for the disk.
    */
   acknowledge(seq: number, now = Date.now()): number {
     try {
+      const from = this.acknowledgedSeq;
+      const to = Math.min(seq, this.head.seq);
+      if (to <= from) return 0;
       this.db.pragma('synchronous=NORMAL');
       try {
-        return this.statements.acknowledge.run(now, seq).changes;
+        this.statements.acknowledge.run(to, now);
       } finally {
         this.db.pragma('synchronous=FULL');
       }
+      return to - from;
     } catch (error) {
       throw classifyQueueError(error);
     }
@@ -197,12 +205,15 @@ export class AuditQueue {
   purgeDelivered(retentionMs: number, now = Date.now()): number {
     try {
       return this.db.transaction(() => {
-        const firstKept = this.db.prepare('SELECT min(seq) AS seq FROM events WHERE acked_at IS NULL OR acked_at > ?').get(now - retentionMs) as { seq: number | null };
-        const limit = firstKept.seq === null ? this.head.seq : firstKept.seq - 1;
+        // An event's delivery time is that of the first acknowledgement covering it: the
+        // acknowledgements before the first too recent one cover only events old enough.
+        const limit = (this.db.prepare('SELECT coalesce(max(up_to_seq), 0) AS seq FROM deliveries WHERE up_to_seq < coalesce((SELECT min(up_to_seq) FROM deliveries WHERE acked_at > ?), 9007199254740991)').get(now - retentionMs) as { seq: number }).seq;
         const last = this.db.prepare('SELECT seq, link FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1').get(limit) as { seq: number; link: Buffer } | undefined;
         if (last === undefined) return 0;
         const deleted = this.db.prepare('DELETE FROM events WHERE seq <= ?').run(last.seq).changes;
         this.db.prepare('INSERT INTO chain_anchor (id, seq, link) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, link = excluded.link').run(last.seq, last.link);
+        // Acknowledgements inside the purged prefix say nothing any more (the anchor does).
+        this.db.prepare('DELETE FROM deliveries WHERE up_to_seq < ?').run(last.seq);
         return deleted;
       })();
     } catch (error) {
@@ -210,13 +221,9 @@ export class AuditQueue {
     }
   }
 
-  /**
-   * Where the collector's copy is believed to end: the event before the first
-   * unacknowledged one (acknowledge() and purgeDelivered() only ever act on a prefix).
-   */
+  /** Where the collector's copy is believed to end (acknowledge() and purgeDelivered() only ever act on a prefix). */
   get acknowledgedSeq(): number {
-    const first = this.read(() => this.statements.firstUnacknowledged.get() as { seq: number | null });
-    return first.seq === null ? this.head.seq : first.seq - 1;
+    return this.read(() => this.statements.delivered.get() as { seq: number }).seq;
   }
 
   /** The chain link at `seq` (0 is the genesis), or null when it was purged or never written. */
@@ -232,10 +239,15 @@ export class AuditQueue {
    */
   reopenAfter(seq: number): boolean {
     try {
-      const anchor = this.db.prepare('SELECT seq FROM chain_anchor WHERE id = 1').get() as { seq: number } | undefined;
-      if (anchor !== undefined && anchor.seq > seq) return false;
-      this.db.prepare('UPDATE events SET acked_at = NULL WHERE seq > ?').run(seq);
-      return true;
+      return this.db.transaction(() => {
+        const anchor = this.db.prepare('SELECT seq FROM chain_anchor WHERE id = 1').get() as { seq: number } | undefined;
+        if (anchor !== undefined && anchor.seq > seq) return false;
+        // The acknowledgement that covered `seq` still does, up to `seq`, at its own time.
+        const covering = this.db.prepare('SELECT acked_at AS ackedAt FROM deliveries WHERE up_to_seq > ? ORDER BY up_to_seq LIMIT 1').get(seq) as { ackedAt: number } | undefined;
+        this.db.prepare('DELETE FROM deliveries WHERE up_to_seq > ?').run(seq);
+        if (covering !== undefined && seq > 0) this.db.prepare('INSERT OR IGNORE INTO deliveries (up_to_seq, acked_at) VALUES (?, ?)').run(seq, covering.ackedAt);
+        return true;
+      })();
     } catch (error) {
       throw classifyQueueError(error);
     }
@@ -267,12 +279,12 @@ export class AuditQueue {
 
   /** How many events still wait for the collector. */
   unacknowledgedCount(): number {
-    return this.read(() => this.statements.unacknowledgedCount.get() as { n: number }).n;
+    return this.read(() => this.statements.countAfter.get(this.acknowledgedSeq) as { n: number }).n;
   }
 
   /** Events not yet acknowledged by the collector, oldest first (after sequence `after`). */
   unacknowledged(limit: number, after = 0): QueuedEvent[] {
-    return this.read(() => this.statements.unacknowledged.all(after, limit));
+    return this.read(() => this.statements.eventsAfter.all(Math.max(after, this.acknowledgedSeq), limit));
   }
 
   /** Re-derives every link from the stored bodies; returns the first broken sequence, or null. */

@@ -6,6 +6,7 @@ import { migration003ChainAnchor } from './003_chain_anchor';
 import { migration004Enrollment } from './004_enrollment';
 import { migration005AgreementAcceptances } from './005_agreement_acceptances';
 import { migration006TrainingStatus } from './006_training_status';
+import { migration007Deliveries } from './007_deliveries';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints, migration003ChainAnchor, migration004Enrollment, migration005AgreementAcceptances, migration006TrainingStatus];
+export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints, migration003ChainAnchor, migration004Enrollment, migration005AgreementAcceptances, migration006TrainingStatus, migration007Deliveries];

@@ -9,6 +9,7 @@ import sqlcipher from '@journeyapps/sqlcipher';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../common/audit/auditSink';
+import { canonicalJson } from '../../../common/policy/canonicalJson';
 import { AuditQueue, AuditQueueError, chainLink, GENESIS_LINK, migrate } from '../../../main/audit/auditQueue';
 import { MIGRATIONS } from '../../../main/audit/migrations';
 
@@ -196,6 +197,70 @@ describe('migrations (one test each)', () => {
   });
 });
 
+describe('migration 007: acknowledgements as rows', () => {
+  const day = 24 * 3600_000;
+
+  /**
+   * An encrypted queue file as the schema before 007 left it: events 1-2 delivered and
+   * purged behind the anchor, 3 acknowledged on day 0, 4-5 on day 40, 6-7 on day 0 again
+   * (the clock was set back), 8-10 not yet, with the statements that schema's queue ran.
+   */
+  function previousSchemaFile(key: Buffer): string {
+    const file = queueFile();
+    const raw = openRaw(file, key);
+    raw.pragma('journal_mode=WAL');
+    migrate(raw, MIGRATIONS.filter((m) => m.version <= 6));
+    let link = GENESIS_LINK;
+    const links: Buffer[] = [];
+    for (let seq = 1; seq <= 10; seq += 1) {
+      const body = canonicalJson(event(seq));
+      link = chainLink(link, body);
+      links.push(link);
+      raw.prepare('INSERT INTO events (seq, body, link) VALUES (?, ?, ?)').run(seq, body, link);
+    }
+    const acknowledge = raw.prepare('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL');
+    acknowledge.run(0, 3);
+    raw.prepare('DELETE FROM events WHERE seq <= 2').run();
+    raw.prepare('INSERT INTO chain_anchor (id, seq, link) VALUES (1, 2, ?)').run(links[1]);
+    acknowledge.run(40 * day, 5);
+    acknowledge.run(0, 7);
+    raw.close();
+    return file;
+  }
+
+  it('upgrades a file the previous schema wrote: same delivered prefix, same times for purging, chain intact, readable by SQLCipher 4', async () => {
+    const key = randomBytes(32);
+    const file = previousSchemaFile(key);
+    const queue = AuditQueue.open(file, key);
+    expect(queue.acknowledgedSeq).toBe(7);
+    expect(queue.unacknowledged(10).map((e) => e.seq)).toEqual([8, 9, 10]);
+    expect(queue.unacknowledgedCount()).toBe(3);
+    expect(queue.verifyChain()).toBeNull();
+    // Day 50, 30 days' retention: event 3 (day 0) is old enough, 4-5 (day 40) are not, so 6-7 (day 0) stay too.
+    expect(queue.purgeDelivered(30 * day, 50 * day)).toBe(1);
+    expect(queue.purgeDelivered(30 * day, 71 * day)).toBe(4);
+    expect(queue.unacknowledged(10).map((e) => e.seq)).toEqual([8, 9, 10]);
+    expect(queue.append(event(11)).seq).toBe(11);
+    expect(queue.verifyChain()).toBeNull();
+    queue.close();
+    const rows = (await readWithSqlcipher(file, key.toString('hex'), 'SELECT (SELECT user_version FROM pragma_user_version) AS version, (SELECT group_concat(name) FROM pragma_table_info(\'events\')) AS columns, (SELECT max(up_to_seq) FROM deliveries) AS delivered')) as unknown[];
+    expect(rows).toEqual([{ version: 7, columns: 'seq,body,link', delivered: 7 }]);
+  });
+
+  it('carries over only the acknowledged prefix of a file whose marks have a gap', () => {
+    const key = randomBytes(32);
+    const file = previousSchemaFile(key);
+    const raw = openRaw(file, key);
+    raw.prepare('UPDATE events SET acked_at = ? WHERE seq = 9').run(day);
+    raw.close();
+    const queue = AuditQueue.open(file, key);
+    expect(queue.acknowledgedSeq).toBe(7);
+    expect(queue.unacknowledged(10).map((e) => e.seq)).toEqual([8, 9, 10]);
+    expect(queue.purgeDelivered(1, 1e12)).toBe(5);
+    queue.close();
+  });
+});
+
 describe('delivery state for the sync', () => {
   it('knows where the collector is believed to stand, and each link, across purges', () => {
     const queue = AuditQueue.open(queueFile(), randomBytes(32));
@@ -229,6 +294,31 @@ describe('delivery state for the sync', () => {
     expect(queue.unacknowledged(10).map((e) => e.seq)).toEqual([7]);
     expect(queue.reopenAfter(6)).toBe(true);
     queue.close();
+  });
+
+  it('keeps the time of the acknowledgement a reopening cuts short, for purging', () => {
+    const queue = AuditQueue.open(queueFile(), randomBytes(32));
+    queue.appendBatch([1, 2, 3, 4, 5, 6].map(event));
+    queue.acknowledge(2, 0);
+    queue.acknowledge(6, 100);
+    expect(queue.reopenAfter(4)).toBe(true);
+    expect(queue.acknowledgedSeq).toBe(4);
+    expect(queue.purgeDelivered(50, 120)).toBe(2); // 3-4 were acknowledged at 100, too recent
+    expect(queue.purgeDelivered(50, 150)).toBe(2);
+    expect(queue.unacknowledged(10).map((e) => e.seq)).toEqual([5, 6]);
+    queue.close();
+  });
+
+  it('refuses to open a file that marks more events delivered than it holds', () => {
+    const file = queueFile();
+    const key = randomBytes(32);
+    const queue = AuditQueue.open(file, key);
+    queue.appendBatch([1, 2, 3].map(event));
+    queue.close();
+    const raw = openRaw(file, key);
+    raw.prepare('INSERT INTO deliveries (up_to_seq, acked_at) VALUES (9, 0)').run();
+    raw.close();
+    expectQueueError(() => AuditQueue.open(file, key), 'corrupt');
   });
 
   it('keeps the enrollment encrypted with the events, replaces and forgets it', () => {

@@ -36,7 +36,7 @@ describe('acknowledgement commits', () => {
   it('leave the connection committing durably after one that failed, and mark nothing', () => {
     const { queue, db } = keyedQueue();
     queue.appendBatch([auditEvent(1), auditEvent(2)]);
-    db.exec("CREATE TRIGGER refuse_ack BEFORE UPDATE OF acked_at ON events BEGIN SELECT RAISE(ABORT, 'the disk said no'); END");
+    db.exec("CREATE TRIGGER refuse_ack BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'the disk said no'); END");
     let caught: unknown;
     try {
       queue.acknowledge(2);
