@@ -39,6 +39,9 @@ import { registerWorkspaceClipboard } from './hosting/guardClipboard';
 import { createGuardReports, frameReporter, REPORT_WINDOW_MS } from './hosting/guardReports';
 import { AgreementDocuments } from './gates/agreementDocuments';
 import { AgreementGate } from './gates/agreementGate';
+import { AccessWatch } from './gates/accessWatch';
+import { askAccessStatus } from './gates/accessStatus';
+import { endAccess } from './gates/endAccess';
 import { TrainingGate } from './gates/trainingGate';
 import { collectorKeyFrom } from './gates/collectorAnswers';
 import { askTrainingStatus } from './gates/trainingStatus';
@@ -325,12 +328,13 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   // Collector traffic only with a working queue: without one Cordon is locked, and asks nothing.
   const collectorTransport = trusted === null || device === null || audit.failure !== null ? null : electronSyncTransport(session.fromPartition(AUDIT_SYNC_PARTITION));
   const collectorKey = trusted?.audit.collectorPublicKey === undefined ? null : collectorKeyFrom(trusted.audit.collectorPublicKey);
-  const trainingClient = trusted === null || device === null || collectorTransport === null ? null : new CollectorClient({ collectorUrl: trusted.audit.collectorUrl, transport: collectorTransport, deviceKey: device.deviceKey, deviceId: deviceIdOf(device.deviceKey.publicKeyPem) });
+  const deviceId = device === null ? null : deviceIdOf(device.deviceKey.publicKeyPem);
+  const questions = trusted === null || device === null || deviceId === null || collectorTransport === null ? null : new CollectorClient({ collectorUrl: trusted.audit.collectorUrl, transport: collectorTransport, deviceKey: device.deviceKey, deviceId });
   const training = new TrainingGate({
     policy: trusted?.training,
     key: collectorKey,
     store: device?.training ?? null,
-    ask: trainingClient === null || collectorTransport === null || collectorKey === null ? null : (subject) => askTrainingStatus({ client: trainingClient, transport: collectorTransport, key: collectorKey, subject, now: Date.now }),
+    ask: questions === null || collectorTransport === null || collectorKey === null ? null : (subject) => askTrainingStatus({ client: questions, transport: collectorTransport, key: collectorKey, subject, now: Date.now }),
     audit,
     identity: signedIn,
     now: Date.now,
@@ -338,9 +342,32 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     notify: (text) => late.state?.notify(text),
   });
 
-  // The workspace's state: one owner, told of every audit event; its locks (audit
-  // failure, queue full) hide everything the idle lock hides.
+  // Access: whether this computer and its VA may still reach the practice, asked at start,
+  // at each sign-in and every few minutes, and heard in a revoked device's batch answers;
+  // an ending hides everything, delivers the queue, then signs out and wipes.
   let auditSync: AuditSync | null = null;
+  const access = new AccessWatch({
+    key: collectorKey,
+    store: device?.access ?? null,
+    ask: questions === null || collectorTransport === null || collectorKey === null ? null : (subject) => askAccessStatus({ client: questions, transport: collectorTransport, key: collectorKey, subject, now: Date.now }),
+    deviceId,
+    checkEveryMs: (trusted?.access.checkEveryMinutes ?? 5) * 60_000,
+    audit,
+    identity: signedIn,
+    now: Date.now,
+    onChange: () => late.state?.publish(),
+    onEnded: (ended) =>
+      void endAccess(ended, {
+        hideAll: hideEverything,
+        deliver: () => auditSync?.syncNow() ?? Promise.resolve(),
+        signOut: () => auth?.signOut() ?? Promise.resolve(),
+        tellSignedOut: (text) => late.state?.noticeUntilSignIn(text),
+        onError: (step, error) => mainLog().error(`Cordon: ending access, ${step} failed: ${error instanceof Error ? error.message : String(error)}`),
+      }),
+  });
+
+  // The workspace's state: one owner, told of every audit event; its locks (audit
+  // failure, access ended, queue full) hide everything the idle lock hides.
   const state = new WorkspaceState({
     policy,
     // The encrypted queue counts only if it actually opened; delivery only while it works.
@@ -353,12 +380,16 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     appsHidden: () => capture.appsHidden ?? processWatch?.appsHidden ?? null,
     devicePosture: () => devicePosture?.appsHidden() ?? null,
     agreements: agreements === null ? undefined : (identity) => agreements.inputFor(identity),
+    accessLock: () => access.lockReason(),
+    access: () => access.input(),
     training: () => training.input(),
     now: Date.now,
     auditFailure: () => audit.failure,
     enrollment: () => enrollmentStepFor(auditSync?.status ?? null, signedIn() !== null),
   });
   late.state = state;
+  // A computer revoked while Cordon was closed learns it before anyone signs in.
+  void access.refresh();
   if (refusedLaunch !== null) state.noticeUntilSignIn(refusedLaunch.notice);
   state.onLock(hideEverything);
   state.onAppsHidden(hideEverything);
@@ -371,6 +402,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   audit.observe((event) => {
     if (event.type !== 'sign-in.succeeded') return;
     void devicePosture?.checkNow();
+    void access.refresh();
     void training.refresh();
   });
 
@@ -397,6 +429,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
       onQueueFailure: (error) => audit.fail(error),
       onPressure: (pressure) => state.queuePressure(pressure),
       onStatus: () => state.publish(),
+      onAccess: (answer, requestNonce) => access.fromBatchAnswer(answer, requestNonce),
       enrollmentProof: async () => (auth?.identity == null ? null : { kind: 'access-token', token: await auth.resourceAccessToken(COLLECTOR_AUDIENCE) }),
     });
     app.on('will-quit', () => void auditSync?.stop());
@@ -445,6 +478,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   setInterval(() => {
     tickIdle?.();
     void devicePosture?.checkIfDue();
+    access.tick();
     training.tick();
     state.publish();
   }, IDLE_TICK_MS);

@@ -82,6 +82,8 @@ export interface AuditSyncOptions {
   onStatus?: (status: AuditSyncStatus) => void;
   /** The queue failed under the sync (a full disk): main locks, as for a failed append. */
   onQueueFailure: (error: AuditQueueError) => void;
+  /** What the collector said about this device's access in a batch's answer, with the nonce of that batch's request (common/audit/accessProtocol.ts). */
+  onAccess?: (access: unknown, requestNonce: string) => void;
   /** Zero-touch enrollment: a proof while someone is signed in, null while nobody is. */
   enrollmentProof?: () => Promise<EnrollmentProof | null>;
   deviceName?: string;
@@ -325,6 +327,7 @@ export class AuditSync {
       }
       const accepted = this.accept(answer.value, sent);
       if (typeof accepted !== 'number') return accepted;
+      if (answer.value.access !== undefined) this.options.onAccess?.(answer.value.access, answer.value.requestNonce);
       delivered = accepted;
       // Events recorded since `following` was read, or after a partly acknowledged batch.
       batch = accepted === sent.lastSeq && following !== null ? following : this.batchAfter(accepted);

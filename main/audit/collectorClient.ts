@@ -2,7 +2,7 @@
 // device request signatures (fresh nonce and timestamp each time), and the collector's
 // answers sorted into what the caller can act on. Knows nothing of the queue.
 import { createHash, randomBytes, sign } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   batchAckSchema,
   DEVICE_HEADERS,
@@ -52,6 +52,14 @@ function refusal(response: SyncResponse): Extract<CollectorAnswer<never>, { kind
   return { kind: 'refused', status: response.status, error, message, ...(expectedSeq === undefined ? {} : { expectedSeq }) };
 }
 
+/**
+ * A batch's answer: the ack, and what the collector added about this device's access (judged
+ * by the access watch, so a malformed one is refused there and never costs the ack), with
+ * the nonce of the request it answers (the challenge such a statement must echo).
+ */
+const batchAnswerSchema = batchAckSchema.extend({ access: z.unknown().optional() }).strict();
+export type BatchAnswer = BatchAck & { access?: unknown; requestNonce: string };
+
 export interface CollectorClientOptions {
   collectorUrl: string;
   transport: SyncTransport;
@@ -83,8 +91,10 @@ export class CollectorClient {
   }
 
   /** Sends one prepared batch body (eventBatch.ts). */
-  sendBatch(body: string): Promise<CollectorAnswer<BatchAck>> {
-    return this.exchange(this.signed('POST', SYNC_PATHS.events, body), batchAckSchema);
+  async sendBatch(body: string): Promise<CollectorAnswer<BatchAnswer>> {
+    const request = this.signed('POST', SYNC_PATHS.events, body);
+    const answer = await this.exchange(request, batchAnswerSchema);
+    return answer.kind === 'ok' ? { kind: 'ok', value: { ...answer.value, requestNonce: request.headers[DEVICE_HEADERS.nonce] as string } } : answer;
   }
 
   /** Where the collector's copy of this device's chain ends. */

@@ -1,10 +1,11 @@
-// Opens this device's audit queue, its signing key, and the VAs' agreement acceptances and
-// last confirmed training status (kept in the queue's file) from the user-data folder. Any failure (no keychain, an
+// Opens this device's audit queue, its signing key, and the VAs' agreement acceptances, last
+// confirmed training status and last confirmed access status (kept in the queue's file) from the user-data folder. Any failure (no keychain, an
 // unwrappable key, a wrong key, a damaged file, a full disk) comes back as an
 // AuditQueueError for the caller to lock on.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { AccessStatusStore } from '../gates/accessStatusStore';
 import { AgreementStore } from '../gates/agreementStore';
 import { TrainingStatusStore } from '../gates/trainingStatusStore';
 import type { SecretCipher } from '../secrets/secretCipher';
@@ -12,7 +13,7 @@ import { AuditQueue, AuditQueueError, classifyQueueError } from './auditQueue';
 import { loadDeviceKey, type DeviceKey } from './deviceKey';
 import { loadOrCreateWrappedSecret, WrappedSecretError } from './wrappedSecrets';
 
-export function openDeviceAudit(userDataDir: string, cipher: SecretCipher, platform: NodeJS.Platform): { queue: AuditQueue; deviceKey: DeviceKey; agreements: AgreementStore; training: TrainingStatusStore } {
+export function openDeviceAudit(userDataDir: string, cipher: SecretCipher, platform: NodeJS.Platform): { queue: AuditQueue; deviceKey: DeviceKey; agreements: AgreementStore; training: TrainingStatusStore; access: AccessStatusStore } {
   const dir = path.join(userDataDir, 'audit');
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -24,7 +25,9 @@ export function openDeviceAudit(userDataDir: string, cipher: SecretCipher, platf
     try {
       const agreements = AgreementStore.open(file, key);
       opened.push(agreements);
-      return { queue, deviceKey, agreements, training: TrainingStatusStore.open(file, key) };
+      const training = TrainingStatusStore.open(file, key);
+      opened.push(training);
+      return { queue, deviceKey, agreements, training, access: AccessStatusStore.open(file, key) };
     } catch (error) {
       for (const connection of opened) connection.close();
       throw error;

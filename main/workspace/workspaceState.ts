@@ -1,15 +1,15 @@
 // The one owner of what the shell shows and why Cordon is locked. It keeps the state
 // only main's wiring used to scatter (audit queue full, the app last shown, the
 // signed-out notice, the latest notice) and reads the rest from the pieces that own it
-// (policy, sign-in, idle lock, capture watch, the gates before practice data: agreements,
-// training and device posture, audit queue). Whenever what
+// (policy, sign-in, idle lock, capture watch, the gates before practice data: access,
+// agreements, training and device posture, audit queue). Whenever what
 // the shell should show changes, it tells its listeners once (main pushes it to the shell page).
 import type { AuditEventInput } from '../../common/audit/auditSink';
 import type { QueuePressure } from '../../common/audit/queuePressure';
 import type { Identity } from '../../common/auth/identity';
 import type { AppsHiddenReason } from '../../common/capture/captureProtection';
 import type { AcceptanceRecord } from '../../common/gates/agreementStanding';
-import { firstOutstandingGate, type AgreementDocument, type GateOutcome, type TrainingInput } from '../../common/gates/gateOrder';
+import { firstOutstandingGate, type AccessInput, type AgreementDocument, type GateOutcome, type TrainingInput } from '../../common/gates/gateOrder';
 import type { ShellState } from '../../common/ipc/contract';
 import type { PolicyResult } from '../../common/policy/signedPolicy';
 import type { ProtectionStatus } from '../../common/posture/posture';
@@ -32,6 +32,10 @@ export interface WorkspaceStateSources {
   devicePosture?: () => AppsHiddenReason | null;
   /** The policy's agreements and this VA's acceptances of them; none to accept without it. */
   agreements?: (identity: Identity) => { agreements: AgreementDocument[]; acceptances: ReadonlyMap<string, AcceptanceRecord> };
+  /** Why this computer's access ended (main/gates/accessWatch.ts), which locks Cordon for every VA; none without it. */
+  accessLock?: () => LockReason | null;
+  /** The signed-in VA's access (confirming it at sign-in, or ended); clear without it. */
+  access?: () => AccessInput;
   /** Training status (issue 11 item 2); not configured without it. */
   training?: () => TrainingInput;
   /** The clock the gates are judged by. */
@@ -67,6 +71,8 @@ export class WorkspaceState {
   lockReason(): LockReason | null {
     const failure = this.sources.auditFailure();
     if (failure !== null) return { code: `audit-${failure.code}`, message: `Cordon cannot record its activity log safely, so it is locked. Tell IT: ${failure.message}` };
+    const accessEnded = this.sources.accessLock?.() ?? null;
+    if (accessEnded !== null) return accessEnded;
     if (this.queueFull) {
       const collector = this.sources.policy.ok ? this.sources.policy.policy.audit.collectorUrl : 'the configured address';
       return { code: 'audit-queue-full', message: `Too much of Cordon's activity log is waiting to reach the practice, so Cordon is locked until it is delivered. Tell IT: the collector at ${collector} is not accepting this computer's log.` };
@@ -89,12 +95,13 @@ export class WorkspaceState {
     return { ...state, apps: state.apps.map((app) => (this.signedOutApps.has(app.id) ? { ...app, signedOut: true as const } : app)) };
   }
 
-  /** The first gate before practice data still closed for this VA (agreements, then training, then device posture). */
+  /** The first gate before practice data still closed for this VA (access, agreements, then training, then device posture). */
   private gateFor(who: Identity | null): GateOutcome {
-    const { agreements, training, devicePosture, now = Date.now } = this.sources;
+    const { access, agreements, training, devicePosture, now = Date.now } = this.sources;
     const posture = devicePosture?.() ?? null;
     return firstOutstandingGate({
       signedIn: who !== null,
+      access: access?.(),
       ...(who === null || agreements === undefined ? { agreements: [], acceptances: new Map() } : agreements(who)),
       training: training?.(),
       posture: posture === null ? { state: 'clear' } : { state: 'closed', reason: posture },

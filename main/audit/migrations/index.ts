@@ -7,6 +7,7 @@ import { migration004Enrollment } from './004_enrollment';
 import { migration005AgreementAcceptances } from './005_agreement_acceptances';
 import { migration006TrainingStatus } from './006_training_status';
 import { migration007Deliveries } from './007_deliveries';
+import { migration008AccessStatus } from './008_access_status';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints, migration003ChainAnchor, migration004Enrollment, migration005AgreementAcceptances, migration006TrainingStatus, migration007Deliveries];
+export const MIGRATIONS: readonly Migration[] = [migration001Events, migration002Checkpoints, migration003ChainAnchor, migration004Enrollment, migration005AgreementAcceptances, migration006TrainingStatus, migration007Deliveries, migration008AccessStatus];
