@@ -81,9 +81,17 @@ describe('device request signatures', () => {
 describe("the collector's answers", () => {
   it('accepts a valid ack, and treats a 2xx that is not a collector answer as "try later"', async () => {
     const ack = { acknowledgedSeq: 3, acknowledgedLink: 'ab'.repeat(32) };
-    const { client: c } = client([json(200, ack), { status: 200, body: '<html>Welcome to the hotel wifi</html>', retryAfter: null }, json(200, { acknowledgedSeq: -1, acknowledgedLink: 'x' })]);
-    expect(await c.sendBatch('{}')).toEqual({ kind: 'ok', value: ack });
+    const { client: c, transport } = client([json(200, ack), { status: 200, body: '<html>Welcome to the hotel wifi</html>', retryAfter: null }, json(200, { acknowledgedSeq: -1, acknowledgedLink: 'x' })]);
+    // The answer names the nonce of the request it answers: what an access statement in it must echo.
+    expect(await c.sendBatch('{}')).toEqual({ kind: 'ok', value: { ...ack, requestNonce: transport.requests[0]?.headers[DEVICE_HEADERS.nonce] } });
     expect(await c.sendBatch('{}')).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/not a collector answer/) });
+    expect(await c.sendBatch('{}')).toMatchObject({ kind: 'unavailable' });
+  });
+
+  it("passes what the collector said about access on, unjudged: a malformed statement never costs the ack", async () => {
+    const ack = { acknowledgedSeq: 3, acknowledgedLink: 'ab'.repeat(32) };
+    const { client: c } = client([json(200, { ...ack, access: { statement: 'not one' } }), json(200, { ...ack, surprise: true })]);
+    expect(await c.sendBatch('{}')).toMatchObject({ kind: 'ok', value: { ...ack, access: { statement: 'not one' } } });
     expect(await c.sendBatch('{}')).toMatchObject({ kind: 'unavailable' });
   });
 
