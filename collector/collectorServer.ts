@@ -7,8 +7,10 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { z } from 'zod';
-import { eventBatchSchema, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchAck, type BatchRefusal, type DeviceStatus } from '../common/audit/syncProtocol';
+import type { AckWithAccess } from '../common/audit/accessProtocol';
+import { DEVICE_HEADERS, eventBatchSchema, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchRefusal, type DeviceStatus } from '../common/audit/syncProtocol';
+import { revokedDeviceNotice } from './access/accessAnswer';
+import { accessRoutes } from './access/accessRoutes';
 import { createAccessTokenVerifier } from './accessTokenVerifier';
 import type { Alert, AlertDraft } from './alerts';
 import { checkRetentionConfig, DEFAULT_CONNECTION_LIMITS, DEFAULT_ENROLLMENT_CODE_TTL_MS, DEFAULT_PORT, type ConnectionLimits, DEFAULT_RATE_LIMIT, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
@@ -18,6 +20,7 @@ import { CollectorStore, statusOf, type DeviceRecord, type ReceivedEvent } from 
 import { loadOrCreateCollectorKey } from './console/accessLog';
 import { consoleOriginProblem, registerConsole } from './console/consolePlugin';
 import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceRequestAuth';
+import { parseDeviceBody } from './deviceRequestBody';
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
 import { overlapRange, verifyBatch } from './ingestVerifier';
@@ -27,7 +30,6 @@ import { startRetentionSchedule } from './retention/retentionScheduler';
 import { startAlerting, type Alerting } from './rules/alerting';
 import { sameSecret } from './sameSecret';
 import { trainingRoutes } from './training/trainingRoutes';
-import { describeIssues } from './validationMessage';
 
 export interface RunningCollector {
   /** Base URL with the real port, e.g. http://127.0.0.1:43117 (https:// with TLS). */
@@ -64,22 +66,6 @@ const CLIENT_ERROR_MESSAGES: Record<number, string> = {
   413: `the body is larger than ${MAX_BODY_BYTES} bytes`,
   415: 'the body must be JSON (content-type: application/json)',
 };
-
-/** `codes`: what is wrong, in paths and rule codes only (for stored alert details). */
-type BodyResult<T> = { ok: true; value: T } | { ok: false; message: string; codes: string };
-
-/** The raw body (kept as bytes: device signatures cover them) as JSON checked by `schema`. */
-function parseBody<T>(body: unknown, schema: z.ZodType<T>): BodyResult<T> {
-  if (!Buffer.isBuffer(body) || body.length === 0) return { ok: false, message: 'the body must be a JSON document (content-type: application/json)', codes: 'empty body' };
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { ok: false, message: 'the body is not valid JSON', codes: 'not JSON' };
-  }
-  const parsed = schema.safeParse(value);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: describeIssues(parsed.error, 'messages'), codes: describeIssues(parsed.error, 'codes') };
-}
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -186,13 +172,16 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     }
     return auth;
   };
+  // Signs training and access statements; its public half is the policy's audit.collectorPublicKey.
+  const collectorKeyFile = config.retention?.keyFile ?? config.console?.keyFile;
+  const collectorKey = collectorKeyFile === undefined ? null : loadOrCreateCollectorKey(collectorKeyFile);
   const refuseInvalidBody = (reply: FastifyReply, message: string) => {
     CollectorMetrics.bump(metrics.batchesRefused, 'invalid-body');
     return reply.code(400).send({ error: 'invalid-body', message });
   };
 
   app.post(SYNC_PATHS.enroll, async (request, reply) => {
-    const body = parseBody(request.body, enrollmentRequestSchema);
+    const body = parseDeviceBody(request.body, enrollmentRequestSchema);
     if (!body.ok) {
       CollectorMetrics.bump(metrics.enrollmentsRefused, 'invalid-body');
       return reply.code(400).send({ error: 'invalid-body', message: body.message });
@@ -212,7 +201,7 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
   app.post(SYNC_PATHS.events, async (request, reply) => {
     const auth = await authenticate(request, SYNC_PATHS.events);
     if (!auth.ok) return reply.code(auth.status).send(auth.refusal);
-    const body = parseBody(request.body, eventBatchSchema);
+    const body = parseDeviceBody(request.body, eventBatchSchema);
     if (!body.ok) {
       // Signed by an enrolled device yet not a batch: a broken or tampered client, worth a look.
       await storeAlert(request, { kind: 'invalid-event', deviceId: auth.device.deviceId, seq: null, detail: `a signed request from this device is not a valid event batch (${body.codes})` });
@@ -242,7 +231,9 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
         if (decision.newEvents.length > 0) await alerting?.ingested(device.deviceId, decision.newEvents);
         metrics.batchesAccepted += 1;
         metrics.eventsIngested += decision.newEvents.length;
-        const ack: BatchAck = { acknowledgedSeq: decision.head.seq, acknowledgedLink: decision.head.link };
+        // A revoked device's events are stored like any other's; its answer also says it is revoked.
+        const access = collectorKey === null ? null : await revokedDeviceNotice(store.database, collectorKey, device.deviceId, request.headers[DEVICE_HEADERS.nonce], now());
+        const ack: AckWithAccess = { acknowledgedSeq: decision.head.seq, acknowledgedLink: decision.head.link, ...(access === null ? {} : { access }) };
         return reply.code(200).send(ack);
       }
       // Another request for this device moved its head meanwhile: verify again against it.
@@ -258,9 +249,11 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     return reply.code(200).send(statusOf(auth.device));
   });
 
-  // Training status for devices, signed with the collector key (the policy's audit.collectorPublicKey names its public half).
-  const collectorKeyFile = config.retention?.keyFile ?? config.console?.keyFile;
-  if (collectorKeyFile !== undefined) await app.register(trainingRoutes, { db: store.database, key: loadOrCreateCollectorKey(collectorKeyFile), authenticate, now });
+  // Training and access status for devices, answered only by a collector with its key.
+  if (collectorKey !== null) {
+    await app.register(trainingRoutes, { db: store.database, key: collectorKey, authenticate, now });
+    await app.register(accessRoutes, { db: store.database, key: collectorKey, authenticate, now });
+  }
 
   app.get('/health', async (_request, reply) => {
     try {

@@ -1,15 +1,17 @@
 // Device enrollment: a device proves it holds the key it registers (signature over
 // enrollmentMessage) and that someone entitled let it in: the VA's access token from the
 // practice IdP, or a one-time code from IT. Re-enrolling an enrolled key with its proof
-// (its own used code, or a valid token) is idempotent, also when copies race.
+// (its own used code, or a valid token) is idempotent, also when copies race. A device or a
+// VA whose access IT revoked (access/) is refused until IT reinstates it.
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { enrollmentMessage, GENESIS_LINK_HEX, type DeviceStatus, type EnrollmentRequest } from '../common/audit/syncProtocol';
+import { revocationInForce } from './access/accessStanding';
 import type { AccessTokenVerifier } from './accessTokenVerifier';
 import { statusOf, type CollectorStore, type DeviceRecord } from './collectorStore';
 import { deviceIdOf, parseDevicePublicKey, verifyDeviceSignature } from './deviceIdentity';
 import { ENROLLMENT_CODE_ALPHABET } from '../common/audit/enrollmentCode';
 
-export type EnrollmentError = 'invalid-key' | 'invalid-name' | 'device-id-mismatch' | 'bad-signature' | 'device-id-taken' | 'code-refused' | 'token-refused' | 'token-enrollment-disabled' | 'issuer-unavailable';
+export type EnrollmentError = 'invalid-key' | 'invalid-name' | 'device-id-mismatch' | 'bad-signature' | 'device-id-taken' | 'code-refused' | 'token-refused' | 'token-enrollment-disabled' | 'issuer-unavailable' | 'device-revoked' | 'user-revoked';
 
 export type EnrollmentOutcome =
   | { ok: true; status: DeviceStatus; newDevice: boolean }
@@ -54,13 +56,15 @@ const MISLEADING_NAME_CHARACTERS = /[\p{Cc}\p{Bidi_Control}\u2028\u2029]/u;
 /** OpenID Connect Core 1.0: `sub` must not exceed 255 ASCII characters. */
 const MAX_SUBJECT_LENGTH = 255;
 
-/** The IdP subject of a valid access token, or why it is refused. */
-async function tokenSubject(token: string, verifyAccessToken: AccessTokenVerifier | null): Promise<{ ok: true; subject: string } | Refusal> {
+/** The IdP subject of a valid access token whose VA still has access at `now`, or why it is refused. */
+async function tokenSubject(token: string, verifyAccessToken: AccessTokenVerifier | null, store: CollectorStore, now: number): Promise<{ ok: true; subject: string } | Refusal> {
   if (verifyAccessToken === null) return refused(403, 'token-enrollment-disabled', 'this collector trusts no identity provider: enroll with a code from IT');
   const check = await verifyAccessToken(token);
   if (!check.ok) return check.unavailable ? refused(503, 'issuer-unavailable', check.reason) : refused(403, 'token-refused', check.reason);
   if (hasControlCharacter(check.subject)) return refused(403, 'token-refused', 'the access token\'s subject contains control characters');
   if (check.subject.length > MAX_SUBJECT_LENGTH) return refused(403, 'token-refused', `the access token's subject is longer than ${MAX_SUBJECT_LENGTH} characters`);
+  const ended = await revocationInForce(store.database, 'user', check.subject, now);
+  if (ended !== null) return refused(403, 'user-revoked', `this VA's access ${ended.reason === 'revoked' ? 'was revoked' : 'ended on the date IT set'}: IT must reinstate it on the collector before they can enroll a device`);
   return { ok: true, subject: check.subject };
 }
 
@@ -75,7 +79,7 @@ async function reenroll(request: EnrollmentRequest, existing: DeviceRecord, publ
     // Only until the code expires: a captured request must not tell its head forever.
     if ((await store.codeUsedBy(hashEnrollmentCode(request.proof.code), now)) !== existing.deviceId) return refused(403, 'code-refused', 'the enrollment code is unknown, already used or expired: ask IT for a new one');
   } else {
-    const subject = await tokenSubject(request.proof.token, verifyAccessToken);
+    const subject = await tokenSubject(request.proof.token, verifyAccessToken, store, now);
     if (!subject.ok) return subject;
   }
   return { ok: true, status: statusOf(existing), newDevice: false };
@@ -88,13 +92,15 @@ export async function enrollDevice(request: EnrollmentRequest, store: CollectorS
   if (MISLEADING_NAME_CHARACTERS.test(request.deviceName)) return refused(400, 'invalid-name', 'deviceName must not contain control, bidirectional-override or line-separator characters');
   if (deviceIdOf(publicKey) !== request.deviceId) return refused(400, 'device-id-mismatch', 'deviceId must be the first 32 hex digits of SHA-256 over the key\'s SPKI DER');
   if (!verifyDeviceSignature(publicKey, enrollmentMessage(request), request.signature)) return refused(401, 'bad-signature', 'the signature is not the device key\'s signature over the enrollment message');
+  // Before any proof is used: a revoked device's code or token must not be spent on a refusal.
+  if ((await revocationInForce(store.database, 'device', request.deviceId, now)) !== null) return refused(403, 'device-revoked', "this device's access was revoked: IT must reinstate it on the collector before it can enroll again");
 
   const existing = await store.findDevice(request.deviceId);
   if (existing !== null) return reenroll(request, existing, publicKey, store, verifyAccessToken, now);
 
   let enrolledBy: string | null = null;
   if (request.proof.kind === 'access-token') {
-    const subject = await tokenSubject(request.proof.token, verifyAccessToken);
+    const subject = await tokenSubject(request.proof.token, verifyAccessToken, store, now);
     if (!subject.ok) return subject;
     enrolledBy = subject.subject;
   }

@@ -9,6 +9,7 @@ import * as checkpoints from './0004_checkpoints';
 import * as alertRules from './0005_alert_rules';
 import * as retention from './0006_retention';
 import * as training from './0007_training';
+import * as accessRevocations from './0008_access_revocations';
 
 export type StorageKind = 'sqlite' | 'postgres';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, CollectorMigration> = {
   '0005_alert_rules': alertRules,
   '0006_retention': retention,
   '0007_training': training,
+  '0008_access_revocations': accessRevocations,
 };
 
 export function collectorMigrations(kind: StorageKind): MigrationProvider {
