@@ -5,6 +5,7 @@
 // reached. Nothing known means nothing ended: sign-in at the practice's IdP is the
 // gate for that (a revoked VA should also be disabled there).
 import type { AccessEndReason, AccessStanding } from '../audit/accessProtocol';
+import { dayInWords } from './trainingStanding';
 
 /** The last standings main believed: the device's, and the signed-in VA's (null when none is known). */
 export interface KnownAccess {
@@ -16,14 +17,9 @@ export type AccessVerdict =
   | { state: 'open'; /** The VA's access end date, if IT set one (epoch ms). */ endsAt: number | null }
   | { state: 'ended'; scope: 'device' | 'user'; reason: AccessEndReason; /** Epoch ms. */ since: number; message: string };
 
-/** A calendar date in words a VA anywhere reads the same way (UTC, as the collector stores it). */
-function dateInWords(ms: number): string {
-  return new Date(ms).toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
-}
-
 /** The sentence for an ended access: what happened, that nothing recorded was lost, whom to ask. */
 export function accessEndedMessage(scope: 'device' | 'user', reason: AccessEndReason, since: number): string {
-  const when = dateInWords(since);
+  const when = dayInWords(since);
   if (scope === 'device') {
     return `The practice's IT ended this computer's access to the practice on ${when}. Cordon delivered what it had recorded here, signed you out and cleared the practice's apps from this computer. If you think this is a mistake, ask the practice's IT; they can reinstate this computer.`;
   }

@@ -17,7 +17,7 @@ describe('whether access still stands', () => {
   it('a revoked device ends access whatever the VA, and says the computer was reinstatable by IT', () => {
     const verdict = decideAccess({ device: revoked('revoked'), user: active() }, NOW);
     expect(verdict).toMatchObject({ state: 'ended', scope: 'device', reason: 'revoked', since: Date.parse('2026-12-02T09:30:00Z') });
-    expect(verdict.state === 'ended' && verdict.message).toMatch(/ended this computer's access to the practice on December 2, 2026.*reinstate/);
+    expect(verdict.state === 'ended' && verdict.message).toMatch(/ended this computer's access to the practice on 2 December 2026.*reinstate/);
   });
 
   it('a revoked VA ends the VA\'s access; an end date reached by the device\'s clock does too, even before the collector says so', () => {
@@ -26,7 +26,7 @@ describe('whether access still stands', () => {
     expect(decideAccess({ device: active(), user: active(endsAt) }, NOW - 1)).toEqual({ state: 'open', endsAt: NOW });
     const verdict = decideAccess({ device: active(), user: active(endsAt) }, NOW);
     expect(verdict).toMatchObject({ state: 'ended', scope: 'user', reason: 'access-ended', since: NOW });
-    expect(verdict.state === 'ended' && verdict.message).toMatch(/ended on December 3, 2026, the end date the practice set/);
+    expect(verdict.state === 'ended' && verdict.message).toMatch(/ended on 3 December 2026, the end date the practice set/);
   });
 
   it('the device comes first: a revoked computer is what the VA is told, not their own end date', () => {
