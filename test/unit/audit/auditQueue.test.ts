@@ -210,7 +210,7 @@ describe('migration 007: acknowledgements as rows', () => {
     const raw = openRaw(file, key);
     raw.pragma('journal_mode=WAL');
     migrate(raw, MIGRATIONS.filter((m) => m.version <= 6));
-    let link = GENESIS_LINK;
+    let link: Buffer = GENESIS_LINK;
     const links: Buffer[] = [];
     for (let seq = 1; seq <= 10; seq += 1) {
       const body = canonicalJson(event(seq));
