@@ -402,7 +402,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
   audit.observe((event) => {
     if (event.type !== 'sign-in.succeeded') return;
     void devicePosture?.checkNow();
-    void access.refresh();
+    void access.signedIn();
     void training.refresh();
   });
 

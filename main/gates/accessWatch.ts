@@ -81,7 +81,14 @@ export class AccessWatch {
     return this.enabled && !va.answered ? { state: 'checking' } : { state: 'clear' };
   }
 
-  /** Asks the collector now (at start, at sign-in), or waits for the question already on its way for the same VA. */
+  /** A sign-in: the VA's record is read afresh, their apps wait for this sign-in's answer, and an ending of theirs is acted on again. */
+  signedIn(): Promise<void> {
+    this.va = null;
+    if (this.actedOn?.startsWith('user:') === true) this.actedOn = null;
+    return this.refresh();
+  }
+
+  /** Asks the collector now (at start), or waits for the question already on its way for the same VA. */
   refresh(): Promise<void> {
     const { ask } = this.options;
     if (!this.enabled || ask === null) return Promise.resolve();

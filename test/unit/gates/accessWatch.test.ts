@@ -160,10 +160,9 @@ describe('the access watch', () => {
     expect(watch.lockReason()).toBeNull();
     // Signed out by the ending; signing in again is ended again at once, from what was kept.
     w.identity = null;
-    watch.tick();
     w.identity = va('sub-valerie');
     w.holdAnswers = true;
-    void watch.refresh();
+    void watch.signedIn();
     expect(w.ended).toHaveLength(2);
     expect(w.audit.events.filter((e) => e.type === 'access.revoked').map((e) => e.reason)).toEqual(['user:access-ended', 'user:access-ended']);
     // Another VA on the same computer is not affected.
