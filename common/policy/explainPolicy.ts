@@ -80,7 +80,13 @@ export function explainPolicy(policy: Policy): string[] {
     `client certificates: ${list(policy.clientCertificates.allow.map((rule) => `to ${rule.origin} one issued by "${rule.issuerCommonName}"`), 'never sent')}`,
     ...(policy.agreements.length === 0 ? ['agreements: none to accept'] : policy.agreements.map(agreementLine)),
     ...trainingLines(policy.training),
+    accessLine(policy),
   ];
+}
+
+function accessLine(policy: Policy): string {
+  if (policy.audit.collectorPublicKey === undefined) return 'access: not checked with the collector (no audit.collectorPublicKey): a revoked device or VA is not locked out by Cordon';
+  return `access: checked with the collector at start, at each sign-in and every ${policy.access.checkEveryMinutes} min (and in every delivery's answer); a revoked device locks, a revoked VA or one past their end date is signed out`;
 }
 
 function updatesLine({ channel, feedUrl, minimumVersion }: Policy['updates']): string {
