@@ -8,6 +8,7 @@ import { call, ConsoleApiError, setCsrfToken, whenUnauthenticated } from './api/
 import { takeWhereTo } from './returnTo';
 import { Link, navigate, useLocation, useMarkNavigationOnPopState, type Location } from './router';
 import { errorMessage, Loading, ViewHeading } from './ui';
+import { AccessView } from './views/Access';
 import { AccessLogView } from './views/AccessLog';
 import { AccessReviewView } from './views/AccessReview';
 import { AlertsView } from './views/Alerts';
@@ -36,6 +37,7 @@ const VIEWS: readonly ViewEntry[] = [
   { path: '/alerts', label: 'Alerts', route: 'alerts' },
   { path: '/compliance', label: 'Compliance status', route: 'compliance' },
   { path: '/devices', label: 'Devices', route: 'devices' },
+  { path: '/access', label: 'Access', route: 'access' },
   { path: '/access-log', label: 'Access log', route: 'accessLog' },
   { path: '/access-review', label: 'Access review', route: 'accessReview' },
   { path: '/retention', label: 'Retention', route: 'retention' },
@@ -80,7 +82,9 @@ export function App() {
     setCsrfToken(me.data.csrfToken);
     limits.current = { idleSeconds: me.data.idleTimeoutSeconds, expiresAt: Date.parse(me.data.expiresAt) };
     const back = takeWhereTo();
-    if (back !== null) navigate(back, { replace: true });
+    // The first page is the roles' own (an admin's is the devices list, chosen as the page
+    // renders): going back to '/' here would undo that and leave the page empty.
+    if (back !== null && back !== '/') navigate(back, { replace: true });
   }, [me.data]);
 
   if (onSignedOutPage) return <SignedOutView reason="signed-out-by-user" message={null} idleSeconds={null} />;
@@ -203,6 +207,7 @@ function Routed({ location, roles, home }: { location: Location; roles: readonly
   if (path === '/lookup') return guard('lookup', <LookupView />);
   if (path === '/alerts') return guard('alerts', <AlertsView search={search} />);
   if (path === '/devices') return guard('devices', <DevicesView />);
+  if (path === '/access') return guard('access', <AccessView search={search} />);
   if (path === '/access-log') return guard('accessLog', <AccessLogView search={search} />);
   if (path === '/access-review') return guard('accessReview', <AccessReviewView search={search} />);
   if (path === '/retention') return guard('retention', <RetentionView roles={roles} />);

@@ -34,12 +34,9 @@ export async function accessStanding(db: Kysely<CollectorDatabase>, kind: Access
   return standingOf(await openRevocations(db, kind, target), now);
 }
 
-/**
- * The revocation in force on a target at `now` (the earliest), or null: one lookup on the
- * open-revocations index, cheap enough for every batch a device delivers.
- */
-export async function revocationInForce(db: Kysely<CollectorDatabase>, kind: AccessTargetKind, target: string, now: number): Promise<OpenRevocation | null> {
-  const row = await accessDatabase(db)
+/** The earliest revocation in force on a target at `now`: one seek on the open-revocations index. */
+export function revocationInForceQuery(db: Kysely<CollectorDatabase>, kind: AccessTargetKind, target: string, now: number) {
+  return accessDatabase(db)
     .selectFrom('access_revocations')
     .select(['effective_at', 'reason'])
     .where('target_kind', '=', kind)
@@ -47,7 +44,11 @@ export async function revocationInForce(db: Kysely<CollectorDatabase>, kind: Acc
     .where('lifted_at', 'is', null)
     .where('effective_at', '<=', now)
     .orderBy('effective_at')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1);
+}
+
+/** The revocation in force on a target at `now` (the earliest), or null: cheap enough for every batch a device delivers. */
+export async function revocationInForce(db: Kysely<CollectorDatabase>, kind: AccessTargetKind, target: string, now: number): Promise<OpenRevocation | null> {
+  const row = await revocationInForceQuery(db, kind, target, now).executeTakeFirst();
   return row === undefined ? null : { effectiveAt: Number(row.effective_at), reason: row.reason };
 }

@@ -1,7 +1,7 @@
 // What each console route does, once the route layer (consoleRoutes.ts) has checked the
 // session, the role and the input. Each answer names what it touched, for the access log.
 import type { z } from 'zod';
-import { importProblemLine, type CONSOLE_ROUTES, type ConsoleRouteName, type RouteResult } from '../../common/console/consoleApi';
+import { importProblemLine, type AccessChange, type CONSOLE_ROUTES, type ConsoleRouteName, type RouteResult } from '../../common/console/consoleApi';
 import { readSessionCode } from '../../common/console/sessionCode';
 import { decodeCursor, describeFilters, encodeCursor, isIdCursor, isSessionCursor, type ConsoleStore } from './consoleStore';
 import type { AccessLog } from './accessLog';
@@ -16,6 +16,8 @@ import { compliancePanel } from './compliancePanel';
 import type { PracticePolicySource } from '../training/practicePolicy';
 import { describeImport, importTraining } from '../training/trainingImport';
 import { actorOf } from './consoleRoutes';
+import { accessPanel, reinstate, revoke, revokedDevices, setUserAccessEnd, type AccessChangeOutcome } from '../access/revocations';
+import { latestPosture } from './devicePosture';
 
 export type HandlerAnswer<N extends ConsoleRouteName> =
   | { ok: true; result: RouteResult<N>; target: string | null }
@@ -49,6 +51,14 @@ export interface HandlerDependencies {
   retention: RetentionSettings | null;
   /** The practice's signed policy (agreements and training required); null when the collector was not given one. */
   policy: PracticePolicySource | null;
+}
+
+/** A change to access as the route answers it: refused with its words, or what changed. */
+function accessChanged(outcome: AccessChangeOutcome, target: string): { ok: true; result: AccessChange; target: string } | { ok: false; status: 400 | 404 | 422; error: string; message: string; target: string } {
+  if (outcome.ok) return { ok: true, result: outcome.change, target };
+  const refusal = { invalid: [400, 'invalid-request'], 'unknown-device': [404, 'not-found'], unchanged: [422, 'not-changed'] } as const;
+  const [status, error] = refusal[outcome.problem];
+  return { ok: false, status, error, message: outcome.message, target };
 }
 
 const badCursor = (target: string | null) => ({ ok: false as const, status: 400 as const, error: 'invalid-request', message: 'cursor: is not a cursor this console issued for this list', target });
@@ -109,7 +119,14 @@ export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandler
       if (alert === null) return { ok: false, status: 404, error: 'not-found', message: `no alert ${params.id}`, target };
       return { ok: true, target, result: alert };
     },
-    devices: async () => ({ ok: true, target: null, result: { items: (await store.devices()).map((d) => ({ ...d, chain: d.chainAlerts === 0 ? 'intact' : 'alerts' })) } }),
+    devices: async (_input, { now }) => {
+      const [devices, revoked, posture] = await Promise.all([store.devices(), revokedDevices(deps.exports.db, now), latestPosture(deps.exports.db)]);
+      const items = devices.map((d) => {
+        const since = revoked.get(d.deviceId);
+        return { ...d, chain: d.chainAlerts === 0 ? ('intact' as const) : ('alerts' as const), revokedSince: since === undefined ? null : new Date(since).toISOString(), posture: posture.get(d.deviceId) ?? [] };
+      });
+      return { ok: true, target: null, result: { items } };
+    },
     issueCode: async () => {
       const issued = await deps.issueEnrollmentCode();
       // The code itself stays out of the log: it is a credential until used.
@@ -152,6 +169,16 @@ export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandler
       const count = outcome.problems.length + outcome.moreProblems;
       const message = `Nothing was imported from ${body.fileName}: ${count === 1 ? 'one problem' : `${count} problems`} to fix first.${first === undefined ? '' : ` The first: ${importProblemLine(first)}.`}`;
       return { ok: false, status: 422, error: 'not-imported', message, target, details: { problems: outcome.problems, moreProblems: outcome.moreProblems } };
+    },
+    access: async (_input, { now }) => ({ ok: true, target: null, result: await accessPanel(deps.exports.db, now) }),
+    revokeDevice: async ({ params }, { user, now }) => accessChanged(await revoke(deps.exports.db, 'device', params.deviceId, user.subject, now), `device ${params.deviceId}`),
+    reinstateDevice: async ({ params }, { user, now }) => accessChanged(await reinstate(deps.exports.db, 'device', params.deviceId, user.subject, now), `device ${params.deviceId}`),
+    revokeUser: async ({ body }, { user, now }) => accessChanged(await revoke(deps.exports.db, 'user', body.subject, user.subject, now), `VA ${body.subject}`),
+    reinstateUser: async ({ body }, { user, now }) => accessChanged(await reinstate(deps.exports.db, 'user', body.subject, user.subject, now), `VA ${body.subject}`),
+    setUserAccessEnd: async ({ body }, { user, now }) => {
+      const endsAt = body.endsAt === null ? null : Date.parse(body.endsAt);
+      const target = `VA ${body.subject}: ${endsAt === null ? 'end date cleared' : `access ends ${new Date(endsAt).toISOString()}`}`;
+      return accessChanged(await setUserAccessEnd(deps.exports.db, body.subject, endsAt, user.subject, now), target);
     },
     releaseHold: async ({ params }, { user, now }) => {
       const released = await releaseHold(deps.exports.db, params.id, actorOf(user), now);

@@ -3,10 +3,12 @@
 // one place), the console UI calls through a client typed from it, and the role-matrix
 // test is generated from it. Pure: no Node, no DOM.
 import { z } from 'zod';
+import { ACCESS_END_REASONS } from '../audit/accessProtocol';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '../audit/auditCatalog';
 import { deviceIdSchema } from '../audit/syncProtocol';
 import { OUTSTANDING_WHY } from '../gates/agreementStanding';
 import { COURSE_STATES, type CourseStanding } from '../gates/trainingStanding';
+import { CHECK_RESULTS, DEVICE_CHECK_IDS } from '../posture/deviceChecks';
 import { SESSION_CODE_PATTERN } from './sessionCode';
 
 /** Roles that may use the console at all. A VA (or no role) is refused everywhere. */
@@ -160,6 +162,16 @@ export const alertRowSchema = z.object({
 });
 export type AlertRow = z.infer<typeof alertRowSchema>;
 
+/** A device check's latest result as the device reported it (its device.posture-changed events), and when. */
+export const devicePostureSchema = z.object({
+  check: z.enum(DEVICE_CHECK_IDS),
+  result: z.enum(CHECK_RESULTS),
+  level: z.enum(['recommended', 'required']),
+  /** When the device recorded it (its own clock). */
+  at: isoTime,
+});
+export type DevicePostureRow = z.infer<typeof devicePostureSchema>;
+
 export const deviceRowSchema = z.object({
   deviceId: z.string(),
   deviceName: z.string(),
@@ -174,6 +186,10 @@ export const deviceRowSchema = z.object({
   /** Every open alert about the device, rule alerts included. */
   openAlerts: z.number().int(),
   softwareVersion: z.string().nullable(),
+  /** Since when IT's revocation of this device is in force; null while it may work. */
+  revokedSince: isoTime.nullable(),
+  /** The latest result of each check the device has reported, in DEVICE_CHECK_IDS order. */
+  posture: z.array(devicePostureSchema),
 });
 
 export const accessLogEntrySchema = z.object({
@@ -396,6 +412,52 @@ export const complianceStatusSchema = z.object({
 });
 export type ComplianceStatus = z.infer<typeof complianceStatusSchema>;
 
+/** Whose access a revocation ends: one device, or one VA (by IdP subject) on every device. */
+export const ACCESS_TARGET_KINDS = ['device', 'user'] as const;
+export type AccessTargetKind = (typeof ACCESS_TARGET_KINDS)[number];
+
+/** A VA as devices record them: their IdP subject, exactly (no trimming), and nothing that reorders or breaks what IT reads. */
+export const vaSubjectSchema = z
+  .string()
+  .min(1, 'the VA (IdP subject) must not be empty')
+  .max(255, 'the VA (IdP subject) must be at most 255 characters')
+  .regex(/^[^\p{Cc}\p{Bidi_Control}\u2028\u2029]*$/u, 'the VA (IdP subject) must not contain control or bidirectional characters');
+
+/** One revocation as kept: never deleted; lifting it (reinstating) records who and when. */
+export const accessRevocationSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(ACCESS_TARGET_KINDS),
+  /** The device id, or the VA's IdP subject. */
+  target: z.string(),
+  /** The device's name, for a device that is enrolled; null for a VA. */
+  deviceName: z.string().nullable(),
+  /** `revoked`: ended by IT at once; `access-ended`: the VA's access end date. */
+  reason: z.enum(ACCESS_END_REASONS),
+  effectiveAt: isoTime,
+  createdAt: isoTime,
+  createdBy: z.string(),
+  liftedAt: isoTime.nullable(),
+  liftedBy: z.string().nullable(),
+});
+export type AccessRevocationRow = z.infer<typeof accessRevocationSchema>;
+
+export const accessPanelSchema = z.object({
+  asOf: isoTime,
+  /** In force now (revoked, or past an end date), latest first. */
+  revoked: z.array(accessRevocationSchema),
+  /** VAs' access end dates still ahead, soonest first. */
+  scheduled: z.array(accessRevocationSchema),
+  /** Lifted ones (reinstated, or an end date cleared or replaced), latest lifted first. */
+  history: z.array(accessRevocationSchema),
+});
+export type AccessPanel = z.infer<typeof accessPanelSchema>;
+
+/** What a change did, and anything IT should check (a VA the collector has never heard of may be a typo). */
+const accessChangeSchema = z.object({ changed: z.array(accessRevocationSchema), note: z.string().nullable() });
+export type AccessChange = z.infer<typeof accessChangeSchema>;
+
+const subjectBody = z.object({ subject: vaSubjectSchema }).strict();
+
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 interface RouteDefinition {
@@ -508,6 +570,38 @@ export const CONSOLE_ROUTES = {
     result: trainingImportSchema,
     action: 'import-training',
   },
+  // Ending and restoring access is IT's, as enrolling devices is.
+  access: { method: 'GET', path: `${CONSOLE_API_BASE}/access`, roles: ['admin'], result: accessPanelSchema, action: 'view-access' },
+  revokeDevice: {
+    method: 'POST',
+    path: `${CONSOLE_API_BASE}/access/devices/:deviceId/revoke`,
+    roles: ['admin'],
+    params: z.object({ deviceId: deviceIdSchema }).strict(),
+    body: z.object({}).strict(),
+    result: accessChangeSchema,
+    action: 'revoke-device',
+  },
+  reinstateDevice: {
+    method: 'POST',
+    path: `${CONSOLE_API_BASE}/access/devices/:deviceId/reinstate`,
+    roles: ['admin'],
+    params: z.object({ deviceId: deviceIdSchema }).strict(),
+    body: z.object({}).strict(),
+    result: accessChangeSchema,
+    action: 'reinstate-device',
+  },
+  // A VA's subject travels in the body: IdP subjects may hold any character a path would need escaped.
+  revokeUser: { method: 'POST', path: `${CONSOLE_API_BASE}/access/users/revoke`, roles: ['admin'], body: subjectBody, result: accessChangeSchema, action: 'revoke-user' },
+  setUserAccessEnd: {
+    method: 'POST',
+    path: `${CONSOLE_API_BASE}/access/users/end`,
+    roles: ['admin'],
+    /** `endsAt` null clears the VA's end date. */
+    body: z.object({ subject: vaSubjectSchema, endsAt: isoTime.nullable() }).strict(),
+    result: accessChangeSchema,
+    action: 'set-user-access-end',
+  },
+  reinstateUser: { method: 'POST', path: `${CONSOLE_API_BASE}/access/users/reinstate`, roles: ['admin'], body: subjectBody, result: accessChangeSchema, action: 'reinstate-user' },
 } as const satisfies Record<string, RouteDefinition>;
 
 export type ConsoleRouteName = keyof typeof CONSOLE_ROUTES;

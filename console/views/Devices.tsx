@@ -1,10 +1,40 @@
 // IT's view: every enrolled device, who enrolled it, when it last synced, how far its audit
 // chain reaches, whether its history raised alerts (chain alerts) and how many alerts of
-// any kind are open about it; and one-time enrollment codes for new ones.
+// any kind are open about it, its latest posture result per check, and whether its access
+// is revoked (with the way to revoke it); and one-time enrollment codes for new ones.
 import { useMutation, useQuery } from '@tanstack/react-query';
+import type { DevicePostureRow } from '../../common/console/consoleApi';
+import { DEVICE_CHECK_NAMES } from '../../common/posture/deviceCheckWording';
+import type { CheckResult } from '../../common/posture/deviceChecks';
 import { call } from '../api/consoleClient';
 import { formatDayTime, plural } from '../format';
+import { Link } from '../router';
 import { errorMessage, Problem, TableRegion, ViewHeading } from '../ui';
+
+/** Each result in words and a mark; unknown is never shown as a pass. */
+const RESULT_WORDS: Record<CheckResult, { label: string; mark: string; state: string }> = {
+  pass: { label: 'Pass', mark: '✓', state: 'current' },
+  fail: { label: 'Fail', mark: '✕', state: 'overdue' },
+  unknown: { label: 'Unknown', mark: '?', state: 'due-soon' },
+};
+
+function Posture({ checks }: { checks: DevicePostureRow[] }) {
+  if (checks.length === 0) return <span className="muted">not reported</span>;
+  return (
+    <ul className="plain-list posture">
+      {checks.map((c) => (
+        <li key={c.check}>
+          <span className={`standing standing-${RESULT_WORDS[c.result].state}`}>
+            <span aria-hidden="true">{RESULT_WORDS[c.result].mark}</span> {DEVICE_CHECK_NAMES[c.check]}: {RESULT_WORDS[c.result].label}
+          </span>{' '}
+          <span className="note">
+            {c.level}, <time dateTime={c.at}>{formatDayTime(c.at)}</time>
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function DevicesView() {
   const devices = useQuery({ queryKey: ['devices'], queryFn: () => call('devices') });
@@ -57,6 +87,8 @@ export function DevicesView() {
                 Open alerts
               </th>
               <th scope="col">Version</th>
+              <th scope="col">Posture</th>
+              <th scope="col">Access</th>
             </tr>
           </thead>
           <tbody>
@@ -85,11 +117,30 @@ export function DevicesView() {
                 </td>
                 <td className="num">{d.openAlerts}</td>
                 <td>{d.softwareVersion ?? <span className="muted">unknown</span>}</td>
+                <td>
+                  <Posture checks={d.posture} />
+                </td>
+                <td>
+                  {d.revokedSince === null ? (
+                    <Link to={`/access?device=${d.deviceId}`}>
+                      Revoke<span className="visually-hidden"> {d.deviceName}</span>
+                    </Link>
+                  ) : (
+                    <>
+                      <span className="standing standing-closed">
+                        <span aria-hidden="true">✕</span> Revoked since <time dateTime={d.revokedSince}>{formatDayTime(d.revokedSince)}</time>
+                      </span>{' '}
+                      <Link to="/access">
+                        Reinstate<span className="visually-hidden"> {d.deviceName}</span> on the Access page
+                      </Link>
+                    </>
+                  )}
+                </td>
               </tr>
             ))}
             {devices.data?.items.length === 0 && (
               <tr>
-                <td colSpan={8} className="empty">
+                <td colSpan={10} className="empty">
                   No device has enrolled yet.
                 </td>
               </tr>

@@ -13,7 +13,9 @@ import {
   type TrainingImportProblem,
   type TrainingImportSummary,
   accessLogEntrySchema,
+  accessPanelSchema,
   accessReviewSchema,
+  accessRevocationSchema,
   legalHoldSchema,
   retentionPanelSchema,
   alertRowSchema,
@@ -24,6 +26,7 @@ import {
   sessionRowSchema,
   type timelineSchema,
   type AccessLogEntry,
+  type AccessRevocationRow,
   type AlertRow,
   type ConsoleRole,
   type LegalHoldRow,
@@ -178,9 +181,28 @@ export const overview = overviewSchema.parse({
 });
 
 export const devices = [
-  { deviceId: DEVICE_A, deviceName: 'VAL-LAPTOP-01', enrollmentMethod: 'sign-in', enrolledBy: 'valerie', enrolledAt: '2027-01-04T14:00:00Z', lastSyncAt: '2027-03-01T21:31:00Z', headSeq: 4211, chain: 'alerts', chainAlerts: 1, openAlerts: 2, softwareVersion: '0.1.0' },
-  { deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', enrollmentMethod: 'code', enrolledBy: 'ada', enrolledAt: '2027-01-10T15:30:00Z', lastSyncAt: '2027-03-01T20:02:00Z', headSeq: 1877, chain: 'intact', chainAlerts: 0, openAlerts: 1, softwareVersion: '0.1.0' },
-  { deviceId: DEVICE_C, deviceName: 'VAL-SPARE', enrollmentMethod: 'sign-in', enrolledBy: null, enrolledAt: '2027-02-01T16:00:00Z', lastSyncAt: '2027-02-26T21:00:00Z', headSeq: 96, chain: 'intact', chainAlerts: 0, openAlerts: 0, softwareVersion: null },
+  {
+    deviceId: DEVICE_A,
+    deviceName: 'VAL-LAPTOP-01',
+    enrollmentMethod: 'sign-in',
+    enrolledBy: 'valerie',
+    enrolledAt: '2027-01-04T14:00:00Z',
+    lastSyncAt: '2027-03-01T21:31:00Z',
+    headSeq: 4211,
+    chain: 'alerts',
+    chainAlerts: 1,
+    openAlerts: 2,
+    softwareVersion: '0.1.0',
+    revokedSince: null,
+    posture: [
+      { check: 'diskEncryption', result: 'pass', level: 'required', at: '2027-03-01T14:02:00.000Z' },
+      { check: 'screenLock', result: 'fail', level: 'required', at: '2027-03-01T15:10:00.000Z' },
+      { check: 'firewall', result: 'unknown', level: 'recommended', at: '2027-03-01T14:02:00.000Z' },
+    ],
+  },
+  { deviceId: DEVICE_B, deviceName: 'NORA-DESKTOP', enrollmentMethod: 'code', enrolledBy: 'ada', enrolledAt: '2027-01-10T15:30:00Z', lastSyncAt: '2027-03-01T20:02:00Z', headSeq: 1877, chain: 'intact', chainAlerts: 0, openAlerts: 1, softwareVersion: '0.1.0', revokedSince: null, posture: [] },
+  // Its revocation is in the stand-in's access state (accessRevocations): the stand-in fills revokedSince from there.
+  { deviceId: DEVICE_C, deviceName: 'VAL-SPARE', enrollmentMethod: 'sign-in', enrolledBy: null, enrolledAt: '2027-02-01T16:00:00Z', lastSyncAt: '2027-02-26T21:00:00Z', headSeq: 96, chain: 'intact', chainAlerts: 0, openAlerts: 0, softwareVersion: null, revokedSince: null, posture: [] },
 ].map((d) => deviceRowSchema.parse(d));
 
 export function accessLog(): AccessLogEntry[] {
@@ -230,6 +252,27 @@ export function legalHolds(): LegalHoldRow[] {
     { id: 4, kind: 'user', target: 'valerie', reason: 'Records request R-2207 from Sunrise counsel', placedBy: 'Cora Compliance [cora]', placedAt: '2027-02-10T16:00:00Z', releasedBy: null, releasedAt: null },
     { id: 6, kind: 'device', target: DEVICE_B, reason: 'Laptop returned damaged: insurance claim', placedBy: 'Cora Compliance [cora]', placedAt: '2027-02-20T15:30:00Z', releasedBy: null, releasedAt: null },
   ].map((h) => legalHoldSchema.parse(h));
+}
+
+/** IT's revocations: VAL-SPARE revoked, Nora's access ending at the end of the month, and one reinstated device. */
+export function accessRevocations(): AccessRevocationRow[] {
+  return [
+    { id: 2, kind: 'device', target: DEVICE_B, deviceName: 'NORA-DESKTOP', reason: 'revoked', effectiveAt: '2027-01-20T16:00:00.000Z', createdAt: '2027-01-20T16:00:00.000Z', createdBy: 'demo-adm-0001', liftedAt: '2027-01-21T15:00:00.000Z', liftedBy: 'cli:it-admin' },
+    { id: 3, kind: 'device', target: DEVICE_C, deviceName: 'VAL-SPARE', reason: 'revoked', effectiveAt: '2027-02-27T15:00:00.000Z', createdAt: '2027-02-27T15:00:00.000Z', createdBy: 'demo-adm-0001', liftedAt: null, liftedBy: null },
+    { id: 5, kind: 'user', target: 'nora', deviceName: null, reason: 'access-ended', effectiveAt: '2027-04-01T05:00:00.000Z', createdAt: '2027-02-28T17:00:00.000Z', createdBy: 'demo-adm-0001', liftedAt: null, liftedBy: null },
+  ].map((r) => accessRevocationSchema.parse(r));
+}
+
+/** The Access page's panel at the stand-in's now: what is in force, what is ahead, what was lifted. */
+export function accessPanelOf(rows: readonly AccessRevocationRow[]) {
+  const now = Date.parse(COMPLIANCE_NOW);
+  const open = rows.filter((r) => r.liftedAt === null);
+  return accessPanelSchema.parse({
+    asOf: COMPLIANCE_NOW,
+    revoked: open.filter((r) => Date.parse(r.effectiveAt) <= now).reverse(),
+    scheduled: open.filter((r) => Date.parse(r.effectiveAt) > now),
+    history: rows.filter((r) => r.liftedAt !== null).reverse(),
+  });
 }
 
 /** The retention panel the stand-in answers: six-year periods, a daily run that kept some events under a hold, and the active holds it is given. */

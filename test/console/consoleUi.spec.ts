@@ -311,12 +311,12 @@ test('alerts: severity, device, user, time; acknowledge and resolve with a note,
   expect(problems).toEqual([]);
 });
 
-test('admin: Devices, not Sessions; an enrollment code shown once, asked for with CSRF', async ({ page }) => {
+test('admin: Devices, not Sessions; posture and revoked devices; an enrollment code shown once, asked for with CSRF', async ({ page }) => {
   as('admin');
   await open(page, '/console/');
   await expect(page).toHaveURL(`${collector.origin}/console/devices`);
   await expectFrame(page, 'Devices');
-  await expect(nav(page)).toHaveText(['Devices', 'Retention']);
+  await expect(nav(page)).toHaveText(['Devices', 'Access', 'Retention']);
   const table = page.getByRole('table', { name: 'Enrolled devices' });
   await expect(table.locator('tbody tr')).toHaveCount(3);
   // The chain flag counts chain alerts only; the open alerts column counts rule alerts too.
@@ -325,6 +325,18 @@ test('admin: Devices, not Sessions; an enrollment code shown once, asked for wit
   await expect(table.locator('tbody tr').nth(1)).toContainText('Intact');
   await expect(table.locator('tbody tr').nth(1).locator('td.num').last()).toHaveText('1');
   await expect(table.locator('tbody tr').nth(2)).toContainText('unknown');
+  // Each check's latest result in words and a mark, unknown never as a pass; a device that reported none says so.
+  await expect(table.locator('tbody tr').first().getByRole('listitem')).toHaveText([
+    '✓ Disk encryption: Pass required, Mar 1, 2027, 08:02 GMT-6',
+    '✕ Screen lock: Fail required, Mar 1, 2027, 09:10 GMT-6',
+    '? Firewall: Unknown recommended, Mar 1, 2027, 08:02 GMT-6',
+  ]);
+  await expect(table.locator('tbody tr').nth(1)).toContainText('not reported');
+  // The revoked spare laptop says since when and where to reinstate it; the others offer Revoke.
+  await expect(table.locator('tbody tr').nth(2)).toContainText('Revoked since Feb 27, 2027, 09:00 GMT-6');
+  await expect(table.getByRole('link', { name: 'Revoke VAL-LAPTOP-01' })).toHaveAttribute('href', `/console/access?device=${DEVICE_A}`);
+  await expect(table.getByRole('link', { name: /^Revoke / })).toHaveCount(2);
+  await expect(table.getByRole('link', { name: 'Reinstate VAL-SPARE on the Access page' })).toHaveAttribute('href', '/console/access');
   await page.getByRole('button', { name: 'Issue enrollment code' }).click();
   await expect(page.getByRole('status')).toContainText('ENR-4KQ9-TX2M');
   await expect(page.getByRole('status')).toContainText('It is shown only now');

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test } from '@playwright/test';
 import type { z } from 'zod';
-import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, exportFileSchema, mayCall, type AlertRow, type ConsoleRole, type ConsoleRouteName, type LegalHoldRow, type SessionRow, type TrainingImportSummary } from '../../common/console/consoleApi';
+import { CONSOLE_API_BASE, CONSOLE_ROUTES, CSRF_HEADER, exportFileSchema, mayCall, type AccessRevocationRow, type AlertRow, type ConsoleRole, type ConsoleRouteName, type LegalHoldRow, type SessionRow, type TrainingImportSummary } from '../../common/console/consoleApi';
 import { readSessionCode } from '../../common/console/sessionCode';
 import { buildConsoleUi } from './consoleBuild';
 import * as fixtures from './consoleFixtures';
@@ -36,6 +36,7 @@ export interface StandInState {
   sessions: SessionRow[];
   alerts: AlertRow[];
   holds: LegalHoldRow[];
+  revocations: AccessRevocationRow[];
   trainingImports: TrainingImportSummary[];
   accessChain: { intact: boolean; problem: string | null };
   /** Answers given instead of the normal ones, per route, once each. */
@@ -44,7 +45,7 @@ export interface StandInState {
 }
 
 export function freshState(auth: StandInState['auth']): StandInState {
-  return { auth, sessions: fixtures.allSessions(), alerts: fixtures.allAlerts(), holds: fixtures.legalHolds(), trainingImports: fixtures.trainingImports(), accessChain: { intact: true, problem: null }, forced: new Map(), requests: [] };
+  return { auth, sessions: fixtures.allSessions(), alerts: fixtures.allAlerts(), holds: fixtures.legalHolds(), revocations: fixtures.accessRevocations(), trainingImports: fixtures.trainingImports(), accessChain: { intact: true, problem: null }, forced: new Map(), requests: [] };
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.svg': 'image/svg+xml' };
@@ -123,7 +124,7 @@ function answer(state: StandInState, name: ConsoleRouteName, params: Record<stri
       return { status: 200, body: alert };
     }
     case 'devices':
-      return { status: 200, body: { items: fixtures.devices } };
+      return { status: 200, body: { items: fixtures.devices.map((d) => ({ ...d, revokedSince: fixtures.accessPanelOf(state.revocations).revoked.find((r) => r.target === d.deviceId)?.effectiveAt ?? null })) } };
     case 'issueCode':
       return { status: 200, body: { code: 'ENR-4KQ9-TX2M', expiresAt: '2027-03-02T22:00:00Z' } };
     case 'accessLog':
@@ -152,6 +153,32 @@ function answer(state: StandInState, name: ConsoleRouteName, params: Record<stri
       const summary = { id: Math.max(0, ...state.trainingImports.map((i) => i.id)) + 1, source: String(body.fileName), importedAt: fixtures.COMPLIANCE_NOW, importedBy: 'Cora Compliance [cora]', rows, added: rows, updated: 0, unchanged: 0, revoked: 0 };
       state.trainingImports.unshift(summary);
       return { status: 200, body: summary };
+    }
+    case 'access':
+      return { status: 200, body: fixtures.accessPanelOf(state.revocations) };
+    // Changes as the stand-in keeps them: refusals and what the collector records are the real one's (accessRevocation.test, consoleAccess.test).
+    case 'revokeDevice':
+    case 'revokeUser':
+    case 'setUserAccessEnd': {
+      const kind = name === 'revokeDevice' ? 'device' : 'user';
+      const target = String(kind === 'device' ? params.deviceId : body.subject);
+      const lifted = name === 'setUserAccessEnd' ? state.revocations.filter((r) => r.target === target && r.liftedAt === null && r.reason === 'access-ended') : [];
+      for (const r of lifted) Object.assign(r, { liftedAt: fixtures.COMPLIANCE_NOW, liftedBy: 'demo-adm-0001' });
+      const effectiveAt = name === 'setUserAccessEnd' ? (body.endsAt as string | null) : fixtures.COMPLIANCE_NOW;
+      const added: AccessRevocationRow[] =
+        effectiveAt === null
+          ? []
+          : [{ id: Math.max(0, ...state.revocations.map((r) => r.id)) + 1, kind, target, deviceName: fixtures.devices.find((d) => d.deviceId === target)?.deviceName ?? null, reason: name === 'setUserAccessEnd' ? 'access-ended' : 'revoked', effectiveAt, createdAt: fixtures.COMPLIANCE_NOW, createdBy: 'demo-adm-0001', liftedAt: null, liftedBy: null }];
+      state.revocations.push(...added);
+      return { status: 200, body: { changed: [...lifted, ...added], note: null } };
+    }
+    case 'reinstateDevice':
+    case 'reinstateUser': {
+      const target = String(name === 'reinstateDevice' ? params.deviceId : body.subject);
+      const lifted = fixtures.accessPanelOf(state.revocations).revoked.filter((r) => r.target === target).map((r) => state.revocations.find((s) => s.id === r.id) as AccessRevocationRow);
+      if (lifted.length === 0) return { status: 422, body: { error: 'not-changed', message: `${target} is not revoked` } };
+      for (const r of lifted) Object.assign(r, { liftedAt: fixtures.COMPLIANCE_NOW, liftedBy: 'demo-adm-0001' });
+      return { status: 200, body: { changed: lifted, note: null } };
     }
     case 'releaseHold': {
       const hold = state.holds.find((h) => h.id === params.id && h.releasedAt === null);

@@ -50,6 +50,13 @@ describeOnEachStorage('console authorisation', (storage) => {
       releaseHold: { params: { id: 1 }, body: {} },
       compliance: {},
       importTraining: { body: { fileName: 'training-2026-03.csv', text: 'subject,course,completed_on\ndemo-va-0001,hipaa-privacy,2026-03-10\n' } },
+      access: {},
+      // Each change once, by the admin, in table order: revoked before reinstated.
+      revokeDevice: { params: { deviceId: session.deviceId }, body: {} },
+      reinstateDevice: { params: { deviceId: session.deviceId }, body: {} },
+      revokeUser: { body: { subject: 'demo-va-0002' } },
+      setUserAccessEnd: { body: { subject: 'demo-va-0003', endsAt: '2099-01-01T00:00:00Z' } },
+      reinstateUser: { body: { subject: 'demo-va-0002' } },
     };
   };
 
@@ -103,6 +110,8 @@ describeOnEachStorage('console authorisation', (storage) => {
     expect(CONSOLE_ROUTES.importTraining.roles).toEqual(['compliance']);
     expect(may('compliance', 'supervisor')).toBe(true);
     expect(may('compliance', 'admin')).toBe(false);
+    // Ending and restoring access is IT's alone, like enrolling devices.
+    for (const name of ['access', 'revokeDevice', 'reinstateDevice', 'revokeUser', 'setUserAccessEnd', 'reinstateUser'] as const) expect(CONSOLE_ROUTES[name].roles).toEqual(['admin']);
     const logRoutes = Object.values(CONSOLE_ROUTES).filter((r) => r.path.includes('access-log'));
     expect(logRoutes.map((r) => r.method)).toEqual(['GET']);
   });
