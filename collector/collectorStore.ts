@@ -7,7 +7,7 @@ import { ALERT_FOLD_WINDOW_MS, UNAUTHENTICATED_ALERT_KINDS, UNAUTHENTICATED_ROWS
 import type { StorageConfig } from './collectorConfig';
 import { indexBatch, type IndexedEvent, type SessionDelta } from './console/sessionIndex';
 import { insertEvents, insertNonce, openDatabase, type CollectorDatabase, type DevicesTable, type EventsTable } from './database';
-import type { ChainHead, SignedHead, StoredEvent } from './ingestVerifier';
+import type { ChainHead, SignedHead, StoredEvent, VerifiedEvent } from './ingestVerifier';
 
 export interface DeviceRecord {
   deviceId: string;
@@ -201,7 +201,7 @@ export class CollectorStore {
    * over the new head when it signed one. False (and nothing stored) when the head is no
    * longer `fromSeq`: another request for this device got there first.
    */
-  async appendEvents(deviceId: string, fromSeq: number, head: ChainHead | SignedHead, events: readonly ChainedEvent[], now: number): Promise<boolean> {
+  async appendEvents(deviceId: string, fromSeq: number, head: ChainHead | SignedHead, events: readonly VerifiedEvent[], now: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const moved = await trx
         .updateTable('devices')

@@ -2,6 +2,7 @@
 // caller loads the stored head and the stored events the batch overlaps, and stores what
 // this accepts. Every refusal carries the alert IT should see.
 import type { KeyObject } from 'node:crypto';
+import type { z } from 'zod';
 import { firstChainBreak } from '../common/audit/hashChain';
 import { auditEventBodySchema, checkpointMessage, type BatchRefusal, type ChainedEvent, type EventBatch } from '../common/audit/syncProtocol';
 import { canonicalJson } from '../common/policy/canonicalJson';
@@ -27,9 +28,16 @@ export interface SignedHead extends ChainHead {
   signature: string;
 }
 
+export type AuditEventFields = z.output<typeof auditEventBodySchema>;
+
+/** An event the collector did not hold yet, with its body's fields as checked (for the session index and the rules). */
+export interface VerifiedEvent extends ChainedEvent {
+  fields: AuditEventFields;
+}
+
 export type IngestDecision =
   /** `head` is the batch's verified checkpoint when the batch added events, else the unchanged stored head. */
-  | { accepted: true; newEvents: ChainedEvent[]; head: ChainHead | SignedHead }
+  | { accepted: true; newEvents: VerifiedEvent[]; head: ChainHead | SignedHead }
   | { accepted: false; status: 400 | 401 | 409 | 422; refusal: BatchRefusal; alert: AlertDraft };
 
 export interface BatchContext {
@@ -53,19 +61,19 @@ export function overlapRange(batch: EventBatch, head: ChainHead): { from: number
   return first <= to ? { from: first, to } : null;
 }
 
-/** Why `body` is not an audit event in canonical form, or null when it is one. */
-export function invalidEventBody(body: string): string | null {
+/** The fields of `body` when it is an audit event in canonical form, or what is wrong with it. */
+export function parseEventBody(body: string): { fields: AuditEventFields } | { problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    return 'is not JSON';
+    return { problem: 'is not JSON' };
   }
   const parsed = auditEventBodySchema.safeParse(value);
-  if (!parsed.success) return `is not a Cordon audit event (${describeIssues(parsed.error, 'codes')})`;
+  if (!parsed.success) return { problem: `is not a Cordon audit event (${describeIssues(parsed.error, 'codes')})` };
   // The parsed value itself, not zod's copy: the same keys and strings, in the body's order,
   // which a canonical body already has sorted (less for canonicalJson to reorder).
-  return canonicalJson(value) === body ? null : 'is not in canonical JSON form';
+  return canonicalJson(value) === body ? { fields: parsed.data } : { problem: 'is not in canonical JSON form' };
 }
 
 export function verifyBatch(batch: EventBatch, context: BatchContext): IngestDecision {
@@ -106,13 +114,15 @@ export function verifyBatch(batch: EventBatch, context: BatchContext): IngestDec
   }
 
   // New events must chain from the stored head and be valid canonical audit events.
-  const newEvents = events.filter((event) => event.seq > head.seq);
+  const added = events.filter((event) => event.seq > head.seq);
   // Sequence continuity was checked above, so the only break left is a wrong link.
-  const broken = firstChainBreak(sha256Link, head, newEvents);
+  const broken = firstChainBreak(sha256Link, head, added);
   if (broken !== null) return refuse('edit', 'chain-mismatch', 409, broken.seq, `event ${broken.seq} does not match its chain link (content changed after it was chained, or the chain diverged)`);
-  for (const event of newEvents) {
-    const problem = invalidEventBody(event.body);
-    if (problem !== null) return refuse('invalid-event', 'invalid-body', 400, event.seq, `event ${event.seq} ${problem}`);
+  const newEvents: VerifiedEvent[] = [];
+  for (const event of added) {
+    const parsed = parseEventBody(event.body);
+    if ('problem' in parsed) return refuse('invalid-event', 'invalid-body', 400, event.seq, `event ${event.seq} ${parsed.problem}`);
+    newEvents.push({ ...event, fields: parsed.fields });
   }
 
   const last = events[events.length - 1] as ChainedEvent;

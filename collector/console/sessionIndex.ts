@@ -1,8 +1,7 @@
 // What one verified batch adds to the console's session index: each event's columns and,
 // per session code, how the session's row grows. Pure; the store applies it in the same
 // transaction as the events, so the index never disagrees with the chain.
-import type { z } from 'zod';
-import type { auditEventBodySchema, ChainedEvent } from '../../common/audit/syncProtocol';
+import type { VerifiedEvent } from '../ingestVerifier';
 
 /** Event types that end a session (a sign-out, or the automatic logoff). */
 export const SESSION_END_TYPES: ReadonlySet<string> = new Set(['sign-out', 'session.logoff']);
@@ -30,12 +29,12 @@ export interface SessionDelta {
   apps: Set<string>;
 }
 
-/** Bodies were verified as canonical audit events (ingestVerifier) before they get here: not parsed twice. */
-export function indexBatch(events: readonly ChainedEvent[]): { events: IndexedEvent[]; sessions: SessionDelta[] } {
+/** The events' fields as the verifier checked them (ingestVerifier): bodies are not parsed twice. */
+export function indexBatch(events: readonly VerifiedEvent[]): { events: IndexedEvent[]; sessions: SessionDelta[] } {
   const indexed: IndexedEvent[] = [];
   const sessions = new Map<string, SessionDelta>();
   for (const event of events) {
-    const body = JSON.parse(event.body) as z.output<typeof auditEventBodySchema>;
+    const body = event.fields;
     const recordedAt = Date.parse(body.recordedAt);
     indexed.push({ seq: event.seq, sessionCode: body.session ?? null, subject: body.subject ?? null, type: body.type, recordedAt });
     if (body.session === undefined) continue;

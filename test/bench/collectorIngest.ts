@@ -14,7 +14,7 @@ import { startCollector } from '../../collector/collectorServer';
 import { eventRows } from '../../collector/collectorStore';
 import { indexBatch } from '../../collector/console/sessionIndex';
 import { insertEvents, openDatabase } from '../../collector/database';
-import { GENESIS_LINK_HEX, SYNC_PATHS } from '../../common/audit/syncProtocol';
+import { auditEventBodySchema, GENESIS_LINK_HEX, SYNC_PATHS } from '../../common/audit/syncProtocol';
 import { NodeSyncTransport } from '../../main/audit/nodeSyncTransport';
 import { STORAGES, type StorageUnderTest } from '../support/collectorStorages';
 import { TestDevice } from '../unit/collector/collectorTestDevice';
@@ -41,7 +41,7 @@ async function benchOn(storage: StorageUnderTest): Promise<string> {
       const body = device.batchBody(events);
       return { method: 'POST' as const, url: collector.url + SYNC_PATHS.events, body, headers: { 'content-type': 'application/json', ...device.signedHeaders('POST', SYNC_PATHS.events, body) } };
     });
-    const rows = batches.map((events) => eventRows(device.deviceId, events, indexBatch(events).events, Date.now()));
+    const rows = batches.map((events) => eventRows(device.deviceId, events, indexBatch(events.map((e) => ({ ...e, fields: auditEventBodySchema.parse(JSON.parse(e.body)) }))).events, Date.now()));
     const ingest = async (index: number) => {
       const answer = await transport.send(requests[index] as (typeof requests)[number]);
       if (answer.status !== 200) throw new Error(`ingest refused: HTTP ${answer.status} ${answer.body}`);

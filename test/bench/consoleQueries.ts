@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { sha256Link } from '../../collector/chainDigest';
 import { CollectorStore } from '../../collector/collectorStore';
 import { ConsoleStore } from '../../collector/console/consoleStore';
-import { GENESIS_LINK_HEX, type ChainedEvent } from '../../common/audit/syncProtocol';
+import type { AuditEventFields, VerifiedEvent } from '../../collector/ingestVerifier';
+import { GENESIS_LINK_HEX } from '../../common/audit/syncProtocol';
 import { canonicalJson } from '../../common/policy/canonicalJson';
 import { sessionCode } from '../../common/watermark/watermarkText';
 import { STORAGES, type StorageUnderTest } from '../support/collectorStorages';
@@ -57,7 +58,7 @@ async function fixture(total: number): Promise<Fixture> {
     await store.enrollDevice({ deviceId, publicKeyPem: 'bench', deviceName: `laptop-${d}`, enrollmentMethod: 'enrollment-code', enrolledBy: null, enrolledAt: now }, GENESIS_LINK_HEX, null);
     let head = { seq: 0, link: GENESIS_LINK_HEX };
     let batchFrom = 0;
-    let pending: ChainedEvent[] = [];
+    let pending: VerifiedEvent[] = [];
     let code = '';
     let subject = '';
     let at = now - 60 * 86_400_000 + d * 1000;
@@ -69,9 +70,10 @@ async function fixture(total: number): Promise<Fixture> {
         sessions.push({ deviceId, code });
       }
       at += step;
-      const body = canonicalJson({ type: TYPES[i % TYPES.length], outcome: i % 3 === 0 ? 'blocked' : 'success', appId: i % 2 === 0 ? 'ehr' : 'messages', recordedAt: new Date(at).toISOString(), subject, session: code });
+      const fields: AuditEventFields = { type: TYPES[i % TYPES.length] as string, outcome: i % 3 === 0 ? 'blocked' : 'success', appId: i % 2 === 0 ? 'ehr' : 'messages', recordedAt: new Date(at).toISOString(), subject, session: code };
+      const body = canonicalJson(fields);
       head = { seq: head.seq + 1, link: sha256Link(head.link, body) };
-      pending.push({ seq: head.seq, body, link: head.link });
+      pending.push({ seq: head.seq, body, link: head.link, fields });
       if (pending.length === 1000 || i === perDevice - 1) {
         await store.appendEvents(deviceId, batchFrom, head, pending, at);
         batchFrom = head.seq;

@@ -6,12 +6,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CollectorStore, eventRows } from '../../../collector/collectorStore';
 import { indexBatch } from '../../../collector/console/sessionIndex';
 import { insertEvents, insertNonce, openDatabase, type CollectorDatabase, type EventsTable } from '../../../collector/database';
-import { GENESIS_LINK_HEX } from '../../../common/audit/syncProtocol';
+import { auditEventBodySchema, GENESIS_LINK_HEX, type ChainedEvent } from '../../../common/audit/syncProtocol';
 import { describeOnEachStorage } from './collectorHarness';
 import { auditBody, TestDevice } from './collectorTestDevice';
 
 /** Event bodies JSON and SQL both have to get right: quotes, backslashes, non-ASCII, a NUL escape. */
 const AWKWARD = ['"\'\\;--', 'Zoë 😀 \u2028', '\\u0000 ${x} $1 ?', "it's"];
+
+/** Events as the verifier hands them on: with their bodies' fields. */
+const withFields = (events: ChainedEvent[]) => events.map((e) => ({ ...e, fields: auditEventBodySchema.parse(JSON.parse(e.body)) }));
 
 describeOnEachStorage('collector storage primitives', (storage) => {
   let db: Kysely<CollectorDatabase>;
@@ -37,7 +40,7 @@ describeOnEachStorage('collector storage primitives', (storage) => {
   it('stores every row exactly, whatever the count around the chunk size', async () => {
     for (const count of [1, 99, 100, 101, 250]) {
       const events = device.record(count, (i) => auditBody({ reason: AWKWARD[i % AWKWARD.length], session: i % 3 === 0 ? 'ABCD-1234' : undefined, subject: i % 2 === 0 ? `va-${i}` : undefined }));
-      const rows = eventRows(device.deviceId, events, indexBatch(events).events, 1_800_000_000_000);
+      const rows = eventRows(device.deviceId, events, indexBatch(withFields(events)).events, 1_800_000_000_000);
       await db.transaction().execute((trx) => insertEvents(trx, rows));
       expect(await stored(events[0]?.seq ?? 0, events.at(-1)?.seq ?? 0)).toEqual(rows);
     }
@@ -46,7 +49,7 @@ describeOnEachStorage('collector storage primitives', (storage) => {
 
   it('is all or nothing inside its transaction: a clash in the last row stores none of them', async () => {
     const events = device.record(150);
-    const rows: EventsTable[] = eventRows(device.deviceId, events, indexBatch(events).events, 1);
+    const rows: EventsTable[] = eventRows(device.deviceId, events, indexBatch(withFields(events)).events, 1);
     const clash = { ...(rows[0] as EventsTable), seq: 1 };
     await expect(db.transaction().execute((trx) => insertEvents(trx, [...rows, clash]))).rejects.toThrow();
     expect(await stored(events[0]?.seq ?? 0, events.at(-1)?.seq ?? 0)).toEqual([]);

@@ -3,7 +3,7 @@
 import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_LINK_HEX, type EventBatch } from '../../../common/audit/syncProtocol';
-import { invalidEventBody, overlapRange, verifyBatch, type ChainHead, type StoredEvent } from '../../../collector/ingestVerifier';
+import { overlapRange, parseEventBody, verifyBatch, type ChainHead, type StoredEvent } from '../../../collector/ingestVerifier';
 import { auditBody, link, TestDevice } from './collectorTestDevice';
 
 function setup(storedCount: number, newCount: number) {
@@ -29,7 +29,9 @@ describe('verifyBatch', () => {
     const { decide, batchOf, device } = setup(3, 4);
     const batch = batchOf();
     const decision = decide(batch);
-    expect(decision).toEqual({ accepted: true, newEvents: device.chain.slice(3), head: { seq: 7, link: device.head.link, signature: batch.checkpoint.signature } });
+    // Each new event comes with its body's fields as checked, for the session index and the rules.
+    const newEvents = device.chain.slice(3).map((e) => ({ ...e, fields: JSON.parse(e.body) as unknown }));
+    expect(decision).toEqual({ accepted: true, newEvents, head: { seq: 7, link: device.head.link, signature: batch.checkpoint.signature } });
   });
 
   it('accepts a batch that re-sends stored events byte for byte and keeps only the new tail', () => {
@@ -112,13 +114,20 @@ describe('verifyBatch', () => {
   });
 });
 
-describe('invalidEventBody', () => {
-  it('accepts canonical audit events and names what is wrong otherwise, without quoting content', () => {
-    expect(invalidEventBody(auditBody())).toBeNull();
-    expect(invalidEventBody('{"outcome":"blocked","type":"request.blocked"}')).toMatch(/recordedAt/);
-    const withExtraKey = invalidEventBody(auditBody({ patientName: 'Jane Roe' }));
+describe('parseEventBody', () => {
+  const problem = (body: string) => {
+    const parsed = parseEventBody(body);
+    return 'problem' in parsed ? parsed.problem : null;
+  };
+
+  it('gives the fields of a canonical audit event and names what is wrong otherwise, without quoting content', () => {
+    const body = auditBody({ session: 'ABCD-1234', subject: 'va-7' });
+    expect(parseEventBody(body)).toEqual({ fields: JSON.parse(body) as unknown });
+    expect(problem('not json')).toBe('is not JSON');
+    expect(problem('{"outcome":"blocked","type":"request.blocked"}')).toMatch(/recordedAt/);
+    const withExtraKey = problem(auditBody({ patientName: 'Jane Roe' }));
     expect(withExtraKey).toMatch(/unrecognized_keys/);
     expect(withExtraKey).not.toContain('patientName');
-    expect(invalidEventBody(JSON.stringify(JSON.parse(auditBody()), null, 1))).toBe('is not in canonical JSON form');
+    expect(problem(JSON.stringify(JSON.parse(auditBody()), null, 1))).toBe('is not in canonical JSON form');
   });
 });
