@@ -6,13 +6,14 @@ import type { TrustedIssuer } from './accessTokenVerifier';
 import { DEFAULT_CONNECTION_LIMITS, DEFAULT_PORT, DEFAULT_RETENTION_PERIODS, parseDisposalInterval, parseRetentionPeriod, RetentionSettingError, DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import { EXPORT_FORMATS } from '../common/console/consoleApi';
 import type { ConsoleConfig } from './console/consolePlugin';
+import { ACCESS_VERBS, readAccessEnd, type AccessAction, type AccessVerb } from './access/accessCli';
 import type { LegalHoldAction, RetentionSettings } from './retention/retentionCli';
 import type { PracticePolicySource } from './training/practicePolicy';
 
 export const DEFAULT_CONSOLE_KEY_FILE = '.collector-data/collector-key.pem';
 export const DEFAULT_CONSOLE_UI_DIR = 'out/console';
 
-export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE | export | verify-export DIR | dispose | legal-hold … | retention | import-training FILE] [options]
+export const USAGE = `usage: npm run collector -- [issue-code | find-session CODE | export | verify-export DIR | dispose | legal-hold … | retention | import-training FILE | access …] [options]
 
   (no command)        start the collector and print its URL
   issue-code          print a one-time device enrollment code for IT, then exit
@@ -39,6 +40,15 @@ export const USAGE = `usage: npm run collector -- [issue-code | find-session COD
                       the compliance officer's training CSV (subject, course, completed_on,
                       and optionally expires_on and action): checked row by row, imported
                       whole or not at all, and recorded in the console access log
+  access revoke-device ID | access revoke-user SUBJECT
+                      end a device's or a VA's access now: at its next contact the device
+                      delivers its queued events, signs out, wipes its sessions and says why
+  access end-user SUBJECT (--on DATE | --clear)
+                      the VA's access ends at 00:00 local time on DATE (YYYY-MM-DD), or at
+                      an ISO time with its offset; --clear removes the end date
+  access reinstate-device ID | access reinstate-user SUBJECT | access list
+                      lift a revocation (the device may enroll again), or list revocations;
+                      every change is recorded in the console access log
 
 options (environment variable in brackets):
   --host HOST          listen address, default 127.0.0.1 [CORDON_COLLECTOR_HOST]
@@ -119,7 +129,7 @@ export interface ExportRequest {
 }
 
 export interface CollectorCommand {
-  command: 'serve' | 'issue-code' | 'find-session' | 'export' | 'verify-export' | 'dispose' | 'legal-hold' | 'retention' | 'import-training';
+  command: 'serve' | 'issue-code' | 'find-session' | 'export' | 'verify-export' | 'dispose' | 'legal-hold' | 'retention' | 'import-training' | 'access';
   /** The session code, for find-session. */
   sessionCode?: string;
   /** For export. */
@@ -132,6 +142,8 @@ export interface CollectorCommand {
   keyFile: string;
   /** For legal-hold. */
   legalHold?: LegalHoldAction;
+  /** For access: what to change, or list. */
+  access?: AccessAction;
   /** For import-training: the CSV file. */
   importTraining?: { file: string };
   /** The practice's signed policy (serve and import-training); null when not given. */
@@ -212,6 +224,9 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         'dry-run': { type: 'boolean' },
         verify: { type: 'boolean' },
         reason: { type: 'string' },
+        // access end-user
+        on: { type: 'string' },
+        clear: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -226,9 +241,11 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
     verb === undefined ||
     (['issue-code', 'export', 'dispose', 'retention'].includes(verb) && rest.length === 0) ||
     (['find-session', 'verify-export', 'import-training'].includes(verb) && rest.length === 1) ||
-    (verb === 'legal-hold' && ((rest[0] === 'release' && rest.length === 2) || (['place', 'list'].includes(rest[0] ?? '') && rest.length === 1)));
+    (verb === 'legal-hold' && ((rest[0] === 'release' && rest.length === 2) || (['place', 'list'].includes(rest[0] ?? '') && rest.length === 1))) ||
+    (verb === 'access' && ACCESS_VERBS.includes(rest[0] as AccessVerb) && rest.length === (rest[0] === 'list' ? 1 : 2));
   if (verb === 'legal-hold' && !known) throw new UsageError('legal-hold takes: place (--user SUBJECT | --device ID) --reason TEXT, release ID, or list');
-  if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE, export, verify-export DIR, dispose, legal-hold, retention, import-training FILE)`);
+  if (verb === 'access' && !known) throw new UsageError('access takes: revoke-device ID, revoke-user SUBJECT, end-user SUBJECT (--on DATE | --clear), reinstate-device ID, reinstate-user SUBJECT, or list');
+  if (!known) throw new UsageError(`unknown command '${positionals.join(' ')}' (commands: issue-code, find-session CODE, export, verify-export DIR, dispose, legal-hold, retention, import-training FILE, access)`);
   // Each verb's own flags, refused elsewhere so a typo never silently does something else.
   const owners: [readonly (keyof typeof values)[], string, boolean][] = [
     [['format', 'out', 'from', 'to', 'code', 'has-alerts', 'not-reviewed'], 'the export command', verb === 'export'],
@@ -238,6 +255,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
     [['dry-run'], 'the dispose command', verb === 'dispose'],
     [['verify'], 'the retention command', verb === 'retention'],
     [['policy', 'policy-key'], 'serving and the import-training command', verb === undefined || verb === 'import-training'],
+    [['on', 'clear'], 'the access end-user command', verb === 'access' && rest[0] === 'end-user'],
   ];
   for (const [flags, owner, allowed] of owners) {
     const used = flags.find((flag) => values[flag] !== undefined);
@@ -249,6 +267,18 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
       if ((values.user === undefined) === (values.device === undefined) || values.reason === undefined) throw new UsageError('legal-hold place needs --user SUBJECT or --device ID (one of them) and --reason TEXT');
       legalHold = { action: 'place', kind: values.user === undefined ? 'device' : 'user', target: values.user ?? values.device ?? '', reason: values.reason };
     } else legalHold = rest[0] === 'release' ? { action: 'release', holdId: rest[1] ?? '' } : { action: 'list' };
+  }
+  let access: AccessAction | undefined;
+  if (verb === 'access') {
+    const [action, target = ''] = rest as [AccessVerb, string?];
+    if (action === 'list') access = { verb: 'list' };
+    else if (action !== 'end-user') access = { verb: action, target };
+    else {
+      if ((values.on === undefined) === (values.clear === undefined)) throw new UsageError('access end-user needs --on DATE (YYYY-MM-DD or an ISO time) or --clear (one of them)');
+      const endsAt = values.on === undefined ? null : readAccessEnd(values.on);
+      if (typeof endsAt === 'string') throw new UsageError(endsAt);
+      access = { verb: action, target, endsAt };
+    }
   }
   let retention: RetentionSettings;
   try {
@@ -349,6 +379,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
     retention,
     keyFile,
     ...(legalHold === undefined ? {} : { legalHold }),
+    ...(access === undefined ? {} : { access }),
     ...(verb === 'import-training' && rest[0] !== undefined ? { importTraining: { file: rest[0] } } : {}),
     policy,
     dryRun: values['dry-run'] === true,

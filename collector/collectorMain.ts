@@ -2,10 +2,12 @@
 // one-time enrollment code, with `find-session CODE` shows the session a watermark names,
 // with `export` writes an export and with `verify-export DIR` checks an evidence package;
 // `dispose`, `legal-hold` and `retention` act on and report the retention of the trail;
-// `import-training FILE` imports the compliance officer's training CSV.
+// `import-training FILE` imports the compliance officer's training CSV; `access …` revokes and
+// reinstates devices and VAs.
 // Exit codes: 0 done, 1 could not start or run (export: refused), 2 bad usage; export and
 // verify-export add their own (collector/export/exportCli.ts).
 import { readFileSync } from 'node:fs';
+import { runAccess } from './access/accessCli';
 import { isHelpRequest, parseCollectorArgs, UsageError, USAGE, type CollectorCommand } from './collectorArgs';
 import { checkRetentionConfig, DEFAULT_ENROLLMENT_CODE_TTL_MS, describePeriod } from './collectorConfig';
 import { CollectorStore } from './collectorStore';
@@ -79,6 +81,11 @@ async function run(command: CollectorCommand): Promise<void> {
   if (command.importTraining !== undefined) {
     await (await openStore(config.storage)).close();
     finish(await runImportTraining({ storage: config.storage, keyFile: command.keyFile, file: command.importTraining.file, policy: command.policy }));
+    return;
+  }
+  if (command.access !== undefined) {
+    await (await openStore(config.storage)).close();
+    finish(await runAccess({ storage: config.storage, keyFile: command.keyFile, ...command.access }));
     return;
   }
   const { storage } = config;
