@@ -18,8 +18,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { AuditEvent } from '../../common/audit/auditSink';
 import { canonicalJson } from '../../common/policy/canonicalJson';
-import { AuditQueue, chainLink, GENESIS_LINK, migrate } from '../../main/audit/auditQueue';
-import { MIGRATIONS } from '../../main/audit/migrations';
+import { AuditQueue, chainLink, GENESIS_LINK } from '../../main/audit/auditQueue';
 import { percentile } from '../support/percentile';
 
 const BATCH = 1000;
@@ -104,61 +103,52 @@ function fastest(rounds: number, work: (round: number) => void): number {
   return best;
 }
 
-/** Microseconds per event of `work` over one batch, on average over `rounds`: database work, whose WAL checkpoints come every so many batches. */
-function average(rounds: number, work: (round: number) => void): number {
-  const started = performance.now();
-  for (let round = 0; round < rounds; round += 1) work(round);
-  return ((performance.now() - started) * 1000) / (rounds * BATCH);
-}
-
-/** A queue database without the queue: the same schema and settings, for timing its insert alone. */
-function bareQueueDatabase(file: string, key: Buffer | null, synchronous: 'OFF' | 'FULL'): { insertBatch(bodies: readonly string[], offset: number): void; close(): void } {
+/** A queue (the real code) on a plain or encrypted file, its commits flushed or not: the handle is the test's, to change that. */
+function benchQueue(file: string, key: Buffer | null, synchronous: 'OFF' | 'FULL'): AuditQueue {
   const db = new Database(file);
   if (key !== null) {
     db.pragma("cipher='sqlcipher'");
     db.pragma('legacy=4');
     db.pragma(`key="x'${key.toString('hex')}'"`);
   }
-  db.pragma('journal_mode=WAL');
+  const queue = AuditQueue.onDatabase(db);
   db.pragma(`synchronous=${synchronous}`);
-  db.pragma('secure_delete=ON');
-  migrate(db, MIGRATIONS);
-  const insert = db.prepare<[number, string, Buffer]>('INSERT INTO events (seq, body, link) VALUES (?, ?, ?)');
-  const link = randomBytes(32);
-  return {
-    insertBatch: db.transaction((bodies: readonly string[], offset: number) => {
-      bodies.forEach((body, i) => insert.run(offset + i + 1, body, link));
-    }),
-    close: () => db.close(),
-  };
+  return queue;
 }
 
 /**
  * Per event of a 1000-event encrypted append: canonical JSON and the chain hash (the fastest
- * of 20 rounds), then on average over 40 rounds, checkpoints included: the SQLite statements
- * (plain file, no flush), page encryption (the same statements on an encrypted file, less
- * the plain ones: WAL frames and checkpoints), and the WAL commit with its fsync (the plain
- * queue's append less the parts before it). Measured apart, so they add up only roughly.
+ * of 20 rounds), then over 40 rounds, checkpoints included, each with the queue's own code,
+ * the three queues taking turns (each first in every third round): the SQLite statements (a
+ * plain queue whose commits are not flushed, less the two parts before), page encryption
+ * (the same on an encrypted file, less the plain one: WAL frames and checkpoints), and the
+ * WAL commit with its fsync (a plain queue flushing its commits, less the one that does
+ * not). Measured apart, so they add up only roughly.
  */
 function splitLine(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'cordon-bench-split-'));
+  const queues = [benchQueue(path.join(dir, 'plain.db'), null, 'OFF'), benchQueue(path.join(dir, 'encrypted.db'), randomBytes(32), 'OFF'), benchQueue(path.join(dir, 'plain-flushed.db'), null, 'FULL')];
   try {
     const events = batchOf(0);
     const bodies = events.map((e) => canonicalJson(e));
     const canonical = fastest(20, () => events.forEach((e) => canonicalJson(e)));
     const hashing = fastest(20, () => bodies.reduce<Buffer>((previous, body) => chainLink(previous, body), GENESIS_LINK));
-    const stores = { plain: bareQueueDatabase(path.join(dir, 'plain.db'), null, 'OFF'), encrypted: bareQueueDatabase(path.join(dir, 'encrypted.db'), randomBytes(32), 'OFF') };
-    const statements = average(40, (round) => stores.plain.insertBatch(bodies, round * BATCH));
-    const encryptedStatements = average(40, (round) => stores.encrypted.insertBatch(bodies, round * BATCH));
-    stores.plain.close();
-    stores.encrypted.close();
-    const plainQueue = AuditQueue.onDatabase(new Database(path.join(dir, 'plain-queue.db')));
-    const batches = Array.from({ length: 40 }, (_, round) => batchOf(round * BATCH));
-    const plainAppend = average(40, (round) => plainQueue.appendBatch(batches[round] ?? []));
-    plainQueue.close();
+    const ms = [0, 0, 0];
+    const ROUNDS = 40;
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const batch = batchOf(round * BATCH);
+      for (let turn = 0; turn < queues.length; turn += 1) {
+        const which = (round + turn) % queues.length;
+        const started = performance.now();
+        queues[which]?.appendBatch(batch);
+        ms[which] = (ms[which] ?? 0) + performance.now() - started;
+      }
+    }
+    const [unflushed, encryptedUnflushed, flushed] = ms.map((total) => (total * 1000) / (ROUNDS * BATCH)) as [number, number, number];
     const us = (n: number) => `${Math.max(0, n).toFixed(2)} us`;
-    return `NOTE audit-append split per event (1000-event batches): canonical JSON ${us(canonical)}, hashing ${us(hashing)}, SQLite statements ${us(statements)}, page encryption ${us(encryptedStatements - statements)}, WAL commit and fsync ${us(plainAppend - canonical - hashing - statements)}`;
+    return `NOTE audit-append split per event (1000-event batches): canonical JSON ${us(canonical)}, hashing ${us(hashing)}, SQLite statements ${us(unflushed - canonical - hashing)}, page encryption ${us(encryptedUnflushed - unflushed)}, WAL commit and fsync ${us(flushed - unflushed)}`;
   } finally {
+    for (const queue of queues) queue.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
