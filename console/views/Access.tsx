@@ -96,30 +96,57 @@ function Confirm({ label, children, confirm, keep, busy, onConfirm, onKeep, erro
   );
 }
 
-function RevokeDevice({ preselected, onDone }: { preselected: string | null; onDone: (message: string) => void }) {
+/** A form that names whom to revoke, then asks once more, saying what follows. */
+function RevokeSection(props: {
+  title: string;
+  button: string;
+  keep: string;
+  field: (id: string) => ReactNode;
+  /** The confirmation's name and question for whom the form names now; null while it names nobody. */
+  confirmation: { label: string; question: ReactNode } | null;
+  revoke: () => Promise<AccessChange>;
+  /** The page's words once it is done. */
+  revoked: string;
+  onDone: (message: string) => void;
+}) {
   const id = useId();
-  const devices = useQuery({ queryKey: ['devices'], queryFn: () => call('devices') });
-  const [deviceId, setDeviceId] = useState(preselected ?? '');
   const [asking, setAsking] = useState(false);
-  const chosen = devices.data?.items.find((d) => d.deviceId === deviceId);
-  const revoke = useAccessChange(
-    (target: string) => call('revokeDevice', { params: { deviceId: target }, body: {} }),
-    () => `Device ${chosen?.deviceName ?? deviceId} revoked.`,
-    (message) => {
-      setAsking(false);
-      onDone(message);
-    },
-  );
+  const change = useAccessChange(props.revoke, () => props.revoked, (message) => {
+    setAsking(false);
+    props.onDone(message);
+  });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    revoke.reset();
+    change.reset();
     setAsking(true);
   };
+  const { confirmation } = props;
   return (
     <section className="panel" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Revoke a device</h2>
-      {devices.isError && <Problem error={devices.error} />}
+      <h2 id={`${id}-heading`}>{props.title}</h2>
       <form className="hold-form" onSubmit={submit}>
+        {props.field(id)}
+        {!asking && <button type="submit">{props.button}</button>}
+      </form>
+      {asking && confirmation !== null && (
+        <Confirm label={confirmation.label} confirm="Revoke now" keep={props.keep} busy={change.isPending} onConfirm={() => change.mutate(undefined)} onKeep={() => setAsking(false)} error={change.error}>
+          <p>{confirmation.question}</p>
+        </Confirm>
+      )}
+    </section>
+  );
+}
+
+function RevokeDevice({ preselected, onDone }: { preselected: string | null; onDone: (message: string) => void }) {
+  const devices = useQuery({ queryKey: ['devices'], queryFn: () => call('devices') });
+  const [deviceId, setDeviceId] = useState(preselected ?? '');
+  const chosen = devices.data?.items.find((d) => d.deviceId === deviceId);
+  return (
+    <RevokeSection
+      title="Revoke a device"
+      button="Revoke device…"
+      keep="Keep its access"
+      field={(id) => (
         <div className="field">
           <label htmlFor={`${id}-device`}>Device</label>
           <select id={`${id}-device`} value={deviceId} onChange={(e) => setDeviceId(e.target.value)} required>
@@ -130,50 +157,36 @@ function RevokeDevice({ preselected, onDone }: { preselected: string | null; onD
               </option>
             ))}
           </select>
+          {devices.isError && <Problem error={devices.error} />}
         </div>
-        {!asking && <button type="submit">Revoke device…</button>}
-      </form>
-      {asking && chosen !== undefined && (
-        <Confirm
-          label={`Revoke device ${chosen.deviceName}`}
-          confirm="Revoke now"
-          keep="Keep its access"
-          busy={revoke.isPending}
-          onConfirm={() => revoke.mutate(chosen.deviceId)}
-          onKeep={() => setAsking(false)}
-          error={revoke.error}
-        >
-          <p>
-            Revoke <strong>{chosen.deviceName}</strong> now? {WHAT_HAPPENS} It cannot sign in or enroll again until you reinstate it.
-          </p>
-        </Confirm>
       )}
-    </section>
+      confirmation={
+        chosen === undefined
+          ? null
+          : {
+              label: `Revoke device ${chosen.deviceName}`,
+              question: (
+                <>
+                  Revoke <strong>{chosen.deviceName}</strong> now? {WHAT_HAPPENS} It cannot sign in or enroll again until you reinstate it.
+                </>
+              ),
+            }
+      }
+      revoke={() => call('revokeDevice', { params: { deviceId }, body: {} })}
+      revoked={`Device ${chosen?.deviceName ?? deviceId} revoked.`}
+      onDone={onDone}
+    />
   );
 }
 
 function RevokeVa({ onDone }: { onDone: (message: string) => void }) {
-  const id = useId();
   const [subject, setSubject] = useState('');
-  const [asking, setAsking] = useState(false);
-  const revoke = useAccessChange(
-    (target: string) => call('revokeUser', { body: { subject: target } }),
-    (target) => `VA ${target} revoked.`,
-    (message) => {
-      setAsking(false);
-      setSubject('');
-      onDone(message);
-    },
-  );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    revoke.reset();
-    setAsking(true);
-  };
   return (
-    <section className="panel" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Revoke a VA</h2>
-      <form className="hold-form" onSubmit={submit}>
+    <RevokeSection
+      title="Revoke a VA"
+      button="Revoke VA…"
+      keep="Keep their access"
+      field={(id) => (
         <div className="field">
           <label htmlFor={`${id}-subject`}>VA (IdP subject)</label>
           <input id={`${id}-subject`} value={subject} onChange={(e) => setSubject(e.target.value)} required maxLength={255} autoComplete="off" aria-describedby={`${id}-hint`} />
@@ -181,16 +194,22 @@ function RevokeVa({ onDone }: { onDone: (message: string) => void }) {
             The VA as the practice’s sign-in service names them, as in the sessions list.
           </p>
         </div>
-        {!asking && <button type="submit">Revoke VA…</button>}
-      </form>
-      {asking && (
-        <Confirm label={`Revoke VA ${subject}`} confirm="Revoke now" keep="Keep their access" busy={revoke.isPending} onConfirm={() => revoke.mutate(subject)} onKeep={() => setAsking(false)} error={revoke.error}>
-          <p>
-            Revoke <strong>{subject}</strong> now, on every device they use? {WHAT_HAPPENS} They cannot sign in to Cordon again until you reinstate them.
-          </p>
-        </Confirm>
       )}
-    </section>
+      confirmation={{
+        label: `Revoke VA ${subject}`,
+        question: (
+          <>
+            Revoke <strong>{subject}</strong> now, on every device they use? {WHAT_HAPPENS} They cannot sign in to Cordon again until you reinstate them.
+          </>
+        ),
+      }}
+      revoke={() => call('revokeUser', { body: { subject } })}
+      revoked={`VA ${subject} revoked.`}
+      onDone={(message) => {
+        setSubject('');
+        onDone(message);
+      }}
+    />
   );
 }
 
@@ -240,16 +259,18 @@ function SetAccessEnd({ onDone }: { onDone: (message: string) => void }) {
   );
 }
 
-function Revoked({ rows, onDone }: { rows: AccessRevocationRow[]; onDone: (message: string) => void }) {
+/** One list of revocations: who (the row's header) and the columns given. */
+function RevocationTable({ id, title, empty, rows, columns }: { id: string; title: string; empty: string; rows: AccessRevocationRow[]; columns: [string, (row: AccessRevocationRow) => ReactNode][] }) {
   return (
-    <TitledTable id="revoked" title="Revoked now" empty={rows.length === 0 ? 'No device or VA is revoked.' : null}>
+    <TitledTable id={id} title={title} empty={rows.length === 0 ? empty : null}>
       <thead>
         <tr>
           <th scope="col">Who</th>
-          <th scope="col">Since</th>
-          <th scope="col">Why</th>
-          <th scope="col">By</th>
-          <th scope="col">Reinstate</th>
+          {columns.map(([header]) => (
+            <th scope="col" key={header}>
+              {header}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -258,16 +279,30 @@ function Revoked({ rows, onDone }: { rows: AccessRevocationRow[]; onDone: (messa
             <th scope="row">
               <Who row={row} />
             </th>
-            <td>{when(row.effectiveAt)}</td>
-            <td>{row.reason === 'revoked' ? 'Revoked' : 'Access end date passed'}</td>
-            <td>{row.createdBy}</td>
-            <td>
-              <Reinstate row={row} onDone={onDone} />
-            </td>
+            {columns.map(([header, cell]) => (
+              <td key={header}>{cell(row)}</td>
+            ))}
           </tr>
         ))}
       </tbody>
     </TitledTable>
+  );
+}
+
+function Revoked({ rows, onDone }: { rows: AccessRevocationRow[]; onDone: (message: string) => void }) {
+  return (
+    <RevocationTable
+      id="revoked"
+      title="Revoked now"
+      empty="No device or VA is revoked."
+      rows={rows}
+      columns={[
+        ['Since', (row) => when(row.effectiveAt)],
+        ['Why', (row) => (row.reason === 'revoked' ? 'Revoked' : 'Access end date passed')],
+        ['By', (row) => row.createdBy],
+        ['Reinstate', (row) => <Reinstate row={row} onDone={onDone} />],
+      ]}
+    />
   );
 }
 
@@ -296,30 +331,17 @@ function Reinstate({ row, onDone }: { row: AccessRevocationRow; onDone: (message
 
 function Scheduled({ rows, onDone }: { rows: AccessRevocationRow[]; onDone: (message: string) => void }) {
   return (
-    <TitledTable id="scheduled" title="Access end dates ahead" empty={rows.length === 0 ? 'No VA has an access end date ahead.' : null}>
-      <thead>
-        <tr>
-          <th scope="col">VA</th>
-          <th scope="col">Access ends</th>
-          <th scope="col">Set by</th>
-          <th scope="col">Clear</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.id}>
-            <th scope="row">
-              <span className="code">{row.target}</span>
-            </th>
-            <td>{when(row.effectiveAt)}</td>
-            <td>{row.createdBy}</td>
-            <td>
-              <ClearEnd row={row} onDone={onDone} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </TitledTable>
+    <RevocationTable
+      id="scheduled"
+      title="Access end dates ahead"
+      empty="No VA has an access end date ahead."
+      rows={rows}
+      columns={[
+        ['Access ends', (row) => when(row.effectiveAt)],
+        ['Set by', (row) => row.createdBy],
+        ['Clear', (row) => <ClearEnd row={row} onDone={onDone} />],
+      ]}
+    />
   );
 }
 
@@ -345,31 +367,24 @@ function ClearEnd({ row, onDone }: { row: AccessRevocationRow; onDone: (message:
 
 function History({ rows }: { rows: AccessRevocationRow[] }) {
   return (
-    <TitledTable id="access-history" title="Reinstated and cleared" empty={rows.length === 0 ? 'No revocation has been lifted.' : null}>
-      <thead>
-        <tr>
-          <th scope="col">Who</th>
-          <th scope="col">Ended from</th>
-          <th scope="col">By</th>
-          <th scope="col">Lifted</th>
-          <th scope="col">Lifted by</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.id}>
-            <th scope="row">
-              <Who row={row} />
-            </th>
-            <td>
+    <RevocationTable
+      id="access-history"
+      title="Reinstated and cleared"
+      empty="No revocation has been lifted."
+      rows={rows}
+      columns={[
+        [
+          'Ended from',
+          (row) => (
+            <>
               {when(row.effectiveAt)} <span className="note">{row.reason === 'revoked' ? 'revoked' : 'access end date'}</span>
-            </td>
-            <td>{row.createdBy}</td>
-            <td>{row.liftedAt === null ? '' : when(row.liftedAt)}</td>
-            <td>{row.liftedBy ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </TitledTable>
+            </>
+          ),
+        ],
+        ['By', (row) => row.createdBy],
+        ['Lifted', (row) => (row.liftedAt === null ? '' : when(row.liftedAt))],
+        ['Lifted by', (row) => row.liftedBy ?? ''],
+      ]}
+    />
   );
 }

@@ -5,14 +5,14 @@
 // device revoked there and in the devices list (and the collector tells the device so in the
 // answer to its next batch, its events stored), then reinstates it and finds it in the
 // history. Nothing here is a stand-in.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { ackWithAccessSchema } from '../../common/audit/accessProtocol';
 import { startConsoleStack, type ConsoleStack } from '../support/consoleStack';
 import { typeDemoCredentials } from '../support/demoIdpLogin';
 import { TestDevice } from '../unit/collector/collectorTestDevice';
 import { body } from '../unit/collector/rulesStream';
 import { buildConsoleUi } from './consoleBuild';
+import { expectAccessible } from './accessibility';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 800 } });
@@ -32,12 +32,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await stack.close();
 });
-
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical');
-  expect(found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 test('IT reads posture, revokes a device from its row after confirming, sees it revoked, and reinstates it', async ({ page }) => {
   const problems: string[] = [];

@@ -4,9 +4,9 @@
 // presets, the tables with their totals, the CSV download, Print, and the page as it
 // prints (print media: no console frame, the header first, landscape), with axe on screen
 // and in print. Supervisors never get it.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { useStandInCollector } from './standInCollector';
+import { expectAccessible } from './accessibility';
 
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 800 } });
 test.describe.configure({ timeout: 90_000 });
@@ -14,12 +14,6 @@ test.describe.configure({ timeout: 90_000 });
 const collector = useStandInCollector();
 const { as } = collector;
 const asked = () => collector.state.requests.filter((r) => r.route === 'accessReview').map((r) => r.query);
-
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical');
-  expect(found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 /** The row of a VA (or "All VAs") in a table, as cell texts after the row's heading. */
 async function rowOf(page: Page, table: string, va: string): Promise<string[]> {

@@ -4,23 +4,17 @@
 // each course in words and dates, the filter for who needs attention; compliance imports a CSV (a POST with the
 // page's CSRF token) and sees a refused file listed problem by problem; supervisors see the
 // standings without the form; IT is not offered the page.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { CSRF_HEADER } from '../../common/console/consoleApi';
 import { meFor } from './consoleFixtures';
 import { useStandInCollector } from './standInCollector';
+import { expectAccessible } from './accessibility';
 
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 800 } });
 test.describe.configure({ timeout: 90_000 });
 
 const collector = useStandInCollector();
 const { as } = collector;
-
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical');
-  expect(found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 const standings = (page: Page) => page.getByRole('table', { name: 'Training by VA' });
 const rowOf = (page: Page, subject: string, table = standings(page)) => table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: subject }) });

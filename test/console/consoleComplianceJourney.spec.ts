@@ -5,11 +5,11 @@
 // attempts in the console's access log. Nothing here is a stand-in.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { startConsoleStack, type ConsoleStack } from '../support/consoleStack';
 import { typeDemoCredentials } from '../support/demoIdpLogin';
 import { buildConsoleUi, REPO_ROOT } from './consoleBuild';
+import { expectAccessible } from './accessibility';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 800 } });
@@ -22,12 +22,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await stack.close();
 });
-
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical');
-  expect(found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 const DEMO_CSV = readFileSync(path.join(REPO_ROOT, 'demo/policy/demo-training.csv'));
 

@@ -4,7 +4,6 @@
 // read off a photo, reads the timeline and marks it reviewed; Valerie (a VA) is refused;
 // Cora (compliance) reads the access log with Sam's steps in it; an idle session ends.
 import { readFile } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { DEFAULT_RULES_FILE } from '../../collector/rules/rulesSchema';
 import { startConsoleStack, type ConsoleStack } from '../support/consoleStack';
@@ -13,6 +12,7 @@ import { TestDevice } from '../unit/collector/collectorTestDevice';
 import { rulesBeside } from '../unit/collector/consoleRuleEngine';
 import { body } from '../unit/collector/rulesStream';
 import { buildConsoleUi } from './consoleBuild';
+import { expectAccessible } from './accessibility';
 
 const TIMEZONE = 'America/Chicago';
 const IDLE_SECONDS = 120;
@@ -43,12 +43,6 @@ function watch(page: Page): string[] {
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   return problems;
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical');
-  expect(found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 /** Opens the console signed out, follows Sign in to the IdP, types password and TOTP. */

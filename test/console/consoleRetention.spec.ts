@@ -3,11 +3,11 @@
 // periods, next run, the last run in its words, disposal records and active holds; a
 // compliance officer places a hold and releases one after confirming, each POST with the
 // page's CSRF token; IT sees it all and changes nothing; supervisors are not offered it.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { CSRF_HEADER } from '../../common/console/consoleApi';
 import { DEVICE_A, DEVICE_B, meFor } from './consoleFixtures';
 import { useStandInCollector } from './standInCollector';
+import { expectAccessible } from './accessibility';
 
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 800 } });
 test.describe.configure({ timeout: 90_000 });
@@ -15,12 +15,6 @@ test.describe.configure({ timeout: 90_000 });
 const collector = useStandInCollector();
 const { as } = collector;
 const posts = () => collector.state.requests.filter((r) => r.method === 'POST');
-
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical');
-  expect(found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 test('compliance reads the periods, the next run, the last run and the disposal records', async ({ page }) => {
   as('compliance');

@@ -3,12 +3,12 @@
 // contract's routes from fixtures. Every view, keyboard use, timezones, chain marks, roles,
 // the signed-out and refused screens, CSRF on every POST, and axe-core on each screen.
 // consoleJourney.spec.ts walks the same journeys against the real collector and demo IdP.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { CONSOLE_AUTH_PATHS, CSRF_HEADER } from '../../common/console/consoleApi';
 import { REPO_ROOT } from './consoleBuild';
 import { DEVICE_A, IDLE_SECONDS, MAIN_CODE, meFor, PHOTO_EVENT_SEQ, SHARED_CODE, ZERO_CODE } from './consoleFixtures';
 import { freshState, useStandInCollector } from './standInCollector';
+import { expectAccessible } from './accessibility';
 
 test.use({ timezoneId: 'America/Chicago', locale: 'en-US', viewport: { width: 1280, height: 800 } });
 // Keyboard walks of a 50-row page and axe on each view, on a shared two-core machine.
@@ -30,12 +30,6 @@ async function open(page: Page, path: string): Promise<void> {
 }
 
 /** axe-core: no violation of impact moderate, serious or critical. */
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.filter((v) => v.impact === 'moderate' || v.impact === 'serious' || v.impact === 'critical');
-  expect(found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
 /** One <main>, one <h1>, the landmarks and the skip link: every signed-in view. */
 async function expectFrame(page: Page, heading: string | RegExp): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
