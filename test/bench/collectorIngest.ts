@@ -9,15 +9,22 @@
 // storage with the collector's own insert, one transaction per 1000 rows, i.e. the storage
 // floor with no protocol or verification. ratio = baseline rate / measured rate: how many
 // times verification and HTTP slow ingest. Requests are built and signed, and baseline
-// rows computed, before timing; client and collector share this process.
+// rows computed, before timing; client and collector share this process. The events are a
+// signed-in VA's (subject and session code), so the session index grows as in use.
+// NOTE collector-ingest-<storage> split: where a batch's time goes (see splitLine).
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { sha256Link } from '../../collector/chainDigest';
 import { startCollector } from '../../collector/collectorServer';
 import { eventRows } from '../../collector/collectorStore';
 import { indexBatch } from '../../collector/console/sessionIndex';
 import { insertEvents, openDatabase } from '../../collector/database';
-import { auditEventBodySchema, GENESIS_LINK_HEX, SYNC_PATHS } from '../../common/audit/syncProtocol';
+import { parseDeviceBody } from '../../collector/deviceRequestBody';
+import { parseEventBody, verifyBatch, type VerifiedEvent } from '../../collector/ingestVerifier';
+import { firstChainBreak } from '../../common/audit/hashChain';
+import { eventBatchSchema, GENESIS_LINK_HEX, SYNC_PATHS, type ChainedEvent, type EventBatch } from '../../common/audit/syncProtocol';
 import { NodeSyncTransport } from '../../main/audit/nodeSyncTransport';
 import { STORAGES, type StorageUnderTest } from '../support/collectorStorages';
-import { TestDevice } from '../unit/collector/collectorTestDevice';
+import { auditBody, TestDevice } from '../unit/collector/collectorTestDevice';
 
 const BATCH = 1000;
 const ROUNDS = 8;
@@ -25,7 +32,62 @@ const BATCHES_PER_ROUND = 5;
 /** Batches each side takes before timing starts (JIT, statement caches, the first pages). */
 const WARMUP = 2;
 
-async function benchOn(storage: StorageUnderTest): Promise<string> {
+/** Each event as the verifier hands it on, with its body's fields. */
+function verified(events: readonly ChainedEvent[]): VerifiedEvent[] {
+  return events.map((event) => {
+    const parsed = parseEventBody(event.body);
+    if ('problem' in parsed) throw new Error(`bench event ${event.seq} ${parsed.problem}`);
+    return { ...event, fields: parsed.fields };
+  });
+}
+
+/** Milliseconds per batch of `work` over every batch, once each. */
+function perBatch<T>(items: readonly T[], work: (item: T, index: number) => unknown): number {
+  const started = performance.now();
+  items.forEach(work);
+  return (performance.now() - started) / items.length;
+}
+
+/**
+ * Milliseconds per 1000-event batch of each part of a verified ingest, measured alone on the
+ * timed batches after the run: the request body read as JSON and checked by the batch
+ * schema; verification (sequence, the hash chain, every event body as JSON, audit event
+ * schema and canonical form, the checkpoint signature), with the chain and the bodies also
+ * alone; the session index and rows; the storage floor (the baseline's time); HTTP (the
+ * same bodies posted to the same route without device headers: both ends in this process,
+ * the collector reading the whole body before it refuses the request, 401); and the rest of
+ * the measured time: the request signature, nonce and device row, and the store's
+ * statements beyond the floor's.
+ */
+function splitLine(name: string, run: { batches: ChainedEvent[][]; bodies: string[]; first: number; deviceId: string; publicKey: KeyObject }, ms: { measured: number; floor: number; http: number }): string {
+  const indexes = run.batches.map((_, i) => i).slice(run.first);
+  const raw = indexes.map((i) => Buffer.from(run.bodies[i] ?? ''));
+  const headBefore = (i: number) => {
+    const last = run.batches[i - 1]?.at(-1);
+    return last === undefined ? { seq: 0, link: GENESIS_LINK_HEX } : { seq: last.seq, link: last.link };
+  };
+  let batches: EventBatch[] = [];
+  const parse = perBatch(raw, (body) => {
+    const parsed = parseDeviceBody(body, eventBatchSchema);
+    if (!parsed.ok) throw new Error(`bench batch: ${parsed.message}`);
+    batches.push(parsed.value);
+  });
+  let accepted: VerifiedEvent[][] = [];
+  const verification = perBatch(batches, (batch, n) => {
+    const decision = verifyBatch(batch, { deviceId: run.deviceId, publicKey: run.publicKey, head: headBefore(indexes[n] ?? 0), stored: new Map() });
+    if (!decision.accepted) throw new Error(`bench batch refused: ${decision.refusal.message}`);
+    accepted.push(decision.newEvents);
+  });
+  const chain = perBatch(batches, (batch, n) => firstChainBreak(sha256Link, headBefore(indexes[n] ?? 0), batch.events));
+  const bodies = perBatch(batches, (batch) => batch.events.forEach((event) => parseEventBody(event.body)));
+  const rows = perBatch(accepted, (events) => eventRows(run.deviceId, events, indexBatch(events).events, 0));
+  batches = [];
+  accepted = [];
+  const f = (n: number) => `${Math.max(0, n).toFixed(1)} ms`;
+  return `NOTE collector-ingest-${name} split per 1000-event batch: HTTP ${f(ms.http)}, body JSON and batch schema ${f(parse)}, verification ${f(verification)} (hash chain ${f(chain)}, event bodies ${f(bodies)}), session index and rows ${f(rows)}, storage floor ${f(ms.floor)}, the rest (request signature, nonce, device row, statements beyond the floor's) ${f(ms.measured - ms.http - parse - verification - rows - ms.floor)}, of ${f(ms.measured)} measured`;
+}
+
+async function benchOn(storage: StorageUnderTest): Promise<string[]> {
   const measured = await storage.create();
   const floor = await storage.create();
   const collector = await startCollector({ port: 0, storage: measured.storage, rateLimit: { max: 1_000_000, windowMs: 60_000 } });
@@ -36,12 +98,10 @@ async function benchOn(storage: StorageUnderTest): Promise<string> {
     await device.enrollWithCode(collector);
     await raw.insertInto('devices').values({ device_id: device.deviceId, public_key_pem: device.publicKeyPem, device_name: device.name, enrollment_method: 'enrollment-code', enrolled_by: null, enrolled_at: Date.now(), acknowledged_seq: 0, acknowledged_link: GENESIS_LINK_HEX, last_seen_at: null }).execute();
 
-    const batches = Array.from({ length: WARMUP + ROUNDS * BATCHES_PER_ROUND }, () => device.record(BATCH));
-    const requests = batches.map((events) => {
-      const body = device.batchBody(events);
-      return { method: 'POST' as const, url: collector.url + SYNC_PATHS.events, body, headers: { 'content-type': 'application/json', ...device.signedHeaders('POST', SYNC_PATHS.events, body) } };
-    });
-    const rows = batches.map((events) => eventRows(device.deviceId, events, indexBatch(events.map((e) => ({ ...e, fields: auditEventBodySchema.parse(JSON.parse(e.body)) }))).events, Date.now()));
+    const batches = Array.from({ length: WARMUP + ROUNDS * BATCHES_PER_ROUND }, (_, b) => device.record(BATCH, () => auditBody({ subject: `va-${b % 3}`, session: `K7QH-2M${b % 3}X` })));
+    const bodies = batches.map((events) => device.batchBody(events));
+    const requests = bodies.map((body) => ({ method: 'POST' as const, url: collector.url + SYNC_PATHS.events, body, headers: { 'content-type': 'application/json', ...device.signedHeaders('POST', SYNC_PATHS.events, body) } }));
+    const rows = batches.map((events) => eventRows(device.deviceId, events, indexBatch(verified(events)).events, Date.now()));
     const ingest = async (index: number) => {
       const answer = await transport.send(requests[index] as (typeof requests)[number]);
       if (answer.status !== 200) throw new Error(`ingest refused: HTTP ${answer.status} ${answer.body}`);
@@ -66,7 +126,17 @@ async function benchOn(storage: StorageUnderTest): Promise<string> {
     if (stored?.acknowledgedSeq !== batches.length * BATCH) throw new Error(`the collector holds ${stored?.acknowledgedSeq ?? 'no'} events, not ${batches.length * BATCH}`);
     const events = ROUNDS * BATCHES_PER_ROUND * BATCH;
     const rate = { measured: (events / ms.measured) * 1000, baseline: (events / ms.baseline) * 1000 };
-    return `BENCH collector-ingest-${storage.name} ${Math.round(rate.measured)} events/s baseline ${Math.round(rate.baseline)} ratio ${(rate.baseline / rate.measured).toFixed(2)}`;
+    const timedBatches = ROUNDS * BATCHES_PER_ROUND;
+    const httpStarted = performance.now();
+    for (const body of bodies.slice(WARMUP)) {
+      const answer = await transport.send({ method: 'POST', url: collector.url + SYNC_PATHS.events, body, headers: { 'content-type': 'application/json' } });
+      if (answer.status !== 401) throw new Error(`an unsigned batch was answered HTTP ${answer.status}`);
+    }
+    const http = (performance.now() - httpStarted) / timedBatches;
+    return [
+      `BENCH collector-ingest-${storage.name} ${Math.round(rate.measured)} events/s baseline ${Math.round(rate.baseline)} ratio ${(rate.baseline / rate.measured).toFixed(2)}`,
+      splitLine(storage.name, { batches, bodies, first: WARMUP, deviceId: device.deviceId, publicKey: createPublicKey(device.publicKeyPem) }, { measured: ms.measured / timedBatches, floor: ms.baseline / timedBatches, http }),
+    ];
   } finally {
     transport.close();
     await collector.close();
@@ -78,6 +148,6 @@ async function benchOn(storage: StorageUnderTest): Promise<string> {
 
 export async function benchCollectorIngest(): Promise<string[]> {
   const lines: string[] = [];
-  for (const storage of STORAGES) lines.push(storage.skipReason === null ? await benchOn(storage) : `SKIPPED collector-ingest-${storage.name}: ${storage.skipReason}`);
+  for (const storage of STORAGES) lines.push(...(storage.skipReason === null ? await benchOn(storage) : [`SKIPPED collector-ingest-${storage.name}: ${storage.skipReason}`]));
   return lines;
 }
