@@ -8,7 +8,7 @@ import type { AccessStanding } from '../../common/audit/accessProtocol';
 import { decideAccess } from '../../common/gates/accessDecision';
 import { firstOutstandingGate } from '../../common/gates/gateOrder';
 import type { ShellState } from '../../common/ipc/contract';
-import { expectAccessible, openShellPage, OPENED_AT, posture, SHELL_PAGE_CONTEXT, signedOut, workspace } from './shellPageHarness';
+import { expectAccessible, openShellPage, OPENED_AT, posture, SHELL_PAGE_CONTEXT, workspace } from './shellPageHarness';
 import { serveShellPage } from './shellPageServer';
 
 test.use(SHELL_PAGE_CONTEXT);
@@ -41,7 +41,7 @@ test('a revoked computer: the lock screen says what happened and whom to ask, an
 
 test("a VA whose access ended is back at sign-in, told why and that what was recorded was delivered", async ({ page }) => {
   const { message } = ended({ state: 'active', endsAt: null }, { state: 'active', endsAt: since });
-  await open(page, { ...signedOut, notice: message });
+  await open(page, { kind: 'signed-out', practiceName: 'Sunrise Family Medicine', posture, notice: message });
   await expect(page.getByText(message)).toBeVisible();
   await expect(page.getByText(message)).toContainText('the end date the practice set');
   await expectAccessible(page);
