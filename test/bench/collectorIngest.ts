@@ -21,7 +21,7 @@ import { insertEvents, openDatabase } from '../../collector/database';
 import { parseDeviceBody } from '../../collector/deviceRequestBody';
 import { parseEventBody, verifyBatch, type VerifiedEvent } from '../../collector/ingestVerifier';
 import { firstChainBreak } from '../../common/audit/hashChain';
-import { eventBatchSchema, GENESIS_LINK_HEX, SYNC_PATHS, type ChainedEvent, type EventBatch } from '../../common/audit/syncProtocol';
+import { eventBatchSchema, GENESIS_LINK_HEX, SYNC_PATHS, type ChainedEvent } from '../../common/audit/syncProtocol';
 import { NodeSyncTransport } from '../../main/audit/nodeSyncTransport';
 import { STORAGES, type StorageUnderTest } from '../support/collectorStorages';
 import { auditBody, TestDevice } from '../unit/collector/collectorTestDevice';
@@ -41,16 +41,9 @@ function verified(events: readonly ChainedEvent[]): VerifiedEvent[] {
   });
 }
 
-/** Milliseconds per batch of `work` over every batch, once each. */
-function perBatch<T>(items: readonly T[], work: (item: T, index: number) => unknown): number {
-  const started = performance.now();
-  items.forEach(work);
-  return (performance.now() - started) / items.length;
-}
-
 /**
  * Milliseconds per 1000-event batch of each part of a verified ingest, measured alone on the
- * timed batches after the run: the request body read as JSON and checked by the batch
+ * timed batches after the run, one batch at a time through all parts: the request body read as JSON and checked by the batch
  * schema; verification (sequence, the hash chain, every event body as JSON, audit event
  * schema and canonical form, the checkpoint signature), with the chain and the bodies also
  * alone; the session index and rows; the storage floor (the baseline's time); HTTP (the
@@ -60,31 +53,31 @@ function perBatch<T>(items: readonly T[], work: (item: T, index: number) => unkn
  * statements beyond the floor's.
  */
 function splitLine(name: string, run: { batches: ChainedEvent[][]; bodies: string[]; first: number; deviceId: string; publicKey: KeyObject }, ms: { measured: number; floor: number; http: number }): string {
-  const indexes = run.batches.map((_, i) => i).slice(run.first);
-  const raw = indexes.map((i) => Buffer.from(run.bodies[i] ?? ''));
-  const headBefore = (i: number) => {
-    const last = run.batches[i - 1]?.at(-1);
-    return last === undefined ? { seq: 0, link: GENESIS_LINK_HEX } : { seq: last.seq, link: last.link };
+  const parts = { parse: 0, verification: 0, chain: 0, bodies: 0, rows: 0 };
+  const measure = <T>(part: keyof typeof parts, work: () => T): T => {
+    const started = performance.now();
+    const result = work();
+    parts[part] += performance.now() - started;
+    return result;
   };
-  let batches: EventBatch[] = [];
-  const parse = perBatch(raw, (body) => {
-    const parsed = parseDeviceBody(body, eventBatchSchema);
+  // One batch at a time, all parts in turn, nothing kept from one batch to the next.
+  for (let i = run.first; i < run.batches.length; i += 1) {
+    const raw = Buffer.from(run.bodies[i] ?? '');
+    const last = run.batches[i - 1]?.at(-1);
+    const head = last === undefined ? { seq: 0, link: GENESIS_LINK_HEX } : { seq: last.seq, link: last.link };
+    const parsed = measure('parse', () => parseDeviceBody(raw, eventBatchSchema));
     if (!parsed.ok) throw new Error(`bench batch: ${parsed.message}`);
-    batches.push(parsed.value);
-  });
-  let accepted: VerifiedEvent[][] = [];
-  const verification = perBatch(batches, (batch, n) => {
-    const decision = verifyBatch(batch, { deviceId: run.deviceId, publicKey: run.publicKey, head: headBefore(indexes[n] ?? 0), stored: new Map() });
+    const decision = measure('verification', () => verifyBatch(parsed.value, { deviceId: run.deviceId, publicKey: run.publicKey, head, stored: new Map() }));
     if (!decision.accepted) throw new Error(`bench batch refused: ${decision.refusal.message}`);
-    accepted.push(decision.newEvents);
-  });
-  const chain = perBatch(batches, (batch, n) => firstChainBreak(sha256Link, headBefore(indexes[n] ?? 0), batch.events));
-  const bodies = perBatch(batches, (batch) => batch.events.forEach((event) => parseEventBody(event.body)));
-  const rows = perBatch(accepted, (events) => eventRows(run.deviceId, events, indexBatch(events).events, 0));
-  batches = [];
-  accepted = [];
-  const f = (n: number) => `${Math.max(0, n).toFixed(1)} ms`;
-  return `NOTE collector-ingest-${name} split per 1000-event batch: HTTP ${f(ms.http)}, body JSON and batch schema ${f(parse)}, verification ${f(verification)} (hash chain ${f(chain)}, event bodies ${f(bodies)}), session index and rows ${f(rows)}, storage floor ${f(ms.floor)}, the rest (request signature, nonce, device row, statements beyond the floor's) ${f(ms.measured - ms.http - parse - verification - rows - ms.floor)}, of ${f(ms.measured)} measured`;
+    measure('chain', () => firstChainBreak(sha256Link, head, parsed.value.events));
+    measure('bodies', () => parsed.value.events.forEach((event) => parseEventBody(event.body)));
+    measure('rows', () => eventRows(run.deviceId, decision.newEvents, indexBatch(decision.newEvents).events, 0));
+  }
+  const count = run.batches.length - run.first;
+  const f = (total: number) => `${Math.max(0, total).toFixed(1)} ms`;
+  const per = (part: keyof typeof parts) => f(parts[part] / count);
+  const rest = ms.measured - ms.http - (parts.parse + parts.verification + parts.rows) / count - ms.floor;
+  return `NOTE collector-ingest-${name} split per 1000-event batch: HTTP ${f(ms.http)}, body JSON and batch schema ${per('parse')}, verification ${per('verification')} (hash chain ${per('chain')}, event bodies ${per('bodies')}), session index and rows ${per('rows')}, storage floor ${f(ms.floor)}, the rest (request signature, nonce, device row, statements beyond the floor's) ${f(rest)}, of ${f(ms.measured)} measured`;
 }
 
 async function benchOn(storage: StorageUnderTest): Promise<string[]> {
