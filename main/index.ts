@@ -352,6 +352,7 @@ async function whenReady({ late, audit, blocks, gestures, navigation, policy: po
     ask: questions === null || collectorTransport === null || collectorKey === null ? null : (subject) => askAccessStatus({ client: questions, transport: collectorTransport, key: collectorKey, subject, now: Date.now }),
     deviceId,
     checkEveryMs: (trusted?.access.checkEveryMinutes ?? 5) * 60_000,
+    offlineDays: trusted?.access.offlineDays ?? 0,
     audit,
     identity: signedIn,
     now: Date.now,

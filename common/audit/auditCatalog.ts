@@ -114,6 +114,8 @@ export const AUDIT_CATALOG = {
   // Reason `device:<why>` or `user:<why>`, why being revoked or access-ended (common/audit/accessProtocol.ts); never who revoked it.
   'access.revoked': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'E', description: "the collector said this device's or this VA's access to the practice has ended: the VA was signed out and the sessions wiped" },
   'access.reinstated': { category: 'securityAlert', dicomSubtype: 'securityConfiguration', action: 'E', description: "the collector said this device's access, ended before, was reinstated by IT" },
+  // Reason `declined:<collector error>` (e.g. declined:stale-request, a clock too far off), `refused:<why>` (an answer not believed) or `offline` (past the policy's offline days).
+  'access.unconfirmed': { category: 'securityAlert', dicomSubtype: 'nodeAuthentication', action: 'E', description: "hosted apps closed: the VA's access could not be confirmed with the collector" },
   // Reason as for training.status-refused.
   'access.status-refused': { category: 'securityAlert', dicomSubtype: 'nodeAuthentication', action: 'E', description: "an access status answer was refused (not signed by the policy's collector key, or not for this device, VA or request)" },
   // Reason: the version and the key that signed its manifest; never a URL with credentials.

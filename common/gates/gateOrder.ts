@@ -25,9 +25,10 @@ export type PostureInput = { state: 'clear' } | { state: 'closed'; reason: AppsH
 
 /**
  * The VA's access (common/gates/accessDecision.ts decides it): `checking` until the sign-in's
- * question to the collector is answered or fails, `ended` while the VA is being signed out.
+ * question to the collector is answered or fails, `closed` while it cannot be confirmed,
+ * `ended` while the VA is being signed out.
  */
-export type AccessInput = { state: 'clear' } | { state: 'checking' } | { state: 'ended'; reason: AppsHiddenReason };
+export type AccessInput = { state: 'clear' } | { state: 'checking' } | { state: 'closed' | 'ended'; reason: AppsHiddenReason };
 
 export interface GateInput {
   signedIn: boolean;
@@ -72,7 +73,7 @@ export const POSTURE_UNKNOWN: AppsHiddenReason = {
 
 export function firstOutstandingGate(input: GateInput): GateOutcome {
   if (!input.signedIn) return { gate: 'sign-in' };
-  if (input.access?.state === 'ended') return { gate: 'access', reason: input.access.reason };
+  if (input.access?.state === 'ended' || input.access?.state === 'closed') return { gate: 'access', reason: input.access.reason };
   if (input.access?.state === 'checking') return { gate: 'access', reason: ACCESS_CHECKING };
   const outstanding = input.agreements.flatMap((document) => {
     const standing = agreementStanding(document, input.acceptances.get(document.id), input.now);

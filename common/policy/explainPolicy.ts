@@ -86,7 +86,8 @@ export function explainPolicy(policy: Policy): string[] {
 
 function accessLine(policy: Policy): string {
   if (policy.audit.collectorPublicKey === undefined) return 'access: not checked with the collector (no audit.collectorPublicKey): a revoked device or VA is not locked out by Cordon';
-  return `access: checked with the collector at start, at each sign-in and every ${policy.access.checkEveryMinutes} min (and in every delivery's answer); a revoked device locks, a revoked VA or one past their end date is signed out`;
+  const { checkEveryMinutes, offlineDays } = policy.access;
+  return `access: checked with the collector at start, at each sign-in and every ${checkEveryMinutes} min (and in every delivery's answer); a revoked device locks, a revoked VA or one past their end date is signed out; apps stay closed while access cannot be confirmed, or after ${offlineDays} day${offlineDays === 1 ? '' : 's'} without reaching the collector`;
 }
 
 function updatesLine({ channel, feedUrl, minimumVersion }: Policy['updates']): string {

@@ -320,9 +320,11 @@ export type TrainingPolicy = z.infer<typeof trainingPolicySchema>;
 export const accessPolicySchema = z
   .object({
     checkEveryMinutes: z.number().int().min(1).max(60).default(5),
+    /** While the collector cannot be reached, a VA's last confirmed access counts this many days; then apps close. */
+    offlineDays: z.number().int().min(0).max(30).default(3),
   })
   .strict()
-  .default({ checkEveryMinutes: 5 });
+  .default({ checkEveryMinutes: 5, offlineDays: 3 });
 export type AccessPolicy = z.infer<typeof accessPolicySchema>;
 
 export const policyV1Schema = z

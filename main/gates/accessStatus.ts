@@ -9,7 +9,8 @@ import type { CollectorClient } from '../audit/collectorClient';
 import type { SyncTransport } from '../audit/syncTransport';
 import { askCollector, judgeCollectorAnswer, newChallenge, type ExpectedAnswer, type JudgedAnswer } from './collectorAnswers';
 
-export type AccessAnswer = JudgedAnswer<AccessStatement> | { kind: 'unavailable'; message: string };
+/** `declined`: the collector refused the question (this device not enrolled, or its clock too far off): no outage, and no confirmation. */
+export type AccessAnswer = JudgedAnswer<AccessStatement> | { kind: 'declined'; status: number; error: string | null } | { kind: 'unavailable'; message: string };
 
 /** The decision on an answer (its text, or JSON already parsed from a batch's answer). */
 export function judgeAccessAnswer(answer: unknown, key: KeyObject, expected: ExpectedAnswer): JudgedAnswer<AccessStatement> {
@@ -29,6 +30,6 @@ export interface AccessAsk {
 export async function askAccessStatus(ask: AccessAsk): Promise<AccessAnswer> {
   const challenge = newChallenge();
   const answer = await askCollector({ client: ask.client, transport: ask.transport, path: ACCESS_STATUS_PATH, body: { subject: ask.subject, challenge } });
-  if (answer.kind === 'unavailable') return answer;
+  if (answer.kind !== 'answer') return answer;
   return judgeAccessAnswer(answer.body, ask.key, { subject: ask.subject, deviceId: ask.client.deviceId, challenge, now: ask.now() });
 }

@@ -1,20 +1,24 @@
 // The one owner of whether this device and its VA may still reach the practice. It asks
-// the collector at start, at each sign-in and every policy interval (access.checkEveryMinutes),
-// hears a revoked device in its batches' answers, keeps each believed answer in the
-// encrypted device storage, and judges under main's clock (common/gates/accessDecision). An
-// ending is acted on once (onEnded: deliver the queue, sign out, wipe) and audited; a
-// computer reinstated by IT unlocks and that is audited too.
+// the collector at start, at each sign-in and every policy interval (access.checkEveryMinutes;
+// every 15 s while the VA's access is not confirmed), hears a revoked device in its batches'
+// answers, keeps each believed answer in the encrypted device storage, and judges under
+// main's clock (common/gates/accessDecision). An ending is acted on once per sign-in
+// (onEnded: deliver the queue, sign out, wipe) and audited, as is a VA's access left
+// unconfirmed; a computer reinstated by IT unlocks and that is audited too.
 import type { KeyObject } from 'node:crypto';
 import type { AccessStatement } from '../../common/audit/accessProtocol';
 import type { AuditSink } from '../../common/audit/auditSink';
 import type { Identity } from '../../common/auth/identity';
-import { decideAccess, type AccessVerdict } from '../../common/gates/accessDecision';
+import { decideAccess, vaAccessInput, type AccessOutcome, type AccessVerdict } from '../../common/gates/accessDecision';
 import type { AccessInput } from '../../common/gates/gateOrder';
 import type { LockReason } from '../shell/shellState';
 import { judgeAccessAnswer, type AccessAnswer } from './accessStatus';
 import type { AccessStatusRecords, ConfirmedStanding } from './accessStatusStore';
 
 export type EndedAccess = Extract<AccessVerdict, { state: 'ended' }>;
+
+/** While the VA's access is not confirmed, the collector is asked again this often. */
+export const ASK_AGAIN_MS = 15_000;
 
 export interface AccessWatchOptions {
   /** The collector key the policy names; without it no answer can be believed, and nothing is checked. */
@@ -26,6 +30,8 @@ export interface AccessWatchOptions {
   /** This device's id, which a batch answer's statement must name. */
   deviceId: string | null;
   checkEveryMs: number;
+  /** The policy's offline days: how long a confirmation counts while the collector cannot be reached. */
+  offlineDays: number;
   audit: AuditSink;
   identity: () => Identity | null;
   now: () => number;
@@ -40,6 +46,11 @@ interface VaAccess {
   confirmed: ConfirmedStanding | null;
   /** Whether a question asked since this sign-in came back (believed, refused or unanswered). */
   answered: boolean;
+  lastOutcome: AccessOutcome | null;
+  /** The collector's error when it last declined the question (for the audit trail). */
+  declinedWith: string | null;
+  /** The closing code last audited (access.unconfirmed), so each closing is audited once. */
+  closedCode: string | null;
 }
 
 /** The newer of two confirmed standings: an answer overtaken on its way never replaces a later one. */
@@ -75,16 +86,15 @@ export class AccessWatch {
   /** What the gate order needs now for the signed-in VA. */
   input(): AccessInput {
     const va = this.current();
-    if (va === null) return { state: 'clear' };
-    const verdict = this.verdict();
-    if (verdict.state === 'ended') return { state: 'ended', reason: { code: verdict.scope === 'device' ? 'access-revoked' : `access-${verdict.reason}`, message: verdict.message } };
-    return this.enabled && !va.answered ? { state: 'checking' } : { state: 'clear' };
+    if (va === null || !this.enabled) return { state: 'clear' };
+    return vaAccessInput({ verdict: this.verdict(), answered: va.answered, lastOutcome: va.lastOutcome, confirmedAt: va.confirmed?.issuedAt ?? null }, this.options.offlineDays, this.options.now());
   }
 
   /** A sign-in: the VA's record is read afresh, their apps wait for this sign-in's answer, and an ending of theirs is acted on again. */
   signedIn(): Promise<void> {
     this.va = null;
-    if (this.actedOn?.startsWith('user:') === true) this.actedOn = null;
+    // Also a computer's ending: a sign-in that completed after it locked is signed out again.
+    this.actedOn = null;
     return this.refresh();
   }
 
@@ -105,7 +115,8 @@ export class AccessWatch {
 
   /** On main's tick: asks again when due, and acts on what the clock changed (an end date passing). */
   tick(): void {
-    if (this.enabled && this.asking === null && (this.lastAskedAt === null || this.options.now() - this.lastAskedAt >= this.options.checkEveryMs)) void this.refresh();
+    const wait = this.input().state === 'clear' ? this.options.checkEveryMs : Math.min(ASK_AGAIN_MS, this.options.checkEveryMs);
+    if (this.enabled && this.asking === null && (this.lastAskedAt === null || this.options.now() - this.lastAskedAt >= wait)) void this.refresh();
     else this.check();
   }
 
@@ -129,8 +140,11 @@ export class AccessWatch {
     }
     if (answer.kind === 'refused') this.options.audit.record({ type: 'access.status-refused', outcome: 'blocked', reason: answer.reason });
     if (answer.kind === 'confirmed') this.believe(answer.statement, answer.signature);
-    // Unanswered or refused: the last confirmed standing decides (none known: access stands, as the IdP just said).
-    if (this.va !== null && this.va.subject === subject) this.va.answered = true;
+    if (this.va !== null && this.va.subject === subject) {
+      this.va.answered = true;
+      this.va.lastOutcome = answer.kind === 'unavailable' ? 'unreachable' : answer.kind;
+      if (answer.kind === 'declined') this.va.declinedWith = answer.error ?? `http-${answer.status}`;
+    }
     this.check();
   }
 
@@ -158,27 +172,37 @@ export class AccessWatch {
     }
     if (this.va?.subject !== identity.subject) {
       const { store, key } = this.options;
-      this.va = { subject: identity.subject, confirmed: store === null || key === null ? null : store.latest(identity.subject, key), answered: false };
+      this.va = { subject: identity.subject, confirmed: store === null || key === null ? null : store.latest(identity.subject, key), answered: false, lastOutcome: null, declinedWith: null, closedCode: null };
     }
     return this.va;
   }
 
-  /** Acts on an ending once, audits a reinstated computer, and lets a signed-out VA's ending be acted on again at their next sign-in. */
+  /** Acts on an ending once, audits a reinstated computer and an unconfirmed VA, and lets a signed-out VA's ending be acted on again at their next sign-in. */
   private check(): void {
     const va = this.current();
     const verdict = this.verdict();
-    if (verdict.state === 'ended') {
+    const input = this.input();
+    // A VA's ending kept from an earlier sign-in waits for this sign-in's answer (the input says `checking` meanwhile).
+    if (verdict.state === 'ended' && (verdict.scope === 'device' || input.state === 'ended')) {
       const ending = verdict.scope === 'device' ? 'device' : `user:${va?.subject ?? ''}`;
       if (ending !== this.actedOn) {
         this.actedOn = ending;
         this.options.audit.record({ type: 'access.revoked', outcome: 'blocked', reason: `${verdict.scope}:${verdict.reason}` });
         this.options.onEnded(verdict);
       }
-    } else if (this.actedOn === 'device') {
+    } else if (this.actedOn === 'device' && verdict.state !== 'ended') {
       this.actedOn = null;
       this.options.audit.record({ type: 'access.reinstated', outcome: 'success', reason: 'device' });
     } else if (this.actedOn !== null && va === null) {
       this.actedOn = null;
+    }
+    if (va !== null) {
+      const closedCode = input.state === 'closed' ? input.reason.code : null;
+      if (closedCode !== null && closedCode !== va.closedCode) {
+        const why = closedCode === 'access-unknown' ? 'offline' : va.lastOutcome === 'declined' ? `declined:${va.declinedWith ?? ''}` : 'refused';
+        this.options.audit.record({ type: 'access.unconfirmed', outcome: 'blocked', reason: why });
+      }
+      if (input.state !== 'checking') va.closedCode = closedCode;
     }
     this.options.onChange();
   }

@@ -81,8 +81,28 @@ export interface CollectorQuestion {
   body: object;
 }
 
-/** Sends one signed question; a refusal (an unknown device, a rate limit) or an outage is no answer to judge. */
-export async function askCollector(question: CollectorQuestion): Promise<{ kind: 'answer'; body: string } | { kind: 'unavailable'; message: string }> {
+/**
+ * What came back: an answer to judge; `declined` when the collector refused the question
+ * itself (this device not enrolled, or its clock too far from the collector's), which is
+ * not an outage; `unavailable` when nothing usable came (no network, overload, a rate limit).
+ */
+export type CollectorReply = { kind: 'answer'; body: string } | { kind: 'declined'; status: number; error: string | null } | { kind: 'unavailable'; message: string };
+
+/** Statuses that mean "not now" rather than "no". */
+const NOT_NOW = new Set([408, 425, 429]);
+
+function errorCodeOf(body: string): string | null {
+  try {
+    const json: unknown = JSON.parse(body);
+    const error = typeof json === 'object' && json !== null && 'error' in json ? json.error : null;
+    return typeof error === 'string' && /^[a-z-]{1,40}$/.test(error) ? error : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sends one signed question. */
+export async function askCollector(question: CollectorQuestion): Promise<CollectorReply> {
   const request = question.client.signed('POST', question.path, JSON.stringify(question.body));
   let response;
   try {
@@ -91,6 +111,7 @@ export async function askCollector(question: CollectorQuestion): Promise<{ kind:
     if (error instanceof TransportError) return { kind: 'unavailable', message: error.message };
     throw error;
   }
-  if (response.status !== 200) return { kind: 'unavailable', message: `the collector answered HTTP ${response.status}` };
+  if (response.status >= 500 || NOT_NOW.has(response.status)) return { kind: 'unavailable', message: `the collector answered HTTP ${response.status}` };
+  if (response.status !== 200) return { kind: 'declined', status: response.status, error: errorCodeOf(response.body) };
   return { kind: 'answer', body: response.body };
 }

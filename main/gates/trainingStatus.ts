@@ -30,5 +30,7 @@ export async function askTrainingStatus(ask: TrainingAsk): Promise<TrainingAnswe
   const challenge = newChallenge();
   const answer = await askCollector({ client: ask.client, transport: ask.transport, path: TRAINING_STATUS_PATH, body: { subject: ask.subject, challenge } });
   if (answer.kind === 'unavailable') return answer;
+  // Training keeps its offline allowance either way: a refusal is no answer about the VA.
+  if (answer.kind === 'declined') return { kind: 'unavailable', message: `the collector answered HTTP ${answer.status}${answer.error === null ? '' : ` ${answer.error}`}` };
   return judgeCollectorAnswer(answer.body, trainingStatusAnswerSchema, ask.key, { subject: ask.subject, deviceId: ask.client.deviceId, challenge, now: ask.now() }, TRAINING_CLOCK_SKEW_MS);
 }

@@ -10,7 +10,7 @@ import { ACCESS_STATUS_FORMAT, accessStatementMessage, type AccessStanding, type
 import type { Identity } from '../../../common/auth/identity';
 import type { AccessAnswer } from '../../../main/gates/accessStatus';
 import type { AccessStatusRecords, ConfirmedStanding } from '../../../main/gates/accessStatusStore';
-import { AccessWatch, type EndedAccess } from '../../../main/gates/accessWatch';
+import { AccessWatch, ASK_AGAIN_MS, type EndedAccess } from '../../../main/gates/accessWatch';
 import { RecordingAuditSink } from '../../support/electronFakes';
 
 const collector = generateKeyPairSync('ed25519');
@@ -47,6 +47,8 @@ function world(options: { records?: MemoryRecords; start?: number } = {}) {
     asked: [] as (string | null)[],
     pending: [] as (() => void)[],
     holdAnswers: false,
+    /** Instead of a statement: the collector refusing the question, or no reply at all. */
+    reply: null as AccessAnswer | null,
     ended: [] as EndedAccess[],
     audit: new RecordingAuditSink(),
     records: options.records ?? new MemoryRecords(),
@@ -57,6 +59,7 @@ function world(options: { records?: MemoryRecords; start?: number } = {}) {
       const { statement, signature } = signedAnswer({ challenge: 'c'.repeat(32), issuedAt: new Date(w.now).toISOString(), subject, device: w.standing.device, user: subject === null ? null : w.standing.user });
       return { kind: 'confirmed', statement, signature: signature.value };
     };
+    if (w.reply !== null) return Promise.resolve(w.reply);
     if (!w.holdAnswers) return Promise.resolve(answer());
     return new Promise((resolve) => w.pending.push(() => resolve(answer())));
   };
@@ -66,6 +69,7 @@ function world(options: { records?: MemoryRecords; start?: number } = {}) {
     ask,
     deviceId: DEVICE,
     checkEveryMs: 5 * MINUTE,
+    offlineDays: 3,
     audit: w.audit,
     identity: () => w.identity,
     now: () => w.now,
@@ -76,6 +80,7 @@ function world(options: { records?: MemoryRecords; start?: number } = {}) {
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
+const DAY = 86_400_000;
 
 describe('the access watch', () => {
   it('keeps the apps closed after sign-in until the first answer, then opens them; asks again each interval, not sooner', async () => {
@@ -143,7 +148,7 @@ describe('the access watch', () => {
     expect(w.ended).toHaveLength(1);
   });
 
-  it("a VA's end date ends their access on time by the device's clock, before the collector is asked again, and again at their next sign-in", async () => {
+  it("a VA's end date ends their access on time by the device's clock, before the collector is asked again, and again at their next sign-in once its answer is in", async () => {
     const { w, watch } = world();
     w.identity = va('sub-valerie');
     const endsAt = w.now + 2 * MINUTE;
@@ -162,12 +167,87 @@ describe('the access watch', () => {
     w.identity = null;
     w.identity = va('sub-valerie');
     w.holdAnswers = true;
-    void watch.signedIn();
+    const asked = watch.signedIn();
+    // The kept ending waits for this sign-in's answer (IT may have extended the date): apps closed meanwhile.
+    expect(watch.input()).toEqual({ state: 'checking' });
+    expect(w.ended).toHaveLength(1);
+    w.pending.shift()?.();
+    await asked;
     expect(w.ended).toHaveLength(2);
     expect(w.audit.events.filter((e) => e.type === 'access.revoked').map((e) => e.reason)).toEqual(['user:access-ended', 'user:access-ended']);
     // Another VA on the same computer is not affected.
     w.identity = va('sub-omar');
     expect(watch.input()).toEqual({ state: 'checking' });
+  });
+
+  it('a collector refusing the question (a clock too far off, a device not enrolled) confirms nothing: apps stay closed, audited once, asked again every 15 s', async () => {
+    const { w, watch } = world();
+    w.identity = va('sub-valerie');
+    w.reply = { kind: 'declined', status: 401, error: 'stale-request' };
+    await watch.signedIn();
+    expect(watch.input()).toMatchObject({ state: 'closed', reason: { code: 'access-unconfirmed', message: expect.stringContaining("If this computer's date or time is wrong, correct it") } });
+    w.now += ASK_AGAIN_MS - 1;
+    watch.tick();
+    expect(w.asked).toHaveLength(1);
+    w.now += 1;
+    watch.tick();
+    await flush();
+    expect(w.asked).toHaveLength(2);
+    expect(w.audit.events).toEqual([{ type: 'access.unconfirmed', outcome: 'blocked', reason: 'declined:stale-request' }]);
+    w.reply = null;
+    w.now += ASK_AGAIN_MS;
+    watch.tick();
+    await flush();
+    expect(watch.input()).toEqual({ state: 'clear' });
+  });
+
+  it("while the collector cannot be reached, a VA's last confirmation counts for the offline days, never from a clock set behind it", async () => {
+    const { w, watch } = world();
+    w.identity = va('sub-valerie');
+    await watch.signedIn();
+    const confirmedAt = w.now;
+    w.reply = { kind: 'unavailable', message: 'connect ECONNREFUSED' };
+    w.now = confirmedAt + 3 * DAY;
+    await watch.signedIn();
+    expect(watch.input()).toEqual({ state: 'clear' });
+    w.now = confirmedAt + 3 * DAY + 1;
+    await watch.signedIn();
+    expect(watch.input()).toMatchObject({ state: 'closed', reason: { code: 'access-unknown', message: expect.stringContaining('since 3 December 2026') } });
+    expect(w.audit.events).toEqual([{ type: 'access.unconfirmed', outcome: 'blocked', reason: 'offline' }]);
+    w.now = confirmedAt - 6 * MINUTE;
+    await watch.signedIn();
+    expect(watch.input()).toMatchObject({ state: 'closed', reason: { code: 'access-unknown' } });
+    // A VA never confirmed on this computer, with the collector down: closed too.
+    w.identity = va('sub-omar');
+    await watch.signedIn();
+    expect(watch.input()).toMatchObject({ state: 'closed', reason: { message: expect.stringContaining('on this computer yet') } });
+  });
+
+  it('a VA reinstated by IT is not signed out by the ending kept from before: this sign-in\'s answer decides', async () => {
+    const { w, watch } = world();
+    w.identity = va('sub-valerie');
+    w.standing.user = { state: 'revoked', since: new Date(w.now).toISOString(), reason: 'revoked' };
+    await watch.signedIn();
+    expect(w.ended).toHaveLength(1);
+    w.identity = null;
+    watch.tick();
+    w.standing.user = active;
+    w.now += MINUTE;
+    w.identity = va('sub-valerie');
+    await watch.signedIn();
+    expect(w.ended).toHaveLength(1);
+    expect(watch.input()).toEqual({ state: 'clear' });
+  });
+
+  it('a sign-in that completes after the computer locked is signed out again', async () => {
+    const { w, watch } = world();
+    w.standing.device = { state: 'revoked', since: new Date(w.now).toISOString(), reason: 'revoked' };
+    await watch.refresh();
+    expect(w.ended).toHaveLength(1);
+    w.identity = va('sub-valerie');
+    await watch.signedIn();
+    expect(w.ended).toHaveLength(2);
+    expect(w.ended[1]).toMatchObject({ scope: 'device' });
   });
 
   it('an answer overtaken on its way never replaces a later one', async () => {

@@ -60,13 +60,15 @@ async function until(condition: () => boolean, what: string, limitMs = 10 * CHEC
 }
 
 /** A VA's laptop: the real queue, key, sync and access watch, connected as main/index.ts connects them. */
-async function laptop(options: { checkEveryMs?: number; userData?: string; enroll?: boolean; va?: Identity } = {}) {
+async function laptop(options: { checkEveryMs?: number; userData?: string; enroll?: boolean; va?: Identity; clockOffsetMs?: number } = {}) {
   const userData = options.userData ?? mkdtempSync(path.join(tmpdir(), 'cordon-revoke-'));
   const device = openDeviceAudit(userData, new FakeKeychain(), 'linux');
   const audit = new QueueAuditSink(() => undefined);
   audit.attach(device.queue);
   const deviceId = deviceIdOf(device.deviceKey.publicKeyPem);
-  const client = new CollectorClient({ collectorUrl: stack.collector.url, transport, deviceKey: device.deviceKey, deviceId });
+  // The laptop's own clock, which its VA may have set wrong.
+  const now = () => Date.now() + (options.clockOffsetMs ?? 0);
+  const client = new CollectorClient({ collectorUrl: stack.collector.url, transport, deviceKey: device.deviceKey, deviceId, now: () => new Date(now()) });
   const key = loadOrCreateCollectorKey(stack.keyFile).publicKey;
   const world = {
     identity: (options.va ?? valerie) as Identity | null,
@@ -83,7 +85,7 @@ async function laptop(options: { checkEveryMs?: number; userData?: string; enrol
   const ask = async (subject: string | null): Promise<AccessAnswer> => {
     world.questions += 1;
     if (world.offline) return { kind: 'unavailable', message: 'the collector could not be reached' };
-    return askAccessStatus({ client, transport, key, subject, now: Date.now });
+    return askAccessStatus({ client, transport, key, subject, now });
   };
   const watch: AccessWatch = new AccessWatch({
     key,
@@ -91,9 +93,10 @@ async function laptop(options: { checkEveryMs?: number; userData?: string; enrol
     ask,
     deviceId,
     checkEveryMs: options.checkEveryMs ?? CHECK_MS,
+    offlineDays: 3,
     audit,
     identity: () => world.identity,
-    now: Date.now,
+    now,
     onChange: () => state.publish(),
     onEnded: (ended) => {
       world.ended.push(ended);
@@ -245,7 +248,34 @@ describe('revoking access, end to end', () => {
     }
   });
 
-  it('a revoked VA is signed out and told why, the computer stays usable, and signing in again ends at once', async () => {
+  it("a laptop whose clock is 10 minutes off cannot dodge a revocation: the collector refuses its questions, so the apps stay closed and say to check the date and time", async () => {
+    for (const clockOffsetMs of [-10 * 60_000, 10 * 60_000]) {
+      const va = await laptop({ va: { ...valerie, subject: 'sub-clock' }, clockOffsetMs });
+      try {
+        await va.watch.signedIn();
+        expect(va.state.current()).toMatchObject({ kind: 'workspace', appsHidden: { code: 'access-unconfirmed', message: expect.stringContaining('date or time is wrong') } });
+        await va.sync.syncNow();
+        const types = (await stack.collector.deviceEvents(va.deviceId)).map((e) => JSON.parse(e.body).type);
+        expect(types).toContain('access.unconfirmed');
+      } finally {
+        va.close();
+      }
+    }
+  });
+
+  it('a revoked VA on a computer that is not enrolled (a fresh install) finds the apps closed: nothing confirms their access', async () => {
+    expect((await post(CONSOLE_ROUTES.revokeUser.path, { subject: 'sub-rex' })).status).toBe(200);
+    const va = await laptop({ va: { ...valerie, subject: 'sub-rex' }, enroll: false });
+    try {
+      await va.watch.signedIn();
+      expect(va.state.current()).toMatchObject({ kind: 'workspace', appsHidden: { code: 'access-unconfirmed' } });
+      expect(va.world.ended).toHaveLength(0);
+    } finally {
+      va.close();
+    }
+  });
+
+  it('a revoked VA is signed out and told why, the computer stays usable, and signing in again ends at its first answer', async () => {
     const va = await laptop();
     try {
       await va.watch.refresh();
@@ -257,7 +287,7 @@ describe('revoking access, end to end', () => {
       expect(va.watch.lockReason()).toBeNull();
 
       va.world.identity = valerie;
-      void va.watch.signedIn();
+      await va.watch.signedIn();
       expect(va.world.ended).toHaveLength(2);
       await va.world.ending;
       expect(va.world.identity).toBeNull();
