@@ -50,15 +50,27 @@ export class AccessStatusStore implements AccessStatusRecords {
     return standing === null ? null : { standing, issuedAt: Date.parse(statement.issuedAt) };
   }
 
+  /** An answer overtaken on its way (issued before the one kept) changes nothing: after a restart the later word still counts. */
   save(statement: AccessStatement, signature: string, now: number): void {
+    const kept = this.db.prepare('SELECT statement FROM access_status WHERE scope = ?');
     const put = this.db.prepare(
       `INSERT INTO access_status (scope, statement, signature, stored_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (scope) DO UPDATE SET statement = excluded.statement, signature = excluded.signature, stored_at = excluded.stored_at`,
     );
     const text = JSON.stringify(statement);
+    const issuedAt = Date.parse(statement.issuedAt);
+    const isNewer = (scope: string): boolean => {
+      const row = kept.get(scope) as { statement: string } | undefined;
+      if (row === undefined) return true;
+      try {
+        const keptAt = Date.parse(String((JSON.parse(row.statement) as { issuedAt?: unknown }).issuedAt));
+        return Number.isNaN(keptAt) || issuedAt >= keptAt;
+      } catch {
+        return true;
+      }
+    };
     this.db.transaction(() => {
-      put.run('device', text, signature, now);
-      if (statement.subject !== null) put.run(scopeOf(statement.subject), text, signature, now);
+      for (const scope of statement.subject === null ? ['device'] : ['device', scopeOf(statement.subject)]) if (isNewer(scope)) put.run(scope, text, signature, now);
     })();
   }
 

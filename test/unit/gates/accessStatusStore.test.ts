@@ -47,6 +47,19 @@ describe('the device access status record', () => {
     again.queue.close();
   });
 
+  it('an answer overtaken on its way does not replace the later one kept', () => {
+    const userData = mkdtempSync(path.join(tmpdir(), 'cordon-access-'));
+    const device = openDeviceAudit(userData, new FakeKeychain(), 'linux');
+    const later = statement(null, '2026-12-03T09:00:01.000Z');
+    device.access.save(later, signed(later), 2);
+    const earlier = { ...statement('sub-valerie', '2026-12-03T09:00:00.000Z') };
+    device.access.save(earlier, signed(earlier), 3);
+    expect(device.access.latest(null, collector.publicKey)?.standing).toEqual(revoked);
+    expect(device.access.latest('sub-valerie', collector.publicKey)?.standing).toEqual({ state: 'active', endsAt: '2027-01-01T00:00:00.000Z' });
+    device.access.close();
+    device.queue.close();
+  });
+
   it('a row edited with the file key (revocation lifted by hand) no longer counts', () => {
     const userData = mkdtempSync(path.join(tmpdir(), 'cordon-access-'));
     const device = openDeviceAudit(userData, new FakeKeychain(), 'linux');
