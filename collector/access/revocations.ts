@@ -70,7 +70,10 @@ export async function revoke(db: Kysely<CollectorDatabase>, kind: AccessTargetKi
   return { ok: true, change: { changed: [toRow(row, checked.deviceName)], note: kind === 'user' ? await unseenVaNote(db, target) : null } };
 }
 
-/** Sets the moment a VA's access ends (replacing an earlier end date), or clears it (`endsAt` null). */
+/**
+ * Sets the moment a VA's access ends, or clears it (`endsAt` null). It replaces any earlier
+ * end date, one already passed included: that is how IT extends a VA whose access ended.
+ */
 export async function setUserAccessEnd(db: Kysely<CollectorDatabase>, subject: string, endsAt: number | null, by: string, now: number): Promise<AccessChangeOutcome> {
   const checked = await checkTarget(db, 'user', subject);
   if (!checked.ok) return checked;
@@ -85,7 +88,6 @@ export async function setUserAccessEnd(db: Kysely<CollectorDatabase>, subject: s
         .where('target', '=', subject)
         .where('lifted_at', 'is', null)
         .where('reason', '=', 'access-ended')
-        .where('effective_at', '>', now)
         .returningAll()
         .execute();
       if (endsAt === null) return lifted;

@@ -136,6 +136,17 @@ describeOnEachStorage('access revocation', (storage) => {
     expect(await accessStanding(db, 'user', other, clock + 1000)).toEqual({ state: 'active', endsAt: iso(clock + 24 * HOUR) });
     expect(await setUserAccessEnd(db, other, null, 'ada', clock + 2000)).toMatchObject({ ok: true, change: { changed: [{ liftedAt: iso(clock + 2000) }] } });
     expect(await accessStanding(db, 'user', other, clock + 2000)).toEqual({ state: 'active', endsAt: null });
+
+    // Extending a VA whose end date has passed (what the VA's sentence tells them to ask for) replaces the passed date.
+    const late = 'va-faye';
+    await setUserAccessEnd(db, late, clock + HOUR, 'ada', clock);
+    expect(await accessStanding(db, 'user', late, clock + 2 * HOUR)).toMatchObject({ state: 'revoked', reason: 'access-ended' });
+    expect(await setUserAccessEnd(db, late, clock + 30 * 24 * HOUR, 'ada', clock + 2 * HOUR)).toMatchObject({ ok: true, change: { changed: [{ effectiveAt: iso(clock + HOUR), liftedAt: iso(clock + 2 * HOUR) }, { effectiveAt: iso(clock + 30 * 24 * HOUR) }] } });
+    expect(await accessStanding(db, 'user', late, clock + 2 * HOUR)).toEqual({ state: 'active', endsAt: iso(clock + 30 * 24 * HOUR) });
+    // A revocation is not an end date: changing the date leaves it in force.
+    await revoke(db, 'user', late, 'ada', clock + 3 * HOUR);
+    await setUserAccessEnd(db, late, clock + 40 * 24 * HOUR, 'ada', clock + 4 * HOUR);
+    expect(await accessStanding(db, 'user', late, clock + 4 * HOUR)).toMatchObject({ state: 'revoked', reason: 'revoked' });
   });
 
   it("answers POST /v1/access-status with the device's and the VA's standing, signed by the collector key and bound to the challenge", async () => {
