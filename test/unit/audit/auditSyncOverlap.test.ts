@@ -77,7 +77,7 @@ describe('a delivery round', () => {
     const { queue, collector, failures, sync } = setup(AuditQueue.onDatabase(db));
     appendEvents(queue, 1_500);
     await sync.enrollWithCode('ABCD-EFGH-JKLM-NPQR');
-    db.exec("CREATE TRIGGER refuse_ack BEFORE UPDATE OF acked_at ON events BEGIN SELECT RAISE(ABORT, 'the disk said no'); END");
+    db.exec("CREATE TRIGGER refuse_ack BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'the disk said no'); END");
     let settled = false;
     const round = sync.syncNow().finally(() => (settled = true));
     await collector.release();
