@@ -3,7 +3,6 @@
 // refuses or loses a batch: the batch is stored first, and a failure is logged (without
 // content) and counted on /metrics.
 import type { Kysely } from 'kysely';
-import type { ChainedEvent } from '../../common/audit/syncProtocol';
 import type { AlertDraft } from '../alerts';
 import { DEFAULT_RULE_TIMER_MS, type AlertingConfig } from '../collectorConfig';
 import type { CollectorMetrics } from '../collectorMetrics';
@@ -13,10 +12,11 @@ import { DEFAULT_NOTIFIER_TIMING, Notifier } from '../notify/notifier';
 import { Outbox } from '../notify/outbox';
 import { RuleEngine } from './ruleEngine';
 import { RuleStore } from './ruleStore';
+import type { VerifiedEvent } from '../ingestVerifier';
 
 export interface Alerting {
   /** After a batch of a device was stored. */
-  ingested(deviceId: string, events: readonly ChainedEvent[]): Promise<void>;
+  ingested(deviceId: string, events: readonly VerifiedEvent[]): Promise<void>;
   /** After collectorStore.addAlert(alert, at, sourceAddress). */
   chainAlertStored(alert: AlertDraft, at: number, sourceAddress: string | null): Promise<void>;
   close(): Promise<void>;

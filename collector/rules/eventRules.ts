@@ -2,8 +2,8 @@
 // that windowed rules count (hits), the findings a single event is enough for (drafts),
 // and the sign-ins that rules about devices and users look up further. Details carry
 // ids, codes and counts, never event content beyond the catalog's codes.
-import type { ChainedEvent } from '../../common/audit/syncProtocol';
 import type { AlertSeverity } from '../alerts';
+import type { VerifiedEvent } from '../ingestVerifier';
 import { dayKey, inWorkingHours, localTime } from './practiceTime';
 import type { Hit, RuleAlertDraft } from './ruleStore';
 import { BURST_KINDS, type BurstKind, type RuleId, type RulesFile } from './rulesSchema';
@@ -28,10 +28,10 @@ function typeOf(body: string): string {
   return body.slice(start, body.indexOf('"', start));
 }
 
-/** Bodies were verified as canonical audit events before they get here. */
-function parse(event: ChainedEvent): RuleEvent {
-  const body = JSON.parse(event.body) as Omit<RuleEvent, 'seq' | 'recordedAt'> & { recordedAt: string };
-  return { ...body, seq: event.seq, recordedAt: Date.parse(body.recordedAt) };
+/** The fields ingest verified (the body is not parsed again). */
+function parse(event: VerifiedEvent): RuleEvent {
+  const { fields } = event;
+  return { ...fields, seq: event.seq, recordedAt: Date.parse(fields.recordedAt) };
 }
 
 export const userKey = (subject: string) => `user:${subject}`;
@@ -152,7 +152,7 @@ function handlers(file: RulesFile): Map<string, Handler> {
 }
 
 /** What a stored batch means to the rules; the handlers are built once per engine. */
-export function batchMatcher(file: RulesFile): (deviceId: string, events: readonly ChainedEvent[]) => BatchFindings {
+export function batchMatcher(file: RulesFile): (deviceId: string, events: readonly VerifiedEvent[]) => BatchFindings {
   const table = handlers(file);
   return (deviceId, events) => {
     const findings: BatchFindings = { hits: [], drafts: [], signIns: [] };

@@ -2,7 +2,6 @@
 // opened are visible), on a timer for what silence means, and on every chain alert the
 // collector stores. Each finding is folded into the open alert of its rule, subject and
 // window; an alert that opens is handed on to be announced (notifications).
-import type { ChainedEvent } from '../../common/audit/syncProtocol';
 import { atLeast, type AlertDraft } from '../alerts';
 import { CollectorMetrics } from '../collectorMetrics';
 import { alertSeverity } from '../console/alertSeverity';
@@ -10,6 +9,7 @@ import { batchMatcher, deviceKey, userKey, windowFindings, type BatchFindings, t
 import { dayKey, localTime } from './practiceTime';
 import type { OpenedAlert, RuleAlertDraft, RuleStore } from './ruleStore';
 import type { RulesFile } from './rulesSchema';
+import type { VerifiedEvent } from '../ingestVerifier';
 
 const HOUR_MS = 3_600_000;
 /** Sessions that can share a practice day with a sign-in, whatever the zone's offset. */
@@ -44,7 +44,7 @@ export class RuleEngine {
   }
 
   /** A verified batch was stored for `deviceId`. */
-  async ingested(deviceId: string, events: readonly ChainedEvent[], now: number): Promise<void> {
+  async ingested(deviceId: string, events: readonly VerifiedEvent[], now: number): Promise<void> {
     const findings = this.match(deviceId, events);
     if (findings.hits.length + findings.drafts.length + findings.signIns.length === 0) return;
     const opened = await this.store.transaction(async (store) => {
