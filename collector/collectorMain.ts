@@ -20,8 +20,7 @@ import { describeInterval } from './retention/retentionStatus';
 import { DEFAULT_RULES_FILE } from './rules/rulesSchema';
 import { loadRulesFile, RulesFileError } from './rules/rulesFile';
 import { findSession } from './sessionLookup';
-import { storageLocation, storageProblem } from './storageProblem';
-import type { StorageConfig } from './collectorConfig';
+import { storageLocation } from './storageProblem';
 
 function readPem(file: string, what: string): Buffer {
   try {
@@ -40,17 +39,6 @@ function readRules(file: string): ReturnType<typeof loadRulesFile> {
   }
 }
 
-/** The CLI's own error for a database it cannot open, naming which one. */
-class StorageError extends Error {}
-
-async function openStore(storage: StorageConfig): Promise<CollectorStore> {
-  try {
-    return await CollectorStore.open(storage);
-  } catch (error) {
-    throw new StorageError(storageProblem(storage, error));
-  }
-}
-
 /** Prints a verb's lines (to stderr when it failed) and ends with its exit code. */
 function finish(answer: CliAnswer): void {
   for (const line of answer.lines) (answer.exitCode === 0 ? console.info : console.error)(line);
@@ -61,8 +49,6 @@ async function run(command: CollectorCommand): Promise<void> {
   const { config } = command;
   if (command.export !== undefined) {
     const { query, out, keyFile, issuer } = command.export;
-    // Opened once first, as for serve, so an unreachable database is named as such.
-    await (await openStore(config.storage)).close();
     finish(await runExport({ storage: config.storage, keyFile, query, out, ...(issuer === null ? {} : { issuer }) }));
     return;
   }
@@ -72,26 +58,23 @@ async function run(command: CollectorCommand): Promise<void> {
   }
   const retentionVerb = { storage: config.storage, keyFile: command.keyFile, retention: command.retention };
   if (command.command === 'dispose' || command.command === 'retention' || command.command === 'legal-hold') {
-    await (await openStore(config.storage)).close();
     if (command.command === 'dispose') finish(await runDispose({ ...retentionVerb, dryRun: command.dryRun }));
     else if (command.command === 'retention') finish(await runRetentionStatus({ ...retentionVerb, verify: command.verify }));
     else if (command.legalHold !== undefined) finish(await runLegalHold({ storage: config.storage, keyFile: command.keyFile, ...command.legalHold }));
     return;
   }
   if (command.importTraining !== undefined) {
-    await (await openStore(config.storage)).close();
     finish(await runImportTraining({ storage: config.storage, keyFile: command.keyFile, file: command.importTraining.file, policy: command.policy }));
     return;
   }
   if (command.access !== undefined) {
-    await (await openStore(config.storage)).close();
     finish(await runAccess({ storage: config.storage, keyFile: command.keyFile, ...command.access }));
     return;
   }
   const { storage } = config;
   const where = storageLocation(storage);
   if (command.command === 'find-session') {
-    const store = await openStore(storage);
+    const store = await CollectorStore.open(storage);
     try {
       const sessions = await findSession(store, command.sessionCode ?? '');
       if (sessions.length === 0) console.info(`no events carry session code ${command.sessionCode ?? ''} (storage: ${where})`);
@@ -108,7 +91,7 @@ async function run(command: CollectorCommand): Promise<void> {
     return;
   }
   if (command.command === 'issue-code') {
-    const store = await openStore(storage);
+    const store = await CollectorStore.open(storage);
     try {
       const { code, expiresAt } = await issueEnrollmentCode(store, DEFAULT_ENROLLMENT_CODE_TTL_MS);
       console.info(`enrollment code: ${code}\nusable once, until ${new Date(expiresAt).toISOString()} (storage: ${where})`);
@@ -125,8 +108,6 @@ async function run(command: CollectorCommand): Promise<void> {
     console.info(`retention: events ${describePeriod(config.retention.events)}, alerts ${describePeriod(config.retention.alerts)}, reviews ${describePeriod(config.retention.reviews)}, access log ${describePeriod(config.retention.accessLog)}; ${config.retention.intervalMs === null ? 'no automatic disposal (dispose runs it)' : `disposal every ${describeInterval(config.retention.intervalMs)}`}`);
   }
   console.info(command.rulesFile === null ? 'note: no rules file (--rules-file): the default alert rules run, no notifications are sent' : `alert rules from ${command.rulesFile}; notifications: ${Object.keys(alerting.channels).join(', ') || 'none'}`);
-  // The store opens first, so a database that cannot be reached is named as such.
-  await (await openStore(storage)).close();
   const collector = await startCollector({ ...config, alerting, ...(tls === undefined ? {} : { tls }) });
   console.info(`collector listening on ${collector.url} (storage: ${where})`);
   if (collector.metricsUrl !== undefined) console.info(`metrics at ${collector.metricsUrl}`);

@@ -8,6 +8,7 @@ import type { StorageConfig } from './collectorConfig';
 import { indexBatch, type IndexedEvent, type SessionDelta } from './console/sessionIndex';
 import { insertEvents, insertNonce, openDatabase, type CollectorDatabase, type DevicesTable, type EventsTable } from './database';
 import type { ChainHead, SignedHead, StoredEvent, VerifiedEvent } from './ingestVerifier';
+import { storageProblem } from './storageProblem';
 
 export interface DeviceRecord {
   deviceId: string;
@@ -90,8 +91,13 @@ export class CollectorStore {
     return this.db;
   }
 
+  /** Fails with a sentence naming the database and why (collector/storageProblem.ts), never its password. */
   static async open(storage: StorageConfig): Promise<CollectorStore> {
-    return new CollectorStore(await openDatabase(storage));
+    try {
+      return new CollectorStore(await openDatabase(storage));
+    } catch (error) {
+      throw new Error(storageProblem(storage, error), { cause: error });
+    }
   }
 
   close(): Promise<void> {

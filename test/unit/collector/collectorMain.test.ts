@@ -96,11 +96,13 @@ describe('collector command line', () => {
     expect(result.stderr).toContain('collector: cannot open the PostgreSQL database none at 127.0.0.1:9, user nobody: nothing accepts connections there');
     expect(result.stderr).toContain('(ECONNREFUSED)');
     expect(result.stderr).not.toContain('s3cret-pw');
-    // Serving names the database the same way, before it listens.
-    const serving = runCli(['--port', '0'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://nobody:s3cret-pw@127.0.0.1:9/none' });
-    expect(serving.status).toBe(1);
-    expect(serving.stderr).toContain('cannot open the PostgreSQL database none at 127.0.0.1:9');
-    expect(serving.stderr).not.toContain('s3cret-pw');
+    // Serving and the other verbs name the database the same way (the store says it when it cannot open).
+    for (const args of [['--port', '0'], ['access', 'list'], ['retention']]) {
+      const other = runCli(args, { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://nobody:s3cret-pw@127.0.0.1:9/none' });
+      expect(other.status, args.join(' ')).toBe(1);
+      expect(other.stderr).toContain('cannot open the PostgreSQL database none at 127.0.0.1:9');
+      expect(other.stderr).not.toContain('s3cret-pw');
+    }
   });
 
   it('find-session with no code says what it needs, with the usage', () => {
