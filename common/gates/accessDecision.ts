@@ -6,9 +6,10 @@
 // while the collector cannot be reached, one from the policy's offline days; a collector
 // that refuses the question (a device not enrolled, a clock too far off) confirms nothing.
 import type { AccessEndReason, AccessStanding } from '../audit/accessProtocol';
+import { REQUEST_CLOCK_SKEW_MS } from '../audit/syncProtocol';
 import type { AppsHiddenReason } from '../capture/captureProtection';
 import type { AccessInput } from './gateOrder';
-import { DAY_MS } from './trainingStanding';
+import { DAY_MS, MONTHS } from './trainingStanding';
 
 /** The last standings main believed: the device's, and the signed-in VA's (null when none is known). */
 export interface KnownAccess {
@@ -19,8 +20,6 @@ export interface KnownAccess {
 export type AccessVerdict =
   | { state: 'open'; /** The VA's access end date, if IT set one (epoch ms). */ endsAt: number | null }
   | { state: 'ended'; scope: 'device' | 'user'; reason: AccessEndReason; /** Epoch ms. */ since: number; message: string };
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** A day in words by the device's own calendar (an end date of 30 June is read as 30 June wherever the VA is). */
 function localDayInWords(ms: number): string {
@@ -55,9 +54,6 @@ export function decideAccess(known: KnownAccess, now: number): AccessVerdict {
   return { state: 'open', endsAt };
 }
 
-/** The collector's clock may be this far ahead of the device's. */
-export const ACCESS_CLOCK_SKEW_MS = 5 * 60_000;
-
 /** How the last question about the signed-in VA ended: believed, refused by the collector, not believed, or no reply. */
 export type AccessOutcome = 'confirmed' | 'declined' | 'refused' | 'unreachable';
 
@@ -82,9 +78,9 @@ function accessUnknown(confirmedAt: number | null): AppsHiddenReason {
   return { code: 'access-unknown', message: `Cordon has not been able to confirm your access with the practice ${since}, so practice apps stay closed until it can reach the practice. If this stays, tell IT.` };
 }
 
-/** Whether a confirmation still counts while the collector cannot be reached: for the policy's offline days, and never from a clock behind it. */
+/** Whether a confirmation still counts while the collector cannot be reached: for the policy's offline days, and never from a clock behind it by more than the protocol's skew. */
 export function withinOfflineDays(confirmedAt: number | null, offlineDays: number, now: number): boolean {
-  return confirmedAt !== null && now >= confirmedAt - ACCESS_CLOCK_SKEW_MS && now - confirmedAt <= offlineDays * DAY_MS;
+  return confirmedAt !== null && now >= confirmedAt - REQUEST_CLOCK_SKEW_MS && now - confirmedAt <= offlineDays * DAY_MS;
 }
 
 /**

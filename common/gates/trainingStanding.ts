@@ -79,7 +79,8 @@ export function trainingStandings(policy: Pick<TrainingPolicy, 'courses' | 'dueS
   return policy.courses.map((course) => courseStanding(course, latest.get(course.id), policy, now));
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** Month names as every sentence for the VA writes dates. */
+export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** "3 March 2027" (the UTC day), as sentences for the VA say a date. */
 export function dayInWords(time: number): string {

@@ -25,6 +25,11 @@ export type CollectorAnswer<T> =
 /** Statuses that mean "not now" rather than "no". */
 const TRANSIENT_STATUSES = new Set([408, 425, 429]);
 
+/** Whether a collector's HTTP status means "try again later" (overload, a rate limit) rather than a refusal. */
+export function isTransientStatus(status: number): boolean {
+  return status >= 500 || TRANSIENT_STATUSES.has(status);
+}
+
 export function retryAfterMs(header: string | null, now: number): number {
   if (header === null) return 0;
   const seconds = Number(header);
@@ -131,7 +136,7 @@ export class CollectorClient {
       throw error;
     }
     const wait = retryAfterMs(response.retryAfter, this.now().getTime());
-    if (response.status >= 500 || TRANSIENT_STATUSES.has(response.status)) return { kind: 'unavailable', message: `the collector answered HTTP ${response.status}`, retryAfterMs: wait };
+    if (isTransientStatus(response.status)) return { kind: 'unavailable', message: `the collector answered HTTP ${response.status}`, retryAfterMs: wait };
     if (response.status >= 400) return refusal(response);
     if (response.status < 200 || response.status >= 300) return { kind: 'unavailable', message: `the collector answered HTTP ${response.status}`, retryAfterMs: wait };
     if (schema === null) return { kind: 'ok', value: parseJson(response.body) as T };

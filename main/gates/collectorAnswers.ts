@@ -6,7 +6,7 @@
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { collectorStatementMessage } from '../../common/audit/collectorStatement';
-import type { CollectorClient } from '../audit/collectorClient';
+import { isTransientStatus, type CollectorClient } from '../audit/collectorClient';
 import { TransportError, type SyncTransport } from '../audit/syncTransport';
 
 /** Why an answer was not believed: each is audited, none says anything about the VA. */
@@ -88,9 +88,6 @@ export interface CollectorQuestion {
  */
 export type CollectorReply = { kind: 'answer'; body: string } | { kind: 'declined'; status: number; error: string | null } | { kind: 'unavailable'; message: string };
 
-/** Statuses that mean "not now" rather than "no". */
-const NOT_NOW = new Set([408, 425, 429]);
-
 function errorCodeOf(body: string): string | null {
   try {
     const json: unknown = JSON.parse(body);
@@ -111,7 +108,7 @@ export async function askCollector(question: CollectorQuestion): Promise<Collect
     if (error instanceof TransportError) return { kind: 'unavailable', message: error.message };
     throw error;
   }
-  if (response.status >= 500 || NOT_NOW.has(response.status)) return { kind: 'unavailable', message: `the collector answered HTTP ${response.status}` };
+  if (isTransientStatus(response.status)) return { kind: 'unavailable', message: `the collector answered HTTP ${response.status}` };
   if (response.status !== 200) return { kind: 'declined', status: response.status, error: errorCodeOf(response.body) };
   return { kind: 'answer', body: response.body };
 }
