@@ -13,7 +13,7 @@ import type { StorageConfig } from '../collectorConfig';
 import { CollectorStore } from '../collectorStore';
 import { AccessLog, loadOrCreateCollectorKey } from '../console/accessLog';
 import type { CliAnswer } from '../export/exportCli';
-import { accessPanel, reinstate, revoke, setUserAccessEnd, type AccessChangeOutcome } from './revocations';
+import { accessLogTarget, accessPanel, describeTarget, reinstate, revoke, setUserAccessEnd, type AccessChangeOutcome } from './revocations';
 
 export const ACCESS_VERBS = ['revoke-device', 'revoke-user', 'end-user', 'reinstate-device', 'reinstate-user', 'list'] as const;
 export type AccessVerb = (typeof ACCESS_VERBS)[number];
@@ -47,7 +47,7 @@ export function readAccessEnd(text: string): number | string {
 }
 
 const describeRow = (row: AccessRevocationRow): string => {
-  const who = row.kind === 'device' ? `device ${row.deviceName === null ? row.target : `${row.deviceName} (${row.target})`}` : `VA ${row.target}`;
+  const who = describeTarget(row.kind, row.target, row.deviceName);
   const what = row.reason === 'revoked' ? `revoked from ${row.effectiveAt}` : `access ends ${row.effectiveAt}`;
   const lifted = row.liftedAt === null ? '' : `; lifted ${row.liftedAt} by ${row.liftedBy ?? ''}`;
   return `#${row.id} ${who}: ${what} (by ${row.createdBy} at ${row.createdAt}${lifted})`;
@@ -88,7 +88,7 @@ export async function runAccess(options: AccessCliOptions & AccessAction): Promi
   const store = await CollectorStore.open(options.storage);
   try {
     const outcome = await change(verb, store.database, target, endsAt, `cli:${login}`, now);
-    const logged = `${verb.endsWith('device') ? 'device' : 'VA'} ${target}${verb === 'end-user' ? `: ${endsAt === null ? 'end date cleared' : `access ends ${new Date(endsAt).toISOString()}`}` : ''}`;
+    const logged = accessLogTarget(verb.endsWith('device') ? 'device' : 'user', target, verb === 'end-user' ? endsAt : undefined);
     const action = verb === 'end-user' ? 'set-user-access-end' : verb;
     const entry = await new AccessLog(store.database, loadOrCreateCollectorKey(options.keyFile)).append({ actor: `command line (${login})`, action, outcome: outcome.ok ? 'success' : 'refused', target: logged }, now);
     const recorded = `Recorded in the console access log (entry ${entry}).`;

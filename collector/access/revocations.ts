@@ -37,8 +37,14 @@ function toRow(row: Selectable<AccessRevocationsTable>, deviceName: string | nul
 }
 
 /** A target as the records name it in messages. */
-function describeTarget(kind: AccessTargetKind, target: string, deviceName: string | null): string {
+export function describeTarget(kind: AccessTargetKind, target: string, deviceName: string | null): string {
   return kind === 'device' ? `device ${deviceName === null ? target : `${deviceName} (${target})`}` : `VA ${target}`;
+}
+
+/** How the access log names a change's target, the same from the console and the command line (`endsAt` for an end date set or cleared). */
+export function accessLogTarget(kind: AccessTargetKind, target: string, endsAt?: number | null): string {
+  const who = kind === 'device' ? `device ${target}` : `VA ${target}`;
+  return endsAt === undefined ? who : `${who}: ${endsAt === null ? 'end date cleared' : `access ends ${new Date(endsAt).toISOString()}`}`;
 }
 
 /** The target checked (a device id, or a VA's subject) and, for a device, its name; or why not. */

@@ -16,7 +16,7 @@ import { compliancePanel } from './compliancePanel';
 import type { PracticePolicySource } from '../training/practicePolicy';
 import { describeImport, importTraining } from '../training/trainingImport';
 import { actorOf } from './consoleRoutes';
-import { accessPanel, reinstate, revoke, revokedDevices, setUserAccessEnd, type AccessChangeOutcome } from '../access/revocations';
+import { accessLogTarget, accessPanel, reinstate, revoke, revokedDevices, setUserAccessEnd, type AccessChangeOutcome } from '../access/revocations';
 import { latestPosture } from './devicePosture';
 
 export type HandlerAnswer<N extends ConsoleRouteName> =
@@ -171,14 +171,13 @@ export function createConsoleHandlers(deps: HandlerDependencies): ConsoleHandler
       return { ok: false, status: 422, error: 'not-imported', message, target, details: { problems: outcome.problems, moreProblems: outcome.moreProblems } };
     },
     access: async (_input, { now }) => ({ ok: true, target: null, result: await accessPanel(deps.exports.db, now) }),
-    revokeDevice: async ({ params }, { user, now }) => accessChanged(await revoke(deps.exports.db, 'device', params.deviceId, user.subject, now), `device ${params.deviceId}`),
-    reinstateDevice: async ({ params }, { user, now }) => accessChanged(await reinstate(deps.exports.db, 'device', params.deviceId, user.subject, now), `device ${params.deviceId}`),
-    revokeUser: async ({ body }, { user, now }) => accessChanged(await revoke(deps.exports.db, 'user', body.subject, user.subject, now), `VA ${body.subject}`),
-    reinstateUser: async ({ body }, { user, now }) => accessChanged(await reinstate(deps.exports.db, 'user', body.subject, user.subject, now), `VA ${body.subject}`),
+    revokeDevice: async ({ params }, { user, now }) => accessChanged(await revoke(deps.exports.db, 'device', params.deviceId, user.subject, now), accessLogTarget('device', params.deviceId)),
+    reinstateDevice: async ({ params }, { user, now }) => accessChanged(await reinstate(deps.exports.db, 'device', params.deviceId, user.subject, now), accessLogTarget('device', params.deviceId)),
+    revokeUser: async ({ body }, { user, now }) => accessChanged(await revoke(deps.exports.db, 'user', body.subject, user.subject, now), accessLogTarget('user', body.subject)),
+    reinstateUser: async ({ body }, { user, now }) => accessChanged(await reinstate(deps.exports.db, 'user', body.subject, user.subject, now), accessLogTarget('user', body.subject)),
     setUserAccessEnd: async ({ body }, { user, now }) => {
       const endsAt = body.endsAt === null ? null : Date.parse(body.endsAt);
-      const target = `VA ${body.subject}: ${endsAt === null ? 'end date cleared' : `access ends ${new Date(endsAt).toISOString()}`}`;
-      return accessChanged(await setUserAccessEnd(deps.exports.db, body.subject, endsAt, user.subject, now), target);
+      return accessChanged(await setUserAccessEnd(deps.exports.db, body.subject, endsAt, user.subject, now), accessLogTarget('user', body.subject, endsAt));
     },
     releaseHold: async ({ params }, { user, now }) => {
       const released = await releaseHold(deps.exports.db, params.id, actorOf(user), now);
