@@ -6,6 +6,7 @@ import { AuditQueue } from '../../main/audit/auditQueue';
 import { AuditSync } from '../../main/audit/auditSync';
 import { NodeSyncTransport } from '../../main/audit/nodeSyncTransport';
 import { syncPolicy, testDeviceKey } from '../support/auditSyncFixtures';
+import { peakRssKb } from '../support/peakRss';
 
 const [file, keyHex, collectorUrl, code] = process.argv.slice(2) as [string, string, string, string];
 const queue = AuditQueue.open(file, Buffer.from(keyHex, 'hex'));
@@ -30,4 +31,4 @@ for (;;) {
 await sync.stop();
 transport.close();
 queue.close();
-console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, delivered: held }));
+console.log(JSON.stringify({ maxRssKb: peakRssKb(), delivered: held }));

@@ -3,11 +3,12 @@
 // collector can be killed with SIGKILL (a crash, a power cut) and started again on its port.
 // No test framework here: the scale-out test and the benchmark both use it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { peakRssKb } from './peakRss';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const collectorMain = path.join(root, 'collector/collectorMain.ts');
@@ -156,7 +157,7 @@ export async function startCollectorCluster(options: { postgresUrl: string; sche
     peakRssKb: () =>
       children.flatMap((child) => {
         if (child === null || child.pid === undefined) return [];
-        return [Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0)];
+        return [peakRssKb(child.pid)];
       }),
     close: async () => {
       haproxy.kill('SIGTERM');
