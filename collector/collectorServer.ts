@@ -24,8 +24,7 @@ import { parseDeviceBody } from './deviceRequestBody';
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
 import { overlapRange, verifyBatch } from './ingestVerifier';
-import { deviceChain } from './retention/anchorMessage';
-import { readAnchor } from './retention/retentionAnchors';
+import { deviceDisposedThrough } from './retention/retentionAnchors';
 import { startRetentionSchedule } from './retention/retentionScheduler';
 import { startAlerting, type Alerting } from './rules/alerting';
 import { sameSecret } from './sameSecret';
@@ -103,13 +102,6 @@ function boundConnections(server: Server, limits: ConnectionLimits): void {
       else open.set(address, left);
     });
   });
-}
-
-/** Whether a batch re-sends acknowledged events that are no longer stored because retention disposed of them. */
-async function resentDisposed(store: CollectorStore, deviceId: string, from: number, someMissing: boolean): Promise<boolean> {
-  if (!someMissing) return false;
-  const anchor = await readAnchor(store.database, deviceChain(deviceId));
-  return anchor !== null && from <= anchor.seq;
 }
 
 async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics, listeningUrl: () => string, alerting: Alerting | null): Promise<FastifyInstance> {
@@ -212,7 +204,8 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     for (let attempt = 1; ; attempt += 1) {
       const range = overlapRange(batch, device.head);
       const stored = range === null ? [] : await store.storedEvents(device.deviceId, range.from, range.to);
-      if (range !== null && (await resentDisposed(store, device.deviceId, range.from, stored.length < range.to - range.from + 1))) {
+      // Re-sent acknowledged events, some of which retention disposed of.
+      if (range !== null && stored.length < range.to - range.from + 1 && range.from <= (await deviceDisposedThrough(store.database, device.deviceId))) {
         // Nothing to compare them with: an honest device re-sent acknowledged events (its ack
         // was lost) and reconciles from the collector's head; not a sign of tampering.
         CollectorMetrics.bump(metrics.batchesRefused, 'gap');

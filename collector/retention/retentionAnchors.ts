@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { CollectorKey } from '../console/accessLog';
 import type { CollectorDatabase } from '../database';
 import { verifyDeviceSignature } from '../deviceIdentity';
-import { retentionAnchorMessage } from './anchorMessage';
+import { deviceChain, retentionAnchorMessage } from './anchorMessage';
 import { retentionDatabase, type RetentionAnchorsTable } from './retentionTables';
 
 export interface RetentionAnchor {
@@ -34,6 +34,11 @@ const toAnchor = (row: RetentionAnchorsTable): RetentionAnchor => ({
 export async function readAnchor(db: Kysely<CollectorDatabase>, chain: string): Promise<RetentionAnchor | null> {
   const row = await retentionDatabase(db).selectFrom('retention_anchors').selectAll().where('chain', '=', chain).executeTakeFirst();
   return row === undefined ? null : toAnchor(row);
+}
+
+/** The last of a device's events that retention disposed of (0: none): acknowledged events up to it are no longer stored. */
+export async function deviceDisposedThrough(db: Kysely<CollectorDatabase>, deviceId: string): Promise<number> {
+  return (await readAnchor(db, deviceChain(deviceId)))?.seq ?? 0;
 }
 
 /** Every chain's anchor, by chain name. */
