@@ -14,10 +14,12 @@
 // rows computed, before timing; collector and storage floor share this process's main
 // thread. The events are a
 // signed-in VA's (subject and session code), so the session index grows as in use.
-// NOTE collector-ingest-<storage> split: where a batch's time goes (see splitLine).
+// NOTE collector-ingest-<storage> split: where a batch's time goes (see splitLine); NOTE
+// collector-ingest-<storage> with 4 devices: see concurrentLine.
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { sha256Link } from '../../collector/chainDigest';
-import { startCollector } from '../../collector/collectorServer';
+import { startCollector, type RunningCollector } from '../../collector/collectorServer';
 import { eventRows } from '../../collector/collectorStore';
 import { indexBatch } from '../../collector/console/sessionIndex';
 import { insertEvents, openDatabase } from '../../collector/database';
@@ -83,6 +85,42 @@ function splitLine(name: string, run: { batches: ChainedEvent[][]; bodies: strin
   return `NOTE collector-ingest-${name} split per 1000-event batch: HTTP ${f(ms.http)}, body JSON and batch schema ${per('parse')}, verification ${per('verification')} (hash chain ${per('chain')}, event bodies ${per('bodies')}), session index and rows ${per('rows')}, storage floor ${f(ms.floor)}, the rest (request signature, nonce, device row, statements beyond the floor's) ${f(rest)}, of ${f(ms.measured)} measured`;
 }
 
+const CONCURRENT_DEVICES = 4;
+const CONCURRENT_BATCHES = 10;
+
+/**
+ * The same collector taking batches from CONCURRENT_DEVICES devices at once (each one batch
+ * at a time, from its own thread), and how busy its main thread was meanwhile: whether one
+ * process's rate is bound by that thread rather than by waiting for storage or the network.
+ */
+async function concurrentLine(name: string, collector: RunningCollector): Promise<string> {
+  const senders: DeviceSenderThread[] = [];
+  const devices: TestDevice[] = [];
+  try {
+    for (let d = 0; d < CONCURRENT_DEVICES; d += 1) {
+      const device = new TestDevice(collector.url);
+      await device.enrollWithCode(collector);
+      devices.push(device);
+      const bodies = Array.from({ length: WARMUP + CONCURRENT_BATCHES }, () => device.batchBody(device.record(BATCH, () => auditBody({ subject: `va-${d}`, session: `K7QH-3M${d}X` }))));
+      senders.push(new DeviceSenderThread(bodies.map((body) => ({ method: 'POST' as const, url: collector.url + SYNC_PATHS.events, body, headers: { 'content-type': 'application/json', ...device.signedHeaders('POST', SYNC_PATHS.events, body) } }))));
+    }
+    await Promise.all(senders.map((sender) => sender.send(0, WARMUP, 200)));
+    const busyBefore = performance.eventLoopUtilization();
+    const started = performance.now();
+    await Promise.all(senders.map((sender) => sender.send(WARMUP, WARMUP + CONCURRENT_BATCHES, 200)));
+    const ms = performance.now() - started;
+    const busy = performance.eventLoopUtilization(busyBefore).utilization;
+    for (const device of devices) {
+      const stored = await collector.deviceStatus(device.deviceId);
+      if (stored?.acknowledgedSeq !== (WARMUP + CONCURRENT_BATCHES) * BATCH) throw new Error(`the collector holds ${stored?.acknowledgedSeq ?? 'no'} events of a concurrent device`);
+    }
+    const rate = (CONCURRENT_DEVICES * CONCURRENT_BATCHES * BATCH * 1000) / ms;
+    return `NOTE collector-ingest-${name} with ${CONCURRENT_DEVICES} devices sending at once: ${Math.round(rate)} events/s, the collector's main thread busy ${Math.round(busy * 100)}% of the time`;
+  } finally {
+    for (const sender of senders) await sender.close();
+  }
+}
+
 async function benchOn(storage: StorageUnderTest): Promise<string[]> {
   const measured = await storage.create();
   const floor = await storage.create();
@@ -128,6 +166,7 @@ async function benchOn(storage: StorageUnderTest): Promise<string[]> {
     return [
       `BENCH collector-ingest-${storage.name} ${Math.round(rate.measured)} events/s baseline ${Math.round(rate.baseline)} ratio ${(rate.baseline / rate.measured).toFixed(2)}`,
       splitLine(storage.name, { batches, bodies, first: WARMUP, deviceId: device.deviceId, publicKey: createPublicKey(device.publicKeyPem) }, { measured: ms.measured / timedBatches, floor: ms.baseline / timedBatches, http }),
+      await concurrentLine(storage.name, collector),
     ];
   } finally {
     await sender?.close();
