@@ -3,6 +3,7 @@
 // UsageError naming the fix.
 import { parseArgs } from 'node:util';
 import type { TrustedIssuer } from './accessTokenVerifier';
+import { DEFAULT_VERIFY_WORKERS } from './batchChecker';
 import { DEFAULT_CONNECTION_LIMITS, DEFAULT_PORT, DEFAULT_RETENTION_PERIODS, parseDisposalInterval, parseRetentionPeriod, RetentionSettingError, DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import { EXPORT_FORMATS } from '../common/console/consoleApi';
 import type { ConsoleConfig } from './console/consolePlugin';
@@ -66,6 +67,9 @@ options (environment variable in brackets):
                        ulimit -n [CORDON_COLLECTOR_MAX_CONNECTIONS]
   --max-connections-per-address N   default ${DEFAULT_CONNECTION_LIMITS.maxPerAddress}
                        [CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS]
+  --verify-workers N   threads that verify batches while several devices send, default
+                       ${DEFAULT_VERIFY_WORKERS} here (the cores less one, at most 4); 0 = all on the main
+                       thread [CORDON_COLLECTOR_VERIFY_WORKERS]
   --trusted-proxies LIST   comma list of load-balancer addresses or CIDR ranges whose
                        X-Forwarded-For is believed (rate limits, alert sources); default none
                        [CORDON_COLLECTOR_TRUSTED_PROXIES]
@@ -197,6 +201,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
         'rate-limit': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-connections-per-address': { type: 'string' },
+        'verify-workers': { type: 'string' },
         'trusted-proxies': { type: 'string' },
         'metrics-listen': { type: 'string' },
         'rules-file': { type: 'string' },
@@ -318,13 +323,14 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
   const tlsCert = values['tls-cert'];
   if ((tlsKey === undefined) !== (tlsCert === undefined)) throw new UsageError('--tls-key and --tls-cert go together');
 
-  const option = (flag: 'rate-limit' | 'max-connections' | 'max-connections-per-address', variable: string, min: number, max: number): number | undefined => {
+  const option = (flag: 'rate-limit' | 'max-connections' | 'max-connections-per-address' | 'verify-workers', variable: string, min: number, max: number): number | undefined => {
     const text = values[flag] ?? env[variable];
     return text === undefined ? undefined : wholeNumber(text, `--${flag}`, min, max);
   };
   const rateLimit = option('rate-limit', 'CORDON_COLLECTOR_RATE_LIMIT', 1, 1_000_000);
   const maxTotal = option('max-connections', 'CORDON_COLLECTOR_MAX_CONNECTIONS', 1, 1_000_000);
   const maxPerAddress = option('max-connections-per-address', 'CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS', 1, 1_000_000);
+  const verifyWorkers = option('verify-workers', 'CORDON_COLLECTOR_VERIFY_WORKERS', 0, 64);
   const trustedProxies = list(values['trusted-proxies'] ?? env.CORDON_COLLECTOR_TRUSTED_PROXIES);
   for (const proxy of trustedProxies) {
     if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(proxy)) throw new UsageError(`--trusted-proxies takes IP addresses or CIDR ranges, got '${proxy}'`);
@@ -391,6 +397,7 @@ export function parseCollectorArgs(argv: readonly string[], env: Readonly<Record
       ...(trustedIssuer === undefined ? {} : { trustedIssuer }),
       ...(rateLimit === undefined ? {} : { rateLimit: { max: rateLimit, windowMs: 60_000 } }),
       ...(Object.keys(connections).length === 0 ? {} : { connections }),
+      ...(verifyWorkers === undefined ? {} : { verifyWorkers }),
       ...(trustedProxies.length === 0 ? {} : { trustedProxies }),
       ...(metricsListen === undefined ? {} : { metricsListen }),
       ...(env.CORDON_COLLECTOR_METRICS_TOKEN === undefined || env.CORDON_COLLECTOR_METRICS_TOKEN === '' ? {} : { metricsToken: env.CORDON_COLLECTOR_METRICS_TOKEN }),

@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AckWithAccess } from '../common/audit/accessProtocol';
-import { DEVICE_HEADERS, eventBatchSchema, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchRefusal, type DeviceStatus } from '../common/audit/syncProtocol';
+import { DEVICE_HEADERS, enrollmentRequestSchema, MAX_BODY_BYTES, REQUEST_CLOCK_SKEW_MS, SYNC_PATHS, type BatchRefusal, type DeviceStatus } from '../common/audit/syncProtocol';
 import { revokedDeviceNotice } from './access/accessAnswer';
 import { accessRoutes } from './access/accessRoutes';
 import { createAccessTokenVerifier } from './accessTokenVerifier';
@@ -21,9 +21,9 @@ import { loadOrCreateCollectorKey } from './console/accessLog';
 import { consoleOriginProblem, registerConsole } from './console/consolePlugin';
 import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceRequestAuth';
 import { parseDeviceBody } from './deviceRequestBody';
+import { BatchChecker, DEFAULT_VERIFY_WORKERS, VerificationUnavailable } from './batchChecker';
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
-import { overlapRange, verifyBatch } from './ingestVerifier';
 import { deviceDisposedThrough } from './retention/retentionAnchors';
 import { startRetentionSchedule } from './retention/retentionScheduler';
 import { startAlerting, type Alerting } from './rules/alerting';
@@ -104,7 +104,7 @@ function boundConnections(server: Server, limits: ConnectionLimits): void {
   });
 }
 
-async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics, listeningUrl: () => string, alerting: Alerting | null): Promise<FastifyInstance> {
+async function buildServer(config: CollectorConfig, store: CollectorStore, metrics: CollectorMetrics, listeningUrl: () => string, alerting: Alerting | null, checker: BatchChecker): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...config.connections };
   const options = {
     logger: false,
@@ -133,7 +133,7 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     const status = statusCodeOf(error);
     if (status === 429) return reply.code(429).send({ error: 'rate-limited', message: error instanceof Error ? error.message : 'too many requests' });
     if (status < 500) return reply.code(status).send({ error: 'invalid-body', message: CLIENT_ERROR_MESSAGES[status] ?? (error instanceof Error ? error.message : 'the request was refused') });
-    if (storageOverloaded(error) || error instanceof HeadKeptMoving) {
+    if (storageOverloaded(error) || error instanceof HeadKeptMoving || error instanceof VerificationUnavailable) {
       CollectorMetrics.bump(metrics.shed, request.routeOptions.url ?? 'none');
       return reply.code(503).header('retry-after', String(OVERLOAD_RETRY_AFTER_S)).send({ error: 'overloaded', message: `the collector is busy: nothing was stored, retry in ${OVERLOAD_RETRY_AFTER_S} s` });
     }
@@ -193,26 +193,31 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
   app.post(SYNC_PATHS.events, async (request, reply) => {
     const auth = await authenticate(request, SYNC_PATHS.events);
     if (!auth.ok) return reply.code(auth.status).send(auth.refusal);
-    const body = parseDeviceBody(request.body, eventBatchSchema);
-    if (!body.ok) {
-      // Signed by an enrolled device yet not a batch: a broken or tampered client, worth a look.
-      await storeAlert(request, { kind: 'invalid-event', deviceId: auth.device.deviceId, seq: null, detail: `a signed request from this device is not a valid event batch (${body.codes})` });
-      return refuseInvalidBody(reply, body.message);
-    }
-    const batch = body.value;
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let device = auth.device;
     for (let attempt = 1; ; attempt += 1) {
-      const range = overlapRange(batch, device.head);
-      const stored = range === null ? [] : await store.storedEvents(device.deviceId, range.from, range.to);
-      // Re-sent acknowledged events, some of which retention disposed of.
-      if (range !== null && stored.length < range.to - range.from + 1 && range.from <= (await deviceDisposedThrough(store.database, device.deviceId))) {
-        // Nothing to compare them with: an honest device re-sent acknowledged events (its ack
-        // was lost) and reconciles from the collector's head; not a sign of tampering.
-        CollectorMetrics.bump(metrics.batchesRefused, 'gap');
-        const refusal: BatchRefusal = { error: 'gap', message: `events from ${range.from} on were acknowledged before, and the oldest of them disposed under the retention policy: continue after event ${device.head.seq}`, expectedSeq: device.head.seq + 1 };
-        return reply.code(409).send(refusal);
+      const input = { body, deviceId: device.deviceId, publicKey: auth.publicKey, publicKeyPem: device.publicKeyPem, head: device.head };
+      let check = await checker.check({ ...input, stored: null });
+      if (check.kind === 'needs-stored') {
+        const { from, to } = check.range;
+        const stored = await store.storedEvents(device.deviceId, from, to);
+        // Re-sent acknowledged events, some of which retention disposed of.
+        if (stored.length < to - from + 1 && from <= (await deviceDisposedThrough(store.database, device.deviceId))) {
+          // Nothing to compare them with: an honest device re-sent acknowledged events (its ack
+          // was lost) and reconciles from the collector's head; not a sign of tampering.
+          CollectorMetrics.bump(metrics.batchesRefused, 'gap');
+          const refusal: BatchRefusal = { error: 'gap', message: `events from ${from} on were acknowledged before, and the oldest of them disposed under the retention policy: continue after event ${device.head.seq}`, expectedSeq: device.head.seq + 1 };
+          return reply.code(409).send(refusal);
+        }
+        check = await checker.check({ ...input, stored });
       }
-      const decision = verifyBatch(batch, { deviceId: device.deviceId, publicKey: auth.publicKey, head: device.head, stored: new Map(stored.map((e) => [e.seq, e])) });
+      if (check.kind === 'not-a-batch') {
+        // Signed by an enrolled device yet not a batch: a broken or tampered client, worth a look.
+        await storeAlert(request, { kind: 'invalid-event', deviceId: device.deviceId, seq: null, detail: `a signed request from this device is not a valid event batch (${check.codes})` });
+        return refuseInvalidBody(reply, check.message);
+      }
+      if (check.kind !== 'decided') throw new Error('the batch check asked for stored events it was given');
+      const { decision } = check;
       if (!decision.accepted) {
         await storeAlert(request, decision.alert);
         CollectorMetrics.bump(metrics.batchesRefused, decision.refusal.error);
@@ -332,8 +337,9 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   const metrics = new CollectorMetrics();
   let metricsListener: Awaited<ReturnType<typeof listenForMetrics>> | null = null;
   const alerting = config.alerting === undefined ? null : startAlerting(config.alerting, store.database, metrics, config.clock ?? Date.now);
+  const checker = new BatchChecker(config.verifyWorkers ?? DEFAULT_VERIFY_WORKERS);
   try {
-    app = await buildServer(config, store, metrics, () => url, alerting);
+    app = await buildServer(config, store, metrics, () => url, alerting, checker);
     await app.listen({ host, port: config.port ?? DEFAULT_PORT });
     url = `${config.tls === undefined ? 'http' : 'https'}://${hostForUrl(host)}:${(app.server.address() as AddressInfo).port}`;
     const problem = config.console === undefined ? null : consoleOriginProblem(config.console.publicUrl ?? url);
@@ -362,6 +368,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
     close: () =>
       (closing ??= (metricsListener?.close() ?? Promise.resolve())
         .then(() => app.close())
+        .then(() => checker.close())
         .then(() => alerting?.close())
         .then(() => retention?.close())
         .then(() => store.close())),

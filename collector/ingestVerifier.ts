@@ -4,11 +4,12 @@
 import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { firstChainBreak } from '../common/audit/hashChain';
-import { auditEventBodySchema, checkpointMessage, type BatchRefusal, type ChainedEvent, type EventBatch } from '../common/audit/syncProtocol';
+import { auditEventBodySchema, checkpointMessage, eventBatchSchema, type BatchRefusal, type ChainedEvent, type EventBatch } from '../common/audit/syncProtocol';
 import { canonicalJson } from '../common/policy/canonicalJson';
 import type { AlertDraft, AlertKind } from './alerts';
 import { sha256Link } from './chainDigest';
 import { verifyDeviceSignature } from './deviceIdentity';
+import { parseDeviceBody } from './deviceRequestBody';
 import { describeIssues } from './validationMessage';
 
 export interface ChainHead {
@@ -132,4 +133,25 @@ export function verifyBatch(batch: EventBatch, context: BatchContext): IngestDec
     return refuse('bad-checkpoint', 'bad-checkpoint', 422, last.seq, `the checkpoint at event ${last.seq} is not signed by the device key`);
   }
   return { accepted: true, newEvents, head: last.seq > head.seq ? { seq: checkpoint.seq, link: checkpoint.link, signature: checkpoint.signature } : head };
+}
+
+/** What a device's request body is, as far as the collector can tell without its store. */
+export type BatchCheck =
+  /** Not an event batch: `codes` (paths and rule codes only) for the stored alert. */
+  | { kind: 'not-a-batch'; message: string; codes: string }
+  /** The batch re-sends acknowledged events: read these stored ones and check again with them. */
+  | { kind: 'needs-stored'; range: { from: number; to: number } }
+  | { kind: 'decided'; decision: IngestDecision };
+
+/**
+ * The whole check of a signed request's body: read as an event batch, then verifyBatch().
+ * `stored` is null until the caller has read the events in overlapRange(), which this asks
+ * for only when the batch re-sends some. Pure, so it runs on a worker thread as it does inline.
+ */
+export function checkBatchBody(body: unknown, context: Omit<BatchContext, 'stored'> & { stored: ReadonlyMap<number, StoredEvent> | null }): BatchCheck {
+  const parsed = parseDeviceBody(body, eventBatchSchema);
+  if (!parsed.ok) return { kind: 'not-a-batch', message: parsed.message, codes: parsed.codes };
+  const range = overlapRange(parsed.value, context.head);
+  if (range !== null && context.stored === null) return { kind: 'needs-stored', range };
+  return { kind: 'decided', decision: verifyBatch(parsed.value, { ...context, stored: context.stored ?? new Map() }) };
 }

@@ -39,6 +39,8 @@ describe('collector command line', () => {
     expect(defaults.config.metricsToken).toBeUndefined();
     expect(parseCollectorArgs([], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x', CORDON_COLLECTOR_POSTGRES_POOL_SIZE: '40' }).config.storage).toMatchObject({ kind: 'postgres', poolSize: 40 });
     expect(parseCollectorArgs(['--rate-limit', '6000', '--max-connections', '900'], { CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS: '400' }).config).toMatchObject({ rateLimit: { max: 6000, windowMs: 60_000 }, connections: { maxTotal: 900, maxPerAddress: 400 } });
+    expect(parseCollectorArgs(['--verify-workers', '0'], {}).config.verifyWorkers).toBe(0);
+    expect(parseCollectorArgs([], { CORDON_COLLECTOR_VERIFY_WORKERS: '3' }).config.verifyWorkers).toBe(3);
     expect(parseCollectorArgs([], { CORDON_COLLECTOR_RATE_LIMIT: '1200' }).config.rateLimit).toEqual({ max: 1200, windowMs: 60_000 });
     expect(defaults.config.rateLimit).toBeUndefined();
     expect(parseCollectorArgs(['--metrics-listen', '10.0.0.2:9464'], {}).config.metricsListen).toEqual({ host: '10.0.0.2', port: 9464 });
@@ -54,6 +56,8 @@ describe('collector command line', () => {
       [['--bogus'], {}],
       [['--postgres-pool-size', '0'], { CORDON_COLLECTOR_POSTGRES_URL: 'postgres://db/x' }],
       [['--rate-limit', 'lots'], {}],
+      [['--verify-workers', 'many'], {}],
+      [[], { CORDON_COLLECTOR_VERIFY_WORKERS: '65' }],
       [['--trusted-proxies', 'lb.example'], {}],
       [['--metrics-listen', '9464'], {}],
       [[], { CORDON_COLLECTOR_MAX_CONNECTIONS: '0' }],
