@@ -14,15 +14,17 @@
 // rows computed, before timing; collector and storage floor share this process's main
 // thread. The events are a
 // signed-in VA's (subject and session code), so the session index grows as in use.
-// NOTE collector-ingest-<storage> split: where a batch's time goes (see splitLine); NOTE
-// collector-ingest-<storage> with 4 devices: see concurrentLine.
+// NOTE collector-ingest-<storage> split: where a batch's time goes (see splitLine).
+// BENCH collector-ingest-<storage>-4-devices: see concurrentLines.
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sha256Link } from '../../collector/chainDigest';
 import { startCollector, type RunningCollector } from '../../collector/collectorServer';
 import { eventRows } from '../../collector/collectorStore';
 import { indexBatch } from '../../collector/console/sessionIndex';
-import { insertEvents, openDatabase } from '../../collector/database';
+import { insertEvents, openDatabase, type CollectorDatabase, type EventsTable } from '../../collector/database';
 import { parseDeviceBody } from '../../collector/deviceRequestBody';
 import { parseEventBody, verifyBatch, type VerifiedEvent } from '../../collector/ingestVerifier';
 import { firstChainBreak } from '../../common/audit/hashChain';
@@ -86,36 +88,74 @@ function splitLine(name: string, run: { batches: ChainedEvent[][]; bodies: strin
 }
 
 const CONCURRENT_DEVICES = 4;
-const CONCURRENT_BATCHES = 10;
+const CONCURRENT_ROUNDS = 4;
+const CONCURRENT_BATCHES_PER_ROUND = 3;
+
+/** The device's row in the floor's database, as enrollment would have written it. */
+function floorDevice(raw: Kysely<CollectorDatabase>, device: TestDevice) {
+  return raw.insertInto('devices').values({ device_id: device.deviceId, public_key_pem: device.publicKeyPem, device_name: device.name, enrollment_method: 'enrollment-code', enrolled_by: null, enrolled_at: Date.now(), acknowledged_seq: 0, acknowledged_link: GENESIS_LINK_HEX, last_seen_at: null }).execute();
+}
 
 /**
- * The same collector taking batches from CONCURRENT_DEVICES devices at once (each one batch
- * at a time, from its own thread), and how busy its main thread was meanwhile: whether one
- * process's rate is bound by that thread rather than by waiting for storage or the network.
+ * BENCH collector-ingest-<storage>-4-devices: the same collector taking batches from
+ * CONCURRENT_DEVICES devices at once, each one batch at a time from its own thread — a
+ * collector's capacity, where several batches can be in progress (and verified on worker
+ * threads, collector/batchChecker.ts). Baseline, alternated with it: the same rows stored by
+ * as many concurrent writers with the collector's own insert, one transaction per batch. Also
+ * how busy the collector's main thread was (100%: one process can go no faster here) and how
+ * many cores this process used (all of them: the machine can go no faster).
  */
-async function concurrentLine(name: string, collector: RunningCollector): Promise<string> {
+async function concurrentLines(name: string, collector: RunningCollector, raw: Kysely<CollectorDatabase>): Promise<string[]> {
   const senders: DeviceSenderThread[] = [];
   const devices: TestDevice[] = [];
+  const rows: EventsTable[][][] = [];
+  const batches = WARMUP + CONCURRENT_ROUNDS * CONCURRENT_BATCHES_PER_ROUND;
   try {
     for (let d = 0; d < CONCURRENT_DEVICES; d += 1) {
       const device = new TestDevice(collector.url);
       await device.enrollWithCode(collector);
+      await floorDevice(raw, device);
       devices.push(device);
-      const bodies = Array.from({ length: WARMUP + CONCURRENT_BATCHES }, () => device.batchBody(device.record(BATCH, () => auditBody({ subject: `va-${d}`, session: `K7QH-3M${d}X` }))));
-      senders.push(new DeviceSenderThread(bodies.map((body) => ({ method: 'POST' as const, url: collector.url + SYNC_PATHS.events, body, headers: { 'content-type': 'application/json', ...device.signedHeaders('POST', SYNC_PATHS.events, body) } }))));
+      const chains = Array.from({ length: batches }, () => device.record(BATCH, () => auditBody({ subject: `va-${d}`, session: `K7QH-3M${d}X` })));
+      rows.push(chains.map((events) => eventRows(device.deviceId, events, indexBatch(verified(events)).events, Date.now())));
+      senders.push(new DeviceSenderThread(chains.map((events) => device.batchBody(events)).map((body) => ({ method: 'POST' as const, url: collector.url + SYNC_PATHS.events, body, headers: { 'content-type': 'application/json', ...device.signedHeaders('POST', SYNC_PATHS.events, body) } }))));
     }
-    await Promise.all(senders.map((sender) => sender.send(0, WARMUP, 200)));
-    const busyBefore = performance.eventLoopUtilization();
-    const started = performance.now();
-    await Promise.all(senders.map((sender) => sender.send(WARMUP, WARMUP + CONCURRENT_BATCHES, 200)));
-    const ms = performance.now() - started;
-    const busy = performance.eventLoopUtilization(busyBefore).utilization;
+    const send = (from: number, to: number) => Promise.all(senders.map((sender) => sender.send(from, to, 200)));
+    const insert = (from: number, to: number) =>
+      Promise.all(rows.map(async (device) => {
+        for (let i = from; i < to; i += 1) await raw.transaction().execute((trx) => insertEvents(trx, device[i] ?? []));
+      }));
+    await send(0, WARMUP);
+    await insert(0, WARMUP);
+    const ms = { measured: 0, baseline: 0 };
+    let busy = 0;
+    let cpuMicros = 0;
+    for (let round = 0; round < CONCURRENT_ROUNDS; round += 1) {
+      const from = WARMUP + round * CONCURRENT_BATCHES_PER_ROUND;
+      const to = from + CONCURRENT_BATCHES_PER_ROUND;
+      for (const side of round % 2 === 0 ? (['measured', 'baseline'] as const) : (['baseline', 'measured'] as const)) {
+        const busyBefore = performance.eventLoopUtilization();
+        const cpuBefore = process.cpuUsage();
+        const started = performance.now();
+        await (side === 'measured' ? send(from, to) : insert(from, to));
+        ms[side] += performance.now() - started;
+        if (side === 'measured') {
+          busy += performance.eventLoopUtilization(busyBefore).active;
+          const cpu = process.cpuUsage(cpuBefore);
+          cpuMicros += cpu.user + cpu.system;
+        }
+      }
+    }
     for (const device of devices) {
       const stored = await collector.deviceStatus(device.deviceId);
-      if (stored?.acknowledgedSeq !== (WARMUP + CONCURRENT_BATCHES) * BATCH) throw new Error(`the collector holds ${stored?.acknowledgedSeq ?? 'no'} events of a concurrent device`);
+      if (stored?.acknowledgedSeq !== batches * BATCH) throw new Error(`the collector holds ${stored?.acknowledgedSeq ?? 'no'} events of a concurrent device, not ${batches * BATCH}`);
     }
-    const rate = (CONCURRENT_DEVICES * CONCURRENT_BATCHES * BATCH * 1000) / ms;
-    return `NOTE collector-ingest-${name} with ${CONCURRENT_DEVICES} devices sending at once: ${Math.round(rate)} events/s, the collector's main thread busy ${Math.round(busy * 100)}% of the time`;
+    const events = CONCURRENT_DEVICES * CONCURRENT_ROUNDS * CONCURRENT_BATCHES_PER_ROUND * BATCH;
+    const rate = { measured: (events / ms.measured) * 1000, baseline: (events / ms.baseline) * 1000 };
+    return [
+      `BENCH collector-ingest-${name}-${CONCURRENT_DEVICES}-devices ${Math.round(rate.measured)} events/s baseline ${Math.round(rate.baseline)} ratio ${(rate.baseline / rate.measured).toFixed(2)}`,
+      `NOTE collector-ingest-${name}-${CONCURRENT_DEVICES}-devices: the collector's main thread was busy ${Math.round((busy / ms.measured) * 100)}% of the measured time; this process (collector, its verification threads and the devices' threads) used ${(cpuMicros / 1000 / ms.measured).toFixed(2)} of the machine's ${availableParallelism()} cores${name === 'postgres' ? ', PostgreSQL the rest' : ''}`,
+    ];
   } finally {
     for (const sender of senders) await sender.close();
   }
@@ -130,7 +170,7 @@ async function benchOn(storage: StorageUnderTest): Promise<string[]> {
   try {
     const device = new TestDevice(collector.url);
     await device.enrollWithCode(collector);
-    await raw.insertInto('devices').values({ device_id: device.deviceId, public_key_pem: device.publicKeyPem, device_name: device.name, enrollment_method: 'enrollment-code', enrolled_by: null, enrolled_at: Date.now(), acknowledged_seq: 0, acknowledged_link: GENESIS_LINK_HEX, last_seen_at: null }).execute();
+    await floorDevice(raw, device);
 
     const batches = Array.from({ length: WARMUP + ROUNDS * BATCHES_PER_ROUND }, (_, b) => device.record(BATCH, () => auditBody({ subject: `va-${b % 3}`, session: `K7QH-2M${b % 3}X` })));
     const bodies = batches.map((events) => device.batchBody(events));
@@ -166,7 +206,7 @@ async function benchOn(storage: StorageUnderTest): Promise<string[]> {
     return [
       `BENCH collector-ingest-${storage.name} ${Math.round(rate.measured)} events/s baseline ${Math.round(rate.baseline)} ratio ${(rate.baseline / rate.measured).toFixed(2)}`,
       splitLine(storage.name, { batches, bodies, first: WARMUP, deviceId: device.deviceId, publicKey: createPublicKey(device.publicKeyPem) }, { measured: ms.measured / timedBatches, floor: ms.baseline / timedBatches, http }),
-      await concurrentLine(storage.name, collector),
+      ...(await concurrentLines(storage.name, collector, raw)),
     ];
   } finally {
     await sender?.close();
