@@ -3,7 +3,7 @@
 // UsageError naming the fix.
 import { parseArgs } from 'node:util';
 import type { TrustedIssuer } from './accessTokenVerifier';
-import { DEFAULT_VERIFY_WORKERS } from './batchChecker';
+import { defaultVerifyWorkers } from './batchChecker';
 import { DEFAULT_CONNECTION_LIMITS, DEFAULT_PORT, DEFAULT_RETENTION_PERIODS, parseDisposalInterval, parseRetentionPeriod, RetentionSettingError, DEFAULT_POSTGRES_POOL_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_POSTGRES_POOL_TIMEOUT_MS, DEFAULT_SQLITE_FILE, type CollectorConfig, type StorageConfig } from './collectorConfig';
 import { EXPORT_FORMATS } from '../common/console/consoleApi';
 import type { ConsoleConfig } from './console/consolePlugin';
@@ -67,9 +67,9 @@ options (environment variable in brackets):
                        ulimit -n [CORDON_COLLECTOR_MAX_CONNECTIONS]
   --max-connections-per-address N   default ${DEFAULT_CONNECTION_LIMITS.maxPerAddress}
                        [CORDON_COLLECTOR_MAX_CONNECTIONS_PER_ADDRESS]
-  --verify-workers N   threads that verify batches while several devices send, default
-                       ${DEFAULT_VERIFY_WORKERS} here (the cores less one, at most 4); 0 = all on the main
-                       thread [CORDON_COLLECTOR_VERIFY_WORKERS]
+  --verify-workers N   threads that verify batches while several devices send; default with
+                       SQLite the cores less one, at most 4 (${defaultVerifyWorkers('sqlite')} here), with PostgreSQL 0
+                       (all on the main thread) [CORDON_COLLECTOR_VERIFY_WORKERS]
   --trusted-proxies LIST   comma list of load-balancer addresses or CIDR ranges whose
                        X-Forwarded-For is believed (rate limits, alert sources); default none
                        [CORDON_COLLECTOR_TRUSTED_PROXIES]

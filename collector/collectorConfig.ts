@@ -42,7 +42,7 @@ export interface CollectorConfig {
    * Default none: the socket's address counts.
    */
   trustedProxies?: string[];
-  /** Worker threads that verify batches while others are in progress (0: all on the main thread). Default DEFAULT_VERIFY_WORKERS. */
+  /** Worker threads that verify batches while several devices send (0: all on the main thread). Default defaultVerifyWorkers(). */
   verifyWorkers?: number;
   /** Bounds on client connections (file descriptors): see DEFAULT_CONNECTION_LIMITS. */
   connections?: Partial<ConnectionLimits>;

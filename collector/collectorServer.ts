@@ -21,7 +21,7 @@ import { loadOrCreateCollectorKey } from './console/accessLog';
 import { consoleOriginProblem, registerConsole } from './console/consolePlugin';
 import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceRequestAuth';
 import { parseDeviceBody } from './deviceRequestBody';
-import { BatchChecker, DEFAULT_VERIFY_WORKERS, VerificationUnavailable } from './batchChecker';
+import { BatchChecker, defaultVerifyWorkers, VerificationUnavailable } from './batchChecker';
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
 import { deviceDisposedThrough } from './retention/retentionAnchors';
@@ -337,7 +337,7 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   const metrics = new CollectorMetrics();
   let metricsListener: Awaited<ReturnType<typeof listenForMetrics>> | null = null;
   const alerting = config.alerting === undefined ? null : startAlerting(config.alerting, store.database, metrics, config.clock ?? Date.now);
-  const checker = new BatchChecker(config.verifyWorkers ?? DEFAULT_VERIFY_WORKERS);
+  const checker = new BatchChecker(config.verifyWorkers ?? defaultVerifyWorkers(storage.kind));
   try {
     app = await buildServer(config, store, metrics, () => url, alerting, checker);
     await app.listen({ host, port: config.port ?? DEFAULT_PORT });

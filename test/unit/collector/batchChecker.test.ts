@@ -4,7 +4,8 @@
 // stops mid-check fails its batch as "try later", never as a decision.
 import { createPublicKey } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatchChecker, VerificationUnavailable, type CheckInput } from '../../../collector/batchChecker';
+import { availableParallelism } from 'node:os';
+import { BatchChecker, defaultVerifyWorkers, VerificationUnavailable, type CheckInput } from '../../../collector/batchChecker';
 import { checkBatchBody, type ChainHead } from '../../../collector/ingestVerifier';
 import { GENESIS_LINK_HEX } from '../../../common/audit/syncProtocol';
 import { auditBody, TestDevice } from './collectorTestDevice';
@@ -109,5 +110,10 @@ describe('BatchChecker', () => {
     const again = await checker.check(input(b, b.batchBody(b.chain.slice(0, 500))));
     expect(again.kind === 'decided' && again.decision.accepted).toBe(true);
     expect(checker.threads).toBe(1);
+  });
+
+  it('uses threads by default only with SQLite, leaving the main thread a core of its own', () => {
+    expect(defaultVerifyWorkers('postgres')).toBe(0);
+    expect(defaultVerifyWorkers('sqlite')).toBe(Math.min(4, availableParallelism() - 1));
   });
 });
