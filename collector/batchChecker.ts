@@ -47,8 +47,8 @@ export type CheckReply = { id: number; check: BatchCheck } | { id: number; error
 export function defaultVerifyWorkers(storage: 'sqlite' | 'postgres'): number {
   return storage === 'sqlite' ? Math.max(0, Math.min(4, availableParallelism() - 1)) : 0;
 }
-/** Batches from two devices this close together mean several devices are sending. */
-const SEVERAL_DEVICES_WINDOW_MS = 1000;
+/** Another device's batch checked this recently means several devices are sending. */
+export const SEVERAL_DEVICES_WINDOW_MS = 100;
 
 // The worker is TypeScript, loaded as the collector is: through tsx.
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -62,8 +62,9 @@ export class BatchChecker {
   private readonly slots: Slot[] = [];
   private nextId = 1;
   private lastDevice: string | null = null;
-  /** When a batch last came from another device than the one before it. */
-  private switchedAt = -Infinity;
+  private lastAt = -Infinity;
+  /** When a batch from a device other than the last one was last checked. */
+  private otherDeviceAt = -Infinity;
 
   /** `workers`: threads started on first need; 0 checks every body inline. */
   constructor(
@@ -73,9 +74,10 @@ export class BatchChecker {
 
   async check(input: CheckInput): Promise<BatchCheck> {
     const now = this.clock();
-    if (this.lastDevice !== null && this.lastDevice !== input.deviceId) this.switchedAt = now;
+    if (this.lastDevice !== input.deviceId) this.otherDeviceAt = this.lastAt;
     this.lastDevice = input.deviceId;
-    if (this.workers === 0 || now - this.switchedAt >= SEVERAL_DEVICES_WINDOW_MS) {
+    this.lastAt = now;
+    if (this.workers === 0 || now - this.otherDeviceAt >= SEVERAL_DEVICES_WINDOW_MS) {
       const stored = input.stored === null ? null : new Map(input.stored.map((event) => [event.seq, event]));
       return checkBatchBody(input.body, { deviceId: input.deviceId, publicKey: input.publicKey, head: input.head, stored });
     }

@@ -5,7 +5,7 @@
 import { createPublicKey } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { BatchChecker, defaultVerifyWorkers, VerificationUnavailable, type CheckInput } from '../../../collector/batchChecker';
+import { BatchChecker, defaultVerifyWorkers, SEVERAL_DEVICES_WINDOW_MS, VerificationUnavailable, type CheckInput } from '../../../collector/batchChecker';
 import { checkBatchBody, type ChainHead } from '../../../collector/ingestVerifier';
 import { GENESIS_LINK_HEX } from '../../../common/audit/syncProtocol';
 import { auditBody, TestDevice } from './collectorTestDevice';
@@ -50,7 +50,7 @@ describe('BatchChecker', () => {
     const first = input(a, a.batchBody(a.record(20, (i) => auditBody({ subject: 'va-1', session: 'K7QH-2M1X', reason: `r${i}` }))));
     expect(await checker.check(first)).toEqual(inline(first));
     advance(5);
-    // Another device within the window: from now on, threads.
+    // Another device within the window: while both send, threads.
     const accepted = input(b, b.batchBody(b.record(20)));
     expect(await checker.check(accepted)).toEqual(inline(accepted));
     expect(checker.threads).toBe(1);
@@ -77,27 +77,29 @@ describe('BatchChecker', () => {
     expect(checker.threads).toBe(1);
   });
 
-  it('goes back inline once only one device has sent for a second', async () => {
+  it('goes back inline once no other device has sent for SEVERAL_DEVICES_WINDOW_MS', async () => {
     const { checker, a, b, input, advance } = setup();
     const nextOf = (device: TestDevice) => {
       const head = device.head;
       return input(device, device.batchBody(device.record(2)), head);
     };
     await checker.check(nextOf(a));
+    advance(SEVERAL_DEVICES_WINDOW_MS - 1);
     await checker.check(nextOf(b));
     expect(checker.threads).toBe(1);
-    advance(1000);
-    // Back to the first device: still a switch between devices, so a thread again.
+    // Only the first device from now on: a thread while the other's batch is that recent.
     await checker.close();
-    await checker.check(nextOf(a));
-    expect(checker.threads).toBe(1);
-    await checker.close();
-    advance(999);
+    advance(SEVERAL_DEVICES_WINDOW_MS - 1);
     await checker.check(nextOf(a));
     expect(checker.threads).toBe(1);
     await checker.close();
     advance(1);
     await checker.check(nextOf(a));
+    await checker.check(nextOf(a));
+    expect(checker.threads).toBe(0);
+    // Another device long after: each alone, so inline.
+    advance(SEVERAL_DEVICES_WINDOW_MS);
+    await checker.check(nextOf(b));
     expect(checker.threads).toBe(0);
   });
 
