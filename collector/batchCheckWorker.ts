@@ -1,10 +1,11 @@
-// A BatchChecker worker thread: runs checkBatchBody() on the request bodies posted to it and
+// A BatchChecker worker thread: reads and decides the request bodies posted to it (a
+// request's first check, with no stored events: any further one is the main thread's) and
 // answers each job by its id. Runs under tsx, like the collector itself.
 import type { KeyObject } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { CheckJob, CheckReply } from './batchChecker';
 import { parseDevicePublicKey } from './deviceIdentity';
-import { checkBatchBody } from './ingestVerifier';
+import { decideBatch, readBatch } from './ingestVerifier';
 
 /** Parsed device keys by PEM: a device sends many batches. Bounded, as devices come and go. */
 const keys = new Map<string, KeyObject>();
@@ -25,10 +26,9 @@ if (port === null) throw new Error('batchCheckWorker runs only as a worker threa
 port.on('message', (job: CheckJob) => {
   let reply: CheckReply;
   try {
-    // Posted as a Buffer, received as its bytes: the same bytes, no copy.
-    const body = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
-    const stored = job.stored === null ? null : new Map(job.stored.map((event) => [event.seq, event]));
-    reply = { id: job.id, check: checkBatchBody(body, { deviceId: job.deviceId, publicKey: keyOf(job.publicKeyPem), head: job.head, stored }) };
+    // Posted as a Buffer, received as its bytes: wrapped, not copied.
+    const read = readBatch(Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength));
+    reply = { id: job.id, check: 'batch' in read ? decideBatch(read.batch, { deviceId: job.deviceId, publicKey: keyOf(job.publicKeyPem), head: job.head, stored: null }) : read };
   } catch (error) {
     reply = { id: job.id, error: error instanceof Error ? error.message : String(error) };
   }

@@ -17,6 +17,10 @@ export class CollectorMetrics {
   readonly ruleFindings = new Map<string, number>();
   /** Batches or timer runs whose rule evaluation failed (the events themselves were stored). */
   ruleFailures = 0;
+  /** Batches whose first check a verification thread answered (collector/batchChecker). */
+  batchesCheckedOnThreads = 0;
+  /** Batch verification threads that stopped or missed their deadline (their batches were checked on the main thread). */
+  verifyThreadsStopped = 0;
   readonly notificationsDelivered = new Map<string, number>();
   /** Failed delivery attempts, by channel: each is retried later. */
   readonly notificationFailures = new Map<string, number>();
@@ -46,6 +50,8 @@ export class CollectorMetrics {
     metric('cordon_collector_devices', 'gauge', 'Enrolled devices, as of the last refresh (at most a minute old).', [['', this.devices]]);
     metric('cordon_collector_rule_findings_total', 'counter', 'Alert-rule findings stored (a new alert, or counted on the open one of the same rule, subject and window), by rule.', labelled('rule', this.ruleFindings));
     metric('cordon_collector_rule_failures_total', 'counter', 'Rule evaluations that failed (after a batch was stored, or on the timer); the events were kept.', [['', this.ruleFailures]]);
+    metric('cordon_collector_batches_checked_on_threads_total', 'counter', 'Batches verified on a worker thread (several devices sending) rather than on the main thread.', [['', this.batchesCheckedOnThreads]]);
+    metric('cordon_collector_verify_threads_stopped_total', 'counter', 'Batch verification threads that stopped or missed their deadline; their batches were checked on the main thread.', [['', this.verifyThreadsStopped]]);
     metric('cordon_collector_notifications_delivered_total', 'counter', 'Notifications the receiver accepted, by channel.', labelled('channel', this.notificationsDelivered));
     metric('cordon_collector_notification_failures_total', 'counter', 'Failed notification attempts, by channel; each is retried with backoff until delivered.', labelled('channel', this.notificationFailures));
     metric('cordon_collector_notifications_pending', 'gauge', 'Notifications queued and not yet delivered (receiver down or slow), by channel.', labelled('channel', this.notificationsPending));

@@ -21,7 +21,7 @@ import { loadOrCreateCollectorKey } from './console/accessLog';
 import { consoleOriginProblem, registerConsole } from './console/consolePlugin';
 import { authenticateDeviceRequest, type DeviceAuthResult } from './deviceRequestAuth';
 import { parseDeviceBody } from './deviceRequestBody';
-import { BatchChecker, defaultVerifyWorkers, VerificationUnavailable } from './batchChecker';
+import { BatchChecker, defaultVerifyWorkers, THREAD_REST_MS } from './batchChecker';
 import { enrollDevice, issueEnrollmentCode } from './enrollment';
 import { findSession, type SessionSummary } from './sessionLookup';
 import { deviceDisposedThrough } from './retention/retentionAnchors';
@@ -133,7 +133,7 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
     const status = statusCodeOf(error);
     if (status === 429) return reply.code(429).send({ error: 'rate-limited', message: error instanceof Error ? error.message : 'too many requests' });
     if (status < 500) return reply.code(status).send({ error: 'invalid-body', message: CLIENT_ERROR_MESSAGES[status] ?? (error instanceof Error ? error.message : 'the request was refused') });
-    if (storageOverloaded(error) || error instanceof HeadKeptMoving || error instanceof VerificationUnavailable) {
+    if (storageOverloaded(error) || error instanceof HeadKeptMoving) {
       CollectorMetrics.bump(metrics.shed, request.routeOptions.url ?? 'none');
       return reply.code(503).header('retry-after', String(OVERLOAD_RETRY_AFTER_S)).send({ error: 'overloaded', message: `the collector is busy: nothing was stored, retry in ${OVERLOAD_RETRY_AFTER_S} s` });
     }
@@ -193,11 +193,10 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
   app.post(SYNC_PATHS.events, async (request, reply) => {
     const auth = await authenticate(request, SYNC_PATHS.events);
     if (!auth.ok) return reply.code(auth.status).send(auth.refusal);
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let device = auth.device;
+    const checks = checker.forRequest({ body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), deviceId: device.deviceId, publicKey: auth.publicKey, publicKeyPem: device.publicKeyPem });
     for (let attempt = 1; ; attempt += 1) {
-      const input = { body, deviceId: device.deviceId, publicKey: auth.publicKey, publicKeyPem: device.publicKeyPem, head: device.head };
-      let check = await checker.check({ ...input, stored: null });
+      let check = await checks.check(device.head, null);
       if (check.kind === 'needs-stored') {
         const { from, to } = check.range;
         const stored = await store.storedEvents(device.deviceId, from, to);
@@ -209,7 +208,7 @@ async function buildServer(config: CollectorConfig, store: CollectorStore, metri
           const refusal: BatchRefusal = { error: 'gap', message: `events from ${from} on were acknowledged before, and the oldest of them disposed under the retention policy: continue after event ${device.head.seq}`, expectedSeq: device.head.seq + 1 };
           return reply.code(409).send(refusal);
         }
-        check = await checker.check({ ...input, stored });
+        check = await checks.check(device.head, stored);
       }
       if (check.kind === 'not-a-batch') {
         // Signed by an enrolled device yet not a batch: a broken or tampered client, worth a look.
@@ -337,7 +336,13 @@ export async function startCollector(config: CollectorConfig = {}): Promise<Runn
   const metrics = new CollectorMetrics();
   let metricsListener: Awaited<ReturnType<typeof listenForMetrics>> | null = null;
   const alerting = config.alerting === undefined ? null : startAlerting(config.alerting, store.database, metrics, config.clock ?? Date.now);
-  const checker = new BatchChecker(config.verifyWorkers ?? defaultVerifyWorkers(storage.kind));
+  const checker = new BatchChecker({
+    workers: config.verifyWorkers ?? defaultVerifyWorkers(storage.kind),
+    counts: metrics,
+    onThreadStopped: (why) => {
+      console.error(`collector: a batch verification thread stopped (${why}); batches are checked on the main thread for the next ${THREAD_REST_MS / 1000} s`);
+    },
+  });
   try {
     app = await buildServer(config, store, metrics, () => url, alerting, checker);
     await app.listen({ host, port: config.port ?? DEFAULT_PORT });

@@ -139,19 +139,24 @@ export function verifyBatch(batch: EventBatch, context: BatchContext): IngestDec
 export type BatchCheck =
   /** Not an event batch: `codes` (paths and rule codes only) for the stored alert. */
   | { kind: 'not-a-batch'; message: string; codes: string }
-  /** The batch re-sends acknowledged events: read these stored ones and check again with them. */
+  /** The batch re-sends acknowledged events: read these stored ones and decide again with them. */
   | { kind: 'needs-stored'; range: { from: number; to: number } }
   | { kind: 'decided'; decision: IngestDecision };
 
-/**
- * The whole check of a signed request's body: read as an event batch, then verifyBatch().
- * `stored` is null until the caller has read the events in overlapRange(), which this asks
- * for only when the batch re-sends some. Pure, so it runs on a worker thread as it does inline.
- */
-export function checkBatchBody(body: unknown, context: Omit<BatchContext, 'stored'> & { stored: ReadonlyMap<number, StoredEvent> | null }): BatchCheck {
-  const parsed = parseDeviceBody(body, eventBatchSchema);
-  if (!parsed.ok) return { kind: 'not-a-batch', message: parsed.message, codes: parsed.codes };
-  const range = overlapRange(parsed.value, context.head);
+export type BatchCheckContext = Omit<BatchContext, 'stored'> & {
+  /** The events in overlapRange(), or null until the caller has read them (then 'needs-stored' says which). */
+  stored: ReadonlyMap<number, StoredEvent> | null;
+};
+
+/** verifyBatch() once the stored events it needs are known; 'needs-stored' until then. */
+export function decideBatch(batch: EventBatch, context: BatchCheckContext): Exclude<BatchCheck, { kind: 'not-a-batch' }> {
+  const range = overlapRange(batch, context.head);
   if (range !== null && context.stored === null) return { kind: 'needs-stored', range };
-  return { kind: 'decided', decision: verifyBatch(parsed.value, { ...context, stored: context.stored ?? new Map() }) };
+  return { kind: 'decided', decision: verifyBatch(batch, { ...context, stored: context.stored ?? new Map() }) };
+}
+
+/** A signed request's body read as an event batch, or why it is not one. */
+export function readBatch(body: unknown): { batch: EventBatch } | Extract<BatchCheck, { kind: 'not-a-batch' }> {
+  const parsed = parseDeviceBody(body, eventBatchSchema);
+  return parsed.ok ? { batch: parsed.value } : { kind: 'not-a-batch', message: parsed.message, codes: parsed.codes };
 }
