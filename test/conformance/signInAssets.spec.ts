@@ -67,7 +67,13 @@ test('the sign-in window never navigates to the asset origin, even when it may l
     await expect.poll(() => audit.events).toContainEqual({ type: 'navigation.blocked', outcome: 'blocked', appId: 'sign-in', origin: idp.assetsOrigin, reason: 'origin-not-approved' });
     await page.evaluate((url) => (location.href = url), `${idp.assetsOrigin}/sunrise-idp.css`).catch(() => undefined);
     await expect.poll(() => audit.events.filter((e) => e.type === 'navigation.blocked').length).toBe(2);
-    expect(new URL(page.url()).origin).toBe(idp.issuer);
+    // Here the refused request may still commit Chromium's error page (origin "null") a moment
+    // later; Electron's will-navigate handler cancels the navigation before it starts, leaving
+    // the sign-in page. Either way the window is never on the asset origin.
+    await page.waitForLoadState();
+    const where = page.url();
+    if (new URL(where).origin !== idp.issuer) console.log(`CONFORMANCE-NOTE sign-in window: Chromium committed its error page (${where}) for the refused top-level navigation; Electron cancels it in will-navigate and stays on the sign-in page`);
+    expect([idp.issuer, 'null']).toContain(new URL(where).origin);
   } finally {
     await host.close();
   }
