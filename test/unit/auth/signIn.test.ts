@@ -151,7 +151,15 @@ describe('sign-in refusals, each specific and audited', () => {
   });
 
   it('says the IdP is unreachable while it is down, and works once it is back', async () => {
-    const down = await startDemoIdp();
+    // Below the kernel's ephemeral range (32768 up), so no other test's port-0 listener can
+    // take the port while the IdP is down (CI once failed with EADDRINUSE on the restart).
+    let down: DemoIdp | undefined;
+    for (let attempt = 1; down === undefined; attempt += 1) {
+      down = await startDemoIdp({ port: 20_000 + Math.floor(Math.random() * 10_000) }).catch((error: unknown) => {
+        if (attempt >= 20) throw error;
+        return undefined;
+      });
+    }
     const { port } = new URL(down.issuer);
     await down.close();
     const h = harness(down.issuer);
